@@ -1,0 +1,45 @@
+//! The command line: clap types only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Static site generator for the joint news and standards hub of ITK
+/// Rheinland and kdvz Rhein-Erft-Rur.
+#[derive(Debug, Parser)]
+#[command(name = "kommhub", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the site into the output folder (default: <root>/public).
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site's folder, holding site.yaml, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: <root>/public).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Use this address instead of `base_url` from site.yaml (previews).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include pages dated after the build date.
+    #[arg(long)]
+    pub future: bool,
+    /// Include pages whose `expires` date has passed.
+    #[arg(long)]
+    pub expired: bool,
+    /// Print how long each stage took.
+    #[arg(long)]
+    pub timings: bool,
+}

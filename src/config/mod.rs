@@ -1,0 +1,347 @@
+//! `site.yaml` → [`SiteConfig`].
+//!
+//! The file is first read into a raw serde mirror ([`raw`]) whose structs
+//! refuse unknown keys, then resolved into [`SiteConfig`]: languages in
+//! order with the default first, a normalised base URL, contacts checked
+//! against the associations. Resolution destructures every raw field by
+//! name, so a new key forces a decision here.
+
+mod raw;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+/// The file name of the site configuration, relative to the root.
+pub const FILE_NAME: &str = "site.yaml";
+
+/// A configured language code such as `de`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Lang(String);
+
+impl Lang {
+    pub fn new(code: &str) -> Self {
+        Lang(code.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One language of the site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    pub code: Lang,
+    /// The language's name in itself ("Deutsch", "English").
+    pub name: String,
+    /// Whether straight quotes in Markdown become typographic ones.
+    pub typographic_quotes: bool,
+}
+
+/// A publishing association (Zweckverband).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Association {
+    pub key: String,
+    pub name: String,
+    pub url: String,
+    /// Social network name → profile URL, in the order written.
+    pub social: IndexMap<String, String>,
+    /// The "Über …" paragraph per language.
+    pub boilerplate: BTreeMap<Lang, String>,
+}
+
+/// A press contact.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub key: String,
+    pub name: String,
+    pub role: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub association: String,
+}
+
+/// Links the accessibility statement needs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct AccessibilityLinks {
+    pub feedback_url: Option<String>,
+    pub ombuds_url: Option<String>,
+}
+
+/// The resolved site configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteConfig {
+    pub title: BTreeMap<Lang, String>,
+    pub description: BTreeMap<Lang, String>,
+    /// Without trailing slash: `https://hub.example.org`.
+    pub base_url: String,
+    /// Every language, the default first.
+    pub languages: Vec<Language>,
+    pub theme: String,
+    pub news_per_page: usize,
+    pub associations: IndexMap<String, Association>,
+    pub contacts: IndexMap<String, Contact>,
+    pub accessibility: AccessibilityLinks,
+    pub extra: BTreeMap<String, yaml::Value>,
+}
+
+impl SiteConfig {
+    pub fn default_language(&self) -> &Lang {
+        &self.languages[0].code
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code.as_str() == code)
+    }
+
+    /// The URL prefix of a language: `""` for the default, `"/en"` else.
+    pub fn lang_prefix(&self, lang: &Lang) -> String {
+        if lang == self.default_language() {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    /// The same configuration with another base URL (`--base-url`).
+    pub fn with_base_url(mut self, base_url: &str) -> Self {
+        self.base_url = base_url.trim_end_matches('/').to_string();
+        self
+    }
+}
+
+/// Parses and resolves the text of `site.yaml`.
+pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let raw: raw::RawSiteConfig = yaml::from_str(text).map_err(|e| {
+        vec![Diagnostic::error(e.code, FILE_NAME, e.message, e.help).at(e.line, e.column)]
+    })?;
+    resolve(raw, text)
+}
+
+fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let raw::RawSiteConfig {
+        title,
+        description,
+        base_url,
+        default_language,
+        languages,
+        theme,
+        news_per_page,
+        associations,
+        contacts,
+        accessibility,
+        extra,
+    } = raw;
+    let mut problems = Vec::new();
+    let mut problem = |key: &str, message: String, help: String| {
+        let (line, column) = yaml::position_of_key(text, key);
+        problems.push(Diagnostic::error("config/invalid", FILE_NAME, message, help).at(line, column));
+    };
+
+    let mut resolved_languages: Vec<Language> = languages
+        .iter()
+        .map(|(code, language)| Language {
+            code: Lang::new(code),
+            name: language.name.clone(),
+            typographic_quotes: language.typographic_quotes.unwrap_or(true),
+        })
+        .collect();
+    match resolved_languages
+        .iter()
+        .position(|l| l.code.as_str() == default_language)
+    {
+        Some(index) => {
+            let default = resolved_languages.remove(index);
+            resolved_languages.insert(0, default);
+        }
+        None => problem(
+            "default_language",
+            format!("`default_language: {default_language}` is not one of `languages`"),
+            format!(
+                "add `{default_language}` under `languages:` or pick one of: {}",
+                languages.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ),
+    }
+    for code in languages.keys() {
+        let valid = !code.is_empty()
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit());
+        if !valid {
+            problem(
+                code,
+                format!("`{code}` is not a language code"),
+                "use a lower-case code such as `de` or `en`".to_string(),
+            );
+        }
+    }
+
+    let per_language = |map: IndexMap<String, String>, key: &str, problem: &mut dyn FnMut(&str, String, String)| {
+        let mut out = BTreeMap::new();
+        for (code, value) in map {
+            if languages.contains_key(&code) {
+                out.insert(Lang::new(&code), value);
+            } else {
+                problem(
+                    key,
+                    format!("`{key}` has a value for `{code}`, which is not a configured language"),
+                    format!("use one of: {}", languages.keys().cloned().collect::<Vec<_>>().join(", ")),
+                );
+            }
+        }
+        out
+    };
+    let title = per_language(title, "title", &mut problem);
+    for language in languages.keys() {
+        if !title.contains_key(&Lang::new(language)) {
+            problem(
+                "title",
+                format!("`title` has no value for the language `{language}`"),
+                format!("add `{language}: \"…\"` to `title`"),
+            );
+        }
+    }
+    let description = per_language(description.unwrap_or_default(), "description", &mut problem);
+
+    let base_url = base_url.trim_end_matches('/').to_string();
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        problem(
+            "base_url",
+            format!("`base_url: {base_url}` is not a web address"),
+            "write the full address, e.g. `https://www.example.org`".to_string(),
+        );
+    }
+
+    let mut resolved_associations = IndexMap::new();
+    for (key, association) in associations {
+        let raw::RawAssociation {
+            name,
+            url,
+            social,
+            boilerplate,
+        } = association;
+        let boilerplate = per_language(boilerplate.unwrap_or_default(), "boilerplate", &mut problem);
+        resolved_associations.insert(
+            key.clone(),
+            Association {
+                key,
+                name,
+                url,
+                social: social.unwrap_or_default(),
+                boilerplate,
+            },
+        );
+    }
+
+    let mut resolved_contacts = IndexMap::new();
+    for (key, contact) in contacts.unwrap_or_default() {
+        let raw::RawContact {
+            name,
+            role,
+            email,
+            phone,
+            association,
+        } = contact;
+        if !resolved_associations.contains_key(&association) {
+            let known: Vec<String> = resolved_associations.keys().cloned().collect();
+            problem(
+                &key,
+                format!("contact `{key}` names the association `{association}`, which is not under `associations`"),
+                match yaml::nearest(&association, &known) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("use one of: {}", known.join(", ")),
+                },
+            );
+        }
+        resolved_contacts.insert(
+            key.clone(),
+            Contact {
+                key,
+                name,
+                role,
+                email,
+                phone,
+                association,
+            },
+        );
+    }
+
+    let accessibility = accessibility
+        .map(|a| AccessibilityLinks {
+            feedback_url: a.feedback_url,
+            ombuds_url: a.ombuds_url,
+        })
+        .unwrap_or_default();
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(SiteConfig {
+        title,
+        description,
+        base_url,
+        languages: resolved_languages,
+        theme: theme.unwrap_or_else(|| "hub".to_string()),
+        news_per_page: news_per_page.unwrap_or(10).max(1),
+        associations: resolved_associations,
+        contacts: resolved_contacts,
+        accessibility,
+        extra: extra.unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: { de: \"Hub\", en: \"Hub\" }\nbase_url: \"https://hub.example.org/\"\ndefault_language: de\nlanguages:\n  en: { name: English }\n  de: { name: Deutsch }\nassociations:\n  itk: { name: ITK, url: \"https://itk.example\" }\n";
+
+    #[test]
+    fn default_language_comes_first_and_base_url_loses_its_slash() {
+        let config = parse(MINIMAL).unwrap();
+        assert_eq!(config.default_language().as_str(), "de");
+        assert_eq!(config.languages[1].code.as_str(), "en");
+        assert_eq!(config.base_url, "https://hub.example.org");
+        assert_eq!(config.lang_prefix(&Lang::new("en")), "/en");
+        assert_eq!(config.lang_prefix(&Lang::new("de")), "");
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_suggests() {
+        let text = MINIMAL.replace("title:", "titel:");
+        let problems = parse(&text).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message, "unknown key `titel`");
+        assert!(problems[0].help.starts_with("did you mean `title`?"));
+        assert_eq!((problems[0].line, problems[0].column), (1, 1));
+    }
+
+    #[test]
+    fn default_language_must_be_configured() {
+        let text = MINIMAL.replace("default_language: de", "default_language: fr");
+        let problems = parse(&text).unwrap_err();
+        assert_eq!(problems[0].line, 3);
+        assert!(problems[0].message.contains("fr"));
+    }
+
+    #[test]
+    fn contact_with_unknown_association_is_refused() {
+        let text = format!("{MINIMAL}contacts:\n  presse: {{ name: A, role: B, email: a@b.c, association: itj }}\n");
+        let problems = parse(&text).unwrap_err();
+        assert!(problems[0].help.contains("`itk`"), "{}", problems[0].help);
+    }
+}

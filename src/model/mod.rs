@@ -1,0 +1,464 @@
+//! All documents → [`Site`]: the one in-memory model of the website.
+//!
+//! Assembled once and read-only afterwards. Here pages get their URLs
+//! (section slugs per language, German-transliterated page slugs),
+//! translations are paired by file name, `@/…` links are resolved to the
+//! target's URL in the same language, bundle assets get their places and
+//! aliases become redirects. Pure: no disk, no clock.
+
+pub mod publication;
+mod urls;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+use crate::config::{Lang, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::parse::{Document, Kind};
+use crate::site_path::SitePath;
+use crate::source::{AssetFile, FileKind};
+pub use publication::{Publication, Withheld};
+
+/// Index of a page in [`Site::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(pub usize);
+
+/// A published page (sections and the home page included).
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub id: PageId,
+    pub doc: Document,
+    pub lang: Lang,
+    /// Site-relative URL with slashes at both ends: `/en/news/kooperation/`.
+    pub url: String,
+    /// The body with internal links resolved.
+    pub html: String,
+    /// For sections: the pages and subsections listed, newest first.
+    pub children: Vec<PageId>,
+    /// Set on synthesised home pages for languages without `_index.<lang>.md`.
+    pub synthetic: bool,
+}
+
+impl Page {
+    pub fn is_section(&self) -> bool {
+        matches!(self.doc.kind, Kind::Section(_))
+    }
+
+    pub fn is_home(&self) -> bool {
+        self.is_section() && self.doc.folder.is_empty()
+    }
+}
+
+/// A file published as it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PublishedAsset {
+    pub from: PathBuf,
+    pub to: SitePath,
+}
+
+/// An old address that must lead to a page.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Redirect {
+    /// The alias as written (`/presse/alt/`).
+    pub from: String,
+    /// Site-relative URL of the page.
+    pub to: String,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub pages: Vec<Page>,
+    /// Translation key → language → page.
+    pub translations: HashMap<String, BTreeMap<Lang, PageId>>,
+    pub assets: Vec<PublishedAsset>,
+    pub redirects: Vec<Redirect>,
+    /// The earliest release withheld because it is dated after the build.
+    pub next_scheduled: Option<(Timestamp, PathBuf)>,
+    /// The path part of `base_url` (`""` or `/hub`), put before every URL.
+    pub base_path: String,
+}
+
+impl Site {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0]
+    }
+
+    /// The home page of `lang` (always present after assembly).
+    pub fn home(&self, lang: &Lang) -> Option<&Page> {
+        self.translations
+            .get(urls::HOME_KEY)
+            .and_then(|by_lang| by_lang.get(lang))
+            .map(|id| self.page(*id))
+    }
+
+    /// Every published language version of `page`, in language order.
+    pub fn translations_of<'a>(&'a self, page: &'a Page) -> Vec<&'a Page> {
+        let Some(by_lang) = self.translations.get(&page.doc.translation_key) else {
+            return vec![page];
+        };
+        self.config
+            .languages
+            .iter()
+            .filter_map(|language| by_lang.get(&language.code))
+            .map(|id| self.page(*id))
+            .collect()
+    }
+
+    /// A site URL as it appears in a link: with the base path.
+    pub fn href(&self, url: &str) -> String {
+        format!("{}{}", self.base_path, url)
+    }
+
+    /// A site URL as an absolute address, for canonical links and feeds.
+    pub fn permalink(&self, url: &str) -> String {
+        let origin = self.config.base_url.trim_end_matches(&self.base_path);
+        format!("{origin}{}{url}", self.base_path)
+    }
+}
+
+/// Builds the model from every parsed document and asset.
+pub fn assemble(
+    config: SiteConfig,
+    documents: Vec<Document>,
+    assets: &[AssetFile],
+    publication: Publication,
+) -> (Site, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let base_path = urls::base_path(&config.base_url);
+
+    let mut next_scheduled: Option<(Timestamp, PathBuf)> = None;
+    let mut published = Vec::new();
+    let mut withheld: HashMap<String, Withheld> = HashMap::new();
+    for doc in documents {
+        match publication.withheld(&doc) {
+            None => published.push(doc),
+            Some(reason) => {
+                if reason == Withheld::Scheduled && !doc.common.draft {
+                    if let Some(date) = &doc.common.date {
+                        if next_scheduled.as_ref().is_none_or(|(t, _)| date.instant < *t) {
+                            next_scheduled = Some((date.instant, doc.path.clone()));
+                        }
+                    }
+                }
+                withheld.insert(doc.link_path.clone(), reason);
+            }
+        }
+    }
+    urls::add_missing_homes(&config, &mut published);
+
+    let url_plan = urls::UrlPlan::new(&config, &published);
+    let mut pages: Vec<Page> = Vec::with_capacity(published.len());
+    let mut owner_of_url: HashMap<String, PathBuf> = HashMap::new();
+    for doc in published {
+        let url = match url_plan.url_of(&doc) {
+            Ok(url) => url,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        if let Some(first) = owner_of_url.get(&url) {
+            problems.push(Diagnostic::error(
+                "url/conflict",
+                &doc.path,
+                format!("this page and {} both want the address {url}", first.display()),
+                "give one of them another `slug:` in its front matter, or rename the file",
+            ));
+            continue;
+        }
+        owner_of_url.insert(url.clone(), doc.path.clone());
+        let synthetic = doc.path.as_os_str().is_empty();
+        pages.push(Page {
+            id: PageId(pages.len()),
+            lang: doc.name.lang.clone(),
+            url,
+            html: String::new(),
+            children: Vec::new(),
+            synthetic,
+            doc,
+        });
+    }
+
+    let mut translations: HashMap<String, BTreeMap<Lang, PageId>> = HashMap::new();
+    for page in &pages {
+        translations
+            .entry(page.doc.translation_key.clone())
+            .or_default()
+            .insert(page.lang.clone(), page.id);
+    }
+
+    let links = LinkTargets::new(&pages, &translations, &withheld);
+    let resolved: Vec<(String, Vec<Diagnostic>)> = pages
+        .iter()
+        .map(|page| links.resolve_body(page, &base_path))
+        .collect();
+    for (page, (html, page_problems)) in pages.iter_mut().zip(resolved) {
+        page.html = html;
+        problems.extend(page_problems);
+    }
+
+    attach_children(&mut pages);
+    let published_assets = place_assets(assets, &pages, &url_plan, &config, &mut problems);
+    let redirects = collect_redirects(&pages, &owner_of_url, &mut problems);
+
+    let site = Site {
+        config,
+        pages,
+        translations,
+        assets: published_assets,
+        redirects,
+        next_scheduled,
+        base_path,
+    };
+    (site, problems)
+}
+
+/// Finds the page an `@/…` link names, in the linking page's language.
+struct LinkTargets<'a> {
+    pages: &'a [Page],
+    translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
+    by_link_path: HashMap<&'a str, PageId>,
+    withheld: &'a HashMap<String, Withheld>,
+}
+
+impl<'a> LinkTargets<'a> {
+    fn new(
+        pages: &'a [Page],
+        translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
+        withheld: &'a HashMap<String, Withheld>,
+    ) -> Self {
+        let by_link_path = pages
+            .iter()
+            .filter(|p| !p.synthetic)
+            .map(|p| (p.doc.link_path.as_str(), p.id))
+            .collect();
+        LinkTargets {
+            pages,
+            translations,
+            by_link_path,
+            withheld,
+        }
+    }
+
+    /// The body's HTML with every placeholder replaced, and the problems.
+    fn resolve_body(&self, page: &Page, base_path: &str) -> (String, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let mut hrefs = Vec::with_capacity(page.doc.body.links.len());
+        for link in &page.doc.body.links {
+            let at = |code, message: String, help: String| {
+                Diagnostic::error(code, &page.doc.path, message, help).at(link.line, link.column)
+            };
+            let target = link.target.trim_start_matches("./").trim_start_matches('/');
+            let Some(named) = self.by_link_path.get(target) else {
+                let (message, help) = match self.withheld.get(target) {
+                    Some(reason) => (
+                        format!("the link target @/{target} is {} and so not part of this build", match reason {
+                            Withheld::Draft => "a draft",
+                            Withheld::Scheduled => "scheduled for later",
+                            Withheld::Expired => "expired",
+                        }),
+                        "remove the link until the target is published".to_string(),
+                    ),
+                    None => (
+                        format!("the link target @/{target} does not exist"),
+                        "write the path of a file below content/, e.g. `@/news/2025-01-20-kooperation.md`".to_string(),
+                    ),
+                };
+                problems.push(at("link/broken", message, help));
+                hrefs.push(String::from("#"));
+                continue;
+            };
+            let named = &self.pages[named.0];
+            let target_page = self
+                .translations
+                .get(&named.doc.translation_key)
+                .and_then(|by_lang| by_lang.get(&page.lang))
+                .map(|id| &self.pages[id.0])
+                .unwrap_or(named);
+            let mut href = format!("{base_path}{}", target_page.url);
+            if let Some(anchor) = &link.anchor {
+                let ids: Vec<String> = target_page.doc.body.headings.iter().map(|h| h.id.clone()).collect();
+                if !ids.contains(anchor) {
+                    let help = match crate::yaml::nearest(anchor, &ids) {
+                        Some(best) => format!("did you mean `#{best}`?"),
+                        None if ids.is_empty() => "the target has no headings; link to the page without `#…`".to_string(),
+                        None => format!("the target's headings are: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+                    };
+                    problems.push(at(
+                        "link/broken-anchor",
+                        format!("{} has no heading with the id `{anchor}`", target_page.doc.path.display()),
+                        help,
+                    ));
+                }
+                href.push('#');
+                href.push_str(anchor);
+            }
+            hrefs.push(href);
+        }
+        (fill_placeholders(&page.doc.body.html, &hrefs), problems)
+    }
+}
+
+/// Replaces `@link:N` in `href` attributes with `hrefs[N]`, in one pass.
+fn fill_placeholders(html: &str, hrefs: &[String]) -> String {
+    if hrefs.is_empty() {
+        return html.to_string();
+    }
+    const MARK: &str = "href=\"@link:";
+    let mut out = String::with_capacity(html.len() + hrefs.len() * 32);
+    let mut rest = html;
+    while let Some(start) = rest.find(MARK) {
+        let after = &rest[start + MARK.len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let index: Option<usize> = after[..digits].parse().ok();
+        match index.and_then(|i| hrefs.get(i)) {
+            Some(href) => {
+                out.push_str(&rest[..start]);
+                out.push_str("href=\"");
+                out.push_str(&crate::render::escape_attribute(href));
+                rest = &after[digits..];
+            }
+            None => {
+                out.push_str(&rest[..start + MARK.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Gives every section its pages and subsections in the same language,
+/// newest first, then by title.
+fn attach_children(pages: &mut [Page]) {
+    let mut sections: HashMap<(String, Lang), PageId> = HashMap::new();
+    for page in pages.iter().filter(|p| p.is_section()) {
+        sections.insert((page.doc.folder.clone(), page.lang.clone()), page.id);
+    }
+    let mut children: HashMap<PageId, Vec<PageId>> = HashMap::new();
+    for page in pages.iter().filter(|p| !p.is_home()) {
+        let parent_folder = urls::listing_folder(&page.doc);
+        if let Some(section) = sections.get(&(parent_folder, page.lang.clone())) {
+            children.entry(*section).or_default().push(page.id);
+        }
+    }
+    for (section, mut list) in children {
+        list.sort_by(|a, b| {
+            let (a, b) = (&pages[a.0], &pages[b.0]);
+            b.doc
+                .common
+                .date
+                .cmp(&a.doc.common.date)
+                .then_with(|| a.doc.common.title.cmp(&b.doc.common.title))
+                .then_with(|| a.url.cmp(&b.url))
+        });
+        pages[section.0].children = list;
+    }
+}
+
+/// Publishes each asset next to every language version of the page bundle
+/// or section its folder belongs to.
+fn place_assets(
+    assets: &[AssetFile],
+    pages: &[Page],
+    plan: &urls::UrlPlan,
+    config: &SiteConfig,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<PublishedAsset> {
+    let mut bundle_urls: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut bundle_folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for page in pages {
+        if page.doc.name.kind == FileKind::BundleIndex {
+            bundle_urls.entry(page.doc.folder.as_str()).or_default().push(&page.url);
+        }
+    }
+    for asset in assets {
+        if bundle_urls.contains_key(asset.folder.as_str()) {
+            bundle_folders.insert(asset.folder.as_str());
+        }
+    }
+    let mut placed = Vec::new();
+    for asset in assets {
+        let urls: Vec<String> = match bundle_urls.get(asset.folder.as_str()) {
+            Some(urls) => urls.iter().map(|u| u.to_string()).collect(),
+            None if bundle_folders.contains(asset.folder.as_str()) => continue,
+            None => config
+                .languages
+                .iter()
+                .map(|l| plan.folder_url(&asset.folder, &l.code))
+                .collect(),
+        };
+        for url in urls {
+            match SitePath::new(&format!("{}{}", url.trim_start_matches('/'), asset.relative)) {
+                Ok(to) => placed.push(PublishedAsset {
+                    from: asset.absolute.clone(),
+                    to,
+                }),
+                Err(_) => problems.push(Diagnostic::error(
+                    "source/unsafe-asset-path",
+                    &asset.path,
+                    "this file's path cannot be published safely",
+                    "rename the file to letters, digits, hyphens and dots",
+                )),
+            }
+        }
+    }
+    placed.sort();
+    placed.dedup();
+    placed
+}
+
+fn collect_redirects(
+    pages: &[Page],
+    owner_of_url: &HashMap<String, PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Redirect> {
+    let mut redirects: Vec<Redirect> = Vec::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for page in pages {
+        for alias in &page.doc.common.aliases {
+            // Unsafe aliases were reported while parsing.
+            let path = alias.split(['?', '#']).next().unwrap_or("");
+            if !alias.starts_with('/') || SitePath::new(path).is_err() {
+                continue;
+            }
+            let as_url = format!("/{}/", path.trim_matches('/'));
+            if let Some(owner) = owner_of_url.get(&as_url) {
+                let (line, column) = page.doc.position_of("aliases");
+                problems.push(
+                    Diagnostic::error(
+                        "url/alias-conflict",
+                        &page.doc.path,
+                        format!("the alias {alias} is the address of {}", owner.display()),
+                        "remove the alias; a page's own address cannot redirect elsewhere",
+                    )
+                    .at(line, column),
+                );
+                continue;
+            }
+            if let Some(owner) = seen.insert(alias.clone(), page.doc.path.clone()) {
+                let (line, column) = page.doc.position_of("aliases");
+                problems.push(
+                    Diagnostic::error(
+                        "url/alias-conflict",
+                        &page.doc.path,
+                        format!("the alias {alias} is also claimed by {}", owner.display()),
+                        "keep the alias on one page only",
+                    )
+                    .at(line, column),
+                );
+                continue;
+            }
+            redirects.push(Redirect {
+                from: alias.clone(),
+                to: page.url.clone(),
+            });
+        }
+    }
+    redirects.sort();
+    redirects
+}

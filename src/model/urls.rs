@@ -1,0 +1,158 @@
+//! Where each page lives: the URL scheme of SPEC.md.
+//!
+//! The default language at the root, others under `/<lang>/`; a folder's
+//! URL segment in a language is the `slug` of its `_index.<lang>.md`, else
+//! its name transliterated; a page's segment is its `slug`, else its file
+//! name (date prefix dropped) transliterated the German way.
+
+use std::collections::HashMap;
+
+use crate::config::{Lang, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::parse::{Document, Kind};
+use crate::slug::slugify;
+use crate::source::FileKind;
+
+/// Translation key of the home pages (`content/_index*.md`).
+pub const HOME_KEY: &str = "_index";
+
+/// The path part of a base URL without trailing slash: `""` or `/hub`.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(base_url);
+    match after_scheme.find('/') {
+        Some(index) => after_scheme[index..].trim_end_matches('/').to_string(),
+        None => String::new(),
+    }
+}
+
+/// The folder whose section lists `doc`.
+pub fn listing_folder(doc: &Document) -> String {
+    match doc.name.kind {
+        FileKind::BundleIndex | FileKind::Section => parent_folder(&doc.folder).to_string(),
+        FileKind::Page => doc.folder.clone(),
+    }
+}
+
+fn parent_folder(folder: &str) -> &str {
+    folder.rsplit_once('/').map(|(parent, _)| parent).unwrap_or("")
+}
+
+fn last_segment(folder: &str) -> &str {
+    folder.rsplit_once('/').map(|(_, last)| last).unwrap_or(folder)
+}
+
+/// Gives every language a home page, even without `_index.<lang>.md`, so
+/// the language switcher always has somewhere to lead.
+pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<Document>) {
+    for language in &config.languages {
+        let present = docs.iter().any(|d| {
+            d.name.kind == FileKind::Section && d.folder.is_empty() && d.name.lang == language.code
+        });
+        if !present {
+            let title = config.title.get(&language.code).cloned().unwrap_or_default();
+            docs.push(Document::synthetic_home(language.code.clone(), title));
+        }
+    }
+}
+
+/// Section slugs per folder and language, gathered before any URL is made.
+pub struct UrlPlan<'a> {
+    config: &'a SiteConfig,
+    section_slugs: HashMap<(String, Lang), String>,
+}
+
+impl<'a> UrlPlan<'a> {
+    pub fn new(config: &'a SiteConfig, docs: &[Document]) -> Self {
+        let section_slugs = docs
+            .iter()
+            .filter(|d| matches!(d.kind, Kind::Section(_)))
+            .filter_map(|d| {
+                let slug = slugify(d.common.slug.as_deref()?);
+                (!slug.is_empty()).then(|| ((d.folder.clone(), d.name.lang.clone()), slug))
+            })
+            .collect();
+        UrlPlan {
+            config,
+            section_slugs,
+        }
+    }
+
+    /// `/en/news/` for folder `news` in English.
+    pub fn folder_url(&self, folder: &str, lang: &Lang) -> String {
+        let mut url = self.config.lang_prefix(lang);
+        url.push('/');
+        let mut path = String::new();
+        for segment in folder.split('/').filter(|s| !s.is_empty()) {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(segment);
+            let slug = self
+                .section_slugs
+                .get(&(path.clone(), lang.clone()))
+                .cloned()
+                .unwrap_or_else(|| slugify(segment));
+            url.push_str(&slug);
+            url.push('/');
+        }
+        url
+    }
+
+    /// The URL of a document, or why it cannot have one.
+    pub fn url_of(&self, doc: &Document) -> Result<String, Diagnostic> {
+        let lang = &doc.name.lang;
+        match (&doc.kind, doc.name.kind) {
+            (Kind::Section(_), _) => Ok(self.folder_url(&doc.folder, lang)),
+            (Kind::Standard(_), FileKind::Page) => {
+                let version = &doc.name.stem;
+                let valid = version
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+                    && !version.starts_with('.');
+                if !valid {
+                    return Err(Diagnostic::error(
+                        "url/bad-version-name",
+                        &doc.path,
+                        format!("`{version}` cannot be part of an address"),
+                        "name version files after the version, e.g. `1.0.md` and `1.0.en.md`",
+                    ));
+                }
+                Ok(format!("{}{version}/", self.folder_url(&doc.folder, lang)))
+            }
+            (_, FileKind::BundleIndex) => {
+                let parent = self.folder_url(parent_folder(&doc.folder), lang);
+                self.with_slug(doc, parent, last_segment(&doc.folder))
+            }
+            _ => {
+                let folder = self.folder_url(&doc.folder, lang);
+                self.with_slug(doc, folder, &doc.name.stem)
+            }
+        }
+    }
+
+    fn with_slug(&self, doc: &Document, folder_url: String, name: &str) -> Result<String, Diagnostic> {
+        let slug = slugify(doc.common.slug.as_deref().unwrap_or(name));
+        if slug.is_empty() {
+            let (line, column) = doc.position_of("slug");
+            return Err(Diagnostic::error(
+                "url/empty-slug",
+                &doc.path,
+                "this page's address would be empty: its name has no letters or digits",
+                "rename the file or set `slug: …` with letters and digits",
+            )
+            .at(line, column));
+        }
+        Ok(format!("{folder_url}{slug}/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_is_the_path_part() {
+        assert_eq!(base_path("https://hub.example.org"), "");
+        assert_eq!(base_path("https://example.org/hub/"), "/hub");
+    }
+}

@@ -1,0 +1,113 @@
+//! Dates in front matter: `2025-01-20`, `2025-01-20T10:00`, or with an
+//! offset. Times without an offset are Europe/Berlin, where both
+//! associations publish.
+
+use std::fmt;
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+use serde::{Deserialize, Deserializer};
+
+use crate::yaml::HELP_SEPARATOR;
+
+/// The time zone of dates written without an offset.
+pub fn berlin() -> TimeZone {
+    TimeZone::get("Europe/Berlin").unwrap_or(TimeZone::UTC)
+}
+
+/// A point in time from front matter, remembering whether a time was given.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PubDate {
+    pub instant: Timestamp,
+    /// The calendar date in Berlin, what readers see.
+    pub date: Date,
+    pub has_time: bool,
+}
+
+impl PubDate {
+    /// Parses the forms allowed in front matter and file names.
+    pub fn parse(text: &str) -> Result<PubDate, String> {
+        let text = text.trim();
+        let berlin = berlin();
+        if let Ok(date) = text.parse::<Date>() {
+            let instant = date
+                .to_zoned_datetime(berlin.clone())
+                .map_err(|e| e.to_string())?
+                .timestamp();
+            return Ok(PubDate {
+                instant,
+                date,
+                has_time: false,
+            });
+        }
+        let zoned: Result<ZonedDateTime, _> = if let Ok(ts) = text.parse::<Timestamp>() {
+            Ok(ts.to_zoned_datetime(berlin.clone()))
+        } else {
+            text.parse::<DateTime>()
+                .map_err(|e| e.to_string())
+                .and_then(|dt| dt.to_zoned_datetime(berlin.clone()).map_err(|e| e.to_string()))
+        };
+        let zoned = zoned.map_err(|_| {
+            format!("`{text}` is not a date{HELP_SEPARATOR}write a date as 2025-01-20, or with a time as 2025-01-20T10:00:00+01:00")
+        })?;
+        let in_berlin = zoned.timestamp().to_zoned_datetime(berlin);
+        Ok(PubDate {
+            instant: zoned.timestamp(),
+            date: in_berlin.date(),
+            has_time: true,
+        })
+    }
+
+    /// ISO 8601 for `<time datetime>` and feeds: the date alone, or the
+    /// instant with Berlin's offset.
+    pub fn iso(&self) -> String {
+        if self.has_time {
+            self.instant
+                .to_zoned_datetime(berlin())
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
+        } else {
+            self.date.to_string()
+        }
+    }
+}
+
+impl fmt::Display for PubDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for PubDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        PubDate::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_only_is_midnight_in_berlin() {
+        let d = PubDate::parse("2025-01-20").unwrap();
+        assert_eq!(d.instant.to_string(), "2025-01-19T23:00:00Z");
+        assert_eq!(d.iso(), "2025-01-20");
+    }
+
+    #[test]
+    fn offsets_are_kept_and_shown_in_berlin_time() {
+        let d = PubDate::parse("2025-07-01T08:00:00Z").unwrap();
+        assert_eq!(d.iso(), "2025-07-01T10:00:00+02:00");
+        let local = PubDate::parse("2025-07-01T10:00").unwrap();
+        assert_eq!(local.instant, d.instant);
+    }
+
+    #[test]
+    fn nonsense_is_refused_with_help() {
+        let e = PubDate::parse("2025-13-45").unwrap_err();
+        assert!(e.contains("is not a date"));
+    }
+}

@@ -1,0 +1,388 @@
+//! Markdown body → HTML, once per file.
+//!
+//! pulldown-cmark with tables, footnotes, strikethrough and task lists. On
+//! the way through the event stream we give every heading a stable id,
+//! turn straight quotes into the language's typographic ones, and replace
+//! each internal link `@/path.md#anchor` with a numbered placeholder that
+//! the model fills in once every page's URL is known.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::slug::UniqueIds;
+
+/// Quotes to print for straight `"` and `'`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteStyle {
+    /// „…“ and ‚…‘
+    German,
+    /// “…” and ‘…’
+    English,
+    /// Leave straight quotes alone.
+    None,
+}
+
+impl QuoteStyle {
+    /// The style for a language code; unknown languages keep straight quotes.
+    pub fn for_language(code: &str, typographic: bool) -> QuoteStyle {
+        match (typographic, code) {
+            (false, _) => QuoteStyle::None,
+            (true, "de") => QuoteStyle::German,
+            (true, "en") => QuoteStyle::English,
+            _ => QuoteStyle::None,
+        }
+    }
+
+    /// (open double, close double, open single, close single)
+    fn marks(self) -> Option<(char, char, char, char)> {
+        match self {
+            QuoteStyle::German => Some(('„', '“', '‚', '‘')),
+            QuoteStyle::English => Some(('“', '”', '‘', '’')),
+            QuoteStyle::None => None,
+        }
+    }
+}
+
+/// A heading of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// An `@/…` link found in the body, resolved later by the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// Path relative to `content/`, e.g. `news/2025-01-20-kooperation.md`.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// 1-based position in the whole file.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The rendered body and what the model needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Body {
+    /// HTML in which internal link `n` appears as [`link_placeholder`]`(n)`.
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<InternalLink>,
+    /// Plain text of the first paragraph, for teasers and descriptions.
+    pub first_paragraph: String,
+    /// Plain text of the whole body (search, word counts).
+    pub plain_text: String,
+}
+
+/// What an internal link's `href` holds until the model resolves it.
+pub fn link_placeholder(index: usize) -> String {
+    format!("@link:{index}")
+}
+
+/// Renders `markdown`, whose first line is line `first_line` of its file.
+pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let lines = LineIndex::new(markdown, first_line);
+    let mut body = Body::default();
+    let mut ids = UniqueIds::default();
+    let mut quoter = Quoter::new(quotes);
+    let mut events: Vec<Event> = Vec::new();
+    let mut open_heading: Option<(usize, String)> = None;
+    let mut paragraph_depth = 0usize;
+    let mut first_paragraph_done = false;
+    let mut in_code_block = false;
+
+    // Explicit `{#id}`s are reserved first so generated ids never clash.
+    for (event, _) in Parser::new_ext(markdown, options).into_offset_iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
+            ids.reserve(id);
+        }
+    }
+
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Heading { .. }) => {
+                quoter.reset();
+                open_heading = Some((events.len(), String::new()));
+                event
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, text)) = open_heading.take() {
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        let final_id = match id {
+                            Some(explicit) => explicit.to_string(),
+                            None => ids.make(&text),
+                        };
+                        *id = Some(CowStr::from(final_id.clone()));
+                        body.headings.push(Heading {
+                            level: heading_number(level),
+                            id: final_id,
+                            text: text.trim().to_string(),
+                        });
+                    }
+                }
+                event
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
+                let (line, column) = lines.position(range.start);
+                let (target, anchor) = match dest_url.split_once('#') {
+                    Some((target, anchor)) => (target, Some(anchor.to_string())),
+                    None => (dest_url.as_ref(), None),
+                };
+                body.links.push(InternalLink {
+                    target: target.trim_start_matches("@/").to_string(),
+                    anchor,
+                    line,
+                    column,
+                });
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(link_placeholder(body.links.len() - 1)),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Paragraph) => {
+                quoter.reset();
+                paragraph_depth += 1;
+                event
+            }
+            Event::End(TagEnd::Paragraph) => {
+                paragraph_depth = paragraph_depth.saturating_sub(1);
+                if !body.first_paragraph.trim().is_empty() {
+                    first_paragraph_done = true;
+                }
+                body.plain_text.push('\n');
+                event
+            }
+            Event::Start(Tag::Item | Tag::TableCell | Tag::BlockQuote(_)) => {
+                quoter.reset();
+                event
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                event
+            }
+            Event::Text(text) if !in_code_block => {
+                let text = quoter.apply(&text);
+                if let Some((_, heading_text)) = &mut open_heading {
+                    heading_text.push_str(&text);
+                }
+                if paragraph_depth > 0 && !first_paragraph_done {
+                    body.first_paragraph.push_str(&text);
+                }
+                body.plain_text.push_str(&text);
+                Event::Text(CowStr::from(text))
+            }
+            Event::Code(code) => {
+                quoter.after_word();
+                if let Some((_, heading_text)) = &mut open_heading {
+                    heading_text.push_str(&code);
+                }
+                if paragraph_depth > 0 && !first_paragraph_done {
+                    body.first_paragraph.push_str(&code);
+                }
+                body.plain_text.push_str(&code);
+                Event::Code(code)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                quoter.after_space();
+                if paragraph_depth > 0 && !first_paragraph_done {
+                    body.first_paragraph.push(' ');
+                }
+                body.plain_text.push(' ');
+                event
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
+    body.first_paragraph = body.first_paragraph.trim().to_string();
+    body
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Byte offset → (line, column) in the file.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+    text_len: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            starts,
+            first_line,
+            text_len: text.len(),
+        }
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text_len);
+        let line = self.starts.partition_point(|start| *start <= offset) - 1;
+        (self.first_line + line, offset - self.starts[line] + 1)
+    }
+}
+
+/// Decides for each straight quote whether it opens or closes, from the
+/// character before it (and, for `'`, the one after).
+struct Quoter {
+    marks: Option<(char, char, char, char)>,
+    previous: Option<char>,
+    single_open: bool,
+}
+
+impl Quoter {
+    fn new(style: QuoteStyle) -> Self {
+        Quoter {
+            marks: style.marks(),
+            previous: None,
+            single_open: false,
+        }
+    }
+
+    /// A new block starts: the next quote opens.
+    fn reset(&mut self) {
+        self.previous = None;
+        self.single_open = false;
+    }
+
+    fn after_word(&mut self) {
+        self.previous = Some('x');
+    }
+
+    fn after_space(&mut self) {
+        self.previous = Some(' ');
+    }
+
+    fn apply(&mut self, text: &str) -> String {
+        let Some((open2, close2, open1, close1)) = self.marks else {
+            self.previous = text.chars().last().or(self.previous);
+            return text.to_string();
+        };
+        let mut out = String::with_capacity(text.len() + 4);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let opens = self.previous.is_none_or(|p| p.is_whitespace() || "([{-–—/„“‚‘«»".contains(p));
+            let replaced = match c {
+                '"' if opens => open2,
+                '"' => close2,
+                '\'' => {
+                    let next_is_word = chars.peek().is_some_and(|n| n.is_alphanumeric());
+                    if opens && next_is_word {
+                        self.single_open = true;
+                        open1
+                    } else if self.single_open && !next_is_word {
+                        self.single_open = false;
+                        close1
+                    } else {
+                        '’'
+                    }
+                }
+                other => other,
+            };
+            out.push(replaced);
+            self.previous = Some(replaced);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(markdown: &str, style: QuoteStyle) -> String {
+        render(markdown, 1, style).html
+    }
+
+    #[test]
+    fn german_quotes_never_english() {
+        assert_eq!(
+            html("Er sagte \"Hallo\" und 'tschüss'.", QuoteStyle::German),
+            "<p>Er sagte „Hallo“ und ‚tschüss‘.</p>\n"
+        );
+        assert_eq!(
+            html("\"**Fett**\" und geht's", QuoteStyle::German),
+            "<p>„<strong>Fett</strong>“ und geht’s</p>\n"
+        );
+    }
+
+    #[test]
+    fn english_quotes_and_apostrophes() {
+        assert_eq!(
+            html("She said \"hi\", it's 'fine'.", QuoteStyle::English),
+            "<p>She said “hi”, it’s ‘fine’.</p>\n"
+        );
+    }
+
+    #[test]
+    fn code_and_no_style_keep_straight_quotes() {
+        assert_eq!(html("`\"a\"` \"b\"", QuoteStyle::None), "<p><code>&quot;a&quot;</code> &quot;b&quot;</p>\n");
+        assert!(html("```\n\"x\"\n```\n", QuoteStyle::German).contains("&quot;x&quot;"));
+    }
+
+    #[test]
+    fn headings_get_unique_german_ids() {
+        let body = render("## Über uns\n\n## Über uns\n\n## Ziele {#ziele}\n", 1, QuoteStyle::German);
+        let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["ueber-uns", "ueber-uns-1", "ziele"]);
+        assert!(body.html.contains("<h2 id=\"ueber-uns-1\">"));
+    }
+
+    #[test]
+    fn internal_links_become_placeholders_with_file_positions() {
+        let body = render("Text\n\nSee [it](@/news/a.md#ziele).\n", 5, QuoteStyle::English);
+        assert_eq!(
+            body.links,
+            [InternalLink {
+                target: "news/a.md".into(),
+                anchor: Some("ziele".into()),
+                line: 7,
+                column: 5,
+            }]
+        );
+        assert!(body.html.contains("href=\"@link:0\""));
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_tasks() {
+        let out = html("|a|b|\n|-|-|\n|1|2|\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done\n", QuoteStyle::None);
+        for needle in ["<table>", "<del>x</del>", "footnote-definition", "type=\"checkbox\""] {
+            assert!(out.contains(needle), "{needle} in {out}");
+        }
+    }
+
+    #[test]
+    fn first_paragraph_is_plain_text() {
+        let body = render("## H\n\nErster **Absatz**\nweiter.\n\nZweiter.\n", 1, QuoteStyle::German);
+        assert_eq!(body.first_paragraph, "Erster Absatz weiter.");
+    }
+}

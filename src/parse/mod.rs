@@ -1,0 +1,277 @@
+//! One content file → [`Document`]: typed front matter and rendered body.
+//!
+//! Pure: reads nothing from disk. What can be judged from the file alone
+//! (YAML shape, required keys, image alt text, unsafe slugs and aliases,
+//! unknown association or contact keys) is reported here, at the line and
+//! column in the `.md` file.
+
+pub mod dates;
+pub mod front_matter;
+pub mod markdown;
+
+use std::path::PathBuf;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::source::{ContentFile, FileKind, FileName};
+use crate::yaml::{self, YamlError};
+use dates::PubDate;
+use front_matter::{Common, News, Plain, Standard};
+pub use markdown::Body;
+
+/// What kind of content a file is, with the keys only that kind has.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Section(front_matter::Section),
+    News(News),
+    Standard(Standard),
+    Plain(Plain),
+}
+
+/// A parsed content file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Relative to the site root, for messages.
+    pub path: PathBuf,
+    /// Folder relative to `content/`.
+    pub folder: String,
+    pub name: FileName,
+    pub translation_key: String,
+    /// What `@/…` links name this file by.
+    pub link_path: String,
+    pub common: Common,
+    pub kind: Kind,
+    pub body: Body,
+    /// The front matter text, to find the line of a key in later messages.
+    front_matter: String,
+    front_matter_line: usize,
+}
+
+impl Document {
+    /// A home page for a language that has no `_index.<lang>.md`.
+    pub fn synthetic_home(lang: crate::config::Lang, title: String) -> Document {
+        Document {
+            path: PathBuf::new(),
+            folder: String::new(),
+            name: FileName {
+                kind: FileKind::Section,
+                base: "_index".to_string(),
+                stem: "_index".to_string(),
+                lang,
+                date: None,
+            },
+            translation_key: "_index".to_string(),
+            link_path: String::new(),
+            common: Common {
+                title: title.clone(),
+                ..Common::default()
+            },
+            kind: Kind::Section(front_matter::Section {
+                title,
+                slug: None,
+                summary: None,
+                aliases: Vec::new(),
+                extra: Default::default(),
+            }),
+            body: Body::default(),
+            front_matter: String::new(),
+            front_matter_line: 1,
+        }
+    }
+
+    /// (line, column) in the file of the front matter key `key`, or the
+    /// first line of the front matter when it is not written there.
+    pub fn position_of(&self, key: &str) -> (usize, usize) {
+        match yaml::position_of_key(&self.front_matter, key) {
+            (0, _) => (self.front_matter_line.saturating_sub(1).max(1), 1),
+            (line, column) => (self.front_matter_line + line - 1, column),
+        }
+    }
+
+    /// A diagnostic at the front matter key `key`.
+    pub fn problem_at(&self, key: &str, code: &'static str, message: String, help: String) -> Diagnostic {
+        let (line, column) = self.position_of(key);
+        Diagnostic::error(code, &self.path, message, help).at(line, column)
+    }
+}
+
+/// The folder below `content/` that holds press releases.
+pub const NEWS_FOLDER: &str = "news";
+/// The folder below `content/` that holds the standards register.
+pub const STANDARDS_FOLDER: &str = "standards";
+
+/// Parses one file. Returns the document when its front matter could be
+/// read at all, together with every problem found.
+pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>, Vec<Diagnostic>) {
+    let split = match front_matter::split(&file.text) {
+        Ok(split) => split,
+        Err((line, message, help)) => {
+            return (
+                None,
+                vec![Diagnostic::error("front-matter/missing", &file.path, message, help).at(line, 1)],
+            );
+        }
+    };
+    let yaml_error = |e: YamlError| {
+        Diagnostic::error(e.code, &file.path, e.message, e.help)
+            .at(e.line + split.yaml_line - 1, e.column)
+    };
+    let top_folder = file.folder.split('/').next().unwrap_or("");
+    let parsed = match (file.name.kind, top_folder) {
+        (FileKind::Section, _) => yaml::from_str::<front_matter::Section>(split.yaml).map(|s| {
+            let common = Common {
+                title: s.title.clone(),
+                summary: s.summary.clone(),
+                slug: s.slug.clone(),
+                aliases: s.aliases.clone(),
+                extra: s.extra.clone(),
+                ..Common::default()
+            };
+            (common, Kind::Section(s))
+        }),
+        (_, NEWS_FOLDER) => yaml::from_str::<front_matter::RawNews>(split.yaml).map(|raw| {
+            let (common, own) = raw.into_parts();
+            (common, Kind::News(own))
+        }),
+        (_, STANDARDS_FOLDER) => yaml::from_str::<front_matter::RawStandard>(split.yaml).map(|raw| {
+            let (common, own) = raw.into_parts();
+            (common, Kind::Standard(own))
+        }),
+        _ => yaml::from_str::<front_matter::RawPlain>(split.yaml).map(|raw| {
+            let (common, own) = raw.into_parts();
+            (common, Kind::Plain(own))
+        }),
+    };
+    let (mut common, kind) = match parsed {
+        Ok(parts) => parts,
+        Err(error) => return (None, vec![yaml_error(error)]),
+    };
+
+    if common.date.is_none() {
+        common.date = file.name.date.as_deref().and_then(|d| PubDate::parse(d).ok());
+    }
+    let quotes = config
+        .language(file.name.lang.as_str())
+        .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
+        .unwrap_or(markdown::QuoteStyle::None);
+    let body = markdown::render(split.body, split.body_line, quotes);
+    let document = Document {
+        path: file.path.clone(),
+        folder: file.folder.clone(),
+        name: file.name.clone(),
+        translation_key: file.translation_key(),
+        link_path: file.link_path(),
+        common,
+        kind,
+        body,
+        front_matter: split.yaml.to_string(),
+        front_matter_line: split.yaml_line,
+    };
+    let problems = validate(&document, config);
+    (Some(document), problems)
+}
+
+/// Checks that need the file and the configuration, nothing else.
+fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if doc.common.title.trim().is_empty() {
+        problems.push(doc.problem_at(
+            "title",
+            "front-matter/empty-title",
+            "the title is empty".into(),
+            "write the page's title after `title:`".into(),
+        ));
+    }
+    if let Some(slug) = &doc.common.slug {
+        let safe = !slug.is_empty() && !slug.contains('/') && !slug.contains('\\') && slug != "." && slug != "..";
+        if !safe {
+            problems.push(doc.problem_at(
+                "slug",
+                "front-matter/unsafe-slug",
+                format!("the slug `{slug}` is not a single URL segment"),
+                "use letters, digits and hyphens only, e.g. `slug: kooperation`".into(),
+            ));
+        }
+    }
+    for alias in &doc.common.aliases {
+        let path = alias.split(['?', '#']).next().unwrap_or("");
+        if !alias.starts_with('/') || crate::site_path::SitePath::new(path).is_err() {
+            problems.push(doc.problem_at(
+                "aliases",
+                "front-matter/unsafe-alias",
+                format!("the alias `{alias}` is not a path on this site"),
+                "write old addresses as paths from the site root, e.g. `/presse/2025/kooperation/`, without `..`".into(),
+            ));
+        }
+    }
+    if let Some(image) = &doc.common.image {
+        if image.alt.as_deref().is_none_or(|alt| alt.trim().is_empty()) && !image.decorative {
+            problems.push(doc.problem_at(
+                "image",
+                "front-matter/image-alt",
+                "the image has no `alt` text".into(),
+                "describe what the image shows in `alt:`; only a purely decorative image may set `decorative: true` instead".into(),
+            ));
+        }
+        if matches!(doc.kind, Kind::News(_)) && image.credit.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            problems.push(doc.problem_at(
+                "image",
+                "front-matter/image-credit",
+                "the lead image of a press release has no `credit`".into(),
+                "name the photographer or rights holder in `credit:` (§ 13 UrhG)".into(),
+            ));
+        }
+    }
+    let associations: Option<&Vec<String>> = match &doc.kind {
+        Kind::News(news) => Some(&news.associations),
+        Kind::Standard(standard) => Some(&standard.associations),
+        _ => None,
+    };
+    if let Some(associations) = associations {
+        check_keys(doc, "associations", associations, config.associations.keys(), &mut problems);
+        if associations.is_empty() {
+            problems.push(doc.problem_at(
+                "associations",
+                "front-matter/no-association",
+                "no publishing association is named".into(),
+                format!("write e.g. `associations: [{}]`", config.associations.keys().next().map(String::as_str).unwrap_or("itk-rheinland")),
+            ));
+        }
+    }
+    if let Kind::News(news) = &doc.kind {
+        check_keys(doc, "contact", &news.contact.0, config.contacts.keys(), &mut problems);
+        if doc.common.date.is_none() {
+            problems.push(doc.problem_at(
+                "title",
+                "front-matter/no-date",
+                "a press release needs a date".into(),
+                "add `date: 2025-01-20` or start the file name with the date (`2025-01-20-titel.md`)".into(),
+            ));
+        }
+    }
+    problems
+}
+
+fn check_keys<'a>(
+    doc: &Document,
+    field: &str,
+    used: &[String],
+    known: impl Iterator<Item = &'a String>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let known: Vec<String> = known.cloned().collect();
+    for key in used {
+        if !known.contains(key) {
+            let help = match yaml::nearest(key, &known) {
+                Some(best) => format!("did you mean `{best}`? Keys are defined in site.yaml"),
+                None => format!("use one of the keys defined in site.yaml: {}", known.join(", ")),
+            };
+            problems.push(doc.problem_at(
+                field,
+                "front-matter/unknown-reference",
+                format!("`{key}` in `{field}` is not defined in site.yaml"),
+                help,
+            ));
+        }
+    }
+}

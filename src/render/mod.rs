@@ -1,0 +1,321 @@
+//! Site + theme → [`Output`], in memory.
+//!
+//! Templates are compiled once ([`compile`]); pages render in parallel
+//! through the one shared `Tera` (it is `Send + Sync`). Each page's
+//! context holds only its own views plus the per-language [`views::SiteView`],
+//! serialised once per language. Pure: the output is a sorted list of
+//! paths and contents, written elsewhere ([`crate::output`]).
+
+pub mod functions;
+pub mod theme;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::config::Lang;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Page, Site};
+use crate::parse::front_matter::Role;
+use crate::parse::Kind;
+use crate::site_path::SitePath;
+pub use theme::ThemeFiles;
+
+/// What a published file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Rendered in memory.
+    Bytes(Vec<u8>),
+    /// Copied from this file (static files, bundle assets).
+    Copy(PathBuf),
+}
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: SitePath,
+    pub content: Content,
+}
+
+/// Every file of the built site, sorted by path.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub files: Vec<OutputFile>,
+}
+
+/// Compiles the theme's templates and registers kommhub's functions.
+pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    functions::register(&mut tera, theme.strings.clone(), &site.config.base_url, &site.base_path);
+    tera.add_raw_templates(theme.templates.iter())
+        .map_err(|error| vec![template_problem(theme, "", &error)])?;
+    for required in ["base.html", "page.html", "section.html", "home.html", "404.html"] {
+        if !tera.contains_template(required) {
+            return Err(vec![Diagnostic::error(
+                "theme/template-missing",
+                theme.template_path(required),
+                format!("the theme has no template `{required}`"),
+                "create it; see ARCHITECTURE.md for the templates a theme needs",
+            )]);
+        }
+    }
+    Ok(tera)
+}
+
+/// Renders every page, the 404 pages and the redirects, and lists the
+/// static files and assets to copy.
+pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diagnostic>) {
+    let site_values: HashMap<&Lang, Value> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (&l.code, Value::from_serializable(&views::site_view(site, &l.code))))
+        .collect();
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = site
+        .pages
+        .par_iter()
+        .map(|page| render_page(site, theme, tera, page, &site_values))
+        .collect();
+    let mut problems = Vec::new();
+    let mut files = Vec::with_capacity(site.pages.len() + site.assets.len());
+    for result in rendered {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    for language in &site.config.languages {
+        match render_not_found(site, theme, tera, &language.code, &site_values) {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    files.extend(redirect_pages(site));
+    files.extend(theme.static_files.iter().map(|(from, to)| OutputFile {
+        path: to.clone(),
+        content: Content::Copy(from.clone()),
+    }));
+    files.extend(site.assets.iter().map(|asset| OutputFile {
+        path: asset.to.clone(),
+        content: Content::Copy(asset.from.clone()),
+    }));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for pair in files.windows(2) {
+        if pair[0].path == pair[1].path {
+            problems.push(Diagnostic::error(
+                "output/conflict",
+                pair[1].path.as_str(),
+                format!("two files would be written to {}", pair[1].path),
+                "rename the asset or static file, or change the page's slug",
+            ));
+        }
+    }
+    files.dedup_by(|a, b| a.path == b.path);
+    (Output { files }, problems)
+}
+
+fn template_for(page: &Page, tera: &Tera) -> &'static str {
+    let preferred = match &page.doc.kind {
+        Kind::Section(_) if page.is_home() => "home.html",
+        Kind::Section(_) => "section.html",
+        Kind::News(_) => "news.html",
+        Kind::Standard(_) => "standard.html",
+        Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => "accessibility.html",
+        Kind::Plain(_) => "page.html",
+    };
+    if tera.contains_template(preferred) {
+        preferred
+    } else {
+        "page.html"
+    }
+}
+
+fn render_page(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    page: &Page,
+    site_values: &HashMap<&Lang, Value>,
+) -> Result<OutputFile, Diagnostic> {
+    let template = template_for(page, tera);
+    let mut context = Context::new();
+    context.insert("lang", page.lang.as_str());
+    if let Some(value) = site_values.get(&page.lang) {
+        context.insert_value("site", value.clone());
+    }
+    context.insert("page", &views::page_view(site, page));
+    let alternates = views::alternates(site, page);
+    insert_head_links(&mut context, site, &site.permalink(&page.url), &alternates);
+    context.insert("alternates", &alternates);
+    context.insert("switcher", &views::switcher(site, page));
+    let html = tera
+        .render(template, &context)
+        .map_err(|error| template_problem(theme, template, &error))?;
+    let path = SitePath::index_of_url(&page.url).map_err(|_| {
+        Diagnostic::error(
+            "output/unsafe-path",
+            &page.doc.path,
+            format!("the address {} cannot be written safely", page.url),
+            "use letters, digits and hyphens in slugs",
+        )
+    })?;
+    Ok(OutputFile {
+        path,
+        content: Content::Bytes(html.into_bytes()),
+    })
+}
+
+/// `canonical` and `x_default` for the `<head>`.
+fn insert_head_links(context: &mut Context, site: &Site, canonical: &str, alternates: &[views::AlternateView]) {
+    context.insert("canonical", canonical);
+    let default = site.config.default_language().as_str();
+    let x_default = alternates
+        .iter()
+        .find(|a| a.lang == default)
+        .or(alternates.first())
+        .map(|a| a.permalink.clone())
+        .unwrap_or_else(|| canonical.to_string());
+    context.insert("x_default", &x_default);
+}
+
+/// What the 404 template gets as `page`.
+#[derive(Serialize)]
+struct NotFoundView {
+    kind: &'static str,
+    title: &'static str,
+    summary: &'static str,
+    url: String,
+    permalink: String,
+}
+
+fn not_found_url(site: &Site, lang: &Lang) -> String {
+    format!("{}/404.html", site.config.lang_prefix(lang))
+}
+
+fn render_not_found(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    lang: &Lang,
+    site_values: &HashMap<&Lang, Value>,
+) -> Result<OutputFile, Diagnostic> {
+    let url = not_found_url(site, lang);
+    let mut context = Context::new();
+    context.insert("lang", lang.as_str());
+    if let Some(value) = site_values.get(lang) {
+        context.insert_value("site", value.clone());
+    }
+    context.insert(
+        "page",
+        &NotFoundView {
+            kind: "404",
+            title: "",
+            summary: "",
+            url: site.href(&url),
+            permalink: site.permalink(&url),
+        },
+    );
+    let alternates: Vec<views::AlternateView> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| views::AlternateView {
+            lang: l.code.as_str(),
+            permalink: site.permalink(&not_found_url(site, &l.code)),
+        })
+        .collect();
+    insert_head_links(&mut context, site, &site.permalink(&url), &alternates);
+    context.insert("alternates", &alternates);
+    let switcher: Vec<views::SwitcherEntry> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| l.code != *lang)
+        .map(|l| views::SwitcherEntry {
+            lang: l.code.as_str(),
+            name: &l.name,
+            url: site.home(&l.code).map(|h| site.href(&h.url)).unwrap_or_else(|| site.href("/")),
+            translated: false,
+        })
+        .collect();
+    context.insert("switcher", &switcher);
+    let html = tera
+        .render("404.html", &context)
+        .map_err(|error| template_problem(theme, "404.html", &error))?;
+    let path = SitePath::new(url.trim_start_matches('/')).map_err(|_| {
+        Diagnostic::error("output/unsafe-path", "site.yaml", "a language code makes an unsafe path", "use plain language codes")
+    })?;
+    Ok(OutputFile {
+        path,
+        content: Content::Bytes(html.into_bytes()),
+    })
+}
+
+/// A small HTML page per alias that sends readers on to the page.
+fn redirect_pages(site: &Site) -> Vec<OutputFile> {
+    site.redirects
+        .iter()
+        .filter(|r| !r.from.contains(['?', '#']))
+        .filter_map(|redirect| {
+            let path = SitePath::index_of_url(&redirect.from).ok()?;
+            let target = escape_attribute(&site.permalink(&redirect.to));
+            let html = format!(
+                "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{target}</title>\n<link rel=\"canonical\" href=\"{target}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p><a href=\"{target}\">{target}</a></p>\n</body>\n</html>\n",
+                lang = site.config.default_language(),
+            );
+            Some(OutputFile {
+                path,
+                content: Content::Bytes(html.into_bytes()),
+            })
+        })
+        .collect()
+}
+
+/// Escapes text for a double-quoted HTML attribute.
+pub fn escape_attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A Tera error as a diagnostic at the template's file, line and column.
+fn template_problem(theme: &ThemeFiles, template: &str, error: &tera::Error) -> Diagnostic {
+    use std::error::Error as _;
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let mut message = report.message().to_string();
+            let mut source = error.source();
+            while let Some(inner) = source {
+                message.push_str(": ");
+                message.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            Diagnostic::error(
+                "template/error",
+                theme.template_path(report.filename()),
+                message,
+                "fix the template at this line; the message says what Tera expected",
+            )
+            .at(span.start_line, span.start_col + 1)
+        }
+        _ => Diagnostic::error(
+            "template/error",
+            theme.template_path(template),
+            error.to_string(),
+            "fix the template named here",
+        ),
+    }
+}

@@ -1,0 +1,292 @@
+//! The whole template API: what templates see, and nothing else.
+//!
+//! Templates never see the model's types; they get these borrowed views,
+//! serialised per page. Fields are documented here because this file is
+//! the contract with theme authors. Per-language parts that are the same
+//! on every page ([`SiteView`]) are built once per language, not per page.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{AccessibilityLinks, Association, Contact};
+use crate::model::{Page, Site};
+use crate::parse::front_matter::{Image, Role};
+use crate::parse::Kind;
+use crate::yaml;
+
+/// `site`: the same on every page of one language.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Absolute, without trailing slash.
+    pub base_url: &'a str,
+    /// Link target of this language's home page.
+    pub home_url: String,
+    pub default_language: &'a str,
+    pub languages: Vec<LanguageView<'a>>,
+    /// Top-level sections of this language, for the main navigation.
+    pub nav: Vec<LinkView>,
+    /// Legal and accessibility pages by role (`impressum`, `privacy`,
+    /// `accessibility`, `easy_language`, `sign_language`), in this language
+    /// where translated, else in the default language.
+    pub roles: BTreeMap<&'static str, LinkView>,
+    pub associations: Vec<&'a Association>,
+    pub accessibility: &'a AccessibilityLinks,
+    pub extra: &'a BTreeMap<String, yaml::Value>,
+}
+
+/// A configured language.
+#[derive(Debug, Serialize)]
+pub struct LanguageView<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+}
+
+/// A link with its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+    pub lang: String,
+}
+
+/// `page`: the page being rendered (sections and home included).
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    /// `home`, `section`, `news`, `standard` or `page`.
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub lang: &'a str,
+    /// Link target (with base path).
+    pub url: String,
+    /// Absolute address.
+    pub permalink: String,
+    /// ISO date or date-time, for `<time datetime>` and `date_local`.
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    /// The teaser: `summary` from front matter, else the first paragraph.
+    pub summary: String,
+    /// The rendered body, links resolved. Print it with `| safe`.
+    pub content: &'a str,
+    pub tags: &'a [String],
+    pub image: Option<&'a Image>,
+    pub role: Option<&'static str>,
+    pub subtitle: Option<&'a str>,
+    pub place: Option<&'a str>,
+    pub associations: Vec<&'a Association>,
+    pub contacts: Vec<&'a Contact>,
+    pub extra: &'a BTreeMap<String, yaml::Value>,
+    /// For sections: the listed pages, newest first.
+    pub pages: Vec<PageSummary<'a>>,
+}
+
+/// A page in a listing.
+#[derive(Debug, Serialize)]
+pub struct PageSummary<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub url: String,
+    pub date: Option<String>,
+    pub summary: String,
+}
+
+/// `alternates`: every language version of this page, for `hreflang`.
+#[derive(Debug, Serialize)]
+pub struct AlternateView<'a> {
+    pub lang: &'a str,
+    pub permalink: String,
+}
+
+/// `switcher`: one entry per other language.
+#[derive(Debug, Serialize)]
+pub struct SwitcherEntry<'a> {
+    pub lang: &'a str,
+    /// The language's name in itself.
+    pub name: &'a str,
+    pub url: String,
+    /// False when the page has no translation and `url` is that
+    /// language's home page.
+    pub translated: bool,
+}
+
+pub fn kind_name(page: &Page) -> &'static str {
+    match &page.doc.kind {
+        Kind::Section(_) if page.is_home() => "home",
+        Kind::Section(_) => "section",
+        Kind::News(_) => "news",
+        Kind::Standard(_) => "standard",
+        Kind::Plain(_) => "page",
+    }
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Impressum => "impressum",
+        Role::Privacy => "privacy",
+        Role::Accessibility => "accessibility",
+        Role::EasyLanguage => "easy_language",
+        Role::SignLanguage => "sign_language",
+    }
+}
+
+fn summary_of(page: &Page) -> String {
+    page.doc
+        .common
+        .summary
+        .clone()
+        .unwrap_or_else(|| page.doc.body.first_paragraph.clone())
+}
+
+pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
+    let config = &site.config;
+    let (associations, contacts, subtitle, place, role) = match &page.doc.kind {
+        Kind::News(news) => (
+            news.associations.as_slice(),
+            news.contact.0.as_slice(),
+            news.subtitle.as_deref(),
+            news.place.as_deref(),
+            None,
+        ),
+        Kind::Standard(standard) => (
+            standard.associations.as_slice(),
+            standard.contact.as_ref().map(|c| c.0.as_slice()).unwrap_or(&[]),
+            None,
+            None,
+            None,
+        ),
+        Kind::Plain(plain) => (&[][..], &[][..], None, None, plain.role.map(role_name)),
+        Kind::Section(_) => (&[][..], &[][..], None, None, None),
+    };
+    PageView {
+        kind: kind_name(page),
+        title: &page.doc.common.title,
+        lang: page.lang.as_str(),
+        url: site.href(&page.url),
+        permalink: site.permalink(&page.url),
+        date: page.doc.common.date.as_ref().map(|d| d.iso()),
+        updated: page.doc.common.updated.as_ref().map(|d| d.iso()),
+        summary: summary_of(page),
+        content: &page.html,
+        tags: &page.doc.common.tags,
+        image: page.doc.common.image.as_ref(),
+        role,
+        subtitle,
+        place,
+        associations: associations.iter().filter_map(|k| config.associations.get(k)).collect(),
+        contacts: contacts.iter().filter_map(|k| config.contacts.get(k)).collect(),
+        extra: &page.doc.common.extra,
+        pages: page
+            .children
+            .iter()
+            .map(|id| {
+                let child = site.page(*id);
+                PageSummary {
+                    kind: kind_name(child),
+                    title: &child.doc.common.title,
+                    url: site.href(&child.url),
+                    date: child.doc.common.date.as_ref().map(|d| d.iso()),
+                    summary: summary_of(child),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The per-language part of every page's context.
+pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<'a> {
+    let config = &site.config;
+    let home = site.home(lang);
+    let nav = home
+        .map(|home| {
+            home.children
+                .iter()
+                .map(|id| site.page(*id))
+                .filter(|p| p.is_section())
+                .map(|p| link_to(site, p))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut roles = BTreeMap::new();
+    for page in &site.pages {
+        if let Kind::Plain(plain) = &page.doc.kind {
+            if let Some(role) = plain.role {
+                let name = role_name(role);
+                let better = page.lang == *lang
+                    || (!roles.contains_key(name) && page.lang == *config.default_language());
+                if better {
+                    roles.insert(name, link_to(site, page));
+                }
+            }
+        }
+    }
+    SiteView {
+        title: config.title.get(lang).map(String::as_str).unwrap_or_default(),
+        description: config.description.get(lang).map(String::as_str).unwrap_or_default(),
+        base_url: &config.base_url,
+        home_url: home.map(|h| site.href(&h.url)).unwrap_or_else(|| site.href("/")),
+        default_language: config.default_language().as_str(),
+        languages: config
+            .languages
+            .iter()
+            .map(|l| LanguageView {
+                code: l.code.as_str(),
+                name: &l.name,
+            })
+            .collect(),
+        nav,
+        roles,
+        associations: config.associations.values().collect(),
+        accessibility: &config.accessibility,
+        extra: &config.extra,
+    }
+}
+
+fn link_to(site: &Site, page: &Page) -> LinkView {
+    LinkView {
+        title: page.doc.common.title.clone(),
+        url: site.href(&page.url),
+        lang: page.lang.to_string(),
+    }
+}
+
+/// `hreflang` alternates of `page`: each translation that exists.
+pub fn alternates<'a>(site: &'a Site, page: &'a Page) -> Vec<AlternateView<'a>> {
+    site.translations_of(page)
+        .into_iter()
+        .map(|p| AlternateView {
+            lang: p.lang.as_str(),
+            permalink: site.permalink(&p.url),
+        })
+        .collect()
+}
+
+/// The language switcher of `page`: its translation, else the other
+/// language's home page.
+pub fn switcher<'a>(site: &'a Site, page: &'a Page) -> Vec<SwitcherEntry<'a>> {
+    let translations = site.translations_of(page);
+    site.config
+        .languages
+        .iter()
+        .filter(|l| l.code != page.lang)
+        .map(|language| {
+            let translation = translations.iter().find(|p| p.lang == language.code);
+            let (url, translated) = match translation {
+                Some(p) => (site.href(&p.url), true),
+                None => (
+                    site.home(&language.code)
+                        .map(|h| site.href(&h.url))
+                        .unwrap_or_else(|| site.href("/")),
+                    false,
+                ),
+            };
+            SwitcherEntry {
+                lang: language.code.as_str(),
+                name: &language.name,
+                url,
+                translated,
+            }
+        })
+        .collect()
+}

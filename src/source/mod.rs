@@ -1,0 +1,255 @@
+//! Disk → source files. The only stage that reads `content/`.
+//!
+//! Walks `content/` in file-name order (walkdir), applies the file-name
+//! grammar of SPEC.md ([`name`]), reads Markdown as UTF-8 and lists every
+//! other file as an asset to publish. Symlinks are followed only while they
+//! stay inside the site root. Unreadable or non-UTF-8 files become
+//! diagnostics; the walk goes on.
+
+pub mod name;
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Lang;
+use crate::diagnostics::Diagnostic;
+pub use name::{FileKind, FileName};
+
+/// The folder under the root that holds Markdown.
+pub const CONTENT_DIR: &str = "content";
+
+/// One Markdown file, read.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// Relative to the site root with `/` separators, for messages.
+    pub path: PathBuf,
+    /// Folder relative to `content/` with `/` separators; `""` at the top.
+    pub folder: String,
+    pub name: FileName,
+    pub text: String,
+}
+
+impl ContentFile {
+    /// Files that differ only in their language suffix share this key.
+    pub fn translation_key(&self) -> String {
+        if self.folder.is_empty() {
+            self.name.base.clone()
+        } else {
+            format!("{}/{}", self.folder, self.name.base)
+        }
+    }
+
+    /// The path written in `@/…` links: relative to `content/`.
+    pub fn link_path(&self) -> String {
+        let file = self.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default();
+        if self.folder.is_empty() {
+            file.to_string()
+        } else {
+            format!("{}/{}", self.folder, file)
+        }
+    }
+}
+
+/// A file that is published as it is (bundle images, PDFs).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AssetFile {
+    /// Relative to the site root, for messages.
+    pub path: PathBuf,
+    /// Where to read it.
+    pub absolute: PathBuf,
+    /// Folder relative to `content/` with `/` separators.
+    pub folder: String,
+    /// Path below that folder with `/` separators (`img/foto.jpg`).
+    pub relative: String,
+}
+
+/// Everything found under `content/`, in file-name order.
+#[derive(Debug, Default)]
+pub struct SourceTree {
+    pub files: Vec<ContentFile>,
+    pub assets: Vec<AssetFile>,
+}
+
+/// Reads `<root>/content`. `languages` decides which suffixes are language
+/// suffixes; the first is the default language.
+pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnostic>) {
+    let mut tree = SourceTree::default();
+    let mut problems = Vec::new();
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        problems.push(Diagnostic::error(
+            "source/no-content",
+            CONTENT_DIR,
+            "there is no `content/` folder",
+            "create `content/_index.md` with the home page's title",
+        ));
+        return (tree, problems);
+    }
+    let canonical_root = match root.canonicalize() {
+        Ok(path) => path,
+        Err(error) => {
+            problems.push(Diagnostic::error(
+                "source/unreadable",
+                root,
+                format!("the site root cannot be read: {error}"),
+                "check that the folder exists and is readable",
+            ));
+            return (tree, problems);
+        }
+    };
+
+    let mut bundles: Vec<String> = Vec::new();
+    let mut walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().map(|p| relative_to(p, root)).unwrap_or_default();
+                problems.push(Diagnostic::error(
+                    "source/unreadable",
+                    path,
+                    format!("this cannot be read: {error}"),
+                    "check permissions, and remove symlinks that point back into their own folder",
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let relative = relative_to(path, root);
+        if entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() && !stays_inside(path, &canonical_root) {
+            problems.push(Diagnostic::error(
+                "source/symlink-outside",
+                &relative,
+                "this symlink leads out of the site root, so it is not read",
+                "copy the file into the repository instead of linking to it",
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if has_bundle_index(path, languages) {
+                bundles.push(content_relative(path, &content));
+            }
+            continue;
+        }
+        let folder = path
+            .parent()
+            .map(|p| content_relative(p, &content))
+            .unwrap_or_default();
+        let file_name = entry.file_name().to_string_lossy().to_string();
+        if let Some(name) = FileName::parse(&file_name, languages) {
+            match read_text(path, &relative) {
+                Ok(text) => tree.files.push(ContentFile {
+                    path: relative,
+                    folder,
+                    name,
+                    text,
+                }),
+                Err(problem) => problems.push(problem),
+            }
+        } else {
+            let owner = bundles
+                .iter()
+                .rev()
+                .find(|b| folder == **b || folder.starts_with(&format!("{b}/")))
+                .cloned()
+                .unwrap_or_else(|| folder.clone());
+            let below = content_relative(path, &content.join(&owner));
+            tree.assets.push(AssetFile {
+                path: relative,
+                absolute: path.to_path_buf(),
+                folder: owner,
+                relative: below,
+            });
+        }
+    }
+    (tree, problems)
+}
+
+/// Hidden files, editor swap and backup files are never content.
+pub fn is_ignored(file_name: &str) -> bool {
+    file_name.starts_with('.')
+        || file_name.ends_with('~')
+        || file_name.ends_with(".swp")
+        || file_name.ends_with(".swx")
+        || (file_name.starts_with('#') && file_name.ends_with('#'))
+}
+
+fn has_bundle_index(dir: &Path, languages: &[Lang]) -> bool {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                FileName::parse(&e.file_name().to_string_lossy(), languages)
+                    .is_some_and(|n| n.kind == FileKind::BundleIndex)
+            })
+        })
+        .unwrap_or(false)
+}
+
+fn stays_inside(path: &Path, canonical_root: &Path) -> bool {
+    path.canonicalize()
+        .map(|target| target.starts_with(canonical_root))
+        .unwrap_or(false)
+}
+
+fn read_text(path: &Path, relative: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        Diagnostic::error(
+            "source/unreadable",
+            relative,
+            format!("this file cannot be read: {error}"),
+            "check the file's permissions",
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Diagnostic::error(
+            "source/not-utf8",
+            relative,
+            "this file is not UTF-8 text (is it a binary file, or saved as Latin-1?)",
+            "save it as UTF-8 in your editor; images and PDFs belong next to an `index.md` in a page bundle",
+        )
+        .at(line, column)
+    })
+}
+
+/// `path` relative to `base` with `/` separators.
+fn content_relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    PathBuf::from(content_relative(path, root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swap_and_hidden_files_are_ignored() {
+        for name in [".git", "x.md~", ".x.md.swp", "#x.md#", "a.swx"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("x.md"));
+    }
+}

@@ -1,0 +1,191 @@
+//! The only module that knows which YAML library kommhub uses.
+//!
+//! serde_yaml is deprecated upstream; everything YAML goes through
+//! [`from_str`] and [`Value`], so moving to a maintained fork
+//! (serde_yaml_ng, serde-saphyr) changes this file and nothing else.
+//! Errors come back as [`YamlError`] with a 1-based line and column inside
+//! the YAML text and a sentence on how to fix the input; serde's
+//! "unknown field" messages gain the nearest known key as a suggestion.
+
+use serde::de::DeserializeOwned;
+
+/// A free-form YAML value (for `extra:` and other untyped data).
+pub type Value = serde_yaml::Value;
+
+/// Separates message and help in errors raised by kommhub's own
+/// `Deserialize` impls: `format!("what{HELP_SEPARATOR}how to fix")`.
+pub const HELP_SEPARATOR: char = '\u{1f}';
+
+/// A YAML document that did not fit the expected shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line inside the YAML text, 0 when unknown.
+    pub line: usize,
+    /// 1-based column inside the YAML text, 0 when unknown.
+    pub column: usize,
+    pub code: &'static str,
+    pub message: String,
+    pub help: String,
+}
+
+/// Parses `text` into `T`, mapping every failure to a [`YamlError`].
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    // An empty document is `null`, which would give a confusing message
+    // for a struct; parse an empty mapping instead so "missing field" shows.
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    serde_yaml::from_str(text).map_err(|error| {
+        let (line, column) = error
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
+        explain(&strip_position(&error.to_string()), line, column)
+    })
+}
+
+/// serde_yaml appends " at line L column C"; we report the position apart.
+fn strip_position(message: &str) -> String {
+    let cut = [" at line ", " at position "]
+        .iter()
+        .filter_map(|marker| message.find(marker))
+        .min()
+        .unwrap_or(message.len());
+    message[..cut].to_string()
+}
+
+/// Turns serde's wording into a message and a fix for non-programmers.
+fn explain(message: &str, line: usize, column: usize) -> YamlError {
+    let error = |code, message: String, help: String| YamlError {
+        line,
+        column,
+        code,
+        message,
+        help,
+    };
+    // Our own Deserialize impls (dates, versions) say what and how to fix,
+    // separated by HELP_SEPARATOR; serde may prefix the key path.
+    if let Some((what, help)) = message.split_once(HELP_SEPARATOR) {
+        return error("yaml/invalid-value", what.to_string(), help.to_string());
+    }
+    if let Some(rest) = find_after(message, "unknown field `") {
+        let (key, expected) = split_backticked(rest);
+        let known = backticked_list(expected);
+        let help = match nearest(&key, &known) {
+            Some(best) => format!("did you mean `{best}`? Known keys here: {}", known.join(", ")),
+            None if known.is_empty() => "remove this key".to_string(),
+            None => format!(
+                "remove it, or use one of the known keys: {}; free-form values belong under `extra:`",
+                known.join(", ")
+            ),
+        };
+        return error("yaml/unknown-key", format!("unknown key `{key}`"), help);
+    }
+    if let Some(rest) = find_after(message, "missing field `") {
+        let (key, _) = split_backticked(rest);
+        return error(
+            "yaml/missing-key",
+            format!("the required key `{key}` is missing"),
+            format!("add a line `{key}: …`"),
+        );
+    }
+    if message.contains("invalid type") || message.contains("invalid value") {
+        return error(
+            "yaml/wrong-type",
+            message.to_string(),
+            "check the value's form: text in quotes, lists in [brackets] or as `- ` lines, dates as 2025-01-20".to_string(),
+        );
+    }
+    error(
+        "yaml/syntax",
+        format!("this is not valid YAML: {message}"),
+        "check indentation and colons; put values with `:` or `#` in quotes".to_string(),
+    )
+}
+
+fn find_after<'a>(haystack: &'a str, marker: &str) -> Option<&'a str> {
+    haystack.find(marker).map(|i| &haystack[i + marker.len()..])
+}
+
+/// Splits "key`, rest" into ("key", ", rest").
+fn split_backticked(rest: &str) -> (String, &str) {
+    match rest.find('`') {
+        Some(end) => (rest[..end].to_string(), &rest[end + 1..]),
+        None => (rest.to_string(), ""),
+    }
+}
+
+/// All `quoted` words in serde's "expected one of `a`, `b`" tail.
+fn backticked_list(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The known key closest to `key`, if it is close enough to be a typo.
+pub fn nearest(key: &str, known: &[String]) -> Option<String> {
+    known
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(key, candidate), candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate.clone())
+}
+
+/// Line and column (1-based) of the first line that sets the top-level or
+/// nested `key`, for problems found after parsing; (0, 0) when not found.
+pub fn position_of_key(text: &str, key: &str) -> (usize, usize) {
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let unquoted = trimmed.trim_start_matches(['"', '\'']);
+        if let Some(rest) = unquoted.strip_prefix(key) {
+            let rest = rest.trim_start_matches(['"', '\'']);
+            if rest.starts_with(':') {
+                return (index + 1, line.len() - trimmed.len() + 1);
+            }
+        }
+    }
+    (0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        base_url: Option<String>,
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let err = from_str::<Sample>("title: a\ntitel: b\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1));
+        assert_eq!(err.message, "unknown key `titel`");
+        assert!(err.help.starts_with("did you mean `title`?"), "{}", err.help);
+    }
+
+    #[test]
+    fn unrelated_unknown_key_lists_known_keys() {
+        let err = from_str::<Sample>("title: a\nfarbe: rot\n").unwrap_err();
+        assert!(err.help.contains("title, base_url"), "{}", err.help);
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let err = from_str::<Sample>("").unwrap_err();
+        assert_eq!(err.message, "the required key `title` is missing");
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = from_str::<Sample>("title: [a\nbase_url: b\n").unwrap_err();
+        assert_eq!(err.code, "yaml/syntax");
+        assert!(err.line >= 1);
+        assert!(!err.message.contains(" at line "));
+    }
+}
