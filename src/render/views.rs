@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::{AccessibilityLinks, Association, Contact};
 use crate::model::{Page, Site};
-use crate::parse::front_matter::{Image, Role};
+use crate::parse::front_matter::{Conformance, Image, Role};
 use crate::parse::Kind;
 use crate::yaml;
 
@@ -72,6 +72,9 @@ pub struct PageView<'a> {
     pub content: &'a str,
     pub tags: &'a [String],
     pub image: Option<&'a Image>,
+    /// Where `image.src` is served: relative sources are taken from the
+    /// page's bundle folder, `/…` from the site root.
+    pub image_url: Option<String>,
     pub role: Option<&'static str>,
     pub subtitle: Option<&'a str>,
     pub place: Option<&'a str>,
@@ -80,6 +83,20 @@ pub struct PageView<'a> {
     pub extra: &'a BTreeMap<String, yaml::Value>,
     /// For sections: the listed pages, newest first.
     pub pages: Vec<PageSummary<'a>>,
+    /// For the page with `role: accessibility`: the statement's facts.
+    pub statement: Option<StatementView<'a>>,
+}
+
+/// The accessibility statement's front matter (EU model statement).
+#[derive(Debug, Serialize)]
+pub struct StatementView<'a> {
+    /// `full`, `partial` or `none`.
+    pub conformance: Option<&'static str>,
+    /// ISO dates.
+    pub prepared: Option<String>,
+    pub reviewed: Option<String>,
+    pub method: Option<&'a str>,
+    pub barriers: &'a [String],
 }
 
 /// A page in a listing.
@@ -171,6 +188,13 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         content: &page.html,
         tags: &page.doc.common.tags,
         image: page.doc.common.image.as_ref(),
+        image_url: page.doc.common.image.as_ref().map(|image| {
+            if image.src.starts_with('/') {
+                site.href(&image.src)
+            } else {
+                format!("{}{}", site.href(&page.url), image.src)
+            }
+        }),
         role,
         subtitle,
         place,
@@ -191,6 +215,20 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
                 }
             })
             .collect(),
+        statement: match &page.doc.kind {
+            Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => Some(StatementView {
+                conformance: plain.conformance.map(|c| match c {
+                    Conformance::Full => "full",
+                    Conformance::Partial => "partial",
+                    Conformance::None => "none",
+                }),
+                prepared: plain.prepared.as_ref().map(|d| d.iso()),
+                reviewed: plain.reviewed.as_ref().map(|d| d.iso()),
+                method: plain.method.as_deref(),
+                barriers: &plain.barriers,
+            }),
+            _ => None,
+        },
     }
 }
 
