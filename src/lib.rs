@@ -26,7 +26,10 @@ pub use pipeline::{BuildFailure, BuildOptions, BuildReport, build, render_site};
 /// An infrastructure failure: the disk, not the user's content.
 #[derive(Debug)]
 pub enum Error {
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl Error {

@@ -29,7 +29,9 @@ fn build_date() -> Result<Timestamp, String> {
             .parse::<i64>()
             .ok()
             .and_then(|seconds| Timestamp::from_second(seconds).ok())
-            .ok_or_else(|| format!("SOURCE_DATE_EPOCH={text} is not a number of seconds since 1970")),
+            .ok_or_else(|| {
+                format!("SOURCE_DATE_EPOCH={text} is not a number of seconds since 1970")
+            }),
         Err(_) => Ok(Timestamp::now()),
     }
 }
@@ -66,7 +68,8 @@ fn run_build(args: BuildArgs) -> ExitCode {
                 println!(
                     "next scheduled release: {} becomes due at {} (build again then)",
                     path.display(),
-                    when.to_zoned_datetime(kommhub::parse::dates::berlin()).strftime("%Y-%m-%d %H:%M %Z")
+                    when.to_zoned_datetime(kommhub::parse::dates::berlin())
+                        .strftime("%Y-%m-%d %H:%M %Z")
                 );
             }
             if args.timings {

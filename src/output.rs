@@ -43,7 +43,12 @@ fn write_files(output: &Output, staging: &Path) -> Result<(), Error> {
     let mut folders: Vec<PathBuf> = output
         .files
         .iter()
-        .filter_map(|f| staging.join(f.path.as_str()).parent().map(Path::to_path_buf))
+        .filter_map(|f| {
+            staging
+                .join(f.path.as_str())
+                .parent()
+                .map(Path::to_path_buf)
+        })
         .collect();
     folders.sort();
     folders.dedup();
@@ -53,7 +58,9 @@ fn write_files(output: &Output, staging: &Path) -> Result<(), Error> {
     output.files.par_iter().try_for_each(|file| {
         let target = staging.join(file.path.as_str());
         match &file.content {
-            Content::Bytes(bytes) => std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e)),
+            Content::Bytes(bytes) => {
+                std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
+            }
             Content::Copy(from) => std::fs::copy(from, &target)
                 .map(|_| ())
                 .map_err(|e| Error::io(from, e)),

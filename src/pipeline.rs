@@ -41,7 +41,9 @@ impl BuildOptions {
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -115,7 +117,8 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
         None => config,
     };
     let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let (tree, mut problems) = timings.measure("walk", || source::read_content(&options.root, &languages));
+    let (tree, mut problems) =
+        timings.measure("walk", || source::read_content(&options.root, &languages));
     let documents = timings.measure("parse", || parse_all(&tree.files, &config, &mut problems));
     let (site, model_problems) = timings.measure("assemble", || {
         model::assemble(config, documents, &tree.assets, options.publication)
@@ -153,7 +156,10 @@ fn parse_all(
     config: &SiteConfig,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<parse::Document> {
-    let results: Vec<_> = files.par_iter().map(|file| parse::parse_file(file, config)).collect();
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|file| parse::parse_file(file, config))
+        .collect();
     let mut documents = Vec::with_capacity(results.len());
     for (document, file_problems) in results {
         problems.extend(file_problems);

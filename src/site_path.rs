@@ -64,7 +64,16 @@ mod tests {
 
     #[test]
     fn refuses_every_way_out() {
-        for bad in ["..", "a/../b", "./a", "a//b", "", "/", "a\\..\\b", "../etc/passwd"] {
+        for bad in [
+            "..",
+            "a/../b",
+            "./a",
+            "a//b",
+            "",
+            "/",
+            "a\\..\\b",
+            "../etc/passwd",
+        ] {
             assert!(SitePath::new(bad).is_err(), "{bad:?} must be refused");
         }
     }

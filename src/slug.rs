@@ -19,6 +19,8 @@ pub fn slugify(text: &str) -> String {
             'Ü' => german.push_str("Ue"),
             'ß' => german.push_str("ss"),
             'ẞ' => german.push_str("SS"),
+            // deunicode spells § as "SS", which reads like ß.
+            '§' => german.push(' '),
             other => german.push(other),
         }
     }
@@ -89,7 +91,10 @@ mod tests {
 
     #[test]
     fn punctuation_becomes_single_hyphens() {
-        check("  Kooperation: ITK & kdvz — 2025!  ", "kooperation-itk-kdvz-2025");
+        check(
+            "  Kooperation: ITK & kdvz — 2025!  ",
+            "kooperation-itk-kdvz-2025",
+        );
         check("E-Government-Gesetz NRW", "e-government-gesetz-nrw");
         check("§ 18 Abs. 2 MStV", "18-abs-2-mstv");
     }

@@ -13,7 +13,9 @@ use serde::de::DeserializeOwned;
 pub type Value = serde_yaml::Value;
 
 /// Separates message and help in errors raised by kommhub's own
-/// `Deserialize` impls: `format!("what{HELP_SEPARATOR}how to fix")`.
+/// `Deserialize` impls: `format!("what{HELP_SEPARATOR}how to fix")`. A
+/// third part, when present, is text to look for in the YAML to find the
+/// line (serde_yaml places such errors at the start of the mapping).
 pub const HELP_SEPARATOR: char = '\u{1f}';
 
 /// A YAML document that did not fit the expected shape.
@@ -38,7 +40,28 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((0, 0));
-        explain(&strip_position(&error.to_string()), line, column)
+        let message = strip_position(&error.to_string());
+        // serde_yaml places errors raised inside a value at the start of
+        // the whole mapping; when it names the key path, find the key.
+        let (message, line, column) = match split_key_path(&message) {
+            Some((path, rest)) => {
+                let key = path.rsplit('.').next().unwrap_or(path);
+                let key = key.split('[').next().unwrap_or(key);
+                let (key_line, key_column) = position_of_key(text, key);
+                let found = key_line > 0;
+                (
+                    format!("`{path}`: {rest}"),
+                    if found { key_line } else { line },
+                    if found { key_column } else { column },
+                )
+            }
+            None => (message, line, column),
+        };
+        let (line, column) = match message.split(HELP_SEPARATOR).nth(2) {
+            Some(needle) => position_of_text(text, needle).unwrap_or((line, column)),
+            None => (line, column),
+        };
+        explain(&message, line, column)
     })
 }
 
@@ -52,6 +75,24 @@ fn strip_position(message: &str) -> String {
     message[..cut].to_string()
 }
 
+/// Where `needle` first occurs in `text`, as 1-based line and column.
+fn position_of_text(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        line.find(needle)
+            .map(|byte| (index + 1, line[..byte].chars().count() + 1))
+    })
+}
+
+/// Splits serde_yaml's "path.to.key: message" into its two parts.
+fn split_key_path(message: &str) -> Option<(&str, &str)> {
+    let (path, rest) = message.split_once(": ")?;
+    let is_path = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-.[]".contains(c));
+    is_path.then_some((path, rest))
+}
+
 /// Turns serde's wording into a message and a fix for non-programmers.
 fn explain(message: &str, line: usize, column: usize) -> YamlError {
     let error = |code, message: String, help: String| YamlError {
@@ -63,14 +104,18 @@ fn explain(message: &str, line: usize, column: usize) -> YamlError {
     };
     // Our own Deserialize impls (dates, versions) say what and how to fix,
     // separated by HELP_SEPARATOR; serde may prefix the key path.
-    if let Some((what, help)) = message.split_once(HELP_SEPARATOR) {
+    let mut parts = message.split(HELP_SEPARATOR);
+    if let (Some(what), Some(help)) = (parts.next(), parts.next()) {
         return error("yaml/invalid-value", what.to_string(), help.to_string());
     }
     if let Some(rest) = find_after(message, "unknown field `") {
         let (key, expected) = split_backticked(rest);
         let known = backticked_list(expected);
         let help = match nearest(&key, &known) {
-            Some(best) => format!("did you mean `{best}`? Known keys here: {}", known.join(", ")),
+            Some(best) => format!(
+                "did you mean `{best}`? Known keys here: {}",
+                known.join(", ")
+            ),
             None if known.is_empty() => "remove this key".to_string(),
             None => format!(
                 "remove it, or use one of the known keys: {}; free-form values belong under `extra:`",
@@ -166,7 +211,11 @@ mod tests {
         let err = from_str::<Sample>("title: a\ntitel: b\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 1));
         assert_eq!(err.message, "unknown key `titel`");
-        assert!(err.help.starts_with("did you mean `title`?"), "{}", err.help);
+        assert!(
+            err.help.starts_with("did you mean `title`?"),
+            "{}",
+            err.help
+        );
     }
 
     #[test]
@@ -183,7 +232,7 @@ mod tests {
 
     #[test]
     fn syntax_error_has_position() {
-        let err = from_str::<Sample>("title: [a\nbase_url: b\n").unwrap_err();
+        let err = from_str::<Sample>("title: \"a\nbase_url: b\n").unwrap_err();
         assert_eq!(err.code, "yaml/syntax");
         assert!(err.line >= 1);
         assert!(!err.message.contains(" at line "));

@@ -148,7 +148,8 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
     let mut problems = Vec::new();
     let mut problem = |key: &str, message: String, help: String| {
         let (line, column) = yaml::position_of_key(text, key);
-        problems.push(Diagnostic::error("config/invalid", FILE_NAME, message, help).at(line, column));
+        problems
+            .push(Diagnostic::error("config/invalid", FILE_NAME, message, help).at(line, column));
     };
 
     let mut resolved_languages: Vec<Language> = languages
@@ -190,7 +191,9 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         }
     }
 
-    let per_language = |map: IndexMap<String, String>, key: &str, problem: &mut dyn FnMut(&str, String, String)| {
+    let per_language = |map: IndexMap<String, String>,
+                        key: &str,
+                        problem: &mut dyn FnMut(&str, String, String)| {
         let mut out = BTreeMap::new();
         for (code, value) in map {
             if languages.contains_key(&code) {
@@ -199,7 +202,10 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
                 problem(
                     key,
                     format!("`{key}` has a value for `{code}`, which is not a configured language"),
-                    format!("use one of: {}", languages.keys().cloned().collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "use one of: {}",
+                        languages.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
                 );
             }
         }
@@ -234,7 +240,8 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
             social,
             boilerplate,
         } = association;
-        let boilerplate = per_language(boilerplate.unwrap_or_default(), "boilerplate", &mut problem);
+        let boilerplate =
+            per_language(boilerplate.unwrap_or_default(), "boilerplate", &mut problem);
         resolved_associations.insert(
             key.clone(),
             Association {
@@ -260,7 +267,9 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
             let known: Vec<String> = resolved_associations.keys().cloned().collect();
             problem(
                 &key,
-                format!("contact `{key}` names the association `{association}`, which is not under `associations`"),
+                format!(
+                    "contact `{key}` names the association `{association}`, which is not under `associations`"
+                ),
                 match yaml::nearest(&association, &known) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("use one of: {}", known.join(", ")),
@@ -340,7 +349,9 @@ mod tests {
 
     #[test]
     fn contact_with_unknown_association_is_refused() {
-        let text = format!("{MINIMAL}contacts:\n  presse: {{ name: A, role: B, email: a@b.c, association: itj }}\n");
+        let text = format!(
+            "{MINIMAL}contacts:\n  presse: {{ name: A, role: B, email: a@b.c, association: itj }}\n"
+        );
         let problems = parse(&text).unwrap_err();
         assert!(problems[0].help.contains("`itk`"), "{}", problems[0].help);
     }

@@ -139,7 +139,10 @@ pub fn assemble(
             Some(reason) => {
                 if reason == Withheld::Scheduled && !doc.common.draft {
                     if let Some(date) = &doc.common.date {
-                        if next_scheduled.as_ref().is_none_or(|(t, _)| date.instant < *t) {
+                        if next_scheduled
+                            .as_ref()
+                            .is_none_or(|(t, _)| date.instant < *t)
+                        {
                             next_scheduled = Some((date.instant, doc.path.clone()));
                         }
                     }
@@ -157,7 +160,7 @@ pub fn assemble(
         let url = match url_plan.url_of(&doc) {
             Ok(url) => url,
             Err(problem) => {
-                problems.push(problem);
+                problems.extend(problem);
                 continue;
             }
         };
@@ -165,7 +168,10 @@ pub fn assemble(
             problems.push(Diagnostic::error(
                 "url/conflict",
                 &doc.path,
-                format!("this page and {} both want the address {url}", first.display()),
+                format!(
+                    "this page and {} both want the address {url}",
+                    first.display()
+                ),
                 "give one of them another `slug:` in its front matter, or rename the file",
             ));
             continue;
@@ -281,16 +287,33 @@ impl<'a> LinkTargets<'a> {
                 .unwrap_or(named);
             let mut href = format!("{base_path}{}", target_page.url);
             if let Some(anchor) = &link.anchor {
-                let ids: Vec<String> = target_page.doc.body.headings.iter().map(|h| h.id.clone()).collect();
+                let ids: Vec<String> = target_page
+                    .doc
+                    .body
+                    .headings
+                    .iter()
+                    .map(|h| h.id.clone())
+                    .collect();
                 if !ids.contains(anchor) {
                     let help = match crate::yaml::nearest(anchor, &ids) {
                         Some(best) => format!("did you mean `#{best}`?"),
-                        None if ids.is_empty() => "the target has no headings; link to the page without `#…`".to_string(),
-                        None => format!("the target's headings are: {}", ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+                        None if ids.is_empty() => {
+                            "the target has no headings; link to the page without `#…`".to_string()
+                        }
+                        None => format!(
+                            "the target's headings are: {}",
+                            ids.iter()
+                                .map(|i| format!("#{i}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     };
                     problems.push(at(
                         "link/broken-anchor",
-                        format!("{} has no heading with the id `{anchor}`", target_page.doc.path.display()),
+                        format!(
+                            "{} has no heading with the id `{anchor}`",
+                            target_page.doc.path.display()
+                        ),
                         help,
                     ));
                 }
@@ -373,7 +396,10 @@ fn place_assets(
     let mut bundle_folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for page in pages {
         if page.doc.name.kind == FileKind::BundleIndex {
-            bundle_urls.entry(page.doc.folder.as_str()).or_default().push(&page.url);
+            bundle_urls
+                .entry(page.doc.folder.as_str())
+                .or_default()
+                .push(&page.url);
         }
     }
     for asset in assets {
@@ -393,7 +419,11 @@ fn place_assets(
                 .collect(),
         };
         for url in urls {
-            match SitePath::new(&format!("{}{}", url.trim_start_matches('/'), asset.relative)) {
+            match SitePath::new(&format!(
+                "{}{}",
+                url.trim_start_matches('/'),
+                asset.relative
+            )) {
                 Ok(to) => placed.push(PublishedAsset {
                     from: asset.absolute.clone(),
                     to,

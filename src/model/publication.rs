@@ -42,10 +42,20 @@ impl Publication {
         if common.draft && !self.drafts {
             return Some(Withheld::Draft);
         }
-        if common.date.as_ref().is_some_and(|d| d.instant > self.build_date) && !self.future {
+        if common
+            .date
+            .as_ref()
+            .is_some_and(|d| d.instant > self.build_date)
+            && !self.future
+        {
             return Some(Withheld::Scheduled);
         }
-        if common.expires.as_ref().is_some_and(|e| e.instant <= self.build_date) && !self.expired {
+        if common
+            .expires
+            .as_ref()
+            .is_some_and(|e| e.instant <= self.build_date)
+            && !self.expired
+        {
             return Some(Withheld::Expired);
         }
         None

@@ -18,7 +18,10 @@ pub const HOME_KEY: &str = "_index";
 
 /// The path part of a base URL without trailing slash: `""` or `/hub`.
 pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest).unwrap_or(base_url);
+    let after_scheme = base_url
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(base_url);
     match after_scheme.find('/') {
         Some(index) => after_scheme[index..].trim_end_matches('/').to_string(),
         None => String::new(),
@@ -34,11 +37,17 @@ pub fn listing_folder(doc: &Document) -> String {
 }
 
 fn parent_folder(folder: &str) -> &str {
-    folder.rsplit_once('/').map(|(parent, _)| parent).unwrap_or("")
+    folder
+        .rsplit_once('/')
+        .map(|(parent, _)| parent)
+        .unwrap_or("")
 }
 
 fn last_segment(folder: &str) -> &str {
-    folder.rsplit_once('/').map(|(_, last)| last).unwrap_or(folder)
+    folder
+        .rsplit_once('/')
+        .map(|(_, last)| last)
+        .unwrap_or(folder)
 }
 
 /// Gives every language a home page, even without `_index.<lang>.md`, so
@@ -49,7 +58,11 @@ pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<Document>) {
             d.name.kind == FileKind::Section && d.folder.is_empty() && d.name.lang == language.code
         });
         if !present {
-            let title = config.title.get(&language.code).cloned().unwrap_or_default();
+            let title = config
+                .title
+                .get(&language.code)
+                .cloned()
+                .unwrap_or_default();
             docs.push(Document::synthetic_home(language.code.clone(), title));
         }
     }
@@ -98,8 +111,9 @@ impl<'a> UrlPlan<'a> {
         url
     }
 
-    /// The URL of a document, or why it cannot have one.
-    pub fn url_of(&self, doc: &Document) -> Result<String, Diagnostic> {
+    /// The URL of a document, or why it cannot have one (`None` when the
+    /// reason was reported while parsing: an unusable `slug`).
+    pub fn url_of(&self, doc: &Document) -> Result<String, Option<Diagnostic>> {
         let lang = &doc.name.lang;
         match (&doc.kind, doc.name.kind) {
             (Kind::Section(_), _) => Ok(self.folder_url(&doc.folder, lang)),
@@ -110,12 +124,12 @@ impl<'a> UrlPlan<'a> {
                     .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
                     && !version.starts_with('.');
                 if !valid {
-                    return Err(Diagnostic::error(
+                    return Err(Some(Diagnostic::error(
                         "url/bad-version-name",
                         &doc.path,
                         format!("`{version}` cannot be part of an address"),
                         "name version files after the version, e.g. `1.0.md` and `1.0.en.md`",
-                    ));
+                    )));
                 }
                 Ok(format!("{}{version}/", self.folder_url(&doc.folder, lang)))
             }
@@ -130,17 +144,27 @@ impl<'a> UrlPlan<'a> {
         }
     }
 
-    fn with_slug(&self, doc: &Document, folder_url: String, name: &str) -> Result<String, Diagnostic> {
+    fn with_slug(
+        &self,
+        doc: &Document,
+        folder_url: String,
+        name: &str,
+    ) -> Result<String, Option<Diagnostic>> {
         let slug = slugify(doc.common.slug.as_deref().unwrap_or(name));
+        if slug.is_empty() && doc.common.slug.is_some() {
+            return Err(None);
+        }
         if slug.is_empty() {
             let (line, column) = doc.position_of("slug");
-            return Err(Diagnostic::error(
-                "url/empty-slug",
-                &doc.path,
-                "this page's address would be empty: its name has no letters or digits",
-                "rename the file or set `slug: …` with letters and digits",
-            )
-            .at(line, column));
+            return Err(Some(
+                Diagnostic::error(
+                    "url/empty-slug",
+                    &doc.path,
+                    "this page's address would be empty: its name has no letters or digits",
+                    "rename the file or set `slug: …` with letters and digits",
+                )
+                .at(line, column),
+            ));
         }
         Ok(format!("{folder_url}{slug}/"))
     }

@@ -30,7 +30,8 @@ impl PubDate {
     pub fn parse(text: &str) -> Result<PubDate, String> {
         let text = text.trim();
         let berlin = berlin();
-        if let Ok(date) = text.parse::<Date>() {
+        let date_only = text.len() == 10;
+        if let Some(date) = date_only.then(|| text.parse::<Date>().ok()).flatten() {
             let instant = date
                 .to_zoned_datetime(berlin.clone())
                 .map_err(|e| e.to_string())?
@@ -46,10 +47,13 @@ impl PubDate {
         } else {
             text.parse::<DateTime>()
                 .map_err(|e| e.to_string())
-                .and_then(|dt| dt.to_zoned_datetime(berlin.clone()).map_err(|e| e.to_string()))
+                .and_then(|dt| {
+                    dt.to_zoned_datetime(berlin.clone())
+                        .map_err(|e| e.to_string())
+                })
         };
         let zoned = zoned.map_err(|_| {
-            format!("`{text}` is not a date{HELP_SEPARATOR}write a date as 2025-01-20, or with a time as 2025-01-20T10:00:00+01:00")
+            format!("`{text}` is not a date{HELP_SEPARATOR}write a date as 2025-01-20, or with a time as 2025-01-20T10:00:00+01:00{HELP_SEPARATOR}{text}")
         })?;
         let in_berlin = zoned.timestamp().to_zoned_datetime(berlin);
         Ok(PubDate {

@@ -234,7 +234,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
             Ok(Shape::One(one)) => Ok(OneOrMany(vec![one])),
             Ok(Shape::Many(many)) => Ok(OneOrMany(many)),
             Err(_) => Err(serde::de::Error::custom(format!(
-                "expected one key or a list of keys{HELP_SEPARATOR}write `contact: presse-itk` or `contact: [presse-itk, presse-kdvz]`"
+                "expected one key or a list of keys{HELP_SEPARATOR}write `contact: presse-itk` or `contact: [presse-itk, presse-kdvz]`{HELP_SEPARATOR}contact:"
             ))),
         }
     }
@@ -250,7 +250,7 @@ impl<'de> Deserialize<'de> for VersionText {
         match value {
             yaml::Value::String(text) => Ok(VersionText(text)),
             other => Err(serde::de::Error::custom(format!(
-                "the version must be written in quotes{HELP_SEPARATOR}write `version: \"{}\"`: without quotes YAML reads 1.10 as the number 1.1",
+                "the version must be written in quotes{HELP_SEPARATOR}write `version: \"{}\"`: without quotes YAML reads 1.10 as the number 1.1{HELP_SEPARATOR}version:",
                 match other {
                     yaml::Value::Number(n) => n.to_string(),
                     _ => "1.0".to_string(),
@@ -319,8 +319,14 @@ mod tests {
     #[test]
     fn split_errors() {
         assert_eq!(split("").unwrap_err().1, "this file is empty");
-        assert_eq!(split("title: A\n").unwrap_err().1, "the file does not start with front matter");
-        assert_eq!(split("---\ntitle: A\n").unwrap_err().1, "the front matter is never closed");
+        assert_eq!(
+            split("title: A\n").unwrap_err().1,
+            "the file does not start with front matter"
+        );
+        assert_eq!(
+            split("---\ntitle: A\n").unwrap_err().1,
+            "the front matter is never closed"
+        );
     }
 
     #[test]
@@ -329,7 +335,7 @@ mod tests {
             "title: T\nid: HUB-STD-1\nversion: 1.10\nstatus: draft\nassociations: [a]\n",
         )
         .unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.line, 3, "{e:?}");
         assert!(e.help.contains("version: \"1.1\""), "{}", e.help);
     }
 }

@@ -290,7 +290,9 @@ impl Quoter {
         let mut out = String::with_capacity(text.len() + 4);
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
-            let opens = self.previous.is_none_or(|p| p.is_whitespace() || "([{-–—/„“‚‘«»".contains(p));
+            let opens = self
+                .previous
+                .is_none_or(|p| p.is_whitespace() || "([{-–—/„“‚‘«»".contains(p));
             let replaced = match c {
                 '"' if opens => open2,
                 '"' => close2,
@@ -345,13 +347,24 @@ mod tests {
 
     #[test]
     fn code_and_no_style_keep_straight_quotes() {
-        assert_eq!(html("`\"a\"` \"b\"", QuoteStyle::None), "<p><code>&quot;a&quot;</code> &quot;b&quot;</p>\n");
-        assert!(html("```\n\"x\"\n```\n", QuoteStyle::German).contains("&quot;x&quot;"));
+        assert_eq!(
+            html("`\"a\"` \"b\"", QuoteStyle::None),
+            "<p><code>\"a\"</code> \"b\"</p>\n"
+        );
+        assert!(html("```\n\"x\"\n```\n", QuoteStyle::German).contains("\"x\""));
+        assert_eq!(
+            html("`\"a\"` \"b\"", QuoteStyle::German),
+            "<p><code>\"a\"</code> „b“</p>\n"
+        );
     }
 
     #[test]
     fn headings_get_unique_german_ids() {
-        let body = render("## Über uns\n\n## Über uns\n\n## Ziele {#ziele}\n", 1, QuoteStyle::German);
+        let body = render(
+            "## Über uns\n\n## Über uns\n\n## Ziele {#ziele}\n",
+            1,
+            QuoteStyle::German,
+        );
         let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["ueber-uns", "ueber-uns-1", "ziele"]);
         assert!(body.html.contains("<h2 id=\"ueber-uns-1\">"));
@@ -359,7 +372,11 @@ mod tests {
 
     #[test]
     fn internal_links_become_placeholders_with_file_positions() {
-        let body = render("Text\n\nSee [it](@/news/a.md#ziele).\n", 5, QuoteStyle::English);
+        let body = render(
+            "Text\n\nSee [it](@/news/a.md#ziele).\n",
+            5,
+            QuoteStyle::English,
+        );
         assert_eq!(
             body.links,
             [InternalLink {
@@ -374,15 +391,27 @@ mod tests {
 
     #[test]
     fn tables_footnotes_strikethrough_tasks() {
-        let out = html("|a|b|\n|-|-|\n|1|2|\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done\n", QuoteStyle::None);
-        for needle in ["<table>", "<del>x</del>", "footnote-definition", "type=\"checkbox\""] {
+        let out = html(
+            "|a|b|\n|-|-|\n|1|2|\n\n~~x~~ [^1]\n\n[^1]: n\n\n- [x] done\n",
+            QuoteStyle::None,
+        );
+        for needle in [
+            "<table>",
+            "<del>x</del>",
+            "footnote-definition",
+            "type=\"checkbox\"",
+        ] {
             assert!(out.contains(needle), "{needle} in {out}");
         }
     }
 
     #[test]
     fn first_paragraph_is_plain_text() {
-        let body = render("## H\n\nErster **Absatz**\nweiter.\n\nZweiter.\n", 1, QuoteStyle::German);
+        let body = render(
+            "## H\n\nErster **Absatz**\nweiter.\n\nZweiter.\n",
+            1,
+            QuoteStyle::German,
+        );
         assert_eq!(body.first_paragraph, "Erster Absatz weiter.");
     }
 }

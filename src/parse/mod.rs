@@ -24,7 +24,7 @@ pub use markdown::Body;
 pub enum Kind {
     Section(front_matter::Section),
     News(News),
-    Standard(Standard),
+    Standard(Box<Standard>),
     Plain(Plain),
 }
 
@@ -89,7 +89,13 @@ impl Document {
     }
 
     /// A diagnostic at the front matter key `key`.
-    pub fn problem_at(&self, key: &str, code: &'static str, message: String, help: String) -> Diagnostic {
+    pub fn problem_at(
+        &self,
+        key: &str,
+        code: &'static str,
+        message: String,
+        help: String,
+    ) -> Diagnostic {
         let (line, column) = self.position_of(key);
         Diagnostic::error(code, &self.path, message, help).at(line, column)
     }
@@ -108,7 +114,10 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         Err((line, message, help)) => {
             return (
                 None,
-                vec![Diagnostic::error("front-matter/missing", &file.path, message, help).at(line, 1)],
+                vec![
+                    Diagnostic::error("front-matter/missing", &file.path, message, help)
+                        .at(line, 1),
+                ],
             );
         }
     };
@@ -133,10 +142,12 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
             let (common, own) = raw.into_parts();
             (common, Kind::News(own))
         }),
-        (_, STANDARDS_FOLDER) => yaml::from_str::<front_matter::RawStandard>(split.yaml).map(|raw| {
-            let (common, own) = raw.into_parts();
-            (common, Kind::Standard(own))
-        }),
+        (_, STANDARDS_FOLDER) => {
+            yaml::from_str::<front_matter::RawStandard>(split.yaml).map(|raw| {
+                let (common, own) = raw.into_parts();
+                (common, Kind::Standard(Box::new(own)))
+            })
+        }
         _ => yaml::from_str::<front_matter::RawPlain>(split.yaml).map(|raw| {
             let (common, own) = raw.into_parts();
             (common, Kind::Plain(own))
@@ -148,7 +159,11 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
     };
 
     if common.date.is_none() {
-        common.date = file.name.date.as_deref().and_then(|d| PubDate::parse(d).ok());
+        common.date = file
+            .name
+            .date
+            .as_deref()
+            .and_then(|d| PubDate::parse(d).ok());
     }
     let quotes = config
         .language(file.name.lang.as_str())
@@ -183,7 +198,8 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         ));
     }
     if let Some(slug) = &doc.common.slug {
-        let safe = !slug.is_empty() && !slug.contains('/') && !slug.contains('\\') && slug != "." && slug != "..";
+        let safe =
+            !slug.contains('/') && !slug.contains('\\') && !crate::slug::slugify(slug).is_empty();
         if !safe {
             problems.push(doc.problem_at(
                 "slug",
@@ -213,7 +229,9 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
                 "describe what the image shows in `alt:`; only a purely decorative image may set `decorative: true` instead".into(),
             ));
         }
-        if matches!(doc.kind, Kind::News(_)) && image.credit.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        if matches!(doc.kind, Kind::News(_))
+            && image.credit.as_deref().is_none_or(|c| c.trim().is_empty())
+        {
             problems.push(doc.problem_at(
                 "image",
                 "front-matter/image-credit",
@@ -228,18 +246,40 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         _ => None,
     };
     if let Some(associations) = associations {
-        check_keys(doc, "associations", associations, config.associations.keys(), &mut problems);
+        check_keys(
+            doc,
+            "associations",
+            associations,
+            config.associations.keys(),
+            &mut problems,
+        );
         if associations.is_empty() {
-            problems.push(doc.problem_at(
-                "associations",
-                "front-matter/no-association",
-                "no publishing association is named".into(),
-                format!("write e.g. `associations: [{}]`", config.associations.keys().next().map(String::as_str).unwrap_or("itk-rheinland")),
-            ));
+            problems.push(
+                doc.problem_at(
+                    "associations",
+                    "front-matter/no-association",
+                    "no publishing association is named".into(),
+                    format!(
+                        "write e.g. `associations: [{}]`",
+                        config
+                            .associations
+                            .keys()
+                            .next()
+                            .map(String::as_str)
+                            .unwrap_or("itk-rheinland")
+                    ),
+                ),
+            );
         }
     }
     if let Kind::News(news) = &doc.kind {
-        check_keys(doc, "contact", &news.contact.0, config.contacts.keys(), &mut problems);
+        check_keys(
+            doc,
+            "contact",
+            &news.contact.0,
+            config.contacts.keys(),
+            &mut problems,
+        );
         if doc.common.date.is_none() {
             problems.push(doc.problem_at(
                 "title",
@@ -264,7 +304,10 @@ fn check_keys<'a>(
         if !known.contains(key) {
             let help = match yaml::nearest(key, &known) {
                 Some(best) => format!("did you mean `{best}`? Keys are defined in site.yaml"),
-                None => format!("use one of the keys defined in site.yaml: {}", known.join(", ")),
+                None => format!(
+                    "use one of the keys defined in site.yaml: {}",
+                    known.join(", ")
+                ),
             };
             problems.push(doc.problem_at(
                 field,

@@ -32,23 +32,32 @@ pub fn register(tera: &mut Tera, strings: Arc<Strings>, base_url: &str, base_pat
             })
     });
     let prefix = base_path.to_string();
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        Ok(format!("{prefix}/{}", path.trim_start_matches('/')))
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(format!("{prefix}/{}", path.trim_start_matches('/')))
+        },
+    );
     let origin = base_url.trim_end_matches('/').to_string();
-    tera.register_function("permalink", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        Ok(format!("{origin}/{}", path.trim_start_matches('/')))
-    });
-    tera.register_filter("date_local", |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
-        let lang = current_lang(state, &kwargs)?;
-        let day: Date = value
-            .get(..10)
-            .and_then(|d| d.parse().ok())
-            .ok_or_else(|| Error::message(format!("`{value}` is not an ISO date")))?;
-        Ok(local_date(day, &lang))
-    });
+    tera.register_function(
+        "permalink",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(format!("{origin}/{}", path.trim_start_matches('/')))
+        },
+    );
+    tera.register_filter(
+        "date_local",
+        |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let lang = current_lang(state, &kwargs)?;
+            let day: Date = value
+                .get(..10)
+                .and_then(|d| d.parse().ok())
+                .ok_or_else(|| Error::message(format!("`{value}` is not an ISO date")))?;
+            Ok(local_date(day, &lang))
+        },
+    );
 }
 
 fn current_lang(state: &State, kwargs: &Kwargs) -> TeraResult<String> {
@@ -61,12 +70,32 @@ fn current_lang(state: &State, kwargs: &Kwargs) -> TeraResult<String> {
 }
 
 const MONTHS_DE: [&str; 12] = [
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-    "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// "20. Januar 2025" in German, "20 January 2025" in English, ISO otherwise.

@@ -20,8 +20,8 @@ use tera::{Context, Tera, Value};
 use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Page, Site};
-use crate::parse::front_matter::Role;
 use crate::parse::Kind;
+use crate::parse::front_matter::Role;
 use crate::site_path::SitePath;
 pub use theme::ThemeFiles;
 
@@ -50,10 +50,26 @@ pub struct Output {
 /// Compiles the theme's templates and registers kommhub's functions.
 pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
-    functions::register(&mut tera, theme.strings.clone(), &site.config.base_url, &site.base_path);
-    tera.add_raw_templates(theme.templates.iter())
-        .map_err(|error| vec![template_problem(theme, "", &error)])?;
-    for required in ["base.html", "page.html", "section.html", "home.html", "404.html"] {
+    functions::register(
+        &mut tera,
+        theme.strings.clone(),
+        &site.config.base_url,
+        &site.base_path,
+    );
+    if let Err(error) = tera.add_raw_templates(theme.templates.iter()) {
+        return Err(vec![template_problem(
+            theme,
+            &failing_template(theme, site),
+            &error,
+        )]);
+    }
+    for required in [
+        "base.html",
+        "page.html",
+        "section.html",
+        "home.html",
+        "404.html",
+    ] {
         if !tera.contains_template(required) {
             return Err(vec![Diagnostic::error(
                 "theme/template-missing",
@@ -66,6 +82,38 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Tera, Vec<Diagnostic>>
     Ok(tera)
 }
 
+/// Which template a compile error came from, when Tera does not say:
+/// the first one that fails to compile on its own (its parents included).
+fn failing_template(theme: &ThemeFiles, site: &Site) -> String {
+    theme
+        .templates
+        .keys()
+        .find(|name| {
+            let mut alone = Tera::new();
+            functions::register(
+                &mut alone,
+                theme.strings.clone(),
+                &site.config.base_url,
+                &site.base_path,
+            );
+            let parents: Vec<(&String, &String)> = theme
+                .templates
+                .iter()
+                .filter(|(other, _)| other != name)
+                .collect();
+            // The others first, so `extends` resolves; then the candidate.
+            let others_fine = alone
+                .add_raw_templates(parents.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+                .is_ok();
+            others_fine
+                && alone
+                    .add_raw_template(name, &theme.templates[*name])
+                    .is_err()
+        })
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Renders every page, the 404 pages and the redirects, and lists the
 /// static files and assets to copy.
 pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diagnostic>) {
@@ -73,7 +121,12 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
         .config
         .languages
         .iter()
-        .map(|l| (&l.code, Value::from_serializable(&views::site_view(site, &l.code))))
+        .map(|l| {
+            (
+                &l.code,
+                Value::from_serializable(&views::site_view(site, &l.code)),
+            )
+        })
         .collect();
     let rendered: Vec<Result<OutputFile, Diagnostic>> = site
         .pages
@@ -170,7 +223,12 @@ fn render_page(
 }
 
 /// `canonical` and `x_default` for the `<head>`.
-fn insert_head_links(context: &mut Context, site: &Site, canonical: &str, alternates: &[views::AlternateView]) {
+fn insert_head_links(
+    context: &mut Context,
+    site: &Site,
+    canonical: &str,
+    alternates: &[views::AlternateView],
+) {
     context.insert("canonical", canonical);
     let default = site.config.default_language().as_str();
     let x_default = alternates
@@ -238,7 +296,10 @@ fn render_not_found(
         .map(|l| views::SwitcherEntry {
             lang: l.code.as_str(),
             name: &l.name,
-            url: site.home(&l.code).map(|h| site.href(&h.url)).unwrap_or_else(|| site.href("/")),
+            url: site
+                .home(&l.code)
+                .map(|h| site.href(&h.url))
+                .unwrap_or_else(|| site.href("/")),
             translated: false,
         })
         .collect();
@@ -247,7 +308,12 @@ fn render_not_found(
         .render("404.html", &context)
         .map_err(|error| template_problem(theme, "404.html", &error))?;
     let path = SitePath::new(url.trim_start_matches('/')).map_err(|_| {
-        Diagnostic::error("output/unsafe-path", "site.yaml", "a language code makes an unsafe path", "use plain language codes")
+        Diagnostic::error(
+            "output/unsafe-path",
+            "site.yaml",
+            "a language code makes an unsafe path",
+            "use plain language codes",
+        )
     })?;
     Ok(OutputFile {
         path,
@@ -311,11 +377,32 @@ fn template_problem(theme: &ThemeFiles, template: &str, error: &tera::Error) -> 
             )
             .at(span.start_line, span.start_col + 1)
         }
-        _ => Diagnostic::error(
-            "template/error",
-            theme.template_path(template),
-            error.to_string(),
-            "fix the template named here",
-        ),
+        _ => {
+            // Errors found while compiling carry their report as text:
+            // "error: what\n --> name.html:3:17\n …".
+            let text = error.to_string();
+            let what = text
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ");
+            let location = text
+                .lines()
+                .find_map(|line| line.trim_start().strip_prefix("--> "))
+                .and_then(|place| {
+                    let mut parts = place.rsplitn(3, ':');
+                    let column: usize = parts.next()?.trim().parse().ok()?;
+                    let line: usize = parts.next()?.trim().parse().ok()?;
+                    Some((parts.next()?.to_string(), line, column))
+                });
+            let (name, line, column) = location.unwrap_or((template.to_string(), 0, 0));
+            Diagnostic::error(
+                "template/error",
+                theme.template_path(&name),
+                what.to_string(),
+                "fix the template at this line; the message says what Tera expected",
+            )
+            .at(line, column)
+        }
     }
 }

@@ -47,7 +47,11 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
         problems.push(Diagnostic::error(
             "theme/missing",
             "site.yaml",
-            format!("the theme `{}` does not exist: there is no folder {}", config.theme, dir.display()),
+            format!(
+                "the theme `{}` does not exist: there is no folder {}",
+                config.theme,
+                dir.display()
+            ),
             "set `theme:` in site.yaml to a folder below themes/",
         ));
         return (theme, problems);
@@ -74,7 +78,10 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
                     "theme/i18n-missing",
                     &relative,
                     format!("the theme has no strings for `{}`: {error}", language.code),
-                    format!("create {} with the same keys as the other languages", relative.display()),
+                    format!(
+                        "create {} with the same keys as the other languages",
+                        relative.display()
+                    ),
                 )
             })
             .and_then(|text| {
@@ -134,7 +141,9 @@ fn files_below(dir: &Path) -> Vec<(PathBuf, String)> {
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !crate::source::is_ignored(&e.file_name().to_string_lossy()))
+        .filter(|e| {
+            e.file_type().is_file() && !crate::source::is_ignored(&e.file_name().to_string_lossy())
+        })
         .map(|e| {
             let below = e
                 .path()

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::config::{AccessibilityLinks, Association, Contact};
 use crate::model::{Page, Site};
-use crate::parse::front_matter::{Conformance, Image, Role};
 use crate::parse::Kind;
+use crate::parse::front_matter::{Conformance, Image, Role};
 use crate::yaml;
 
 /// `site`: the same on every page of one language.
@@ -168,7 +168,11 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         ),
         Kind::Standard(standard) => (
             standard.associations.as_slice(),
-            standard.contact.as_ref().map(|c| c.0.as_slice()).unwrap_or(&[]),
+            standard
+                .contact
+                .as_ref()
+                .map(|c| c.0.as_slice())
+                .unwrap_or(&[]),
             None,
             None,
             None,
@@ -198,8 +202,14 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         role,
         subtitle,
         place,
-        associations: associations.iter().filter_map(|k| config.associations.get(k)).collect(),
-        contacts: contacts.iter().filter_map(|k| config.contacts.get(k)).collect(),
+        associations: associations
+            .iter()
+            .filter_map(|k| config.associations.get(k))
+            .collect(),
+        contacts: contacts
+            .iter()
+            .filter_map(|k| config.contacts.get(k))
+            .collect(),
         extra: &page.doc.common.extra,
         pages: page
             .children
@@ -260,10 +270,20 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
         }
     }
     SiteView {
-        title: config.title.get(lang).map(String::as_str).unwrap_or_default(),
-        description: config.description.get(lang).map(String::as_str).unwrap_or_default(),
+        title: config
+            .title
+            .get(lang)
+            .map(String::as_str)
+            .unwrap_or_default(),
+        description: config
+            .description
+            .get(lang)
+            .map(String::as_str)
+            .unwrap_or_default(),
         base_url: &config.base_url,
-        home_url: home.map(|h| site.href(&h.url)).unwrap_or_else(|| site.href("/")),
+        home_url: home
+            .map(|h| site.href(&h.url))
+            .unwrap_or_else(|| site.href("/")),
         default_language: config.default_language().as_str(),
         languages: config
             .languages

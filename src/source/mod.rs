@@ -42,7 +42,11 @@ impl ContentFile {
 
     /// The path written in `@/…` links: relative to `content/`.
     pub fn link_path(&self) -> String {
-        let file = self.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default();
+        let file = self
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy())
+            .unwrap_or_default();
         if self.folder.is_empty() {
             file.to_string()
         } else {
@@ -108,7 +112,10 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().map(|p| relative_to(p, root)).unwrap_or_default();
+                let path = error
+                    .path()
+                    .map(|p| relative_to(p, root))
+                    .unwrap_or_default();
                 problems.push(Diagnostic::error(
                     "source/unreadable",
                     path,

@@ -35,7 +35,10 @@ impl FileName {
     /// `None` when the file is not Markdown. `languages[0]` is the default.
     pub fn parse(file_name: &str, languages: &[Lang]) -> Option<FileName> {
         let without_md = file_name.strip_suffix(".md")?;
-        let default = languages.first().cloned().unwrap_or_else(|| Lang::new("de"));
+        let default = languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Lang::new("de"));
         let (base, lang) = match without_md.rsplit_once('.') {
             Some((base, suffix)) if languages.iter().any(|l| l.as_str() == suffix) => {
                 (base, Lang::new(suffix))
@@ -88,7 +91,13 @@ mod tests {
     fn check(file: &str, expected: Option<(FileKind, &str, &str, &str, Option<&str>)>) {
         let parsed = FileName::parse(file, &langs());
         let actual = parsed.as_ref().map(|n| {
-            (n.kind, n.base.as_str(), n.stem.as_str(), n.lang.as_str(), n.date.as_deref())
+            (
+                n.kind,
+                n.base.as_str(),
+                n.stem.as_str(),
+                n.lang.as_str(),
+                n.date.as_deref(),
+            )
         });
         assert_eq!(actual, expected, "{file}");
     }
@@ -96,19 +105,43 @@ mod tests {
     #[test]
     fn grammar_cases() {
         use FileKind::*;
-        check("kooperation.md", Some((Page, "kooperation", "kooperation", "de", None)));
-        check("kooperation.en.md", Some((Page, "kooperation", "kooperation", "en", None)));
+        check(
+            "kooperation.md",
+            Some((Page, "kooperation", "kooperation", "de", None)),
+        );
+        check(
+            "kooperation.en.md",
+            Some((Page, "kooperation", "kooperation", "en", None)),
+        );
         check(
             "2025-01-20-kooperation.en.md",
-            Some((Page, "2025-01-20-kooperation", "kooperation", "en", Some("2025-01-20"))),
+            Some((
+                Page,
+                "2025-01-20-kooperation",
+                "kooperation",
+                "en",
+                Some("2025-01-20"),
+            )),
         );
         check("1.0.md", Some((Page, "1.0", "1.0", "de", None)));
         check("1.10.en.md", Some((Page, "1.10", "1.10", "en", None)));
-        check("_index.en.md", Some((Section, "_index", "_index", "en", None)));
-        check("index.md", Some((BundleIndex, "index", "index", "de", None)));
-        check("notes.fr.md", Some((Page, "notes.fr", "notes.fr", "de", None)));
+        check(
+            "_index.en.md",
+            Some((Section, "_index", "_index", "en", None)),
+        );
+        check(
+            "index.md",
+            Some((BundleIndex, "index", "index", "de", None)),
+        );
+        check(
+            "notes.fr.md",
+            Some((Page, "notes.fr", "notes.fr", "de", None)),
+        );
         check("foto.jpg", None);
         check(".md", None);
-        check("2025-01-20.md", Some((Page, "2025-01-20", "2025-01-20", "de", None)));
+        check(
+            "2025-01-20.md",
+            Some((Page, "2025-01-20", "2025-01-20", "de", None)),
+        );
     }
 }

@@ -1,0 +1,15 @@
+//! Whole-site tests: one integration binary over tiny fixture sites.
+//!
+//! Each case builds a throw-away site ([`TestSite`]) with the fixture theme
+//! in `tests/fixtures/theme`, so the hub theme can change without touching
+//! these snapshots. Large outputs are insta snapshots of `<main>` only.
+
+// Test helpers may fail loudly; that is how a test reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod build;
+mod errors;
+mod links;
+mod publication;
+mod repository;
+mod support;

@@ -1,0 +1,69 @@
+//! Drafts, scheduled and expired pages against the build date.
+
+use crate::support::{BUILD_DATE, TestSite, news};
+
+fn site() -> TestSite {
+    // BUILD_DATE is 2026-01-01 00:00 UTC.
+    TestSite::new()
+        .file(
+            "content/news/2025-12-01-entwurf.md",
+            &news("Entwurf", "draft: true\n"),
+        )
+        .file("content/news/2026-03-01-geplant.md", &news("Geplant", ""))
+        .file(
+            "content/news/2025-06-01-abgelaufen.md",
+            &news("Abgelaufen", "expires: 2025-12-31\n"),
+        )
+        .file(
+            "content/news/2025-06-01-laeuft.md",
+            &news("Läuft", "expires: 2026-06-30\n"),
+        )
+}
+
+#[test]
+fn withheld_pages_are_absent_by_default() {
+    let site = site().built();
+    assert!(!site.exists("public/news/entwurf/index.html"));
+    assert!(!site.exists("public/news/geplant/index.html"));
+    assert!(!site.exists("public/news/abgelaufen/index.html"));
+    assert!(site.exists("public/news/laeuft/index.html"));
+}
+
+#[test]
+fn flags_bring_them_back() {
+    let site = site();
+    site.build_with(|o| {
+        o.publication.drafts = true;
+        o.publication.future = true;
+        o.publication.expired = true;
+    })
+    .expect("build");
+    for name in ["entwurf", "geplant", "abgelaufen", "laeuft"] {
+        assert!(
+            site.exists(&format!("public/news/{name}/index.html")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_build_date_comes_from_source_date_epoch_and_the_next_release_is_announced() {
+    let site = site();
+    let run = site.run(&["build"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("next scheduled release: content/news/2026-03-01-geplant.md"),
+        "{stdout}"
+    );
+    let later = std::process::Command::new(env!("CARGO_BIN_EXE_kommhub"))
+        .args(["build"])
+        .current_dir(site.root())
+        .env("SOURCE_DATE_EPOCH", (BUILD_DATE + 90 * 86_400).to_string())
+        .output()
+        .expect("run");
+    assert!(later.status.success());
+    assert!(site.exists("public/news/geplant/index.html"));
+    assert!(
+        !site.exists("public/news/laeuft/index.html") || BUILD_DATE + 90 * 86_400 < 1_782_777_600
+    );
+}

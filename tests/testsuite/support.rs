@@ -1,0 +1,177 @@
+//! [`TestSite`]: a site in a temporary folder, built in-process or through
+//! the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use jiff::Timestamp;
+use kommhub::{BuildFailure, BuildOptions, BuildReport, Diagnostic};
+
+/// The build date of every test build: 2026-01-01 00:00 UTC.
+pub const BUILD_DATE: i64 = 1_767_225_600;
+
+pub const SITE_YAML: &str = r#"title: { de: "Testhub", en: "Test hub" }
+base_url: "https://hub.example.org"
+default_language: de
+languages:
+  de: { name: "Deutsch" }
+  en: { name: "English" }
+associations:
+  itk: { name: "ITK", url: "https://itk.example" }
+contacts:
+  presse: { name: "Presse", role: "Pressestelle", email: "presse@itk.example", association: itk }
+"#;
+
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A site with site.yaml, the fixture theme and a German home page.
+    pub fn new() -> Self {
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        copy_dir(&fixture_theme(), &site.root().join("themes/hub"));
+        site.file("site.yaml", SITE_YAML)
+            .file("content/_index.md", "---\ntitle: Start\n---\nWillkommen.\n")
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` to `path` below the root.
+    pub fn file(self, path: &str, contents: &str) -> Self {
+        self.bytes(path, contents.as_bytes())
+    }
+
+    pub fn bytes(self, path: &str, contents: &[u8]) -> Self {
+        let target = self.root().join(path);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, contents).expect("write");
+        self
+    }
+
+    pub fn remove(self, path: &str) -> Self {
+        std::fs::remove_file(self.root().join(path)).expect("remove");
+        self
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions::new(
+            self.root(),
+            Timestamp::from_second(BUILD_DATE).expect("date"),
+        )
+    }
+
+    pub fn build(&self) -> Result<BuildReport, BuildFailure> {
+        kommhub::build(&self.options())
+    }
+
+    pub fn build_with(
+        &self,
+        adjust: impl FnOnce(&mut BuildOptions),
+    ) -> Result<BuildReport, BuildFailure> {
+        let mut options = self.options();
+        adjust(&mut options);
+        kommhub::build(&options)
+    }
+
+    /// Builds and expects success.
+    pub fn built(self) -> Self {
+        if let Err(failure) = self.build() {
+            panic!("build failed: {}", describe(&failure));
+        }
+        self
+    }
+
+    /// Builds and expects content errors; returns them.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        match self.build() {
+            Ok(_) => panic!("the build succeeded but errors were expected"),
+            Err(BuildFailure::Content(problems)) => problems,
+            Err(BuildFailure::Io(error)) => panic!("io error: {error}"),
+        }
+    }
+
+    /// Runs the kommhub binary in the site's folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kommhub"))
+            .args(args)
+            .current_dir(self.root())
+            .env("SOURCE_DATE_EPOCH", BUILD_DATE.to_string())
+            .output()
+            .expect("run kommhub")
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.root().join(path).exists()
+    }
+
+    /// The `<main>` element of an output page.
+    pub fn main_of(&self, path: &str) -> String {
+        let html = self.read(path);
+        let start = html.find("<main>").expect("<main>");
+        let end = html.find("</main>").expect("</main>");
+        html[start..end + "</main>".len()].to_string()
+    }
+}
+
+pub fn describe(failure: &BuildFailure) -> String {
+    match failure {
+        BuildFailure::Content(problems) => kommhub::diagnostics::render_report(problems),
+        BuildFailure::Io(error) => error.to_string(),
+    }
+}
+
+/// Every problem's `file:line:col: …` line, for assertions and snapshots.
+pub fn report(problems: &[Diagnostic]) -> String {
+    kommhub::diagnostics::render_report(problems)
+}
+
+fn fixture_theme() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/theme")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Every file below `dir` with its bytes, sorted by path.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .to_string();
+            (name, std::fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn news(title: &str, extra: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\nassociations: [itk]\ncontact: presse\n{extra}---\n\nText der Meldung.\n"
+    )
+}
