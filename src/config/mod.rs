@@ -1,6 +1,6 @@
 //! `site.yaml` → [`SiteConfig`].
 //!
-//! The file is first read into a raw serde mirror ([`raw`]) whose structs
+//! The file is first read into a raw serde mirror (`raw`) whose structs
 //! refuse unknown keys, then resolved into [`SiteConfig`]: languages in
 //! order with the default first, a normalised base URL, contacts checked
 //! against the associations. Resolution destructures every raw field by

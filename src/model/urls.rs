@@ -43,13 +43,6 @@ fn parent_folder(folder: &str) -> &str {
         .unwrap_or("")
 }
 
-fn last_segment(folder: &str) -> &str {
-    folder
-        .rsplit_once('/')
-        .map(|(_, last)| last)
-        .unwrap_or(folder)
-}
-
 /// Gives every language a home page, even without `_index.<lang>.md`, so
 /// the language switcher always has somewhere to lead.
 pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<Document>) {
@@ -135,7 +128,7 @@ impl<'a> UrlPlan<'a> {
             }
             (_, FileKind::BundleIndex) => {
                 let parent = self.folder_url(parent_folder(&doc.folder), lang);
-                self.with_slug(doc, parent, last_segment(&doc.folder))
+                self.with_slug(doc, parent, &doc.name.stem)
             }
             _ => {
                 let folder = self.folder_url(&doc.folder, lang);

@@ -4,7 +4,7 @@
 //! which silently drop a `---` block anywhere in the body. Each kind of
 //! content (section, press release, standard, plain page) has its own
 //! struct that refuses unknown keys; the keys every kind shares are
-//! declared once, in [`kind_front_matter!`].
+//! declared once, in `kind_front_matter!`.
 
 use std::collections::BTreeMap;
 

@@ -32,6 +32,12 @@ pub struct SiteView<'a> {
     /// `accessibility`, `easy_language`, `sign_language`), in this language
     /// where translated, else in the default language.
     pub roles: BTreeMap<&'static str, LinkView>,
+    /// Top-level sections of this language by content folder (`news`,
+    /// `standards`), so a template can link a particular section.
+    pub sections: BTreeMap<&'a str, LinkView>,
+    /// The newest press releases of this language, newest first (at most
+    /// [`LATEST_NEWS`]), for the home page.
+    pub latest_news: Vec<PageSummary<'a>>,
     pub associations: Vec<&'a Association>,
     pub accessibility: &'a AccessibilityLinks,
     pub extra: &'a BTreeMap<String, yaml::Value>,
@@ -98,6 +104,9 @@ pub struct StatementView<'a> {
     pub method: Option<&'a str>,
     pub barriers: &'a [String],
 }
+
+/// How many releases [`SiteView::latest_news`] holds.
+pub const LATEST_NEWS: usize = 5;
 
 /// A page in a listing.
 #[derive(Debug, Serialize)]
@@ -214,16 +223,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         pages: page
             .children
             .iter()
-            .map(|id| {
-                let child = site.page(*id);
-                PageSummary {
-                    kind: kind_name(child),
-                    title: &child.doc.common.title,
-                    url: site.href(&child.url),
-                    date: child.doc.common.date.as_ref().map(|d| d.iso()),
-                    summary: summary_of(child),
-                }
-            })
+            .map(|id| page_summary(site, site.page(*id)))
             .collect(),
         statement: match &page.doc.kind {
             Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => Some(StatementView {
@@ -256,6 +256,33 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
                 .collect()
         })
         .unwrap_or_default();
+    let sections = home
+        .map(|home| {
+            home.children
+                .iter()
+                .map(|id| site.page(*id))
+                .filter(|p| p.is_section())
+                .map(|p| (p.doc.folder.as_str(), link_to(site, p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut news: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.lang == *lang && matches!(p.doc.kind, Kind::News(_)))
+        .collect();
+    news.sort_by(|a, b| {
+        b.doc
+            .common
+            .date
+            .cmp(&a.doc.common.date)
+            .then_with(|| a.url.cmp(&b.url))
+    });
+    let latest_news = news
+        .into_iter()
+        .take(LATEST_NEWS)
+        .map(|p| page_summary(site, p))
+        .collect();
     let mut roles = BTreeMap::new();
     for page in &site.pages {
         if let Kind::Plain(plain) = &page.doc.kind {
@@ -295,9 +322,21 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
             .collect(),
         nav,
         roles,
+        sections,
+        latest_news,
         associations: config.associations.values().collect(),
         accessibility: &config.accessibility,
         extra: &config.extra,
+    }
+}
+
+fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
+    PageSummary {
+        kind: kind_name(page),
+        title: &page.doc.common.title,
+        url: site.href(&page.url),
+        date: page.doc.common.date.as_ref().map(|d| d.iso()),
+        summary: summary_of(page),
     }
 }
 

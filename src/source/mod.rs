@@ -156,7 +156,8 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
             .map(|p| content_relative(p, &content))
             .unwrap_or_default();
         let file_name = entry.file_name().to_string_lossy().to_string();
-        if let Some(name) = FileName::parse(&file_name, languages) {
+        let folder_name = folder.rsplit('/').next().unwrap_or("").to_string();
+        if let Some(name) = FileName::parse(&file_name, languages).map(|n| n.with_bundle_folder(&folder_name)) {
             match read_text(path, &relative) {
                 Ok(text) => tree.files.push(ContentFile {
                     path: relative,

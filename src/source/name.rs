@@ -32,6 +32,21 @@ pub struct FileName {
 }
 
 impl FileName {
+    /// For a bundle's `index.md`, the date and name its folder gives
+    /// (`2025-03-18-workshop/index.md` → date 2025-03-18, stem `workshop`).
+    pub fn with_bundle_folder(mut self, folder_name: &str) -> Self {
+        if self.kind == FileKind::BundleIndex {
+            match split_date_prefix(folder_name) {
+                Some((date, rest)) => {
+                    self.date = Some(date.to_string());
+                    self.stem = rest.to_string();
+                }
+                None => self.stem = folder_name.to_string(),
+            }
+        }
+        self
+    }
+
     /// `None` when the file is not Markdown. `languages[0]` is the default.
     pub fn parse(file_name: &str, languages: &[Lang]) -> Option<FileName> {
         let without_md = file_name.strip_suffix(".md")?;
@@ -68,7 +83,7 @@ impl FileName {
 }
 
 /// `2025-01-20-kooperation` → (`2025-01-20`, `kooperation`).
-fn split_date_prefix(name: &str) -> Option<(&str, &str)> {
+pub fn split_date_prefix(name: &str) -> Option<(&str, &str)> {
     let bytes = name.as_bytes();
     if bytes.len() < 11 {
         return None;

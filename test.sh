@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every check CI runs, in order: formatting, lints, unit and whole-site
+# tests, API docs, then the hub site built and tested in a real browser.
+# Needs Chromium, Node.js and Java for the last step (.ci/run installs them).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo test
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+
+site=target/browser-site
+cargo run --release -- build --output "$site"
+tests/browser/run.sh "$site"
