@@ -42,6 +42,12 @@ impl SitePath {
         SitePath::new(&format!("{folder}/index.html"))
     }
 
+    /// A fixed file name written in the code (`"sitemap.xml"`), which
+    /// needs no check.
+    pub(crate) fn trusted(path: &'static str) -> Self {
+        SitePath(path.to_string())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

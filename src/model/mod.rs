@@ -6,6 +6,7 @@
 //! target's URL in the same language, bundle assets get their places and
 //! aliases become redirects. Pure: no disk, no clock.
 
+pub mod news;
 pub mod publication;
 mod urls;
 
@@ -80,6 +81,8 @@ pub struct Site {
     pub next_scheduled: Option<(Timestamp, PathBuf)>,
     /// The path part of `base_url` (`""` or `/hub`), put before every URL.
     pub base_path: String,
+    /// Running numbers and listings of press releases.
+    pub news: news::NewsIndex,
 }
 
 impl Site {
@@ -210,6 +213,8 @@ pub fn assemble(
     attach_children(&mut pages);
     let published_assets = place_assets(assets, &pages, &url_plan, &config, &mut problems);
     let redirects = collect_redirects(&pages, &owner_of_url, &mut problems);
+    let (news, news_problems) = news::index(&pages, &config);
+    problems.extend(news_problems);
 
     let site = Site {
         config,
@@ -219,6 +224,7 @@ pub fn assemble(
         redirects,
         next_scheduled,
         base_path,
+        news,
     };
     (site, problems)
 }

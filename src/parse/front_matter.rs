@@ -164,6 +164,7 @@ kind_front_matter! {
         #[serde(default)] subtitle: Option<String>,
         #[serde(default)] related: Vec<String>,
         #[serde(default)] correction: Option<Correction>,
+        #[serde(default)] number: Option<u32>,
     }
 }
 

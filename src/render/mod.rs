@@ -7,6 +7,7 @@
 //! paths and contents, written elsewhere ([`crate::output`]).
 
 pub mod functions;
+pub mod news;
 pub mod theme;
 pub mod views;
 
@@ -141,6 +142,16 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
             Err(problem) => problems.push(problem),
         }
     }
+    for result in news::render_listings(site, theme, tera, &site_values) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    files.extend(news::feeds(site));
+    files.push(news::sitemap(site));
+    files.push(news::robots(site));
+    files.push(news::redirect_map(site));
     for language in &site.config.languages {
         match render_not_found(site, theme, tera, &language.code, &site_values) {
             Ok(file) => files.push(file),
@@ -223,7 +234,7 @@ fn render_page(
 }
 
 /// `canonical` and `x_default` for the `<head>`.
-fn insert_head_links(
+pub(crate) fn insert_head_links(
     context: &mut Context,
     site: &Site,
     canonical: &str,
@@ -357,7 +368,7 @@ pub fn escape_attribute(text: &str) -> String {
 }
 
 /// A Tera error as a diagnostic at the template's file, line and column.
-fn template_problem(theme: &ThemeFiles, template: &str, error: &tera::Error) -> Diagnostic {
+pub(crate) fn template_problem(theme: &ThemeFiles, template: &str, error: &tera::Error) -> Diagnostic {
     use std::error::Error as _;
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {

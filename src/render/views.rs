@@ -38,6 +38,8 @@ pub struct SiteView<'a> {
     /// The newest press releases of this language, newest first (at most
     /// [`LATEST_NEWS`]), for the home page.
     pub latest_news: Vec<PageSummary<'a>>,
+    /// Atom feeds of this language (all releases, then per association).
+    pub feeds: Vec<FeedLink>,
     pub associations: Vec<&'a Association>,
     pub accessibility: &'a AccessibilityLinks,
     pub extra: &'a BTreeMap<String, yaml::Value>,
@@ -89,6 +91,14 @@ pub struct PageView<'a> {
     pub extra: &'a BTreeMap<String, yaml::Value>,
     /// For sections: the listed pages, newest first.
     pub pages: Vec<PageSummary<'a>>,
+    /// On the news section: which page of the listing this is.
+    pub pagination: Option<PaginationView>,
+    /// Press releases: the running number, "12/2025".
+    pub number: Option<String>,
+    /// Press releases: the correction note shown above the body.
+    pub correction: Option<CorrectionView<'a>>,
+    /// Press releases: ids of related standards.
+    pub related: &'a [String],
     /// For the page with `role: accessibility`: the statement's facts.
     pub statement: Option<StatementView<'a>>,
 }
@@ -116,6 +126,34 @@ pub struct PageSummary<'a> {
     pub url: String,
     pub date: Option<String>,
     pub summary: String,
+    /// Press releases: the running number, "12/2025".
+    pub number: Option<String>,
+    /// Press releases: the dateline's place.
+    pub place: Option<&'a str>,
+}
+
+/// `page.pagination` on listing pages: where this page is and its
+/// neighbours (link them with `rel="prev"` / `rel="next"`).
+#[derive(Debug, Serialize)]
+pub struct PaginationView {
+    pub page: usize,
+    pub pages: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// `site.feeds`: Atom feeds of this language, for autodiscovery.
+#[derive(Debug, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// `page.correction` of a corrected press release.
+#[derive(Debug, Serialize)]
+pub struct CorrectionView<'a> {
+    pub date: String,
+    pub text: &'a str,
 }
 
 /// `alternates`: every language version of this page, for `hreflang`.
@@ -220,11 +258,23 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
             .filter_map(|k| config.contacts.get(k))
             .collect(),
         extra: &page.doc.common.extra,
-        pages: page
-            .children
-            .iter()
-            .map(|id| page_summary(site, site.page(*id)))
-            .collect(),
+        pages: match site.news.section_first_page(page.id) {
+            Some(listing) => listing.items.iter().map(|id| page_summary(site, site.page(*id))).collect(),
+            None => page.children.iter().map(|id| page_summary(site, site.page(*id))).collect(),
+        },
+        pagination: site.news.section_first_page(page.id).map(|l| pagination(site, l)),
+        number: running_number(site, page),
+        correction: match &page.doc.kind {
+            Kind::News(news) => news.correction.as_ref().map(|c| CorrectionView {
+                date: c.date.iso(),
+                text: &c.text,
+            }),
+            _ => None,
+        },
+        related: match &page.doc.kind {
+            Kind::News(news) => &news.related,
+            _ => &[],
+        },
         statement: match &page.doc.kind {
             Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => Some(StatementView {
                 conformance: plain.conformance.map(|c| match c {
@@ -324,20 +374,45 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
         roles,
         sections,
         latest_news,
+        feeds: super::news::feed_links(site, lang),
         associations: config.associations.values().collect(),
         accessibility: &config.accessibility,
         extra: &config.extra,
     }
 }
 
-fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
+pub fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
     PageSummary {
         kind: kind_name(page),
         title: &page.doc.common.title,
         url: site.href(&page.url),
         date: page.doc.common.date.as_ref().map(|d| d.iso()),
         summary: summary_of(page),
+        number: running_number(site, page),
+        place: match &page.doc.kind {
+            Kind::News(news) => news.place.as_deref(),
+            _ => None,
+        },
     }
+}
+
+/// The pagination of a listing page, with link targets.
+pub fn pagination(site: &Site, listing: &crate::model::news::Listing) -> PaginationView {
+    PaginationView {
+        page: listing.page,
+        pages: listing.pages,
+        prev: listing.prev.as_deref().map(|u| site.href(u)),
+        next: listing.next.as_deref().map(|u| site.href(u)),
+    }
+}
+
+/// "12/2025" for a press release.
+pub fn running_number(site: &Site, page: &Page) -> Option<String> {
+    site.news
+        .numbers
+        .get(&page.doc.translation_key)
+        .filter(|_| matches!(page.doc.kind, Kind::News(_)))
+        .map(|n| n.to_string())
 }
 
 fn link_to(site: &Site, page: &Page) -> LinkView {

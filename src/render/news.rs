@@ -1,0 +1,451 @@
+//! Press-release outputs besides the release pages: listing pages
+//! (paginated section, years, tags, associations), Atom feeds, and the
+//! site-wide `sitemap.xml`, `robots.txt` and redirect map.
+//!
+//! Feeds and the sitemap are written here in Rust rather than as theme
+//! templates: their XML must be valid whatever the theme does.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tera::{Context, Tera, Value};
+
+use super::views::{self, FeedLink, PageSummary, PaginationView};
+use super::{Content, OutputFile, ThemeFiles, escape_attribute, template_problem};
+use crate::config::Lang;
+use crate::diagnostics::Diagnostic;
+use crate::model::news::{Listing, ListingKind};
+use crate::model::{Page, Site};
+use crate::parse::Kind;
+use crate::site_path::SitePath;
+
+/// How many releases a feed carries, newest first.
+pub const FEED_ENTRIES: usize = 50;
+
+/// The Atom feeds of `lang`: all releases, then one per association.
+pub fn feed_links(site: &Site, lang: &Lang) -> Vec<FeedLink> {
+    feeds_of(site, lang)
+        .into_iter()
+        .map(|feed| FeedLink {
+            title: feed.title,
+            url: site.href(&feed.url),
+        })
+        .collect()
+}
+
+struct Feed<'a> {
+    title: String,
+    /// Site-relative URL of the feed file.
+    url: String,
+    /// Site-relative URL of the HTML listing it mirrors.
+    listing: String,
+    lang: &'a Lang,
+    entries: Vec<&'a Page>,
+}
+
+fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
+    let Some(newest) = site.news.newest.get(lang) else {
+        return Vec::new();
+    };
+    let Some(section) = site
+        .news
+        .listings
+        .iter()
+        .find(|l| l.lang == *lang && l.kind == ListingKind::Section)
+        .map(|l| site.page(l.section))
+    else {
+        return Vec::new();
+    };
+    let site_title = site.config.title.get(lang).cloned().unwrap_or_default();
+    let mut feeds = vec![Feed {
+        title: format!("{} – {} (RSS/Atom)", site_title, section.doc.common.title),
+        url: format!("{}/atom.xml", site.config.lang_prefix(lang)),
+        listing: section.url.clone(),
+        lang,
+        entries: newest.iter().take(FEED_ENTRIES).map(|id| site.page(*id)).collect(),
+    }];
+    for listing in site.news.listings.iter().filter(|l| l.lang == *lang && l.page == 1) {
+        if let ListingKind::Association(key) = &listing.kind {
+            let name = site.config.associations.get(key).map(|a| a.name.as_str()).unwrap_or(key);
+            let entries = newest
+                .iter()
+                .map(|id| site.page(*id))
+                .filter(|p| matches!(&p.doc.kind, Kind::News(n) if n.associations.contains(key)))
+                .take(FEED_ENTRIES)
+                .collect();
+            feeds.push(Feed {
+                title: format!("{} – {} (RSS/Atom)", site_title, name),
+                url: format!("{}atom.xml", listing.url),
+                listing: listing.url.clone(),
+                lang,
+                entries,
+            });
+        }
+    }
+    feeds
+}
+
+/// Every listing page but the section pages' first pages, rendered with
+/// `listing.html` (or `section.html` when the theme has none).
+pub fn render_listings(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    site_values: &HashMap<&Lang, Value>,
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    let alternates = listing_alternates(site);
+    let template = if tera.contains_template("listing.html") {
+        "listing.html"
+    } else {
+        "section.html"
+    };
+    site.news
+        .listing_pages()
+        .map(|listing| {
+            let mut context = Context::new();
+            context.insert("lang", listing.lang.as_str());
+            if let Some(value) = site_values.get(&listing.lang) {
+                context.insert_value("site", value.clone());
+            }
+            context.insert("page", &listing_view(site, theme, listing)?);
+            let group = alternates.get(&group_key(listing)).cloned().unwrap_or_default();
+            let alternate_views: Vec<views::AlternateView> = group
+                .iter()
+                .map(|(lang, url)| views::AlternateView {
+                    lang: lang.as_str(),
+                    permalink: site.permalink(url),
+                })
+                .collect();
+            super::insert_head_links(&mut context, site, &site.permalink(&listing.url), &alternate_views);
+            context.insert("alternates", &alternate_views);
+            context.insert("switcher", &listing_switcher(site, listing, &group));
+            let html = tera
+                .render(template, &context)
+                .map_err(|error| template_problem(theme, template, &error))?;
+            let path = SitePath::index_of_url(&listing.url).map_err(|_| {
+                Diagnostic::error(
+                    "output/unsafe-path",
+                    "content/news",
+                    format!("the listing address {} cannot be written safely", listing.url),
+                    "use letters and digits in tags and association keys",
+                )
+            })?;
+            Ok(OutputFile {
+                path,
+                content: Content::Bytes(html.into_bytes()),
+            })
+        })
+        .collect()
+}
+
+/// What `listing.html` gets as `page`.
+#[derive(serde::Serialize)]
+struct ListingView<'a> {
+    kind: &'static str,
+    /// `section`, `year`, `tag`, `tags` or `association`.
+    listing: &'static str,
+    title: String,
+    summary: String,
+    url: String,
+    permalink: String,
+    content: &'static str,
+    pages: Vec<PageSummary<'a>>,
+    pagination: PaginationView,
+    /// On the tag index: every tag with its listing and count.
+    tags: Vec<TagLink>,
+    /// The section's link, to lead back.
+    section_url: String,
+    section_title: &'a str,
+    /// On association listings: its Atom feed.
+    feed_url: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct TagLink {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+fn listing_view<'a>(site: &'a Site, theme: &ThemeFiles, listing: &'a Listing) -> Result<ListingView<'a>, Diagnostic> {
+    let section = site.page(listing.section);
+    let section_title = section.doc.common.title.as_str();
+    let (kind, key, value): (&'static str, &str, String) = match &listing.kind {
+        ListingKind::Section => ("section", "listing_section", String::new()),
+        ListingKind::Year(year) => ("year", "listing_year", year.to_string()),
+        ListingKind::Tag { name, .. } => ("tag", "listing_tag", name.clone()),
+        ListingKind::TagIndex => ("tags", "listing_tags", String::new()),
+        ListingKind::Association(key) => (
+            "association",
+            "listing_association",
+            site.config.associations.get(key).map(|a| a.name.clone()).unwrap_or_else(|| key.clone()),
+        ),
+    };
+    let mut title = fill(theme, &listing.lang, key, section_title, &value)?;
+    if listing.page > 1 {
+        let page = fill(theme, &listing.lang, "listing_page", &listing.page.to_string(), &listing.pages.to_string())?;
+        title = format!("{title} – {page}");
+    }
+    let feed_url = match &listing.kind {
+        ListingKind::Association(_) => Some(site.href(&format!("{}atom.xml", listing.first_url))),
+        _ => None,
+    };
+    Ok(ListingView {
+        kind: "listing",
+        listing: kind,
+        summary: title.clone(),
+        title,
+        url: site.href(&listing.url),
+        permalink: site.permalink(&listing.url),
+        content: "",
+        pages: listing.items.iter().map(|id| views::page_summary(site, site.page(*id))).collect(),
+        pagination: views::pagination(site, listing),
+        tags: listing
+            .tags
+            .iter()
+            .map(|(name, url, count)| TagLink {
+                name: name.clone(),
+                url: site.href(url),
+                count: *count,
+            })
+            .collect(),
+        section_url: site.href(&section.url),
+        section_title,
+        feed_url,
+    })
+}
+
+/// A theme string with `{1}` and `{2}` filled in.
+fn fill(theme: &ThemeFiles, lang: &Lang, key: &str, first: &str, second: &str) -> Result<String, Diagnostic> {
+    theme
+        .strings
+        .get(lang.as_str())
+        .and_then(|strings| strings.get(key))
+        .map(|text| text.replace("{1}", first).replace("{2}", second))
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "theme/i18n-key-missing",
+                theme.dir.join("i18n").join(format!("{lang}.yaml")),
+                format!("the string `{key}` is missing; listing pages need it"),
+                format!("add `{key}: \"…\"` ({{1}} and {{2}} are filled in)"),
+            )
+        })
+}
+
+/// Listings that exist in several languages: the section pages, years,
+/// associations and the tag index (tags themselves are per language).
+type GroupKey = (std::mem::Discriminant<ListingKind>, String, usize);
+
+fn group_key(listing: &Listing) -> GroupKey {
+    let detail = match &listing.kind {
+        ListingKind::Section | ListingKind::TagIndex => String::new(),
+        ListingKind::Year(year) => year.to_string(),
+        ListingKind::Association(key) => key.clone(),
+        ListingKind::Tag { slug, .. } => format!("{}:{slug}", listing.lang),
+    };
+    (std::mem::discriminant(&listing.kind), detail, listing.page)
+}
+
+fn listing_alternates(site: &Site) -> HashMap<GroupKey, Vec<(Lang, String)>> {
+    let mut groups: HashMap<GroupKey, BTreeMap<usize, (Lang, String)>> = HashMap::new();
+    let order: HashMap<&Lang, usize> = site.config.languages.iter().enumerate().map(|(i, l)| (&l.code, i)).collect();
+    for listing in &site.news.listings {
+        groups
+            .entry(group_key(listing))
+            .or_default()
+            .insert(order.get(&listing.lang).copied().unwrap_or(usize::MAX), (listing.lang.clone(), listing.url.clone()));
+    }
+    groups.into_iter().map(|(key, by_lang)| (key, by_lang.into_values().collect())).collect()
+}
+
+fn listing_switcher<'a>(site: &'a Site, listing: &Listing, group: &[(Lang, String)]) -> Vec<views::SwitcherEntry<'a>> {
+    site.config
+        .languages
+        .iter()
+        .filter(|l| l.code != listing.lang)
+        .map(|language| {
+            let same = group.iter().find(|(lang, _)| *lang == language.code);
+            views::SwitcherEntry {
+                lang: language.code.as_str(),
+                name: &language.name,
+                url: match same {
+                    Some((_, url)) => site.href(url),
+                    None => site.home(&language.code).map(|h| site.href(&h.url)).unwrap_or_else(|| site.href("/")),
+                },
+                translated: same.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// The Atom feeds of every language.
+pub fn feeds(site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for language in &site.config.languages {
+        for feed in feeds_of(site, &language.code) {
+            if let Ok(path) = SitePath::new(feed.url.trim_start_matches('/')) {
+                files.push(OutputFile {
+                    path,
+                    content: Content::Bytes(atom(site, &feed).into_bytes()),
+                });
+            }
+        }
+    }
+    files
+}
+
+/// A stable entry id: host, date and translation key, not the URL, so
+/// a changed slug does not make readers see the release again.
+fn entry_id(site: &Site, page: &Page) -> String {
+    let host = site
+        .config
+        .base_url
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
+        .unwrap_or("localhost");
+    let date = page.doc.common.date.as_ref().map(|d| d.date.to_string()).unwrap_or_default();
+    format!("tag:{host},{date}:{}:{}", page.doc.translation_key, page.lang)
+}
+
+/// RFC 3339 time of a page's last change, as Atom wants it.
+fn rfc3339(date: &crate::parse::dates::PubDate) -> String {
+    date.instant
+        .to_zoned_datetime(crate::parse::dates::berlin())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn atom(site: &Site, feed: &Feed) -> String {
+    let updated_of = |page: &Page| page.doc.common.updated.as_ref().or(page.doc.common.date.as_ref()).cloned();
+    let updated = feed
+        .entries
+        .iter()
+        .filter_map(|p| updated_of(p))
+        .max()
+        .map(|d| rfc3339(&d))
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string());
+    let mut xml = String::with_capacity(4096 + feed.entries.len() * 4096);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}/\">\n",
+        feed.lang,
+        escape_xml(&site.config.base_url)
+    ));
+    xml.push_str(&format!("<title>{}</title>\n", escape_xml(&feed.title)));
+    xml.push_str(&format!("<id>{}</id>\n", escape_xml(&site.permalink(&feed.url))));
+    xml.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        escape_xml(&site.permalink(&feed.url))
+    ));
+    xml.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        escape_xml(&site.permalink(&feed.listing))
+    ));
+    xml.push_str(&format!("<updated>{updated}</updated>\n"));
+    let author = site.config.title.get(feed.lang).cloned().unwrap_or_default();
+    xml.push_str(&format!("<author><name>{}</name></author>\n", escape_xml(&author)));
+    for page in &feed.entries {
+        let Some(date) = &page.doc.common.date else { continue };
+        xml.push_str("<entry>\n");
+        xml.push_str(&format!("<title>{}</title>\n", escape_xml(&page.doc.common.title)));
+        xml.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            escape_xml(&site.permalink(&page.url))
+        ));
+        xml.push_str(&format!("<id>{}</id>\n", escape_xml(&entry_id(site, page))));
+        xml.push_str(&format!("<published>{}</published>\n", rfc3339(date)));
+        let updated = updated_of(page).map(|d| rfc3339(&d)).unwrap_or_else(|| rfc3339(date));
+        xml.push_str(&format!("<updated>{updated}</updated>\n"));
+        for tag in &page.doc.common.tags {
+            xml.push_str(&format!("<category term=\"{}\"/>\n", escape_xml(tag)));
+        }
+        let summary = page.doc.common.summary.clone().unwrap_or_else(|| page.doc.body.first_paragraph.clone());
+        xml.push_str(&format!("<summary>{}</summary>\n", escape_xml(&summary)));
+        xml.push_str(&format!("<content type=\"html\">{}</content>\n", escape_xml(&page.html)));
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// `sitemap.xml`: every page and listing with its language alternates.
+pub fn sitemap(site: &Site) -> OutputFile {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    let mut entry = |url: &str, lastmod: Option<String>, alternates: &[(String, String)]| {
+        xml.push_str(&format!("<url><loc>{}</loc>", escape_xml(&site.permalink(url))));
+        if let Some(lastmod) = lastmod {
+            xml.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
+        }
+        if alternates.len() > 1 {
+            for (lang, href) in alternates {
+                xml.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
+                    escape_xml(&site.permalink(href))
+                ));
+            }
+        }
+        xml.push_str("</url>\n");
+    };
+    for page in &site.pages {
+        let alternates: Vec<(String, String)> = site
+            .translations_of(page)
+            .iter()
+            .map(|p| (p.lang.to_string(), p.url.clone()))
+            .collect();
+        let lastmod = page
+            .doc
+            .common
+            .updated
+            .as_ref()
+            .or(page.doc.common.date.as_ref())
+            .map(|d| d.date.to_string());
+        entry(&page.url, lastmod, &alternates);
+    }
+    let groups = listing_alternates(site);
+    for listing in site.news.listing_pages() {
+        let alternates: Vec<(String, String)> = groups
+            .get(&group_key(listing))
+            .map(|g| g.iter().map(|(l, u)| (l.to_string(), u.clone())).collect())
+            .unwrap_or_default();
+        entry(&listing.url, None, &alternates);
+    }
+    xml.push_str("</urlset>\n");
+    OutputFile {
+        path: SitePath::trusted("sitemap.xml"),
+        content: Content::Bytes(xml.into_bytes()),
+    }
+}
+
+/// `robots.txt`, naming the sitemap.
+pub fn robots(site: &Site) -> OutputFile {
+    let text = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.permalink("/sitemap.xml"));
+    OutputFile {
+        path: SitePath::trusted("robots.txt"),
+        content: Content::Bytes(text.into_bytes()),
+    }
+}
+
+/// `redirects.map`: every alias as an nginx `map` entry, including old
+/// addresses with query strings that no static file can answer.
+pub fn redirect_map(site: &Site) -> OutputFile {
+    let mut text = String::from(
+        "# kommhub: old addresses → new ones. Use in nginx:\n#   map $request_uri $kommhub_redirect { default \"\"; include /path/to/redirects.map; }\n#   if ($kommhub_redirect) { return 301 $kommhub_redirect; }\n",
+    );
+    for redirect in &site.redirects {
+        text.push_str(&format!(
+            "\"{}\" \"{}\";\n",
+            redirect.from.replace('"', "%22"),
+            site.permalink(&redirect.to).replace('"', "%22")
+        ));
+    }
+    OutputFile {
+        path: SitePath::trusted("redirects.map"),
+        content: Content::Bytes(text.into_bytes()),
+    }
+}
+
+/// Escapes text for XML content and attributes.
+pub fn escape_xml(text: &str) -> String {
+    escape_attribute(text).replace('\'', "&apos;")
+}
