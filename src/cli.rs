@@ -17,6 +17,34 @@ pub struct Cli {
 pub enum Command {
     /// Render the site into the output folder (default: <root>/public).
     Build(BuildArgs),
+    /// Create a new press release or page with its front matter filled in.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    #[arg(value_enum)]
+    pub kind: NewKindArg,
+    /// The title; the file name is made from it ("Straße" → strasse).
+    pub title: String,
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Language of the new file (default: the site's default language).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Publishing association of a release (a key from site.yaml).
+    #[arg(long)]
+    pub association: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum NewKindArg {
+    /// A press release in content/news/.
+    News,
+    /// A plain page in content/.
+    Page,
 }
 
 #[derive(Debug, Args)]

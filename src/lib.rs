@@ -12,6 +12,7 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod scaffold;
 pub mod site_path;
 pub mod slug;
 pub mod source;

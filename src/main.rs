@@ -8,15 +8,17 @@ use std::process::ExitCode;
 use clap::Parser;
 use jiff::Timestamp;
 
-use cli::{BuildArgs, Cli, Command};
+use cli::{BuildArgs, Cli, Command, NewArgs, NewKindArg};
 use kommhub::diagnostics::render_report;
 use kommhub::model::Publication;
+use kommhub::scaffold::{NewKind, NewRequest};
 use kommhub::{BuildFailure, BuildOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::New(args) => run_new(args),
     }
 }
 
@@ -86,6 +88,86 @@ fn run_build(args: BuildArgs) -> ExitCode {
         }
         Err(BuildFailure::Io(error)) => {
             eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_new(args: NewArgs) -> ExitCode {
+    let today = match build_date() {
+        Ok(date) => date
+            .to_zoned_datetime(kommhub::parse::dates::berlin())
+            .date(),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = match kommhub::pipeline::load_config(&args.root) {
+        Ok(config) => config,
+        Err(problems) => {
+            eprint!("{}", render_report(&problems));
+            return ExitCode::from(1);
+        }
+    };
+    let kind = match args.kind {
+        NewKindArg::News => NewKind::News,
+        NewKindArg::Page => NewKind::Page,
+    };
+    let number = match kind {
+        NewKind::News => match kommhub::pipeline::next_running_number(&args.root, today.year()) {
+            Ok(number) => number,
+            Err(problems) => {
+                eprint!("{}", render_report(&problems));
+                return ExitCode::from(1);
+            }
+        },
+        NewKind::Page => 0,
+    };
+    let lang = args
+        .lang
+        .as_deref()
+        .map(kommhub::config::Lang::new)
+        .unwrap_or_else(|| config.default_language().clone());
+    let request = NewRequest {
+        kind,
+        title: &args.title,
+        lang: &lang,
+        association: args.association.as_deref(),
+        today,
+        number,
+    };
+    let (path, text) = match kommhub::scaffold::new_file(&config, &request) {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!("error: {}", error.0);
+            return ExitCode::from(2);
+        }
+    };
+    let target = args.root.join(&path);
+    if let Some(folder) = target.parent() {
+        if let Err(error) = std::fs::create_dir_all(folder) {
+            eprintln!("error: {}: {error}", folder.display());
+            return ExitCode::from(1);
+        }
+    }
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target);
+    let written = file.and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+    match written {
+        Ok(()) => {
+            println!("{path}");
+            ExitCode::SUCCESS
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!("error: {path} already exists; nothing was changed");
+            eprintln!("  help: choose another title, or edit the existing file");
+            ExitCode::from(1)
+        }
+        Err(error) => {
+            eprintln!("error: {}: {error}", target.display());
             ExitCode::from(1)
         }
     }

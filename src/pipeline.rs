@@ -139,7 +139,34 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
     })
 }
 
-fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+/// The running number the next release of `year` gets: one more than any
+/// number in use, drafts and scheduled releases included.
+pub fn next_running_number(root: &Path, year: i16) -> Result<u32, Vec<Diagnostic>> {
+    let config = load_config(root)?;
+    let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let (tree, _) = source::read_content(root, &languages);
+    let mut ignored = Vec::new();
+    let documents = parse_all(&tree.files, &config, &mut ignored);
+    let everything = Publication {
+        build_date: Timestamp::UNIX_EPOCH,
+        drafts: true,
+        future: true,
+        expired: true,
+    };
+    let (site, _) = model::assemble(config, documents, &tree.assets, everything);
+    Ok(site
+        .news
+        .numbers
+        .values()
+        .filter(|n| n.year == year)
+        .map(|n| n.number)
+        .max()
+        .unwrap_or(0)
+        + 1)
+}
+
+/// Reads and resolves `site.yaml` below `root`.
+pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(root.join(config::FILE_NAME)).map_err(|error| {
         vec![Diagnostic::error(
             "config/missing",

@@ -34,7 +34,10 @@ pub enum ListingKind {
     /// The news section itself, page by page.
     Section,
     Year(i16),
-    Tag { name: String, slug: String },
+    Tag {
+        name: String,
+        slug: String,
+    },
     /// All tags of the language, with their listings.
     TagIndex,
     Association(String),
@@ -123,7 +126,10 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         else {
             continue;
         };
-        let mut releases: Vec<&Page> = pages.iter().filter(|p| is_release(p) && p.lang == *lang).collect();
+        let mut releases: Vec<&Page> = pages
+            .iter()
+            .filter(|p| is_release(p) && p.lang == *lang)
+            .collect();
         releases.sort_by(|a, b| newest_first(a, b));
         let ids: Vec<PageId> = releases.iter().map(|p| p.id).collect();
         index.newest.insert(lang.clone(), ids.clone());
@@ -131,7 +137,15 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         let per_page = config.news_per_page;
 
         // The section itself; its page 1 is rendered as the section page.
-        paginate(&mut index.listings, ListingKind::Section, lang, section.id, &base, &ids, per_page);
+        paginate(
+            &mut index.listings,
+            ListingKind::Section,
+            lang,
+            section.id,
+            &base,
+            &ids,
+            per_page,
+        );
 
         let mut years: BTreeMap<i16, Vec<PageId>> = BTreeMap::new();
         let mut tags: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
@@ -143,7 +157,10 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
             for tag in &page.doc.common.tags {
                 let slug = slugify(tag);
                 if !slug.is_empty() {
-                    tags.entry(slug).or_insert_with(|| (tag.clone(), Vec::new())).1.push(page.id);
+                    tags.entry(slug)
+                        .or_insert_with(|| (tag.clone(), Vec::new()))
+                        .1
+                        .push(page.id);
                 }
             }
             if let Kind::News(news) = &page.doc.kind {
@@ -154,14 +171,30 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         }
         for (year, items) in years {
             let url = format!("{base}{year}/");
-            paginate(&mut index.listings, ListingKind::Year(year), lang, section.id, &url, &items, per_page);
+            paginate(
+                &mut index.listings,
+                ListingKind::Year(year),
+                lang,
+                section.id,
+                &url,
+                &items,
+                per_page,
+            );
         }
         let tags_url = format!("{base}{}/", url_word(lang, "tags"));
         let mut tag_summary = Vec::new();
         for (slug, (name, items)) in tags {
             let url = format!("{tags_url}{slug}/");
             tag_summary.push((name.clone(), url.clone(), items.len()));
-            paginate(&mut index.listings, ListingKind::Tag { name, slug }, lang, section.id, &url, &items, per_page);
+            paginate(
+                &mut index.listings,
+                ListingKind::Tag { name, slug },
+                lang,
+                section.id,
+                &url,
+                &items,
+                per_page,
+            );
         }
         if !tag_summary.is_empty() {
             index.listings.push(Listing {
@@ -180,7 +213,15 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         }
         for (key, items) in associations {
             let url = format!("{base}{}/{key}/", url_word(lang, "association"));
-            paginate(&mut index.listings, ListingKind::Association(key), lang, section.id, &url, &items, per_page);
+            paginate(
+                &mut index.listings,
+                ListingKind::Association(key),
+                lang,
+                section.id,
+                &url,
+                &items,
+                per_page,
+            );
         }
     }
     (index, problems)
@@ -235,7 +276,10 @@ fn paginate(
 /// with `number:` (written by `kommhub new`), so inserting an older release
 /// later does not renumber published ones; releases without a number take
 /// the smallest free numbers of their year in date order.
-fn running_numbers(pages: &[Page], problems: &mut Vec<Diagnostic>) -> HashMap<String, RunningNumber> {
+fn running_numbers(
+    pages: &[Page],
+    problems: &mut Vec<Diagnostic>,
+) -> HashMap<String, RunningNumber> {
     // One entry per translation key: the default-language page if present.
     let mut releases: BTreeMap<&str, &Page> = BTreeMap::new();
     for page in pages.iter().filter(|p| is_release(p)) {
@@ -256,19 +300,34 @@ fn running_numbers(pages: &[Page], problems: &mut Vec<Diagnostic>) -> HashMap<St
     }
     let mut numbers = HashMap::new();
     for (year, mut list) in by_year {
-        list.sort_by(|a, b| a.doc.common.date.cmp(&b.doc.common.date).then_with(|| a.doc.translation_key.cmp(&b.doc.translation_key)));
+        list.sort_by(|a, b| {
+            a.doc
+                .common
+                .date
+                .cmp(&b.doc.common.date)
+                .then_with(|| a.doc.translation_key.cmp(&b.doc.translation_key))
+        });
         let mut taken: HashMap<u32, &Page> = HashMap::new();
         for page in &list {
             if let Some(number) = explicit_number(page) {
                 if let Some(other) = taken.insert(number, page) {
-                    problems.push(page.doc.problem_at(
-                        "number",
-                        "news/duplicate-number",
-                        format!("the number {number}/{year} is also used by {}", other.doc.path.display()),
-                        "remove `number:` from one of them; kommhub then numbers it by date".to_string(),
-                    ));
+                    problems.push(
+                        page.doc.problem_at(
+                            "number",
+                            "news/duplicate-number",
+                            format!(
+                                "the number {number}/{year} is also used by {}",
+                                other.doc.path.display()
+                            ),
+                            "remove `number:` from one of them; kommhub then numbers it by date"
+                                .to_string(),
+                        ),
+                    );
                 }
-                numbers.insert(page.doc.translation_key.clone(), RunningNumber { year, number });
+                numbers.insert(
+                    page.doc.translation_key.clone(),
+                    RunningNumber { year, number },
+                );
             }
         }
         let mut next = 1;
@@ -280,7 +339,10 @@ fn running_numbers(pages: &[Page], problems: &mut Vec<Diagnostic>) -> HashMap<St
                 next += 1;
             }
             taken.insert(next, page);
-            numbers.insert(page.doc.translation_key.clone(), RunningNumber { year, number: next });
+            numbers.insert(
+                page.doc.translation_key.clone(),
+                RunningNumber { year, number: next },
+            );
         }
     }
     numbers

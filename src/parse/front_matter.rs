@@ -262,14 +262,51 @@ impl<'de> Deserialize<'de> for VersionText {
 }
 
 /// Where a standard is in its lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     Draft,
     Consultation,
     Adopted,
     Superseded,
     Withdrawn,
+}
+
+impl Status {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Status; 5] = [
+        Status::Draft,
+        Status::Consultation,
+        Status::Adopted,
+        Status::Superseded,
+        Status::Withdrawn,
+    ];
+
+    /// The key written in front matter and exports: `adopted`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Consultation => "consultation",
+            Status::Adopted => "adopted",
+            Status::Superseded => "superseded",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    /// An unknown status names every valid one (and the German labels
+    /// editors may have in mind).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Status::ALL
+            .into_iter()
+            .find(|s| s.key() == text.trim())
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "`{text}` is not a status{HELP_SEPARATOR}use one of: draft (Entwurf), consultation (in Kommentierung), adopted (verabschiedet), superseded (ersetzt), withdrawn (zurückgezogen){HELP_SEPARATOR}status:"
+                ))
+            })
+    }
 }
 
 /// What a plain page is, so checks and the theme find it by role.

@@ -254,12 +254,11 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
             &mut problems,
         );
         if associations.is_empty() {
-            problems.push(
-                doc.problem_at(
-                    "associations",
-                    "front-matter/no-association",
-                    "no publishing association is named".into(),
-                    format!(
+            problems.push(doc.problem_at(
+                "associations",
+                "front-matter/no-association",
+                "no publishing association is named".into(),
+                format!(
                         "write e.g. `associations: [{}]`",
                         config
                             .associations
@@ -268,8 +267,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
                             .map(String::as_str)
                             .unwrap_or("itk-rheinland")
                     ),
-                ),
-            );
+            ));
         }
     }
     if let Kind::News(news) = &doc.kind {

@@ -368,7 +368,11 @@ pub fn escape_attribute(text: &str) -> String {
 }
 
 /// A Tera error as a diagnostic at the template's file, line and column.
-pub(crate) fn template_problem(theme: &ThemeFiles, template: &str, error: &tera::Error) -> Diagnostic {
+pub(crate) fn template_problem(
+    theme: &ThemeFiles,
+    template: &str,
+    error: &tera::Error,
+) -> Diagnostic {
     use std::error::Error as _;
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {

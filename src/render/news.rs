@@ -61,11 +61,25 @@ fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
         url: format!("{}/atom.xml", site.config.lang_prefix(lang)),
         listing: section.url.clone(),
         lang,
-        entries: newest.iter().take(FEED_ENTRIES).map(|id| site.page(*id)).collect(),
+        entries: newest
+            .iter()
+            .take(FEED_ENTRIES)
+            .map(|id| site.page(*id))
+            .collect(),
     }];
-    for listing in site.news.listings.iter().filter(|l| l.lang == *lang && l.page == 1) {
+    for listing in site
+        .news
+        .listings
+        .iter()
+        .filter(|l| l.lang == *lang && l.page == 1)
+    {
         if let ListingKind::Association(key) = &listing.kind {
-            let name = site.config.associations.get(key).map(|a| a.name.as_str()).unwrap_or(key);
+            let name = site
+                .config
+                .associations
+                .get(key)
+                .map(|a| a.name.as_str())
+                .unwrap_or(key);
             let entries = newest
                 .iter()
                 .map(|id| site.page(*id))
@@ -107,7 +121,10 @@ pub fn render_listings(
                 context.insert_value("site", value.clone());
             }
             context.insert("page", &listing_view(site, theme, listing)?);
-            let group = alternates.get(&group_key(listing)).cloned().unwrap_or_default();
+            let group = alternates
+                .get(&group_key(listing))
+                .cloned()
+                .unwrap_or_default();
             let alternate_views: Vec<views::AlternateView> = group
                 .iter()
                 .map(|(lang, url)| views::AlternateView {
@@ -115,7 +132,12 @@ pub fn render_listings(
                     permalink: site.permalink(url),
                 })
                 .collect();
-            super::insert_head_links(&mut context, site, &site.permalink(&listing.url), &alternate_views);
+            super::insert_head_links(
+                &mut context,
+                site,
+                &site.permalink(&listing.url),
+                &alternate_views,
+            );
             context.insert("alternates", &alternate_views);
             context.insert("switcher", &listing_switcher(site, listing, &group));
             let html = tera
@@ -125,7 +147,10 @@ pub fn render_listings(
                 Diagnostic::error(
                     "output/unsafe-path",
                     "content/news",
-                    format!("the listing address {} cannot be written safely", listing.url),
+                    format!(
+                        "the listing address {} cannot be written safely",
+                        listing.url
+                    ),
                     "use letters and digits in tags and association keys",
                 )
             })?;
@@ -166,7 +191,11 @@ struct TagLink {
     count: usize,
 }
 
-fn listing_view<'a>(site: &'a Site, theme: &ThemeFiles, listing: &'a Listing) -> Result<ListingView<'a>, Diagnostic> {
+fn listing_view<'a>(
+    site: &'a Site,
+    theme: &ThemeFiles,
+    listing: &'a Listing,
+) -> Result<ListingView<'a>, Diagnostic> {
     let section = site.page(listing.section);
     let section_title = section.doc.common.title.as_str();
     let (kind, key, value): (&'static str, &str, String) = match &listing.kind {
@@ -177,12 +206,22 @@ fn listing_view<'a>(site: &'a Site, theme: &ThemeFiles, listing: &'a Listing) ->
         ListingKind::Association(key) => (
             "association",
             "listing_association",
-            site.config.associations.get(key).map(|a| a.name.clone()).unwrap_or_else(|| key.clone()),
+            site.config
+                .associations
+                .get(key)
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| key.clone()),
         ),
     };
     let mut title = fill(theme, &listing.lang, key, section_title, &value)?;
     if listing.page > 1 {
-        let page = fill(theme, &listing.lang, "listing_page", &listing.page.to_string(), &listing.pages.to_string())?;
+        let page = fill(
+            theme,
+            &listing.lang,
+            "listing_page",
+            &listing.page.to_string(),
+            &listing.pages.to_string(),
+        )?;
         title = format!("{title} – {page}");
     }
     let feed_url = match &listing.kind {
@@ -197,7 +236,11 @@ fn listing_view<'a>(site: &'a Site, theme: &ThemeFiles, listing: &'a Listing) ->
         url: site.href(&listing.url),
         permalink: site.permalink(&listing.url),
         content: "",
-        pages: listing.items.iter().map(|id| views::page_summary(site, site.page(*id))).collect(),
+        pages: listing
+            .items
+            .iter()
+            .map(|id| views::page_summary(site, site.page(*id)))
+            .collect(),
         pagination: views::pagination(site, listing),
         tags: listing
             .tags
@@ -215,7 +258,13 @@ fn listing_view<'a>(site: &'a Site, theme: &ThemeFiles, listing: &'a Listing) ->
 }
 
 /// A theme string with `{1}` and `{2}` filled in.
-fn fill(theme: &ThemeFiles, lang: &Lang, key: &str, first: &str, second: &str) -> Result<String, Diagnostic> {
+fn fill(
+    theme: &ThemeFiles,
+    lang: &Lang,
+    key: &str,
+    first: &str,
+    second: &str,
+) -> Result<String, Diagnostic> {
     theme
         .strings
         .get(lang.as_str())
@@ -247,17 +296,30 @@ fn group_key(listing: &Listing) -> GroupKey {
 
 fn listing_alternates(site: &Site) -> HashMap<GroupKey, Vec<(Lang, String)>> {
     let mut groups: HashMap<GroupKey, BTreeMap<usize, (Lang, String)>> = HashMap::new();
-    let order: HashMap<&Lang, usize> = site.config.languages.iter().enumerate().map(|(i, l)| (&l.code, i)).collect();
+    let order: HashMap<&Lang, usize> = site
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (&l.code, i))
+        .collect();
     for listing in &site.news.listings {
-        groups
-            .entry(group_key(listing))
-            .or_default()
-            .insert(order.get(&listing.lang).copied().unwrap_or(usize::MAX), (listing.lang.clone(), listing.url.clone()));
+        groups.entry(group_key(listing)).or_default().insert(
+            order.get(&listing.lang).copied().unwrap_or(usize::MAX),
+            (listing.lang.clone(), listing.url.clone()),
+        );
     }
-    groups.into_iter().map(|(key, by_lang)| (key, by_lang.into_values().collect())).collect()
+    groups
+        .into_iter()
+        .map(|(key, by_lang)| (key, by_lang.into_values().collect()))
+        .collect()
 }
 
-fn listing_switcher<'a>(site: &'a Site, listing: &Listing, group: &[(Lang, String)]) -> Vec<views::SwitcherEntry<'a>> {
+fn listing_switcher<'a>(
+    site: &'a Site,
+    listing: &Listing,
+    group: &[(Lang, String)],
+) -> Vec<views::SwitcherEntry<'a>> {
     site.config
         .languages
         .iter()
@@ -269,7 +331,10 @@ fn listing_switcher<'a>(site: &'a Site, listing: &Listing, group: &[(Lang, Strin
                 name: &language.name,
                 url: match same {
                     Some((_, url)) => site.href(url),
-                    None => site.home(&language.code).map(|h| site.href(&h.url)).unwrap_or_else(|| site.href("/")),
+                    None => site
+                        .home(&language.code)
+                        .map(|h| site.href(&h.url))
+                        .unwrap_or_else(|| site.href("/")),
                 },
                 translated: same.is_some(),
             }
@@ -302,8 +367,17 @@ fn entry_id(site: &Site, page: &Page) -> String {
         .split_once("://")
         .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
         .unwrap_or("localhost");
-    let date = page.doc.common.date.as_ref().map(|d| d.date.to_string()).unwrap_or_default();
-    format!("tag:{host},{date}:{}:{}", page.doc.translation_key, page.lang)
+    let date = page
+        .doc
+        .common
+        .date
+        .as_ref()
+        .map(|d| d.date.to_string())
+        .unwrap_or_default();
+    format!(
+        "tag:{host},{date}:{}:{}",
+        page.doc.translation_key, page.lang
+    )
 }
 
 /// RFC 3339 time of a page's last change, as Atom wants it.
@@ -315,7 +389,14 @@ fn rfc3339(date: &crate::parse::dates::PubDate) -> String {
 }
 
 fn atom(site: &Site, feed: &Feed) -> String {
-    let updated_of = |page: &Page| page.doc.common.updated.as_ref().or(page.doc.common.date.as_ref()).cloned();
+    let updated_of = |page: &Page| {
+        page.doc
+            .common
+            .updated
+            .as_ref()
+            .or(page.doc.common.date.as_ref())
+            .cloned()
+    };
     let updated = feed
         .entries
         .iter()
@@ -331,7 +412,10 @@ fn atom(site: &Site, feed: &Feed) -> String {
         escape_xml(&site.config.base_url)
     ));
     xml.push_str(&format!("<title>{}</title>\n", escape_xml(&feed.title)));
-    xml.push_str(&format!("<id>{}</id>\n", escape_xml(&site.permalink(&feed.url))));
+    xml.push_str(&format!(
+        "<id>{}</id>\n",
+        escape_xml(&site.permalink(&feed.url))
+    ));
     xml.push_str(&format!(
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
         escape_xml(&site.permalink(&feed.url))
@@ -341,26 +425,49 @@ fn atom(site: &Site, feed: &Feed) -> String {
         escape_xml(&site.permalink(&feed.listing))
     ));
     xml.push_str(&format!("<updated>{updated}</updated>\n"));
-    let author = site.config.title.get(feed.lang).cloned().unwrap_or_default();
-    xml.push_str(&format!("<author><name>{}</name></author>\n", escape_xml(&author)));
+    let author = site
+        .config
+        .title
+        .get(feed.lang)
+        .cloned()
+        .unwrap_or_default();
+    xml.push_str(&format!(
+        "<author><name>{}</name></author>\n",
+        escape_xml(&author)
+    ));
     for page in &feed.entries {
-        let Some(date) = &page.doc.common.date else { continue };
+        let Some(date) = &page.doc.common.date else {
+            continue;
+        };
         xml.push_str("<entry>\n");
-        xml.push_str(&format!("<title>{}</title>\n", escape_xml(&page.doc.common.title)));
+        xml.push_str(&format!(
+            "<title>{}</title>\n",
+            escape_xml(&page.doc.common.title)
+        ));
         xml.push_str(&format!(
             "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             escape_xml(&site.permalink(&page.url))
         ));
         xml.push_str(&format!("<id>{}</id>\n", escape_xml(&entry_id(site, page))));
         xml.push_str(&format!("<published>{}</published>\n", rfc3339(date)));
-        let updated = updated_of(page).map(|d| rfc3339(&d)).unwrap_or_else(|| rfc3339(date));
+        let updated = updated_of(page)
+            .map(|d| rfc3339(&d))
+            .unwrap_or_else(|| rfc3339(date));
         xml.push_str(&format!("<updated>{updated}</updated>\n"));
         for tag in &page.doc.common.tags {
             xml.push_str(&format!("<category term=\"{}\"/>\n", escape_xml(tag)));
         }
-        let summary = page.doc.common.summary.clone().unwrap_or_else(|| page.doc.body.first_paragraph.clone());
+        let summary = page
+            .doc
+            .common
+            .summary
+            .clone()
+            .unwrap_or_else(|| page.doc.body.first_paragraph.clone());
         xml.push_str(&format!("<summary>{}</summary>\n", escape_xml(&summary)));
-        xml.push_str(&format!("<content type=\"html\">{}</content>\n", escape_xml(&page.html)));
+        xml.push_str(&format!(
+            "<content type=\"html\">{}</content>\n",
+            escape_xml(&page.html)
+        ));
         xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -373,7 +480,10 @@ pub fn sitemap(site: &Site) -> OutputFile {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     let mut entry = |url: &str, lastmod: Option<String>, alternates: &[(String, String)]| {
-        xml.push_str(&format!("<url><loc>{}</loc>", escape_xml(&site.permalink(url))));
+        xml.push_str(&format!(
+            "<url><loc>{}</loc>",
+            escape_xml(&site.permalink(url))
+        ));
         if let Some(lastmod) = lastmod {
             xml.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
         }
@@ -419,7 +529,10 @@ pub fn sitemap(site: &Site) -> OutputFile {
 
 /// `robots.txt`, naming the sitemap.
 pub fn robots(site: &Site) -> OutputFile {
-    let text = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.permalink("/sitemap.xml"));
+    let text = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.permalink("/sitemap.xml")
+    );
     OutputFile {
         path: SitePath::trusted("robots.txt"),
         content: Content::Bytes(text.into_bytes()),

@@ -259,10 +259,21 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
             .collect(),
         extra: &page.doc.common.extra,
         pages: match site.news.section_first_page(page.id) {
-            Some(listing) => listing.items.iter().map(|id| page_summary(site, site.page(*id))).collect(),
-            None => page.children.iter().map(|id| page_summary(site, site.page(*id))).collect(),
+            Some(listing) => listing
+                .items
+                .iter()
+                .map(|id| page_summary(site, site.page(*id)))
+                .collect(),
+            None => page
+                .children
+                .iter()
+                .map(|id| page_summary(site, site.page(*id)))
+                .collect(),
         },
-        pagination: site.news.section_first_page(page.id).map(|l| pagination(site, l)),
+        pagination: site
+            .news
+            .section_first_page(page.id)
+            .map(|l| pagination(site, l)),
         number: running_number(site, page),
         correction: match &page.doc.kind {
             Kind::News(news) => news.correction.as_ref().map(|c| CorrectionView {

@@ -6,6 +6,7 @@
 //! stay inside the site root. Unreadable or non-UTF-8 files become
 //! diagnostics; the walk goes on.
 
+pub mod fingerprint;
 pub mod name;
 
 use std::path::{Path, PathBuf};
@@ -66,6 +67,8 @@ pub struct AssetFile {
     pub folder: String,
     /// Path below that folder with `/` separators (`img/foto.jpg`).
     pub relative: String,
+    /// Size and SHA-256, for the downloads of standards only.
+    pub fingerprint: Option<fingerprint::Fingerprint>,
 }
 
 /// Everything found under `content/`, in file-name order.
@@ -157,7 +160,9 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
             .unwrap_or_default();
         let file_name = entry.file_name().to_string_lossy().to_string();
         let folder_name = folder.rsplit('/').next().unwrap_or("").to_string();
-        if let Some(name) = FileName::parse(&file_name, languages).map(|n| n.with_bundle_folder(&folder_name)) {
+        if let Some(name) =
+            FileName::parse(&file_name, languages).map(|n| n.with_bundle_folder(&folder_name))
+        {
             match read_text(path, &relative) {
                 Ok(text) => tree.files.push(ContentFile {
                     path: relative,
@@ -175,11 +180,13 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
                 .cloned()
                 .unwrap_or_else(|| folder.clone());
             let below = content_relative(path, &content.join(&owner));
+            let fingerprint = fingerprint::of_download(&owner, path, &relative, &mut problems);
             tree.assets.push(AssetFile {
                 path: relative,
                 absolute: path.to_path_buf(),
                 folder: owner,
                 relative: below,
+                fingerprint,
             });
         }
     }

@@ -210,8 +210,14 @@ fn binary_prints_help_version_and_exits_2_on_usage_errors() {
 #[test]
 fn a_dated_bundle_folder_gives_date_and_name() {
     let site = TestSite::new()
-        .file("content/news/2025-03-18-workshop/index.md", &news("Workshop", ""))
-        .file("content/news/2025-03-18-workshop/bild.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .file(
+            "content/news/2025-03-18-workshop/index.md",
+            &news("Workshop", ""),
+        )
+        .file(
+            "content/news/2025-03-18-workshop/bild.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
         .built();
     let page = site.read("public/news/workshop/index.html");
     assert!(page.contains("<time datetime=\"2025-03-18\">"), "{page}");

@@ -10,6 +10,7 @@
 mod build;
 mod errors;
 mod links;
+mod news;
 mod publication;
 mod repository;
 mod support;

@@ -1,0 +1,135 @@
+//! `kommhub new`: a correctly named file with its front matter filled in.
+//!
+//! Pure: given the configuration, the existing running numbers and today's
+//! date, [`new_file`] returns the path and text to write. A new release
+//! starts as a draft with its running number fixed in the front matter, so
+//! the number never changes once it is published.
+
+use jiff::civil::Date;
+
+use crate::config::{Lang, SiteConfig};
+use crate::parse::NEWS_FOLDER;
+use crate::slug::slugify;
+
+/// What to create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewKind {
+    News,
+    Page,
+}
+
+/// A request for a new file.
+#[derive(Debug, Clone)]
+pub struct NewRequest<'a> {
+    pub kind: NewKind,
+    pub title: &'a str,
+    pub lang: &'a Lang,
+    /// Association key for releases (default: the first in site.yaml).
+    pub association: Option<&'a str>,
+    pub today: Date,
+    /// The running number the release gets (news only).
+    pub number: u32,
+}
+
+/// Why no file could be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewError(pub String);
+
+/// Path below the root and the file's text.
+pub fn new_file(config: &SiteConfig, request: &NewRequest) -> Result<(String, String), NewError> {
+    let slug = slugify(request.title);
+    if slug.is_empty() {
+        return Err(NewError(
+            "the title needs letters or digits to make a file name".into(),
+        ));
+    }
+    if config.language(request.lang.as_str()).is_none() {
+        return Err(NewError(format!(
+            "`{}` is not a language of this site; use one of: {}",
+            request.lang,
+            config
+                .languages
+                .iter()
+                .map(|l| l.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let suffix = if request.lang == config.default_language() {
+        String::new()
+    } else {
+        format!(".{}", request.lang)
+    };
+    let title = request.title.replace('\\', "\\\\").replace('"', "\\\"");
+    let german = request.lang.as_str() == "de";
+    match request.kind {
+        NewKind::Page => Ok((
+            format!("content/{slug}{suffix}.md"),
+            format!(
+                "---\ntitle: \"{title}\"\n# summary: \"{}\"\n---\n\n{}\n",
+                if german {
+                    "Kurzer Anrisstext für Übersichten und Suchmaschinen"
+                } else {
+                    "Short teaser for listings and search engines"
+                },
+                if german {
+                    "Text der Seite. Zwischenüberschriften beginnen mit `## `."
+                } else {
+                    "The page's text. Subheadings start with `## `."
+                }
+            ),
+        )),
+        NewKind::News => {
+            let association = match request.association {
+                Some(key) if config.associations.contains_key(key) => key.to_string(),
+                Some(key) => {
+                    return Err(NewError(format!(
+                        "`{key}` is not an association in site.yaml; use one of: {}",
+                        config
+                            .associations
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                None => config
+                    .associations
+                    .keys()
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| NewError("site.yaml names no association".into()))?,
+            };
+            let contact = config
+                .contacts
+                .values()
+                .find(|c| c.association == association)
+                .or_else(|| config.contacts.values().next())
+                .map(|c| c.key.clone())
+                .ok_or_else(|| {
+                    NewError("site.yaml names no press contact under `contacts:`".into())
+                })?;
+            let date = request.today;
+            let (body, place_hint, subtitle_hint) = if german {
+                (
+                    "**Erster Absatz:** Wer hat was wann und wo getan, und warum ist es wichtig?\n\n## Zwischenüberschrift\n\nWeiterer Text.",
+                    "Ort der Meldung",
+                    "Unterzeile",
+                )
+            } else {
+                (
+                    "**First paragraph:** who did what, when and where, and why does it matter?\n\n## Subheading\n\nMore text.",
+                    "Place of the release",
+                    "Subtitle",
+                )
+            };
+            Ok((
+                format!("content/{NEWS_FOLDER}/{date}-{slug}{suffix}.md"),
+                format!(
+                    "---\ntitle: \"{title}\"\ndate: {date}\nnumber: {number}\n# Remove the next line when the release may be published.\ndraft: true\nassociations: [{association}]\ncontact: {contact}\ntags: []\n# place: \"{place_hint}\"\n# subtitle: \"{subtitle_hint}\"\n# image: {{ src: \"bild.jpg\", alt: \"…\", caption: \"…\", credit: \"Foto: …\" }}\n---\n\n{body}\n",
+                    number = request.number,
+                ),
+            ))
+        }
+    }
+}
