@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod images;
 pub mod model;
 pub mod output;
 pub mod parse;

@@ -66,6 +66,12 @@ fn run_build(args: BuildArgs) -> ExitCode {
                 report.files,
                 options.output_dir().display()
             );
+            if report.images_encoded + report.images_cached > 0 {
+                println!(
+                    "image variants: {} encoded, {} reused from the cache",
+                    report.images_encoded, report.images_cached
+                );
+            }
             if let Some((when, path)) = &report.next_scheduled {
                 println!(
                     "next scheduled release: {} becomes due at {} (build again then)",

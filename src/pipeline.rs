@@ -15,7 +15,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::model::{self, Publication, Site};
 use crate::parse;
 use crate::render::{self, Output, ThemeFiles};
-use crate::source;
+use crate::{images, source};
 use crate::{Error, output};
 
 /// What the user asked for.
@@ -70,6 +70,9 @@ pub struct Rendered {
     /// Warnings (errors make [`render_site`] fail).
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
+    /// Image variants encoded in this run, and taken from the cache.
+    pub images_encoded: usize,
+    pub images_cached: usize,
 }
 
 /// What a successful build reports.
@@ -80,6 +83,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     pub next_scheduled: Option<(Timestamp, PathBuf)>,
     pub timings: Timings,
+    pub images_encoded: usize,
+    pub images_cached: usize,
 }
 
 /// Why a build failed.
@@ -105,6 +110,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         warnings: rendered.diagnostics,
         next_scheduled: rendered.site.next_scheduled.clone(),
         timings: rendered.timings,
+        images_encoded: rendered.images_encoded,
+        images_cached: rendered.images_cached,
     })
 }
 
@@ -119,9 +126,12 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
     let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
     let (tree, mut problems) =
         timings.measure("walk", || source::read_content(&options.root, &languages));
+    let (images, image_problems) =
+        timings.measure("images", || images::prepare(&options.root, &tree.assets));
+    problems.extend(image_problems);
     let documents = timings.measure("parse", || parse_all(&tree.files, &config, &mut problems));
     let (site, model_problems) = timings.measure("assemble", || {
-        model::assemble(config, documents, &tree.assets, options.publication)
+        model::assemble(config, documents, &tree.assets, &images, options.publication)
     });
     problems.extend(model_problems);
     let (theme, theme_problems) = render::theme::read(&options.root, &site.config);
@@ -136,6 +146,8 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
         output,
         diagnostics: problems,
         timings,
+        images_encoded: images.encoded,
+        images_cached: images.cached,
     })
 }
 
@@ -153,7 +165,7 @@ pub fn next_running_number(root: &Path, year: i16) -> Result<u32, Vec<Diagnostic
         future: true,
         expired: true,
     };
-    let (site, _) = model::assemble(config, documents, &tree.assets, everything);
+    let (site, _) = model::assemble(config, documents, &tree.assets, &images::Images::default(), everything);
     Ok(site
         .news
         .numbers

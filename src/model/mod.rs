@@ -8,6 +8,7 @@
 
 pub mod news;
 pub mod publication;
+pub mod register;
 mod urls;
 
 use std::collections::{BTreeMap, HashMap};
@@ -17,6 +18,7 @@ use jiff::Timestamp;
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::Diagnostic;
+use crate::images::{ImageInfo, Images, variant_name};
 use crate::parse::{Document, Kind};
 use crate::site_path::SitePath;
 use crate::source::{AssetFile, FileKind};
@@ -83,6 +85,10 @@ pub struct Site {
     pub base_path: String,
     /// Running numbers and listings of press releases.
     pub news: news::NewsIndex,
+    /// Raster images by the site URL of their original (`/presse/x/foto.jpg`).
+    pub images: HashMap<String, ImageInfo>,
+    /// The standards register: versions, current versions, supersessions.
+    pub register: register::Register,
 }
 
 impl Site {
@@ -128,6 +134,7 @@ pub fn assemble(
     config: SiteConfig,
     documents: Vec<Document>,
     assets: &[AssetFile],
+    images: &Images,
     publication: Publication,
 ) -> (Site, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -155,6 +162,7 @@ pub fn assemble(
         }
     }
     urls::add_missing_homes(&config, &mut published);
+    problems.extend(register::screen(&mut published, &config));
 
     let url_plan = urls::UrlPlan::new(&config, &published);
     let mut pages: Vec<Page> = Vec::with_capacity(published.len());
@@ -211,10 +219,16 @@ pub fn assemble(
     }
 
     attach_children(&mut pages);
-    let published_assets = place_assets(assets, &pages, &url_plan, &config, &mut problems);
+    let (published_assets, image_urls) =
+        place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
+    for page in &mut pages {
+        page.html = responsive_images(&page.html, &page.url, &base_path, &image_urls);
+    }
     let redirects = collect_redirects(&pages, &owner_of_url, &mut problems);
     let (news, news_problems) = news::index(&pages, &config);
     problems.extend(news_problems);
+    let (register, register_problems) = register::assemble(&pages, &config, assets);
+    problems.extend(register_problems);
 
     let site = Site {
         config,
@@ -225,6 +239,8 @@ pub fn assemble(
         next_scheduled,
         base_path,
         news,
+        register,
+        images: image_urls,
     };
     (site, problems)
 }
@@ -393,11 +409,13 @@ fn attach_children(pages: &mut [Page]) {
 /// or section its folder belongs to.
 fn place_assets(
     assets: &[AssetFile],
+    images: &Images,
     pages: &[Page],
     plan: &urls::UrlPlan,
     config: &SiteConfig,
     problems: &mut Vec<Diagnostic>,
-) -> Vec<PublishedAsset> {
+) -> (Vec<PublishedAsset>, HashMap<String, ImageInfo>) {
+    let mut image_urls = HashMap::new();
     let mut bundle_urls: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut bundle_folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for page in pages {
@@ -424,7 +442,20 @@ fn place_assets(
                 .map(|l| plan.folder_url(&asset.folder, &l.code))
                 .collect(),
         };
+        let image = images.by_source.get(&asset.absolute);
         for url in urls {
+            if let Some(info) = image {
+                image_urls.insert(format!("{url}{}", asset.relative), info.clone());
+                for variant in &info.variants {
+                    let name = variant_name(&asset.relative, variant.width);
+                    if let Ok(to) = SitePath::new(&format!("{}{name}", url.trim_start_matches('/'))) {
+                        placed.push(PublishedAsset {
+                            from: variant.file.clone(),
+                            to,
+                        });
+                    }
+                }
+            }
             match SitePath::new(&format!(
                 "{}{}",
                 url.trim_start_matches('/'),
@@ -445,8 +476,76 @@ fn place_assets(
     }
     placed.sort();
     placed.dedup();
-    placed
+    (placed, image_urls)
 }
+
+/// The `srcset` of an image at `url`: every variant and the original.
+pub fn srcset(url: &str, info: &ImageInfo, base_path: &str) -> String {
+    let (folder, name) = url.rsplit_once('/').unwrap_or(("", url));
+    let mut parts: Vec<String> = info
+        .variants
+        .iter()
+        .map(|v| format!("{base_path}{folder}/{} {}w", variant_name(name, v.width), v.width))
+        .collect();
+    parts.push(format!("{base_path}{url} {}w", info.width));
+    parts.join(", ")
+}
+
+/// The variant to put in `src`: the widest up to 960 pixels, else the
+/// original.
+pub fn default_variant(url: &str, info: &ImageInfo, base_path: &str) -> String {
+    let (folder, name) = url.rsplit_once('/').unwrap_or(("", url));
+    info.variants
+        .iter()
+        .rfind(|v| v.width <= 960)
+        .map(|v| format!("{base_path}{folder}/{}", variant_name(name, v.width)))
+        .unwrap_or_else(|| format!("{base_path}{url}"))
+}
+
+/// Turns relative `<img src>` in a body into site paths, and raster
+/// images with variants into responsive ones with width and height.
+fn responsive_images(
+    html: &str,
+    page_url: &str,
+    base_path: &str,
+    images: &HashMap<String, ImageInfo>,
+) -> String {
+    const MARK: &str = "<img src=\"";
+    if !html.contains(MARK) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(start) = rest.find(MARK) {
+        let after = &rest[start + MARK.len()..];
+        let Some(end) = after.find('"') else { break };
+        let src = &after[..end];
+        out.push_str(&rest[..start]);
+        let relative = !src.contains(':')
+            && !src.starts_with('/')
+            && !src.starts_with('#')
+            && !src.is_empty();
+        if relative {
+            let url = format!("{page_url}{src}");
+            match images.get(&url) {
+                Some(info) => out.push_str(&format!(
+                    "<img src=\"{}\" srcset=\"{}\" sizes=\"(max-width: 50rem) 100vw, 50rem\" width=\"{}\" height=\"{}\"",
+                    default_variant(&url, info, base_path),
+                    srcset(&url, info, base_path),
+                    info.width,
+                    info.height
+                )),
+                None => out.push_str(&format!("<img src=\"{base_path}{url}\"")),
+            }
+        } else {
+            out.push_str(&format!("<img src=\"{src}\""));
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 
 fn collect_redirects(
     pages: &[Page],

@@ -69,7 +69,7 @@ pub struct UrlPlan<'a> {
 
 impl<'a> UrlPlan<'a> {
     pub fn new(config: &'a SiteConfig, docs: &[Document]) -> Self {
-        let section_slugs = docs
+        let mut section_slugs: HashMap<(String, Lang), String> = docs
             .iter()
             .filter(|d| matches!(d.kind, Kind::Section(_)))
             .filter_map(|d| {
@@ -77,6 +77,8 @@ impl<'a> UrlPlan<'a> {
                 (!slug.is_empty()).then(|| ((d.folder.clone(), d.name.lang.clone()), slug))
             })
             .collect();
+        // A standard's folder is addressed by its id, whatever its name.
+        section_slugs.extend(super::register::folder_slugs(config, docs));
         UrlPlan {
             config,
             section_slugs,
@@ -110,20 +112,9 @@ impl<'a> UrlPlan<'a> {
         let lang = &doc.name.lang;
         match (&doc.kind, doc.name.kind) {
             (Kind::Section(_), _) => Ok(self.folder_url(&doc.folder, lang)),
-            (Kind::Standard(_), FileKind::Page) => {
-                let version = &doc.name.stem;
-                let valid = version
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-                    && !version.starts_with('.');
-                if !valid {
-                    return Err(Some(Diagnostic::error(
-                        "url/bad-version-name",
-                        &doc.path,
-                        format!("`{version}` cannot be part of an address"),
-                        "name version files after the version, e.g. `1.0.md` and `1.0.en.md`",
-                    )));
-                }
+            (Kind::Standard(standard), FileKind::Page) => {
+                // The version from the front matter, checked by the register.
+                let (_, version) = super::register::identify(doc, standard).map_err(Some)?;
                 Ok(format!("{}{version}/", self.folder_url(&doc.folder, lang)))
             }
             (_, FileKind::BundleIndex) => {

@@ -8,6 +8,7 @@
 
 pub mod functions;
 pub mod news;
+pub mod register;
 pub mod theme;
 pub mod views;
 
@@ -149,6 +150,16 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
         }
     }
     files.extend(news::feeds(site));
+    for result in register::render_pages(site, theme, tera, &site_values) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    files.extend(register::exports(site));
+    let (register_feeds, feed_problems) = register::feeds(site, theme);
+    files.extend(register_feeds);
+    problems.extend(feed_problems);
     files.push(news::sitemap(site));
     files.push(news::robots(site));
     files.push(news::redirect_map(site));
@@ -185,16 +196,17 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
 fn template_for(page: &Page, tera: &Tera) -> &'static str {
     let preferred = match &page.doc.kind {
         Kind::Section(_) if page.is_home() => "home.html",
+        Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register.html",
         Kind::Section(_) => "section.html",
         Kind::News(_) => "news.html",
         Kind::Standard(_) => "standard.html",
         Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => "accessibility.html",
         Kind::Plain(_) => "page.html",
     };
-    if tera.contains_template(preferred) {
-        preferred
-    } else {
-        "page.html"
+    match preferred {
+        _ if tera.contains_template(preferred) => preferred,
+        "register.html" => "section.html",
+        _ => "page.html",
     }
 }
 

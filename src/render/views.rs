@@ -83,6 +83,9 @@ pub struct PageView<'a> {
     /// Where `image.src` is served: relative sources are taken from the
     /// page's bundle folder, `/…` from the site root.
     pub image_url: Option<String>,
+    /// For a JPEG or PNG lead image: its responsive variants and the
+    /// original offered as a download.
+    pub image_set: Option<ImageSetView>,
     pub role: Option<&'static str>,
     pub subtitle: Option<&'a str>,
     pub place: Option<&'a str>,
@@ -101,6 +104,12 @@ pub struct PageView<'a> {
     pub related: &'a [String],
     /// For the page with `role: accessibility`: the statement's facts.
     pub statement: Option<StatementView<'a>>,
+    /// For a standard's page: its version, history, diff and downloads
+    /// (see `render::register::StandardView`).
+    pub standard: Option<super::register::StandardView<'a>>,
+    /// For the register page (`content/standards/_index*.md`) and its
+    /// filter pages: the table and its filters.
+    pub register: Option<super::register::RegisterView<'a>>,
 }
 
 /// The accessibility statement's front matter (EU model statement).
@@ -130,6 +139,22 @@ pub struct PageSummary<'a> {
     pub number: Option<String>,
     /// Press releases: the dateline's place.
     pub place: Option<&'a str>,
+}
+
+/// Responsive variants of a raster image (`page.image_set`).
+#[derive(Debug, Serialize)]
+pub struct ImageSetView {
+    /// The variant to put in `src`.
+    pub src: String,
+    pub srcset: String,
+    pub width: u32,
+    pub height: u32,
+    /// The original file, for the press.
+    pub original: String,
+    /// "JPEG" or "PNG".
+    pub format: &'static str,
+    /// Size of the original, e.g. "2.4 MB".
+    pub size: String,
 }
 
 /// `page.pagination` on listing pages: where this page is and its
@@ -239,6 +264,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         content: &page.html,
         tags: &page.doc.common.tags,
         image: page.doc.common.image.as_ref(),
+        image_set: page.doc.common.image.as_ref().and_then(|image| image_set(site, page, &image.src)),
         image_url: page.doc.common.image.as_ref().map(|image| {
             if image.src.starts_with('/') {
                 site.href(&image.src)
@@ -286,6 +312,8 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
             Kind::News(news) => &news.related,
             _ => &[],
         },
+        standard: super::register::standard_view(site, page),
+        register: super::register::register_view(site, page),
         statement: match &page.doc.kind {
             Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => Some(StatementView {
                 conformance: plain.conformance.map(|c| match c {
@@ -385,7 +413,10 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
         roles,
         sections,
         latest_news,
-        feeds: super::news::feed_links(site, lang),
+        feeds: super::news::feed_links(site, lang)
+            .into_iter()
+            .chain(super::register::feed_links(site, lang))
+            .collect(),
         associations: config.associations.values().collect(),
         accessibility: &config.accessibility,
         extra: &config.extra,
@@ -404,6 +435,35 @@ pub fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
             Kind::News(news) => news.place.as_deref(),
             _ => None,
         },
+    }
+}
+
+/// The variants of a page's image `src`, when it is a raster image of the
+/// page's bundle.
+fn image_set(site: &Site, page: &Page, src: &str) -> Option<ImageSetView> {
+    let url = if src.starts_with('/') {
+        src.to_string()
+    } else {
+        format!("{}{src}", page.url)
+    };
+    let info = site.images.get(&url)?;
+    Some(ImageSetView {
+        src: crate::model::default_variant(&url, info, &site.base_path),
+        srcset: crate::model::srcset(&url, info, &site.base_path),
+        width: info.width,
+        height: info.height,
+        original: site.href(&url),
+        format: info.format,
+        size: human_size(info.bytes),
+    })
+}
+
+/// "840 KB", "2.4 MB".
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
     }
 }
 

@@ -207,7 +207,13 @@ async function open(page, origin, url, expectStatus = 200) {
 
 async function keyboardCheck(page, origin, pick) {
   await page.goto(origin + pick.url, { waitUntil: 'load' });
+  await page.bringToFront();
   await page.keyboard.press('Tab');
+  // Let the focus styles apply before measuring (headless Chromium applies
+  // :focus a frame after the key press now and then).
+  await page.waitForFunction(() => document.activeElement && document.activeElement.matches(':focus'), null, { timeout: 2000 }).catch(() => {});
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await page.waitForTimeout(50);
   const first = await page.evaluate(() => {
     const el = document.activeElement;
     if (!el || el === document.body) return null;

@@ -1,0 +1,188 @@
+//! Responsive variants of raster images in page bundles.
+//!
+//! For every JPEG or PNG asset we read its size from the header and make
+//! narrower copies (480, 960 and 1440 pixels wide, never wider than the
+//! original). Encoding is slow, so variants are cached in
+//! `<root>/.kommhub-cache/images/`, keyed by the SHA-256 of the original's
+//! bytes and the width: an unchanged image is never encoded twice. This
+//! stage reads and writes the disk; the model only gets [`ImageInfo`]s.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use image::ImageReader;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::Diagnostic;
+use crate::source::AssetFile;
+
+/// Widths of the generated variants, in pixels.
+pub const WIDTHS: [u32; 3] = [480, 960, 1440];
+
+/// Where variants are kept between builds, relative to the site root.
+pub const CACHE_DIR: &str = ".kommhub-cache/images";
+
+/// An original image and its variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageInfo {
+    pub width: u32,
+    pub height: u32,
+    /// Size of the original file.
+    pub bytes: u64,
+    /// "JPEG" or "PNG", for the download link.
+    pub format: &'static str,
+    /// Narrowest first.
+    pub variants: Vec<Variant>,
+}
+
+/// One narrower copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    /// The cached file to publish.
+    pub file: PathBuf,
+}
+
+/// `foto.jpg` → `foto-480w.jpg`: the published name of a variant.
+pub fn variant_name(name: &str, width: u32) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}-{width}w.{extension}"),
+        None => format!("{name}-{width}w"),
+    }
+}
+
+/// Images by absolute source path, plus how many variants were encoded
+/// in this run and how many came from the cache.
+#[derive(Debug, Default)]
+pub struct Images {
+    pub by_source: HashMap<PathBuf, ImageInfo>,
+    pub encoded: usize,
+    pub cached: usize,
+}
+
+/// Prepares every raster image among `assets`.
+pub fn prepare(root: &Path, assets: &[AssetFile]) -> (Images, Vec<Diagnostic>) {
+    let mut sources: Vec<&AssetFile> = assets.iter().filter(|a| format_of(&a.absolute).is_some()).collect();
+    sources.sort_by(|a, b| a.absolute.cmp(&b.absolute));
+    sources.dedup_by(|a, b| a.absolute == b.absolute);
+    let cache = root.join(CACHE_DIR);
+    let encoded = AtomicUsize::new(0);
+    let cached = AtomicUsize::new(0);
+    let results: Vec<Result<(PathBuf, ImageInfo), Diagnostic>> = sources
+        .par_iter()
+        .map(|asset| prepare_one(asset, &cache, &encoded, &cached).map(|info| (asset.absolute.clone(), info)))
+        .collect();
+    let mut images = Images::default();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((path, info)) => {
+                images.by_source.insert(path, info);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    images.encoded = encoded.into_inner();
+    images.cached = cached.into_inner();
+    (images, problems)
+}
+
+fn format_of(path: &Path) -> Option<&'static str> {
+    let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match extension.as_str() {
+        "jpg" | "jpeg" => Some("JPEG"),
+        "png" => Some("PNG"),
+        _ => None,
+    }
+}
+
+fn prepare_one(asset: &AssetFile, cache: &Path, encoded: &AtomicUsize, cached: &AtomicUsize) -> Result<ImageInfo, Diagnostic> {
+    let problem = |what: String| {
+        Diagnostic::error(
+            "image/unreadable",
+            &asset.path,
+            format!("this image cannot be read: {what}"),
+            "save it again as JPEG or PNG; the file may be damaged or have the wrong extension",
+        )
+    };
+    let bytes = std::fs::read(&asset.absolute).map_err(|e| problem(e.to_string()))?;
+    let format = format_of(&asset.absolute).unwrap_or("JPEG");
+    let reader = ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| problem(e.to_string()))?;
+    let (width, height) = reader.into_dimensions().map_err(|e| problem(e.to_string()))?;
+    let digest = hex(&Sha256::digest(&bytes));
+    let extension = asset.absolute.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let mut variants = Vec::new();
+    let mut decoded: Option<image::DynamicImage> = None;
+    for target in WIDTHS.into_iter().filter(|w| *w < width) {
+        let target_height = ((u64::from(height) * u64::from(target) + u64::from(width) / 2) / u64::from(width)).max(1) as u32;
+        let file = cache.join(format!("{digest}-{target}.{extension}"));
+        if file.exists() {
+            cached.fetch_add(1, Ordering::Relaxed);
+        } else {
+            if decoded.is_none() {
+                let image = image::load_from_memory(&bytes).map_err(|e| problem(e.to_string()))?;
+                decoded = Some(image);
+            }
+            if let Some(image) = &decoded {
+                write_variant(image, target, target_height, &file).map_err(|e| {
+                    Diagnostic::error(
+                        "image/cache",
+                        &asset.path,
+                        format!("a smaller copy of this image could not be written to {}: {e}", file.display()),
+                        "check that the site folder is writable",
+                    )
+                })?;
+            }
+            encoded.fetch_add(1, Ordering::Relaxed);
+        }
+        variants.push(Variant {
+            width: target,
+            height: target_height,
+            file,
+        });
+    }
+    Ok(ImageInfo {
+        width,
+        height,
+        bytes: bytes.len() as u64,
+        format,
+        variants,
+    })
+}
+
+/// Resizes and writes through a temporary name, so an interrupted build
+/// never leaves a half-written file that a later build would trust.
+fn write_variant(image: &image::DynamicImage, width: u32, height: u32, file: &Path) -> Result<(), String> {
+    if let Some(folder) = file.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+    }
+    let resized = image.resize_exact(width, height, image::imageops::FilterType::Lanczos3);
+    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+    let format = image::ImageFormat::from_path(file).map_err(|e| e.to_string())?;
+    let resized = match format {
+        image::ImageFormat::Jpeg => image::DynamicImage::ImageRgb8(resized.to_rgb8()),
+        _ => resized,
+    };
+    resized.save_with_format(&temporary, format).map_err(|e| e.to_string())?;
+    std::fs::rename(&temporary, file).map_err(|e| e.to_string())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names_keep_the_extension() {
+        assert_eq!(variant_name("foto.jpg", 480), "foto-480w.jpg");
+        assert_eq!(variant_name("a.b.png", 960), "a.b-960w.png");
+    }
+}

@@ -1,0 +1,339 @@
+//! What changed between two versions of a standard, word by word.
+//!
+//! Part of rendering the register: the bodies of two versions (their HTML,
+//! links resolved) are cut into text blocks (headings, paragraphs, list
+//! items, table cells), the blocks are compared with `similar`'s patience
+//! diff, and each pair of changed blocks is compared again word by word.
+//! The result is data, not markup: the template marks insertions with
+//! `<ins>` and deletions with `<del>` and labels them in words, so the
+//! change is not told by colour alone. Pure and deterministic (no deadline
+//! on the diff).
+
+use serde::Serialize;
+use similar::{Algorithm, ChangeTag, DiffTag, TextDiff, capture_diff_slices};
+
+/// Below this similarity a changed block is shown as deleted and inserted
+/// whole: a word diff of two unrelated sentences is unreadable.
+const MIN_WORD_DIFF_RATIO: f32 = 0.3;
+
+/// A run of text and whether it was kept, inserted or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    /// `equal`, `insert` or `delete`.
+    pub change: &'static str,
+    pub text: String,
+}
+
+/// One block of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffBlock {
+    /// `changed`: a block with at least one insertion or deletion;
+    /// `context`: an unchanged heading shown to say where a change is;
+    /// `unchanged`: `skipped` unchanged blocks left out.
+    pub kind: &'static str,
+    /// Whether the block is a heading.
+    pub heading: bool,
+    pub segments: Vec<Segment>,
+    /// For `unchanged`: how many blocks were left out.
+    pub skipped: usize,
+}
+
+/// A block of text cut from a body's HTML.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Block {
+    heading: bool,
+    text: String,
+}
+
+/// The word-level comparison of two bodies (HTML); empty when their text
+/// is the same.
+pub fn compare(old_html: &str, new_html: &str) -> Vec<DiffBlock> {
+    let old = blocks(old_html);
+    let new = blocks(new_html);
+    let ops = capture_diff_slices(Algorithm::Patience, &old, &new);
+    if ops.iter().all(|op| op.tag() == DiffTag::Equal) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let last = ops.len().saturating_sub(1);
+    for (index, op) in ops.iter().enumerate() {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => {
+                let kept = &new[new_range];
+                // The heading just above a change says where it is.
+                let context = (index < last)
+                    .then(|| kept.last().filter(|b| b.heading))
+                    .flatten();
+                let skipped = kept.len() - usize::from(context.is_some());
+                if skipped > 0 {
+                    out.push(DiffBlock {
+                        kind: "unchanged",
+                        heading: false,
+                        segments: Vec::new(),
+                        skipped,
+                    });
+                }
+                if let Some(heading) = context {
+                    out.push(whole(heading, "equal", "context"));
+                }
+            }
+            DiffTag::Delete => out.extend(old[old_range].iter().map(|b| whole(b, "delete", "changed"))),
+            DiffTag::Insert => out.extend(new[new_range].iter().map(|b| whole(b, "insert", "changed"))),
+            DiffTag::Replace => {
+                let (old_blocks, new_blocks) = (&old[old_range], &new[new_range]);
+                for pair in 0..old_blocks.len().max(new_blocks.len()) {
+                    match (old_blocks.get(pair), new_blocks.get(pair)) {
+                        (Some(a), Some(b)) => out.push(DiffBlock {
+                            kind: "changed",
+                            heading: b.heading,
+                            segments: words(&a.text, &b.text),
+                            skipped: 0,
+                        }),
+                        (Some(a), None) => out.push(whole(a, "delete", "changed")),
+                        (None, Some(b)) => out.push(whole(b, "insert", "changed")),
+                        (None, None) => {}
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn whole(block: &Block, change: &'static str, kind: &'static str) -> DiffBlock {
+    DiffBlock {
+        kind,
+        heading: block.heading,
+        segments: vec![Segment {
+            change,
+            text: block.text.clone(),
+        }],
+        skipped: 0,
+    }
+}
+
+/// Word-level segments from `old` to `new`. Spaces between two changes
+/// join them, so "der Rat" → "die Kommission" reads as one replacement.
+fn words(old: &str, new: &str) -> Vec<Segment> {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .diff_words(old, new);
+    if diff.ratio() < MIN_WORD_DIFF_RATIO {
+        return vec![
+            Segment {
+                change: "delete",
+                text: old.to_string(),
+            },
+            Segment {
+                change: "insert",
+                text: new.to_string(),
+            },
+        ];
+    }
+    let mut runs: Vec<(ChangeTag, String)> = Vec::new();
+    for change in diff.iter_all_changes() {
+        match runs.last_mut() {
+            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
+            _ => runs.push((change.tag(), change.value().to_string())),
+        }
+    }
+    let mut segments = Vec::new();
+    let (mut deleted, mut inserted) = (String::new(), String::new());
+    for (index, (tag, text)) in runs.iter().enumerate() {
+        match tag {
+            ChangeTag::Delete => deleted.push_str(text),
+            ChangeTag::Insert => inserted.push_str(text),
+            ChangeTag::Equal => {
+                let inside_change = text.trim().is_empty()
+                    && !(deleted.is_empty() && inserted.is_empty())
+                    && runs.get(index + 1).is_some_and(|(t, _)| *t != ChangeTag::Equal);
+                if inside_change {
+                    deleted.push_str(text);
+                    inserted.push_str(text);
+                    continue;
+                }
+                flush(&mut segments, &mut deleted, &mut inserted);
+                segments.push(Segment {
+                    change: "equal",
+                    text: text.clone(),
+                });
+            }
+        }
+    }
+    flush(&mut segments, &mut deleted, &mut inserted);
+    segments
+}
+
+/// Ends a change: what was deleted, then what was inserted. A side that
+/// holds only the joining spaces had no change of its own.
+fn flush(segments: &mut Vec<Segment>, deleted: &mut String, inserted: &mut String) {
+    for (change, text) in [("delete", deleted), ("insert", inserted)] {
+        if !text.trim().is_empty() {
+            segments.push(Segment {
+                change,
+                text: text.clone(),
+            });
+        }
+        text.clear();
+    }
+}
+
+/// Elements that end a block of text.
+const BLOCK_ELEMENTS: [&str; 18] = [
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "td", "th", "tr", "table",
+    "blockquote", "pre", "dt", "dd",
+];
+
+/// The text blocks of a body's HTML, whitespace collapsed, entities decoded.
+fn blocks(html: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut text = String::new();
+    let mut heading = false;
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        push_text(&mut text, &rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            rest = &rest[start..];
+            break;
+        };
+        let tag = &rest[start + 1..start + end];
+        rest = &rest[start + end + 1..];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if BLOCK_ELEMENTS.contains(&name.as_str()) || name == "br" {
+            end_block(&mut blocks, &mut text, heading);
+            heading = !tag.starts_with('/')
+                && matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        }
+    }
+    push_text(&mut text, rest);
+    end_block(&mut blocks, &mut text, heading);
+    blocks
+}
+
+fn end_block(blocks: &mut Vec<Block>, text: &mut String, heading: bool) {
+    let trimmed = text.trim();
+    if !trimmed.is_empty() {
+        blocks.push(Block {
+            heading,
+            text: trimmed.to_string(),
+        });
+    }
+    text.clear();
+}
+
+/// Appends HTML text, decoding the entities pulldown-cmark writes and
+/// collapsing whitespace.
+fn push_text(out: &mut String, html_text: &str) {
+    let decoded = html_text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&");
+    for c in decoded.chars() {
+        if c.is_whitespace() && c != '\u{a0}' {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(blocks: &[DiffBlock]) -> String {
+        blocks
+            .iter()
+            .map(|b| match b.kind {
+                "unchanged" => format!("… {} …", b.skipped),
+                _ => b
+                    .segments
+                    .iter()
+                    .map(|s| match s.change {
+                        "insert" => format!("[+{}]", s.text),
+                        "delete" => format!("[-{}]", s.text),
+                        _ => s.text.clone(),
+                    })
+                    .collect::<String>(),
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
+    fn check(old: &str, new: &str, expected: &str) {
+        assert_eq!(show(&compare(old, new)), expected);
+    }
+
+    #[test]
+    fn html_is_cut_into_decoded_blocks() {
+        let b = blocks("<h2 id=\"a\">Ziele &amp; Zweck</h2>\n<p>Ein <em>kurzer</em>\nText.</p><ul><li>eins</li><li>zwei</li></ul>");
+        let texts: Vec<(&str, bool)> = b.iter().map(|b| (b.text.as_str(), b.heading)).collect();
+        assert_eq!(
+            texts,
+            [("Ziele & Zweck", true), ("Ein kurzer Text.", false), ("eins", false), ("zwei", false)]
+        );
+    }
+
+    #[test]
+    fn same_text_gives_no_diff() {
+        assert!(compare("<p>Gleich.</p>", "<p>Gleich.</p>").is_empty());
+    }
+
+    #[test]
+    fn changed_words_are_marked_within_the_paragraph() {
+        check(
+            "<p>Formulare müssen mit der Tastatur bedienbar sein.</p>",
+            "<p>Formulare müssen vollständig mit der Tastatur bedienbar sein.</p>",
+            "Formulare müssen [+vollständig ]mit der Tastatur bedienbar sein.",
+        );
+        check(
+            "<p>Es gilt WCAG 2.1 in Stufe AA.</p>",
+            "<p>Es gilt WCAG 2.2 in Stufe AA.</p>",
+            "Es gilt WCAG [-2.1][+2.2] in Stufe AA.",
+        );
+    }
+
+    #[test]
+    fn neighbouring_changed_words_read_as_one_replacement() {
+        check(
+            "<p>Darüber entscheidet der Rat bis Ende Juni.</p>",
+            "<p>Darüber entscheidet die Kommission bis Ende Juni.</p>",
+            "Darüber entscheidet [-der Rat][+die Kommission] bis Ende Juni.",
+        );
+    }
+
+    #[test]
+    fn unchanged_blocks_are_counted_and_the_heading_above_a_change_is_kept() {
+        check(
+            "<p>Eins.</p><p>Zwei.</p><h2>Drei</h2><p>Alt.</p>",
+            "<p>Eins.</p><p>Zwei.</p><h2>Drei</h2><p>Neu.</p>",
+            "… 2 … | Drei | [-Alt.][+Neu.]",
+        );
+        check(
+            "<p>Weg damit.</p><p>Bleibt.</p>",
+            "<p>Bleibt.</p>",
+            "[-Weg damit.] | … 1 …",
+        );
+    }
+
+    #[test]
+    fn unrelated_text_is_replaced_whole() {
+        check(
+            "<p>Alles anders.</p>",
+            "<p>Völlig neuer Wortlaut hier.</p>",
+            "[-Alles anders.][+Völlig neuer Wortlaut hier.]",
+        );
+    }
+}

@@ -1,0 +1,936 @@
+//! The standards register as readers see it.
+//!
+//! Part of the render stage and pure like it. From the model's
+//! [`Register`](crate::model::register::Register) this module builds what
+//! templates get: `page.standard` on a standard's page ([`StandardView`]:
+//! header facts, version history, the diff to the previous version,
+//! supersessions, downloads) and `page.register` on the register page
+//! ([`RegisterView`]: the table and its filters). It also renders the pages
+//! that have no file of their own: each standard's current version at the
+//! standard's permanent address, and one page per filter value so that
+//! filtering works without JavaScript. Exports and the Atom feed of
+//! register changes are in [`exports`]; the word-level diff in [`diff`].
+
+mod diff;
+mod exports;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+pub use diff::{DiffBlock, Segment};
+pub use exports::{exports, feed_links, feeds};
+
+use super::views::{self, AlternateView, PageView, SwitcherEntry};
+use super::{Content, OutputFile, ThemeFiles, template_problem};
+use crate::config::Lang;
+use crate::diagnostics::Diagnostic;
+use crate::model::register::{RegisteredStandard, StandardVersion, parent_url};
+use crate::model::{Page, Site};
+use crate::parse::front_matter::{Standard, Status};
+use crate::parse::{Kind, STANDARDS_FOLDER};
+use crate::site_path::SitePath;
+use crate::slug::slugify;
+
+/// `page.standard` on a standard's page: one version and its standard.
+#[derive(Debug, Serialize)]
+pub struct StandardView<'a> {
+    /// `HUB-STD-0002`.
+    pub id: &'a str,
+    pub version: &'a str,
+    /// `draft`, `consultation`, `adopted`, `superseded` or `withdrawn`;
+    /// print it in words with `t(key="status_" ~ status)`.
+    pub status: &'static str,
+    /// Whether this version is the current one (the highest adopted,
+    /// else the highest).
+    pub is_current: bool,
+    /// True when rendered at the standard's own address, which always
+    /// shows the current version; false at the version's own address.
+    pub at_standard_url: bool,
+    /// The standard's address (its current version), in this language
+    /// where the current version is translated, else in `standard_lang`.
+    pub standard_url: Option<String>,
+    pub standard_lang: Option<&'a str>,
+    /// This version's permanent address, link and absolute.
+    pub version_url: String,
+    pub version_permalink: String,
+    /// ISO dates: the text's date ("Fassung"), adoption, entry into force,
+    /// withdrawal, end of consultation, end of validity.
+    pub date: Option<String>,
+    pub adopted: Option<String>,
+    pub effective: Option<String>,
+    pub withdrawn: Option<String>,
+    pub comments_until: Option<String>,
+    pub valid_until: Option<String>,
+    pub decided_by: Option<&'a str>,
+    pub decision: Option<&'a str>,
+    pub legal_basis: &'a [String],
+    pub license: Option<&'a str>,
+    /// What changed in this version, in the editors' words.
+    pub changes: Option<&'a str>,
+    /// Topics, each linking its filter page of the register.
+    pub topics: Vec<FilterLink>,
+    /// The current version, when this is not it (for the banner).
+    pub current: Option<VersionLink<'a>>,
+    /// Every version, newest first.
+    pub history: Vec<HistoryRow<'a>>,
+    /// The version before this one, if any.
+    pub previous: Option<VersionLink<'a>>,
+    /// What changed from `previous`, word by word; empty when the previous
+    /// version is not written in this language or the text is the same.
+    pub diff: Vec<DiffBlock>,
+    /// Whether `previous` exists in this language (so a diff was made).
+    pub diff_available: bool,
+    /// Standards this one replaces, and those that replace it (derived).
+    pub supersedes: Vec<StandardLink<'a>>,
+    pub superseded_by: Vec<StandardLink<'a>>,
+    /// Files offered for download, with size and SHA-256.
+    pub downloads: Vec<DownloadView>,
+    /// The register page of this language.
+    pub register_url: Option<String>,
+}
+
+/// A link to one version of a standard.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionLink<'a> {
+    pub version: &'a str,
+    pub status: &'static str,
+    pub url: String,
+    /// Language of the linked page (differs from the page's when the
+    /// version is not translated).
+    pub lang: &'a str,
+    pub adopted: Option<String>,
+    pub comments_until: Option<String>,
+}
+
+/// A row of the version history.
+#[derive(Debug, Serialize)]
+pub struct HistoryRow<'a> {
+    pub version: &'a str,
+    pub status: &'static str,
+    pub url: String,
+    pub lang: &'a str,
+    pub date: Option<String>,
+    pub adopted: Option<String>,
+    pub effective: Option<String>,
+    pub withdrawn: Option<String>,
+    pub changes: Option<&'a str>,
+    pub is_current: bool,
+    /// The version this page shows.
+    pub is_this: bool,
+}
+
+/// A link to another standard (its current version).
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardLink<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub lang: &'a str,
+    /// Status of its current version.
+    pub status: &'static str,
+}
+
+/// A file offered with a standard.
+#[derive(Debug, Serialize)]
+pub struct DownloadView {
+    pub name: String,
+    pub url: String,
+    /// Upper-case file extension: `PDF`, `CSV`.
+    pub format: String,
+    /// Bytes, and as readers write it in the page's language ("1,2 MB").
+    pub size: u64,
+    pub size_text: String,
+    /// Lower-case hexadecimal SHA-256.
+    pub sha256: String,
+}
+
+/// A filter value as a link (a topic, an association).
+#[derive(Debug, Clone, Serialize)]
+pub struct FilterLink {
+    /// The value in data attributes: status key, association key, topic slug.
+    pub key: String,
+    pub name: String,
+    /// Its filter page; empty where the language has no register page.
+    pub url: String,
+}
+
+/// `page.register` on the register page and its filter pages.
+#[derive(Debug, Serialize)]
+pub struct RegisterView<'a> {
+    /// The standards listed, by id: all, or those the filter selects.
+    pub rows: Vec<RegisterRow<'a>>,
+    /// How many standards the register holds.
+    pub total: usize,
+    /// Every filter value with its page and count: `status`,
+    /// `association`, `topic`, in that order.
+    pub filters: Vec<FilterGroup>,
+    /// On a filter page: what it selects.
+    pub filter: Option<ActiveFilter>,
+    /// The unfiltered register.
+    pub url: String,
+    pub json_url: String,
+    pub csv_url: String,
+    pub feed_url: String,
+}
+
+/// One standard in the register table (its current version).
+#[derive(Debug, Serialize)]
+pub struct RegisterRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    /// Language of the title and the linked page.
+    pub lang: &'a str,
+    pub url: String,
+    pub version: &'a str,
+    pub status: &'static str,
+    /// Superseded or withdrawn: listed, but no longer in force.
+    pub inactive: bool,
+    pub date: Option<String>,
+    pub adopted: Option<String>,
+    pub effective: Option<String>,
+    pub withdrawn: Option<String>,
+    pub comments_until: Option<String>,
+    pub associations: Vec<FilterLink>,
+    pub topics: Vec<FilterLink>,
+    /// Space-separated keys for the filter script's data attributes.
+    pub association_keys: String,
+    pub topic_keys: String,
+    pub superseded_by: Vec<StandardLink<'a>>,
+    #[serde(skip)]
+    status_value: Status,
+}
+
+/// The values of one filter.
+#[derive(Debug, Serialize)]
+pub struct FilterGroup {
+    /// `status`, `association` or `topic`.
+    pub group: &'static str,
+    pub values: Vec<FilterValue>,
+}
+
+/// A filter value, its page and how many standards it selects.
+#[derive(Debug, Serialize)]
+pub struct FilterValue {
+    pub key: String,
+    /// For statuses the key (translate it); else the name.
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    /// Whether this page shows this value.
+    pub active: bool,
+}
+
+/// What a filter page selects.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveFilter {
+    pub group: &'static str,
+    pub key: String,
+    pub name: String,
+}
+
+/// A way to narrow the register.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Filter {
+    Status(Status),
+    Association(String),
+    /// By the topic's slug.
+    Topic(String),
+}
+
+impl Filter {
+    fn group(&self) -> &'static str {
+        match self {
+            Filter::Status(_) => "status",
+            Filter::Association(_) => "association",
+            Filter::Topic(_) => "topic",
+        }
+    }
+
+    fn key(&self) -> String {
+        match self {
+            Filter::Status(status) => status.key().to_string(),
+            Filter::Association(key) | Filter::Topic(key) => key.clone(),
+        }
+    }
+
+    /// `/standards/status/verabschiedet/`, `/en/standards/topic/ozg/`.
+    fn url(&self, register_url: &str, lang: &Lang) -> String {
+        let german = lang.as_str() == "de";
+        let (word, value) = match self {
+            Filter::Status(status) => ("status", status_slug(*status, german).to_string()),
+            Filter::Association(key) => (if german { "verband" } else { "association" }, slugify(key)),
+            Filter::Topic(slug) => (if german { "thema" } else { "topic" }, slug.clone()),
+        };
+        format!("{register_url}{word}/{value}/")
+    }
+
+    fn matches(&self, row: &RegisterRow) -> bool {
+        match self {
+            Filter::Status(status) => row.status_value == *status,
+            Filter::Association(key) => row.associations.iter().any(|a| a.key == *key),
+            Filter::Topic(slug) => row.topics.iter().any(|t| t.key == *slug),
+        }
+    }
+}
+
+/// URL segment of a status's filter page.
+fn status_slug(status: Status, german: bool) -> &'static str {
+    match (status, german) {
+        (Status::Draft, true) => "entwurf",
+        (Status::Consultation, true) => "in-kommentierung",
+        (Status::Adopted, true) => "verabschiedet",
+        (Status::Superseded, true) => "ersetzt",
+        (Status::Withdrawn, true) => "zurueckgezogen",
+        (status, false) => status.key(),
+    }
+}
+
+fn standard_of(page: &Page) -> Option<&Standard> {
+    match &page.doc.kind {
+        Kind::Standard(standard) => Some(standard),
+        _ => None,
+    }
+}
+
+/// The register page of `lang`: `content/standards/_index.<lang>.md`.
+pub fn register_page<'a>(site: &'a Site, lang: &Lang) -> Option<&'a Page> {
+    site.pages
+        .iter()
+        .find(|p| p.is_section() && p.doc.folder == STANDARDS_FOLDER && p.lang == *lang)
+}
+
+/// A version's page in `lang`, else in the default language, else any.
+fn version_page<'a>(site: &'a Site, version: &StandardVersion, lang: &Lang) -> &'a Page {
+    let id = version
+        .pages
+        .get(lang)
+        .or_else(|| version.pages.get(site.config.default_language()))
+        .copied()
+        .unwrap_or(version.primary);
+    site.page(id)
+}
+
+/// The standard's address for readers of `lang`: in that language where
+/// its current version is translated, else in the default language.
+fn standard_target<'a>(
+    site: &Site,
+    standard: &'a RegisteredStandard,
+    lang: &Lang,
+) -> Option<(&'a Lang, &'a String)> {
+    standard
+        .urls
+        .get_key_value(lang)
+        .or_else(|| standard.urls.get_key_value(site.config.default_language()))
+        .or_else(|| standard.urls.iter().next())
+}
+
+fn iso(date: Option<&crate::parse::dates::PubDate>) -> Option<String> {
+    date.map(|d| d.iso())
+}
+
+fn version_link<'a>(site: &'a Site, version: &'a StandardVersion, lang: &Lang) -> VersionLink<'a> {
+    let page = version_page(site, version, lang);
+    let standard = standard_of(page);
+    VersionLink {
+        version: version.version.as_str(),
+        status: version.status.key(),
+        url: site.href(&page.url),
+        lang: page.lang.as_str(),
+        adopted: iso(standard.and_then(|s| s.adopted.as_ref())),
+        comments_until: iso(standard.and_then(|s| s.comments_until.as_ref())),
+    }
+}
+
+fn standard_link<'a>(
+    site: &'a Site,
+    standard: &'a RegisteredStandard,
+    lang: &Lang,
+) -> Option<StandardLink<'a>> {
+    let (target_lang, url) = standard_target(site, standard, lang)?;
+    let current = standard.current_version();
+    let page = version_page(site, current, target_lang);
+    Some(StandardLink {
+        id: standard.id.as_str(),
+        title: &page.doc.common.title,
+        url: site.href(url),
+        lang: page.lang.as_str(),
+        status: current.status.key(),
+    })
+}
+
+fn links_to<'a>(
+    site: &'a Site,
+    ids: &'a [crate::model::register::StandardId],
+    lang: &Lang,
+) -> Vec<StandardLink<'a>> {
+    ids.iter()
+        .filter_map(|id| site.register.get(id))
+        .filter_map(|standard| standard_link(site, standard, lang))
+        .collect()
+}
+
+/// `page.standard` for a standard's page at its version's address.
+pub fn standard_view<'a>(site: &'a Site, page: &'a Page) -> Option<StandardView<'a>> {
+    build_standard_view(site, page, false)
+}
+
+fn build_standard_view<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    at_standard_url: bool,
+) -> Option<StandardView<'a>> {
+    let standard = standard_of(page)?;
+    let (entry, index) = site.register.locate(page.id)?;
+    let lang = &page.lang;
+    let version = &entry.versions[index];
+    let is_current = index == entry.current;
+    let register = register_page(site, lang);
+    let register_url = register.map(|r| r.url.as_str());
+    let previous = index.checked_sub(1).map(|i| &entry.versions[i]);
+    let previous_here = previous.and_then(|p| p.pages.get(lang)).map(|id| site.page(*id));
+    let target = standard_target(site, entry, lang);
+    Some(StandardView {
+        id: entry.id.as_str(),
+        version: version.version.as_str(),
+        status: version.status.key(),
+        is_current,
+        at_standard_url,
+        standard_url: target.map(|(_, url)| site.href(url)),
+        standard_lang: target.map(|(l, _)| l.as_str()),
+        version_url: site.href(&page.url),
+        version_permalink: site.permalink(&page.url),
+        date: iso(page.doc.common.date.as_ref()),
+        adopted: iso(standard.adopted.as_ref()),
+        effective: iso(standard.effective.as_ref()),
+        withdrawn: iso(standard.withdrawn.as_ref()),
+        comments_until: iso(standard.comments_until.as_ref()),
+        valid_until: iso(standard.valid_until.as_ref()),
+        decided_by: standard.decided_by.as_deref(),
+        decision: standard.decision.as_deref(),
+        legal_basis: &standard.legal_basis,
+        license: standard.license.as_deref(),
+        changes: standard.changes.as_deref(),
+        topics: topic_links(&standard.topics, register_url, lang),
+        current: (!is_current).then(|| version_link(site, entry.current_version(), lang)),
+        history: entry
+            .versions
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, v)| history_row(site, v, lang, i == entry.current, i == index))
+            .collect(),
+        previous: previous.map(|p| version_link(site, p, lang)),
+        diff: previous_here
+            .map(|old| diff::compare(&old.html, &page.html))
+            .unwrap_or_default(),
+        diff_available: previous_here.is_some(),
+        supersedes: links_to(site, &entry.supersedes, lang),
+        superseded_by: links_to(site, &entry.superseded_by, lang),
+        downloads: downloads(site, page, standard),
+        register_url: register_url.map(|url| site.href(url)),
+    })
+}
+
+fn history_row<'a>(
+    site: &'a Site,
+    version: &'a StandardVersion,
+    lang: &Lang,
+    is_current: bool,
+    is_this: bool,
+) -> HistoryRow<'a> {
+    let page = version_page(site, version, lang);
+    let standard = standard_of(page);
+    HistoryRow {
+        version: version.version.as_str(),
+        status: version.status.key(),
+        url: site.href(&page.url),
+        lang: page.lang.as_str(),
+        date: iso(page.doc.common.date.as_ref()),
+        adopted: iso(standard.and_then(|s| s.adopted.as_ref())),
+        effective: iso(standard.and_then(|s| s.effective.as_ref())),
+        withdrawn: iso(standard.and_then(|s| s.withdrawn.as_ref())),
+        changes: standard.and_then(|s| s.changes.as_deref()),
+        is_current,
+        is_this,
+    }
+}
+
+fn topic_links(topics: &[String], register_url: Option<&str>, lang: &Lang) -> Vec<FilterLink> {
+    topics
+        .iter()
+        .filter(|topic| !slugify(topic).is_empty())
+        .map(|topic| {
+            let filter = Filter::Topic(slugify(topic));
+            FilterLink {
+                key: filter.key(),
+                name: topic.clone(),
+                url: register_url
+                    .map(|url| filter.url(url, lang))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn downloads(site: &Site, page: &Page, standard: &Standard) -> Vec<DownloadView> {
+    let folder_url = parent_url(&page.url);
+    standard
+        .downloads
+        .iter()
+        .map(|name| name.trim().trim_start_matches("./"))
+        .filter_map(|name| {
+            let fingerprint = site.register.download(&page.doc.folder, name)?;
+            Some(DownloadView {
+                name: name.rsplit('/').next().unwrap_or(name).to_string(),
+                url: site.href(&format!("{folder_url}{name}")),
+                format: name
+                    .rsplit_once('.')
+                    .map(|(_, ext)| ext.to_ascii_uppercase())
+                    .unwrap_or_default(),
+                size: fingerprint.size,
+                size_text: size_text(fingerprint.size, page.lang.as_str()),
+                sha256: fingerprint.sha256.clone(),
+            })
+        })
+        .collect()
+}
+
+/// "812 Bytes", "12 kB", "1,2 MB" (decimal comma in German).
+fn size_text(bytes: u64, lang: &str) -> String {
+    let (value, unit) = match bytes {
+        0..1_000 => return format!("{bytes} Bytes"),
+        1_000..1_000_000 => (bytes as f64 / 1e3, "kB"),
+        1_000_000..1_000_000_000 => (bytes as f64 / 1e6, "MB"),
+        _ => (bytes as f64 / 1e9, "GB"),
+    };
+    let number = if value < 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
+    let number = if lang == "de" {
+        number.replace('.', ",")
+    } else {
+        number
+    };
+    format!("{number} {unit}")
+}
+
+/// `page.register` for the register page of its language.
+pub fn register_view<'a>(site: &'a Site, page: &'a Page) -> Option<RegisterView<'a>> {
+    (page.is_section() && page.doc.folder == STANDARDS_FOLDER)
+        .then(|| build_register_view(site, page, None))
+}
+
+fn build_register_view<'a>(
+    site: &'a Site,
+    register: &'a Page,
+    filter: Option<&Filter>,
+) -> RegisterView<'a> {
+    let lang = &register.lang;
+    let all = rows(site, lang, &register.url);
+    let total = all.len();
+    let filters = filter_groups(site, &all, lang, &register.url, filter);
+    let active = filter.map(|f| ActiveFilter {
+        group: f.group(),
+        key: f.key(),
+        name: filters
+            .iter()
+            .flat_map(|g| &g.values)
+            .find(|v| v.active)
+            .map(|v| v.name.clone())
+            .unwrap_or_else(|| f.key()),
+    });
+    let rows = all
+        .into_iter()
+        .filter(|row| filter.is_none_or(|f| f.matches(row)))
+        .collect();
+    RegisterView {
+        rows,
+        total,
+        filters,
+        filter: active,
+        url: site.href(&register.url),
+        json_url: site.href(&format!("{}{}", register.url, exports::JSON_NAME)),
+        csv_url: site.href(&format!("{}{}", register.url, exports::CSV_NAME)),
+        feed_url: site.href(&format!("{}{}", register.url, exports::FEED_NAME)),
+    }
+}
+
+/// Every standard's current version as readers of `lang` see it.
+fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<'a>> {
+    site.register
+        .standards
+        .iter()
+        .filter_map(|entry| {
+            let current = entry.current_version();
+            let (target_lang, url) = standard_target(site, entry, lang)?;
+            let page = version_page(site, current, target_lang);
+            let standard = standard_of(page)?;
+            let associations: Vec<FilterLink> = standard
+                .associations
+                .iter()
+                .filter_map(|key| site.config.associations.get(key))
+                .map(|association| FilterLink {
+                    key: association.key.clone(),
+                    name: association.name.clone(),
+                    url: Filter::Association(association.key.clone()).url(register_url, lang),
+                })
+                .collect();
+            let topics = topic_links(&standard.topics, Some(register_url), lang);
+            Some(RegisterRow {
+                id: entry.id.as_str(),
+                title: &page.doc.common.title,
+                lang: page.lang.as_str(),
+                url: site.href(url),
+                version: current.version.as_str(),
+                status: current.status.key(),
+                inactive: matches!(current.status, Status::Superseded | Status::Withdrawn),
+                date: iso(page.doc.common.date.as_ref()),
+                adopted: iso(standard.adopted.as_ref()),
+                effective: iso(standard.effective.as_ref()),
+                withdrawn: iso(standard.withdrawn.as_ref()),
+                comments_until: iso(standard.comments_until.as_ref()),
+                association_keys: keys(&associations),
+                topic_keys: keys(&topics),
+                associations,
+                topics,
+                superseded_by: links_to(site, &entry.superseded_by, lang),
+                status_value: current.status,
+            })
+        })
+        .collect()
+}
+
+fn keys(links: &[FilterLink]) -> String {
+    links
+        .iter()
+        .map(|l| l.key.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every value each filter can take in `rows`, with counts.
+fn filter_groups(
+    site: &Site,
+    rows: &[RegisterRow],
+    lang: &Lang,
+    register_url: &str,
+    active: Option<&Filter>,
+) -> Vec<FilterGroup> {
+    let value = |filter: Filter, name: String| {
+        let count = rows.iter().filter(|row| filter.matches(row)).count();
+        FilterValue {
+            key: filter.key(),
+            name,
+            url: site.href(&filter.url(register_url, lang)),
+            count,
+            active: active == Some(&filter),
+        }
+    };
+    let statuses = Status::ALL
+        .into_iter()
+        .filter(|s| rows.iter().any(|row| row.status_value == *s))
+        .map(|s| value(Filter::Status(s), s.key().to_string()))
+        .collect();
+    let associations = site
+        .config
+        .associations
+        .values()
+        .filter(|a| rows.iter().any(|row| row.associations.iter().any(|l| l.key == a.key)))
+        .map(|a| value(Filter::Association(a.key.clone()), a.name.clone()))
+        .collect();
+    let mut topics: BTreeMap<String, String> = BTreeMap::new();
+    for topic in rows.iter().flat_map(|row| &row.topics) {
+        topics
+            .entry(topic.key.clone())
+            .or_insert_with(|| topic.name.clone());
+    }
+    let topics = topics
+        .into_iter()
+        .map(|(slug, name)| value(Filter::Topic(slug), name))
+        .collect();
+    vec![
+        FilterGroup {
+            group: "status",
+            values: statuses,
+        },
+        FilterGroup {
+            group: "association",
+            values: associations,
+        },
+        FilterGroup {
+            group: "topic",
+            values: topics,
+        },
+    ]
+}
+
+/// Every filter page of `lang`'s register.
+fn filters_of(site: &Site, register: &Page) -> Vec<Filter> {
+    let rows = rows(site, &register.lang, &register.url);
+    let mut filters: Vec<Filter> = Status::ALL
+        .into_iter()
+        .filter(|s| rows.iter().any(|row| row.status_value == *s))
+        .map(Filter::Status)
+        .collect();
+    for row in &rows {
+        filters.extend(row.associations.iter().map(|a| Filter::Association(a.key.clone())));
+        filters.extend(row.topics.iter().map(|t| Filter::Topic(t.key.clone())));
+    }
+    filters.sort();
+    filters.dedup();
+    filters
+}
+
+/// The pages of the register that have no file of their own: each
+/// standard's current version at the standard's address, and one page per
+/// filter value (with `register.html`).
+pub fn render_pages(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    site_values: &HashMap<&Lang, Value>,
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    let renderer = Renderer {
+        site,
+        theme,
+        tera,
+        site_values,
+    };
+    let mut results = Vec::new();
+    for standard in &site.register.standards {
+        for (lang, url) in &standard.urls {
+            results.push(renderer.current_version(standard, lang, url));
+        }
+    }
+    if tera.contains_template("register.html") {
+        for language in &site.config.languages {
+            let Some(register) = register_page(site, &language.code) else {
+                continue;
+            };
+            for filter in filters_of(site, register) {
+                results.push(renderer.filter_page(register, &filter));
+            }
+        }
+    }
+    results
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a ThemeFiles,
+    tera: &'a Tera,
+    site_values: &'a HashMap<&'a Lang, Value>,
+}
+
+impl Renderer<'_> {
+    /// The current version of `standard` at its own address in `lang`.
+    fn current_version(
+        &self,
+        standard: &RegisteredStandard,
+        lang: &Lang,
+        url: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let page = version_page(site, standard.current_version(), lang);
+        let mut view = views::page_view(site, page);
+        view.url = site.href(url);
+        view.permalink = site.permalink(url);
+        view.standard = build_standard_view(site, page, true);
+        let alternates: Vec<AlternateView> = site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| standard.urls.get_key_value(&l.code))
+            .map(|(l, u)| AlternateView {
+                lang: l.as_str(),
+                permalink: site.permalink(u),
+            })
+            .collect();
+        let switcher = switcher(site, lang, |other| standard.urls.get(other).cloned());
+        let template = if self.tera.contains_template("standard.html") {
+            "standard.html"
+        } else {
+            "page.html"
+        };
+        self.render(template, lang, url, &view, &alternates, &switcher, &page.doc.path)
+    }
+
+    /// The register of `register`'s language narrowed by `filter`.
+    fn filter_page(&self, register: &Page, filter: &Filter) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let lang = &register.lang;
+        let url = filter.url(&register.url, lang);
+        let mut view = views::page_view(site, register);
+        let register_view = build_register_view(site, register, Some(filter));
+        let group_label = string(self.theme, lang, &format!("register_filter_{}", filter.group()))?;
+        let value_label = match filter {
+            Filter::Status(status) => string(self.theme, lang, &format!("status_{}", status.key()))?,
+            _ => register_view
+                .filter
+                .as_ref()
+                .map(|f| f.name.clone())
+                .unwrap_or_default(),
+        };
+        let title = format!("{} – {group_label}: {value_label}", register.doc.common.title);
+        view.title = &title;
+        view.url = site.href(&url);
+        view.permalink = site.permalink(&url);
+        view.summary = title.clone();
+        view.content = "";
+        view.register = Some(register_view);
+        // Statuses and associations are the same in every language; topics
+        // are written per language and have no counterpart.
+        let counterpart = |other: &Lang| -> Option<String> {
+            if matches!(filter, Filter::Topic(_)) {
+                return None;
+            }
+            let other_register = register_page(site, other)?;
+            filters_of(site, other_register)
+                .contains(filter)
+                .then(|| filter.url(&other_register.url, other))
+        };
+        let alternates: Vec<AlternateView> = std::iter::once(AlternateView {
+            lang: lang.as_str(),
+            permalink: site.permalink(&url),
+        })
+        .chain(
+            site.config
+                .languages
+                .iter()
+                .filter(|l| l.code != *lang)
+                .filter_map(|l| {
+                    counterpart(&l.code).map(|u| AlternateView {
+                        lang: l.code.as_str(),
+                        permalink: site.permalink(&u),
+                    })
+                }),
+        )
+        .collect();
+        let switcher = switcher(site, lang, counterpart);
+        self.render("register.html", lang, &url, &view, &alternates, &switcher, &register.doc.path)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &self,
+        template: &'static str,
+        lang: &Lang,
+        url: &str,
+        view: &PageView,
+        alternates: &[AlternateView],
+        switcher: &[SwitcherEntry],
+        source: &std::path::Path,
+    ) -> Result<OutputFile, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("lang", lang.as_str());
+        if let Some(value) = self.site_values.get(lang) {
+            context.insert_value("site", value.clone());
+        }
+        context.insert("page", view);
+        super::insert_head_links(&mut context, self.site, &self.site.permalink(url), alternates);
+        context.insert("alternates", alternates);
+        context.insert("switcher", switcher);
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|error| template_problem(self.theme, template, &error))?;
+        let path = SitePath::index_of_url(url).map_err(|_| {
+            Diagnostic::error(
+                "output/unsafe-path",
+                source,
+                format!("the address {url} cannot be written safely"),
+                "use letters, digits and hyphens in ids, topics and slugs",
+            )
+        })?;
+        Ok(OutputFile {
+            path,
+            content: Content::Bytes(html.into_bytes()),
+        })
+    }
+}
+
+/// The language switcher of a page that exists in the languages
+/// `counterpart` finds; elsewhere it leads to that language's home.
+fn switcher<'a>(
+    site: &'a Site,
+    lang: &Lang,
+    counterpart: impl Fn(&Lang) -> Option<String>,
+) -> Vec<SwitcherEntry<'a>> {
+    site.config
+        .languages
+        .iter()
+        .filter(|l| l.code != *lang)
+        .map(|language| {
+            let same = counterpart(&language.code);
+            SwitcherEntry {
+                lang: language.code.as_str(),
+                name: &language.name,
+                translated: same.is_some(),
+                url: match same {
+                    Some(url) => site.href(&url),
+                    None => site
+                        .home(&language.code)
+                        .map(|h| site.href(&h.url))
+                        .unwrap_or_else(|| site.href("/")),
+                },
+            }
+        })
+        .collect()
+}
+
+/// A theme string the register needs outside templates.
+fn string(theme: &ThemeFiles, lang: &Lang, key: &str) -> Result<String, Diagnostic> {
+    theme
+        .strings
+        .get(lang.as_str())
+        .and_then(|strings| strings.get(key))
+        .cloned()
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "theme/i18n-key-missing",
+                theme.dir.join("i18n").join(format!("{lang}.yaml")),
+                format!("the string `{key}` is missing; the standards register needs it"),
+                format!("add `{key}: \"…\"`"),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_as_readers_write_them() {
+        assert_eq!(size_text(812, "de"), "812 Bytes");
+        assert_eq!(size_text(1_234, "de"), "1,2 kB");
+        assert_eq!(size_text(1_234, "en"), "1.2 kB");
+        assert_eq!(size_text(45_600, "de"), "46 kB");
+        assert_eq!(size_text(2_500_000, "en"), "2.5 MB");
+    }
+
+    #[test]
+    fn filter_urls_speak_the_language() {
+        let de = Lang::new("de");
+        let en = Lang::new("en");
+        assert_eq!(
+            Filter::Status(Status::Withdrawn).url("/standards/", &de),
+            "/standards/status/zurueckgezogen/"
+        );
+        assert_eq!(
+            Filter::Status(Status::Consultation).url("/en/standards/", &en),
+            "/en/standards/status/consultation/"
+        );
+        assert_eq!(
+            Filter::Association("kdvz-rer".into()).url("/standards/", &de),
+            "/standards/verband/kdvz-rer/"
+        );
+        assert_eq!(
+            Filter::Topic("e-akte".into()).url("/en/standards/", &en),
+            "/en/standards/topic/e-akte/"
+        );
+    }
+}
