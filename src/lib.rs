@@ -14,6 +14,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site_path;
 pub mod slug;
 pub mod source;

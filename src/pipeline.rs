@@ -15,7 +15,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::model::{self, Publication, Site};
 use crate::parse;
 use crate::render::{self, Output, ThemeFiles};
-use crate::{images, source};
+use crate::{images, search, source};
 use crate::{Error, output};
 
 /// What the user asked for.
@@ -136,7 +136,11 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
     problems.extend(model_problems);
     let (theme, theme_problems) = render::theme::read(&options.root, &site.config);
     problems.extend(theme_problems);
-    let output = timings.measure("render", || render_with(&site, &theme, &mut problems));
+    let mut output = timings.measure("render", || render_with(&site, &theme, &mut problems));
+    if !problems.iter().any(Diagnostic::is_error) {
+        let search_problems = timings.measure("search", || search::add_index(&site, &mut output));
+        problems.extend(search_problems);
+    }
     let problems = diagnostics::sorted(problems);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);

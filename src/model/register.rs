@@ -167,9 +167,9 @@ pub struct RegisteredStandard {
     pub versions: Vec<StandardVersion>,
     /// Index in `versions` of the current version ([`current_of`]).
     pub current: usize,
-    /// Site-relative URL of the standard per language in which its current
-    /// version is written: `/standards/hub-std-0002/`. Shows the current
-    /// version; never changes.
+    /// Site-relative URL of the standard per language in which any of its
+    /// versions is written: `/standards/hub-std-0002/`. It never changes
+    /// and shows the current version ([`RegisteredStandard::shown_in`]).
     pub urls: BTreeMap<Lang, String>,
     /// Ids this standard replaces, as its versions name them.
     pub supersedes: Vec<StandardId>,
@@ -181,6 +181,22 @@ pub struct RegisteredStandard {
 impl RegisteredStandard {
     pub fn current_version(&self) -> &StandardVersion {
         &self.versions[self.current]
+    }
+
+    /// The version the standard's address in `lang` shows, and its page:
+    /// the current version, or, where that is not translated into `lang`,
+    /// the newest version that is (its page then says which is current).
+    pub fn shown_in(&self, lang: &Lang) -> Option<(usize, PageId)> {
+        let current = self.current_version();
+        match current.pages.get(lang) {
+            Some(page) => Some((self.current, *page)),
+            None => self
+                .versions
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(index, v)| v.pages.get(lang).map(|page| (index, *page))),
+        }
     }
 }
 
@@ -600,9 +616,9 @@ pub fn assemble(
             continue;
         };
         let folder = pages[versions[current].primary.0].doc.folder.clone();
-        let urls = versions[current]
-            .pages
+        let urls = versions
             .iter()
+            .flat_map(|v| &v.pages)
             .map(|(lang, page)| (lang.clone(), parent_url(&pages[page.0].url)))
             .collect();
         let mut supersedes: Vec<StandardId> = versions

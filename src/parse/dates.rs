@@ -11,9 +11,13 @@ use serde::{Deserialize, Deserializer};
 
 use crate::yaml::HELP_SEPARATOR;
 
-/// The time zone of dates written without an offset.
+/// The time zone of dates written without an offset. Looked up once:
+/// reading it from the bundled database on every date was a measurable
+/// part of parsing.
 pub fn berlin() -> TimeZone {
-    TimeZone::get("Europe/Berlin").unwrap_or(TimeZone::UTC)
+    static BERLIN: std::sync::LazyLock<TimeZone> =
+        std::sync::LazyLock::new(|| TimeZone::get("Europe/Berlin").unwrap_or(TimeZone::UTC));
+    BERLIN.clone()
 }
 
 /// A point in time from front matter, remembering whether a time was given.

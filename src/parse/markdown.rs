@@ -96,12 +96,9 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
     let mut first_paragraph_done = false;
     let mut in_code_block = false;
 
-    // Explicit `{#id}`s are reserved first so generated ids never clash.
-    for (event, _) in Parser::new_ext(markdown, options).into_offset_iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
-            ids.reserve(id);
-        }
-    }
+    // Headings get their ids after the pass, so explicit `{#id}`s anywhere
+    // in the page are reserved before any id is generated.
+    let mut pending_headings: Vec<(usize, HeadingLevel, String)> = Vec::new();
 
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         let event = match event {
@@ -112,18 +109,10 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, text)) = open_heading.take() {
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let final_id = match id {
-                            Some(explicit) => explicit.to_string(),
-                            None => ids.make(&text),
-                        };
-                        *id = Some(CowStr::from(final_id.clone()));
-                        body.headings.push(Heading {
-                            level: heading_number(level),
-                            id: final_id,
-                            text: text.trim().to_string(),
-                        });
+                    if let Event::Start(Tag::Heading { id: Some(explicit), .. }) = &events[start] {
+                        ids.reserve(explicit);
                     }
+                    pending_headings.push((start, level, text));
                 }
                 event
             }
@@ -209,6 +198,20 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
             other => other,
         };
         events.push(event);
+    }
+    for (start, level, text) in pending_headings {
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+            let final_id = match id {
+                Some(explicit) => explicit.to_string(),
+                None => ids.make(&text),
+            };
+            *id = Some(CowStr::from(final_id.clone()));
+            body.headings.push(Heading {
+                level: heading_number(level),
+                id: final_id,
+                text: text.trim().to_string(),
+            });
+        }
     }
     pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
     body.first_paragraph = body.first_paragraph.trim().to_string();

@@ -9,6 +9,7 @@
 pub mod functions;
 pub mod news;
 pub mod register;
+pub mod search_page;
 pub mod theme;
 pub mod views;
 
@@ -124,10 +125,9 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
         .languages
         .iter()
         .map(|l| {
-            (
-                &l.code,
-                Value::from_serializable(&views::site_view(site, &l.code)),
-            )
+            let mut view = views::site_view(site, &l.code);
+            view.search_url = search_page::link(site, tera, &l.code);
+            (&l.code, Value::from_serializable(&view))
         })
         .collect();
     let rendered: Vec<Result<OutputFile, Diagnostic>> = site
@@ -163,6 +163,12 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
     files.push(news::sitemap(site));
     files.push(news::robots(site));
     files.push(news::redirect_map(site));
+    for result in search_page::render_pages(site, theme, tera, &site_values) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
     for language in &site.config.languages {
         match render_not_found(site, theme, tera, &language.code, &site_values) {
             Ok(file) => files.push(file),

@@ -43,6 +43,9 @@ pub struct SiteView<'a> {
     pub associations: Vec<&'a Association>,
     pub accessibility: &'a AccessibilityLinks,
     pub extra: &'a BTreeMap<String, yaml::Value>,
+    /// This language's search page, when the theme has `search.html`
+    /// (see `render::search_page`); link it from the header.
+    pub search_url: Option<String>,
 }
 
 /// A configured language.
@@ -420,6 +423,7 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
         associations: config.associations.values().collect(),
         accessibility: &config.accessibility,
         extra: &config.extra,
+        search_url: None,
     }
 }
 

@@ -222,7 +222,6 @@ async function keyboardCheck(page, origin, pick) {
     return {
       tag: el.tagName.toLowerCase(), cls: el.className, text: el.textContent.trim(), href: el.getAttribute('href'),
       visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth,
-      focusStyle: style.outlineStyle !== 'none' && style.outlineWidth !== '0px' ? 'outline' : (style.boxShadow !== 'none' ? 'box-shadow' : style.backgroundColor),
     };
   });
   const label = `${pick.label} (${pick.lang}) ${pick.url}`;
@@ -231,9 +230,7 @@ async function keyboardCheck(page, origin, pick) {
     return;
   }
   if (!first.visible) fail('keyboard', `${label}: the skip link "${first.text}" is not visible when focused`);
-  const unfocusedBg = await page.evaluate(() => { const el = document.activeElement; el.blur(); const bg = getComputedStyle(el).backgroundColor; el.focus(); return bg; });
-  const focusedBg = await page.evaluate(() => getComputedStyle(document.activeElement).backgroundColor);
-  if (first.focusStyle === 'rgba(0, 0, 0, 0)' && unfocusedBg === focusedBg) fail('keyboard', `${label}: the focused skip link has no visible focus style`);
+  if (!(await focusChangesLook(page))) fail('keyboard', `${label}: the focused skip link looks the same as unfocused`);
   await page.keyboard.press('Enter');
   await page.waitForTimeout(50);
   const after = await page.evaluate(() => {
@@ -243,6 +240,49 @@ async function keyboardCheck(page, origin, pick) {
   const target = first.href.slice(1);
   if (after.tag === 'main' && after.id === target) ok('keyboard', `${label}: Tab → "${first.text}", Enter → focus on <main id="${target}">`);
   else fail('keyboard', `${label}: after following the skip link the focus is on <${after.tag} id="${after.id}">, expected <main id="${target}">`);
+}
+
+/** Whether the focused element looks different from when it is not focused. */
+async function focusChangesLook(page) {
+  const look = () => page.evaluate(() => {
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return [s.outlineStyle, s.outlineColor, s.outlineWidth, s.boxShadow, s.backgroundColor, s.color, s.textDecorationLine, s.borderColor, Math.round(r.top)].join('|');
+  });
+  const focused = await look();
+  const blurred = await page.evaluate(() => {
+    const el = document.activeElement;
+    el.blur();
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    const value = [s.outlineStyle, s.outlineColor, s.outlineWidth, s.boxShadow, s.backgroundColor, s.color, s.textDecorationLine, s.borderColor, Math.round(r.top)].join('|');
+    el.focus({ focusVisible: true });
+    return value;
+  });
+  return focused !== blurred;
+}
+
+/** Tabs through the first `count` focusable elements: each must show that it has focus. */
+async function focusVisibleCheck(page, origin, pick, count) {
+  await page.goto(origin + pick.url, { waitUntil: 'load' });
+  await page.bringToFront();
+  const invisible = [];
+  let seen = 0;
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const what = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      return `<${el.tagName.toLowerCase()}> "${(el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+    });
+    if (!what) break;
+    seen++;
+    if (!(await focusChangesLook(page))) invisible.push(what);
+  }
+  if (invisible.length) fail('focus', `${pick.url}: no visible focus on ${invisible.join(', ')}`);
+  else ok('focus', `${pick.url}: the first ${seen} Tab stops all show a visible focus`);
 }
 
 async function reflowCheck(page, pick, width) {
@@ -429,8 +469,9 @@ async function main() {
     }
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    section('Keyboard: skip link');
+    section('Keyboard: skip link and visible focus');
     for (const pick of chosen.picks) await keyboardCheck(page, server.origin, pick);
+    for (const pick of chosen.picks.filter((p) => p.label === 'home' || p.label === 'news')) await focusVisibleCheck(page, server.origin, pick, 30);
 
     section('Press releases');
     const homes = pages.filter((p) => p.kind === 'home');

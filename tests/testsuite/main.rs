@@ -12,5 +12,6 @@ mod errors;
 mod links;
 mod news;
 mod publication;
+mod register;
 mod repository;
 mod support;

@@ -10,7 +10,7 @@
 //! on the diff).
 
 use serde::Serialize;
-use similar::{Algorithm, ChangeTag, DiffTag, TextDiff, capture_diff_slices};
+use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 /// Below this similarity a changed block is shown as deleted and inserted
 /// whole: a word diff of two unrelated sentences is unreadable.
@@ -116,10 +116,9 @@ fn whole(block: &Block, change: &'static str, kind: &'static str) -> DiffBlock {
 /// Word-level segments from `old` to `new`. Spaces between two changes
 /// join them, so "der Rat" → "die Kommission" reads as one replacement.
 fn words(old: &str, new: &str) -> Vec<Segment> {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
-        .diff_words(old, new);
-    if diff.ratio() < MIN_WORD_DIFF_RATIO {
+    let (old_tokens, new_tokens) = (tokens(old), tokens(new));
+    let ops = capture_diff_slices(Algorithm::Patience, &old_tokens, &new_tokens);
+    if similarity(&ops, &old_tokens, &new_tokens) < MIN_WORD_DIFF_RATIO {
         return vec![
             Segment {
                 change: "delete",
@@ -131,23 +130,32 @@ fn words(old: &str, new: &str) -> Vec<Segment> {
             },
         ];
     }
-    let mut runs: Vec<(ChangeTag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        match runs.last_mut() {
-            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
-            _ => runs.push((change.tag(), change.value().to_string())),
-        }
+    let mut runs: Vec<(DiffTag, String)> = Vec::new();
+    for op in &ops {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        let parts = match tag {
+            DiffTag::Equal => vec![(DiffTag::Equal, old_tokens[old_range].concat())],
+            DiffTag::Delete => vec![(DiffTag::Delete, old_tokens[old_range].concat())],
+            DiffTag::Insert => vec![(DiffTag::Insert, new_tokens[new_range].concat())],
+            DiffTag::Replace => vec![
+                (DiffTag::Delete, old_tokens[old_range].concat()),
+                (DiffTag::Insert, new_tokens[new_range].concat()),
+            ],
+        };
+        runs.extend(parts);
     }
     let mut segments = Vec::new();
     let (mut deleted, mut inserted) = (String::new(), String::new());
     for (index, (tag, text)) in runs.iter().enumerate() {
         match tag {
-            ChangeTag::Delete => deleted.push_str(text),
-            ChangeTag::Insert => inserted.push_str(text),
-            ChangeTag::Equal => {
+            DiffTag::Delete => deleted.push_str(text),
+            DiffTag::Insert => inserted.push_str(text),
+            DiffTag::Equal | DiffTag::Replace => {
                 let inside_change = text.trim().is_empty()
                     && !(deleted.is_empty() && inserted.is_empty())
-                    && runs.get(index + 1).is_some_and(|(t, _)| *t != ChangeTag::Equal);
+                    && runs
+                        .get(index + 1)
+                        .is_some_and(|(t, _)| *t != DiffTag::Equal);
                 if inside_change {
                     deleted.push_str(text);
                     inserted.push_str(text);
@@ -163,6 +171,54 @@ fn words(old: &str, new: &str) -> Vec<Segment> {
     }
     flush(&mut segments, &mut deleted, &mut inserted);
     segments
+}
+
+/// The share of words (not spaces) both texts keep, from 0 to 1.
+fn similarity(ops: &[similar::DiffOp], old: &[&str], new: &[&str]) -> f32 {
+    let words = |tokens: &[&str]| tokens.iter().filter(|t| !t.trim().is_empty()).count();
+    let kept: usize = ops
+        .iter()
+        .filter(|op| op.tag() == DiffTag::Equal)
+        .map(|op| words(&old[op.old_range()]))
+        .sum();
+    match words(old) + words(new) {
+        0 => 1.0,
+        total => (2 * kept) as f32 / total as f32,
+    }
+}
+
+/// Words (letters and digits, with `.`, `,`, `-` or `/` inside them, so
+/// "2.1" and "E-Akte" stay whole), runs of spaces, and single other
+/// characters such as punctuation.
+fn tokens(text: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let class = |i: usize| -> u8 {
+        let c = chars[i].1;
+        let inside_word = matches!(c, '.' | ',' | '-' | '/')
+            && i > 0
+            && chars[i - 1].1.is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|(_, next)| next.is_alphanumeric());
+        if c.is_alphanumeric() || inside_word {
+            0
+        } else if c.is_whitespace() {
+            1
+        } else {
+            2
+        }
+    };
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    for i in 1..chars.len() {
+        let (previous, current) = (class(i - 1), class(i));
+        if previous != current || current == 2 {
+            tokens.push(&text[start..chars[i].0]);
+            start = chars[i].0;
+        }
+    }
+    if start < text.len() {
+        tokens.push(&text[start..]);
+    }
+    tokens
 }
 
 /// Ends a change: what was deleted, then what was inserted. A side that
@@ -287,6 +343,15 @@ mod tests {
     }
 
     #[test]
+    fn tokens_keep_numbers_and_compounds_whole() {
+        assert_eq!(
+            tokens("WCAG 2.1, E-Akte: ja."),
+            ["WCAG", " ", "2.1", ",", " ", "E-Akte", ":", " ", "ja", "."]
+        );
+        assert!(tokens("").is_empty());
+    }
+
+    #[test]
     fn same_text_gives_no_diff() {
         assert!(compare("<p>Gleich.</p>", "<p>Gleich.</p>").is_empty());
     }
@@ -319,12 +384,21 @@ mod tests {
         check(
             "<p>Eins.</p><p>Zwei.</p><h2>Drei</h2><p>Alt.</p>",
             "<p>Eins.</p><p>Zwei.</p><h2>Drei</h2><p>Neu.</p>",
-            "… 2 … | Drei | [-Alt.][+Neu.]",
+            "… 2 … | Drei | [-Alt][+Neu].",
         );
         check(
             "<p>Weg damit.</p><p>Bleibt.</p>",
             "<p>Bleibt.</p>",
             "[-Weg damit.] | … 1 …",
+        );
+    }
+
+    #[test]
+    fn punctuation_is_not_part_of_the_changed_word() {
+        check(
+            "<p>Antworten kommen als JSON.</p>",
+            "<p>Antworten kommen als JSON oder XML.</p>",
+            "Antworten kommen als JSON[+ oder XML].",
         );
     }
 

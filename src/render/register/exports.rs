@@ -266,7 +266,7 @@ impl EventKind<'_> {
 
 /// Every dated change, newest first. The facts are the language-neutral
 /// ones of each version's primary file.
-fn events(site: &Site) -> Vec<Event<'_>> {
+fn events<'a>(site: &'a Site) -> Vec<Event<'a>> {
     let mut events = Vec::new();
     for standard in &site.register.standards {
         for version in &standard.versions {
@@ -274,7 +274,7 @@ fn events(site: &Site) -> Vec<Event<'_>> {
             let Some(facts) = super::standard_of(page) else {
                 continue;
             };
-            let mut push = |date: Option<&'_ PubDate>, kind| {
+            let mut push = |date: Option<&'a PubDate>, kind| {
                 if let Some(date) = date {
                     events.push(Event {
                         date,

@@ -350,7 +350,10 @@ fn standard_link<'a>(
 ) -> Option<StandardLink<'a>> {
     let (target_lang, url) = standard_target(site, standard, lang)?;
     let current = standard.current_version();
-    let page = version_page(site, current, target_lang);
+    let page = match standard.shown_in(target_lang) {
+        Some((_, shown)) => site.page(shown),
+        None => version_page(site, current, target_lang),
+    };
     Some(StandardLink {
         id: standard.id.as_str(),
         title: &page.doc.common.title,
@@ -567,8 +570,15 @@ fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<
         .filter_map(|entry| {
             let current = entry.current_version();
             let (target_lang, url) = standard_target(site, entry, lang)?;
-            let page = version_page(site, current, target_lang);
-            let standard = standard_of(page)?;
+            let page = match entry.shown_in(target_lang) {
+                Some((_, shown)) => site.page(shown),
+                None => version_page(site, current, target_lang),
+            };
+            // Title and topics in the reader's language where possible;
+            // dates and associations are the current version's.
+            let shown = standard_of(page)?;
+            let facts_page = version_page(site, current, lang);
+            let standard = standard_of(facts_page)?;
             let associations: Vec<FilterLink> = standard
                 .associations
                 .iter()
@@ -579,7 +589,7 @@ fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<
                     url: Filter::Association(association.key.clone()).url(register_url, lang),
                 })
                 .collect();
-            let topics = topic_links(&standard.topics, Some(register_url), lang);
+            let topics = topic_links(&shown.topics, Some(register_url), lang);
             Some(RegisterRow {
                 id: entry.id.as_str(),
                 title: &page.doc.common.title,
@@ -588,7 +598,7 @@ fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<
                 version: current.version.as_str(),
                 status: current.status.key(),
                 inactive: matches!(current.status, Status::Superseded | Status::Withdrawn),
-                date: iso(page.doc.common.date.as_ref()),
+                date: iso(facts_page.doc.common.date.as_ref()),
                 adopted: iso(standard.adopted.as_ref()),
                 effective: iso(standard.effective.as_ref()),
                 withdrawn: iso(standard.withdrawn.as_ref()),
@@ -735,7 +745,15 @@ impl Renderer<'_> {
         url: &str,
     ) -> Result<OutputFile, Diagnostic> {
         let site = self.site;
-        let page = version_page(site, standard.current_version(), lang);
+        let Some((_, shown)) = standard.shown_in(lang) else {
+            return Err(Diagnostic::error(
+                "standard/no-version",
+                &standard.folder,
+                format!("{} has no version in `{lang}`", standard.id),
+                "",
+            ));
+        };
+        let page = site.page(shown);
         let mut view = views::page_view(site, page);
         view.url = site.href(url);
         view.permalink = site.permalink(url);

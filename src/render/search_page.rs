@@ -1,0 +1,157 @@
+//! The search page of each language: `/suche/`, `/en/search/`.
+//!
+//! Part of the render stage and pure like it. A theme that has a
+//! `search.html` template gets one search page per language, rendered here
+//! (it has no content file), and `site.search_url` to link it from every
+//! page. The page itself holds only the form and the texts; the theme's
+//! script loads the index of its language ([`crate::search`]) when the
+//! reader searches, so no other page loads anything for search.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use super::views::{AlternateView, SwitcherEntry};
+use super::{Content, OutputFile, ThemeFiles, insert_head_links, template_problem};
+use crate::config::Lang;
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::site_path::SitePath;
+
+/// The template a theme provides to get search pages.
+pub const TEMPLATE: &str = "search.html";
+
+/// The i18n string that titles the page (and its breadcrumb).
+const TITLE_KEY: &str = "search_title";
+
+/// What `search.html` gets as `page`.
+#[derive(Debug, Serialize)]
+pub struct SearchPageView {
+    /// `search`.
+    pub kind: &'static str,
+    /// The `search_title` string of this language.
+    pub title: String,
+    pub lang: String,
+    /// Link target (with base path) and absolute address of this page.
+    pub url: String,
+    pub permalink: String,
+    pub summary: &'static str,
+    /// Where this language's search index lives (link target with base
+    /// path, ending in `/`): the script imports `pagefind.js` from there.
+    pub bundle_url: String,
+}
+
+/// Site-relative URL of the search page of `lang`: `/suche/` in German,
+/// `/<lang>/search/` in other languages.
+pub fn url(site: &Site, lang: &Lang) -> String {
+    let slug = if lang.as_str() == "de" {
+        "suche"
+    } else {
+        "search"
+    };
+    format!("{}/{slug}/", site.config.lang_prefix(lang))
+}
+
+/// The search page of every language, when the theme has [`TEMPLATE`].
+pub fn render_pages(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    site_values: &HashMap<&Lang, Value>,
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    if !tera.contains_template(TEMPLATE) {
+        return Vec::new();
+    }
+    site.config
+        .languages
+        .iter()
+        .map(|language| render_page(site, theme, tera, &language.code, site_values))
+        .collect()
+}
+
+fn render_page(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    lang: &Lang,
+    site_values: &HashMap<&Lang, Value>,
+) -> Result<OutputFile, Diagnostic> {
+    let url = url(site, lang);
+    let title = theme
+        .strings
+        .get(lang.as_str())
+        .and_then(|strings| strings.get(TITLE_KEY))
+        .cloned()
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "theme/string-missing",
+                theme.dir.join("i18n").join(format!("{lang}.yaml")),
+                format!("the theme has a search page but no string `{TITLE_KEY}` for `{lang}`"),
+                format!("add `{TITLE_KEY}: \"…\"` to i18n/{lang}.yaml"),
+            )
+        })?;
+    let mut context = Context::new();
+    context.insert("lang", lang.as_str());
+    if let Some(value) = site_values.get(lang) {
+        context.insert_value("site", value.clone());
+    }
+    context.insert(
+        "page",
+        &SearchPageView {
+            kind: "search",
+            title,
+            lang: lang.to_string(),
+            url: site.href(&url),
+            permalink: site.permalink(&url),
+            summary: "",
+            bundle_url: site.href(&crate::search::bundle_url(lang)),
+        },
+    );
+    let alternates: Vec<AlternateView> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| AlternateView {
+            lang: l.code.as_str(),
+            permalink: site.permalink(&self::url(site, &l.code)),
+        })
+        .collect();
+    insert_head_links(&mut context, site, &site.permalink(&url), &alternates);
+    context.insert("alternates", &alternates);
+    let switcher: Vec<SwitcherEntry> = site
+        .config
+        .languages
+        .iter()
+        .filter(|l| l.code != *lang)
+        .map(|l| SwitcherEntry {
+            lang: l.code.as_str(),
+            name: &l.name,
+            url: site.href(&self::url(site, &l.code)),
+            translated: true,
+        })
+        .collect();
+    context.insert("switcher", &switcher);
+    let html = tera
+        .render(TEMPLATE, &context)
+        .map_err(|error| template_problem(theme, TEMPLATE, &error))?;
+    let path = SitePath::index_of_url(&url).map_err(|_| {
+        Diagnostic::error(
+            "output/unsafe-path",
+            "site.yaml",
+            "a language code makes an unsafe path",
+            "use plain language codes",
+        )
+    })?;
+    Ok(OutputFile {
+        path,
+        content: Content::Bytes(html.into_bytes()),
+    })
+}
+
+/// `site.search_url` of `lang`: the search page's link target, when the
+/// theme has one.
+pub fn link(site: &Site, tera: &Tera, lang: &Lang) -> Option<String> {
+    tera.contains_template(TEMPLATE)
+        .then(|| site.href(&url(site, lang)))
+}
