@@ -19,6 +19,27 @@ pub enum Command {
     Build(BuildArgs),
     /// Create a new press release or page with its front matter filled in.
     New(NewArgs),
+    /// Build, serve on 127.0.0.1, rebuild on every change and reload the browser.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on; keep 127.0.0.1 unless you know why not.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Show pages marked `draft: true` (with a banner).
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the preview in the browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

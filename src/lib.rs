@@ -14,6 +14,8 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
+pub mod session;
 pub mod search;
 pub mod site_path;
 pub mod slug;

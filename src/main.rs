@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use jiff::Timestamp;
 
-use cli::{BuildArgs, Cli, Command, NewArgs, NewKindArg};
+use cli::{BuildArgs, Cli, Command, NewArgs, NewKindArg, ServeArgs};
 use kommhub::diagnostics::render_report;
 use kommhub::model::Publication;
 use kommhub::scaffold::{NewKind, NewRequest};
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::New(args) => run_new(args),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -174,6 +175,36 @@ fn run_new(args: NewArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {}: {error}", target.display());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    let build_date = match build_date() {
+        Ok(date) => date,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = kommhub::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+        open: args.open,
+        build_date,
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let on_signal = std::sync::Arc::clone(&stop);
+    if let Err(error) = ctrlc::set_handler(move || on_signal.store(true, std::sync::atomic::Ordering::Relaxed)) {
+        eprintln!("warning: Ctrl-C will not stop the server cleanly: {error}");
+    }
+    match kommhub::serve::run(&options, stop, |_| {}) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::from(1)
         }
     }

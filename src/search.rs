@@ -176,13 +176,15 @@ async fn build_bundle(
             ));
         }
     }
-    let mut files = Vec::new();
     let bundle = index
         .get_files()
         .await
         .map_err(|error| format!("{error:#}"))?;
+    let stemmer = PathBuf::from(format!("wasm.{lang}.pagefind"));
+    let has_stemmer = bundle.iter().any(|file| file.filename == stemmer);
+    let mut files = Vec::new();
     for file in bundle {
-        if !is_needed(&file.filename) {
+        if !is_needed(&file.filename, has_stemmer) {
             continue;
         }
         let name = file.filename.to_string_lossy().replace('\\', "/");
@@ -207,10 +209,13 @@ async fn build_bundle(
 /// `pagefind-modular-ui.js`, `pagefind-component-ui.js`, their styles) and
 /// a highlighter; the hub theme has its own accessible search page and
 /// uses only the search API (`pagefind.js`, its worker, the index and the
-/// WebAssembly), so the rest is not published.
-fn is_needed(name: &std::path::Path) -> bool {
+/// WebAssembly), so the rest is not published. The generic WebAssembly
+/// (`wasm.unknown.pagefind`, no stemming) is needed only for a language
+/// that Pagefind has no stemmer for.
+fn is_needed(name: &std::path::Path, has_stemmer: bool) -> bool {
     let name = name.to_string_lossy();
-    !(name.starts_with("pagefind-ui.")
+    !((has_stemmer && name == "wasm.unknown.pagefind")
+        || name.starts_with("pagefind-ui.")
         || name.starts_with("pagefind-modular-ui.")
         || name.starts_with("pagefind-component-ui.")
         || name.starts_with("pagefind-highlight.")

@@ -85,6 +85,8 @@ pub struct Site {
     pub base_path: String,
     /// Running numbers and listings of press releases.
     pub news: news::NewsIndex,
+    /// The build date and preview flags this site was assembled for.
+    pub publication: Publication,
     /// Raster images by the site URL of their original (`/presse/x/foto.jpg`).
     pub images: HashMap<String, ImageInfo>,
     /// The standards register: versions, current versions, supersessions.
@@ -239,6 +241,7 @@ pub fn assemble(
         next_scheduled,
         base_path,
         news,
+        publication,
         register,
         images: image_urls,
     };

@@ -66,7 +66,8 @@ pub struct LinkView {
 /// `page`: the page being rendered (sections and home included).
 #[derive(Debug, Serialize)]
 pub struct PageView<'a> {
-    /// `home`, `section`, `news`, `standard` or `page`.
+    /// `home`, `section`, `register` (the standards section), `news`,
+    /// `standard` or `page`.
     pub kind: &'static str,
     pub title: &'a str,
     pub lang: &'a str,
@@ -97,6 +98,12 @@ pub struct PageView<'a> {
     pub extra: &'a BTreeMap<String, yaml::Value>,
     /// For sections: the listed pages, newest first.
     pub pages: Vec<PageSummary<'a>>,
+    /// A draft shown in a preview (`serve --drafts`, `build --drafts`):
+    /// templates show an "Entwurf" / "Draft" banner.
+    pub draft: bool,
+    /// Dated after the build date and shown in a preview: templates show
+    /// a "geplant" / "scheduled" banner.
+    pub scheduled: bool,
     /// On the news section: which page of the listing this is.
     pub pagination: Option<PaginationView>,
     /// Press releases: the running number, "12/2025".
@@ -206,6 +213,7 @@ pub struct SwitcherEntry<'a> {
 pub fn kind_name(page: &Page) -> &'static str {
     match &page.doc.kind {
         Kind::Section(_) if page.is_home() => "home",
+        Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register",
         Kind::Section(_) => "section",
         Kind::News(_) => "news",
         Kind::Standard(_) => "standard",
@@ -299,6 +307,13 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
                 .map(|id| page_summary(site, site.page(*id)))
                 .collect(),
         },
+        draft: page.doc.common.draft,
+        scheduled: page
+            .doc
+            .common
+            .date
+            .as_ref()
+            .is_some_and(|d| d.instant > site.publication.build_date),
         pagination: site
             .news
             .section_first_page(page.id)

@@ -94,6 +94,18 @@ function choosePages(site) {
     pick('page', lang, plain.find((p) => !p.role) || plain[0]);
     pick('accessibility statement', lang, pages.find((p) => p.role === 'accessibility' && p.lang === lang));
   }
+  // Every other section (the standards register, …) and one page of every
+  // other kind (listings, search, …), so new templates get the same checks.
+  for (const s of sections) {
+    if (!picks.some((p) => p.url === s.url)) pick('other section', s.lang, s);
+  }
+  const known = new Set(['home', 'section', 'news', 'standard', 'page', '404']);
+  for (const kind of [...new Set(pages.map((p) => p.kind))].filter((k) => !known.has(k)).sort()) {
+    for (const lang of langs) {
+      const page = pages.find((p) => p.kind === kind && p.lang === lang);
+      if (page) pick(kind, lang, page);
+    }
+  }
   // The 404 page of each language, reached through an address that does not exist.
   for (const lang of langs) {
     const home = homes.find((p) => p.lang === lang);

@@ -36,6 +36,12 @@ if ! node "$here/browser-tests.js" "$site" "$repo/docs/screenshots"; then
 fi
 
 echo
+echo "=== Search (German stemming, languages, standards' ids, axe with results, privacy)"
+if ! node "$here/search-tests.js" "$site"; then
+  status=1
+fi
+
+echo
 echo "=== Nu Html Checker over every HTML file in $site"
 vnu="$here/node_modules/vnu-jar/build/dist/vnu.jar"
 count="$(find "$site" -name '*.html' | wc -l)"

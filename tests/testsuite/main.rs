@@ -14,4 +14,6 @@ mod news;
 mod publication;
 mod register;
 mod repository;
+mod search;
+mod serve;
 mod support;

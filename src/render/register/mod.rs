@@ -198,8 +198,13 @@ pub struct RegisterRow<'a> {
     pub association_keys: String,
     pub topic_keys: String,
     pub superseded_by: Vec<StandardLink<'a>>,
+    /// A newer version in draft or consultation, above the current one.
+    pub pending: Option<VersionLink<'a>>,
+    /// Space-separated statuses the status filter finds the row by: the
+    /// current version's and the pending version's.
+    pub status_keys: String,
     #[serde(skip)]
-    status_value: Status,
+    statuses: Vec<Status>,
 }
 
 /// The values of one filter.
@@ -268,7 +273,7 @@ impl Filter {
 
     fn matches(&self, row: &RegisterRow) -> bool {
         match self {
-            Filter::Status(status) => row.status_value == *status,
+            Filter::Status(status) => row.statuses.contains(status),
             Filter::Association(key) => row.associations.iter().any(|a| a.key == *key),
             Filter::Topic(slug) => row.topics.iter().any(|t| t.key == *slug),
         }
@@ -590,6 +595,14 @@ fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<
                 })
                 .collect();
             let topics = topic_links(&shown.topics, Some(register_url), lang);
+            // A draft or consultation above the current version is news
+            // for readers: they may comment on it.
+            let pending = entry.versions[entry.current + 1..]
+                .iter()
+                .rev()
+                .find(|v| matches!(v.status, Status::Draft | Status::Consultation));
+            let mut statuses = vec![current.status];
+            statuses.extend(pending.map(|v| v.status));
             Some(RegisterRow {
                 id: entry.id.as_str(),
                 title: &page.doc.common.title,
@@ -608,7 +621,13 @@ fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<
                 associations,
                 topics,
                 superseded_by: links_to(site, &entry.superseded_by, lang),
-                status_value: current.status,
+                pending: pending.map(|v| version_link(site, v, lang)),
+                status_keys: statuses
+                    .iter()
+                    .map(|s| s.key())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                statuses,
             })
         })
         .collect()
@@ -642,7 +661,7 @@ fn filter_groups(
     };
     let statuses = Status::ALL
         .into_iter()
-        .filter(|s| rows.iter().any(|row| row.status_value == *s))
+        .filter(|s| rows.iter().any(|row| row.statuses.contains(s)))
         .map(|s| value(Filter::Status(s), s.key().to_string()))
         .collect();
     let associations = site
@@ -683,7 +702,7 @@ fn filters_of(site: &Site, register: &Page) -> Vec<Filter> {
     let rows = rows(site, &register.lang, &register.url);
     let mut filters: Vec<Filter> = Status::ALL
         .into_iter()
-        .filter(|s| rows.iter().any(|row| row.status_value == *s))
+        .filter(|s| rows.iter().any(|row| row.statuses.contains(s)))
         .map(Filter::Status)
         .collect();
     for row in &rows {

@@ -1,0 +1,179 @@
+//! Live reload: the script `serve` adds to every page, the event stream
+//! it listens to, and the error overlay.
+//!
+//! Nothing here reaches `build` output: the script is added to HTML as
+//! the server sends it, never written to disk.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use super::http::Shared;
+use crate::diagnostics::Diagnostic;
+
+/// Where the script is served.
+pub const SCRIPT_PATH: &str = "/__kommhub/live.js";
+/// The server-sent-events stream.
+pub const EVENTS_PATH: &str = "/__kommhub/events";
+
+/// What the browser learns after each rebuild.
+#[derive(Debug, Clone, Default)]
+pub struct LiveState {
+    /// Counts rebuilds; a change tells open pages to look.
+    pub version: u64,
+    /// URLs whose page changed in the last rebuild (`*` for all).
+    pub changed: Vec<String>,
+    /// Only stylesheets changed: swap them without reloading.
+    pub css_only: bool,
+    /// The error overlay while the content is broken.
+    pub overlay: Option<String>,
+}
+
+/// The script, loaded from the page; EventSource reconnects by itself.
+pub const SCRIPT: &str = r#"(function () {
+  var source = new EventSource("/__kommhub/events");
+  var seen = null;
+  function showOverlay(html) {
+    var old = document.getElementById("kommhub-overlay");
+    if (old) { old.remove(); }
+    if (!html) { return; }
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    document.body.appendChild(holder.firstElementChild);
+  }
+  source.onmessage = function (event) {
+    var data = JSON.parse(event.data);
+    if (seen === null) { seen = data.version; showOverlay(data.overlay); return; }
+    if (data.version === seen) { return; }
+    seen = data.version;
+    if (data.overlay) { showOverlay(data.overlay); return; }
+    showOverlay(null);
+    if (data.css) {
+      document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+        var url = new URL(link.href);
+        url.searchParams.set("v", String(data.version));
+        link.href = url.toString();
+      });
+      return;
+    }
+    var here = location.pathname;
+    if (data.changed.indexOf("*") >= 0 || data.changed.indexOf(here) >= 0) {
+      location.reload();
+    }
+  };
+})();
+"#;
+
+/// What is added before `</body>` of every served page.
+pub fn injection(state: &LiveState) -> String {
+    let mut out = format!("<script src=\"{SCRIPT_PATH}\"></script>");
+    if let Some(overlay) = &state.overlay {
+        out.push_str(overlay);
+    }
+    out
+}
+
+/// The overlay listing every error: file, line, message and fix.
+pub fn overlay(problems: &[Diagnostic]) -> String {
+    let mut html = String::from(
+        "<div id=\"kommhub-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:#fff;color:#1a1a1a;padding:2rem;font:1rem/1.5 system-ui,sans-serif;border:6px solid #b00020\"><h2 style=\"color:#b00020;margin-top:0\">kommhub: the site cannot be built</h2><p>The last good version is still served. Fix the file below and save; this page reloads by itself.</p><ul>",
+    );
+    for problem in problems.iter().filter(|p| p.is_error()) {
+        let place = if problem.line > 0 {
+            format!("{}:{}:{}", problem.file.display(), problem.line, problem.column)
+        } else {
+            problem.file.display().to_string()
+        };
+        html.push_str(&format!(
+            "<li><p><strong><code>{}</code></strong><br>{}</p><p>Fix: {}</p></li>",
+            escape(&place),
+            escape(&problem.message),
+            escape(&problem.help)
+        ));
+    }
+    html.push_str("</ul></div>");
+    html
+}
+
+fn escape(text: &str) -> String {
+    crate::render::escape_attribute(text)
+}
+
+/// Keeps one browser informed until it goes away or the server stops.
+pub fn stream_events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
+    let mut sent: Option<u64> = None;
+    let mut idle = 0u32;
+    while !shared.stop.load(Ordering::Relaxed) {
+        let message = shared.live.lock().ok().and_then(|state| {
+            (sent != Some(state.version)).then(|| (state.version, event_json(&state)))
+        });
+        match message {
+            Some((version, json)) => {
+                stream.write_all(format!("data: {json}\n\n").as_bytes())?;
+                stream.flush()?;
+                sent = Some(version);
+                idle = 0;
+            }
+            None => {
+                idle += 1;
+                // A comment now and then notices browsers that left.
+                if idle % 300 == 0 {
+                    stream.write_all(b": ping\n\n")?;
+                }
+                std::thread::sleep(Duration::from_millis(25));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn event_json(state: &LiveState) -> String {
+    let changed: Vec<String> = state.changed.iter().map(|u| json_string(u)).collect();
+    format!(
+        "{{\"version\":{},\"changed\":[{}],\"css\":{},\"overlay\":{}}}",
+        state.version,
+        changed.join(","),
+        state.css_only,
+        state.overlay.as_deref().map(json_string).unwrap_or_else(|| "null".to_string())
+    )
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' => out.push_str("\\u003c"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_json() {
+        let state = LiveState {
+            version: 3,
+            changed: vec!["/a/".into()],
+            css_only: false,
+            overlay: Some("<p>\"x\"</p>".into()),
+        };
+        assert_eq!(
+            event_json(&state),
+            r#"{"version":3,"changed":["/a/"],"css":false,"overlay":"\u003cp>\"x\"\u003c/p>"}"#
+        );
+    }
+}

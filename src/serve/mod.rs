@@ -1,0 +1,204 @@
+//! `kommhub serve`: build, serve on 127.0.0.1, watch, rebuild, reload.
+//!
+//! Three parts: the HTTP server ([`http`]) serves the preview folder and
+//! streams reload events; the watcher (notify) turns file events into
+//! [`Changes`]; the rebuild loop feeds them to a [`Session`] and publishes
+//! the result ([`live`]). While the content is broken the last good site
+//! stays online with an error overlay; a fix clears it by itself.
+
+pub mod http;
+pub mod live;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::model::Publication;
+use crate::pipeline::BuildOptions;
+use crate::session::{self, Changes, Session};
+use http::Shared;
+use live::LiveState;
+
+/// What `kommhub serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+    pub build_date: jiff::Timestamp,
+}
+
+/// Why the server could not run.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The port is taken or the address cannot be used.
+    Bind { address: String, source: std::io::Error },
+    /// The file watcher could not start.
+    Watch(String),
+    Io(crate::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Bind { address, source } if source.kind() == std::io::ErrorKind::AddrInUse => write!(
+                f,
+                "{address} is already in use (is another `kommhub serve` running?)\n  help: stop the other server, or pick another port with `--port`"
+            ),
+            ServeError::Bind { address, source } => write!(f, "cannot listen on {address}: {source}\n  help: use `--bind 127.0.0.1`"),
+            ServeError::Watch(message) => write!(f, "cannot watch the site's files: {message}"),
+            ServeError::Io(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+/// The folder `serve` writes its preview into, below the root.
+pub const PREVIEW_DIR: &str = ".kommhub-serve";
+
+/// Runs until Ctrl-C (or until `stop` is set, for tests).
+pub fn run(options: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(u16)) -> Result<(), ServeError> {
+    let address = format!("{}:{}", options.bind, options.port);
+    let listener = TcpListener::bind(&address).map_err(|source| ServeError::Bind {
+        address: address.clone(),
+        source,
+    })?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(options.port);
+    let out_dir = options.root.join(PREVIEW_DIR);
+    std::fs::create_dir_all(&out_dir).map_err(|e| ServeError::Io(crate::Error::io(&out_dir, e)))?;
+    let build = BuildOptions {
+        root: options.root.clone(),
+        output: Some(out_dir.clone()),
+        base_url: Some(format!("http://{}:{port}", options.bind)),
+        publication: Publication {
+            build_date: options.build_date,
+            drafts: options.drafts,
+            future: true,
+            expired: false,
+        },
+    };
+    let mut session = Session::new(build, out_dir.clone());
+    let first = session.rebuild(&Changes::everything());
+    let prefixes = session
+        .config()
+        .map(|c| c.languages.iter().skip(1).map(|l| l.code.to_string()).collect())
+        .unwrap_or_default();
+    let shared = Arc::new(Shared {
+        dir: out_dir,
+        prefixes,
+        live: Mutex::new(LiveState::default()),
+        stop: AtomicBool::new(false),
+    });
+    publish(&shared, first, &Changes::everything());
+
+    let (sender, receiver) = channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let _ = sender.send(event.paths);
+        }
+    })
+    .map_err(|e| ServeError::Watch(e.to_string()))?;
+    watcher
+        .watch(&options.root, RecursiveMode::Recursive)
+        .map_err(|e| ServeError::Watch(e.to_string()))?;
+
+    let server = {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || http::serve(listener, shared))
+    };
+    let url = format!("http://{}:{port}/", options.bind);
+    println!("serving {} at {url} (Ctrl-C to stop)", options.root.display());
+    if options.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+    ready(port);
+
+    let canonical_root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
+    let theme = session.config().map(|c| c.theme.clone()).unwrap_or_else(|| "hub".into());
+    let ignored = vec![PathBuf::from(PREVIEW_DIR), PathBuf::from("public"), PathBuf::from("target")];
+    while !stop.load(Ordering::Relaxed) {
+        let Some(paths) = next_batch(&receiver, &stop) else { continue };
+        let paths: Vec<PathBuf> = paths.iter().map(|p| relative(p, &options.root, &canonical_root)).collect();
+        let changes = session::classify(Path::new(""), &theme, &paths, &ignored);
+        if changes.is_empty() {
+            continue;
+        }
+        let result = session.rebuild(&changes);
+        publish(&shared, result, &changes);
+    }
+    shared.stop.store(true, Ordering::Relaxed);
+    drop(watcher);
+    let _ = server.join();
+    println!("stopped");
+    Ok(())
+}
+
+/// Waits for file events and gathers those that follow within a short
+/// quiet period, so one save (temp file, rename) is one rebuild.
+fn next_batch(receiver: &Receiver<Vec<PathBuf>>, stop: &AtomicBool) -> Option<Vec<PathBuf>> {
+    let mut paths = match receiver.recv_timeout(Duration::from_millis(100)) {
+        Ok(paths) => paths,
+        Err(RecvTimeoutError::Timeout) => return None,
+        Err(RecvTimeoutError::Disconnected) => {
+            stop.store(true, Ordering::Relaxed);
+            return None;
+        }
+    };
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(300) {
+        match receiver.recv_timeout(Duration::from_millis(10)) {
+            Ok(more) => paths.extend(more),
+            Err(_) => break,
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    Some(paths)
+}
+
+fn relative(path: &Path, root: &Path, canonical_root: &Path) -> PathBuf {
+    path.strip_prefix(canonical_root)
+        .or_else(|_| path.strip_prefix(root))
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Tells the terminal and the browsers what a rebuild did.
+fn publish(shared: &Shared, result: Result<session::Rebuilt, Vec<crate::Diagnostic>>, changes: &Changes) {
+    let Ok(mut state) = shared.live.lock() else { return };
+    match result {
+        Ok(rebuilt) => {
+            if !rebuilt.warnings.is_empty() {
+                eprint!("{}", session::report(&rebuilt.warnings));
+            }
+            println!(
+                "rebuilt in {:.0} ms: {} parsed, {} written, {} removed",
+                rebuilt.took.as_secs_f64() * 1000.0,
+                rebuilt.parsed,
+                rebuilt.written,
+                rebuilt.removed
+            );
+            let was_broken = state.overlay.take().is_some();
+            if rebuilt.changed.is_empty() && !was_broken {
+                return;
+            }
+            state.version += 1;
+            state.css_only = !was_broken && changes.only_css(&rebuilt.changed);
+            state.changed = if was_broken { vec!["*".to_string()] } else { rebuilt.changed };
+        }
+        Err(problems) => {
+            eprint!("{}", session::report(&problems));
+            eprintln!("the last good version is still served");
+            state.version += 1;
+            state.css_only = false;
+            state.changed = Vec::new();
+            state.overlay = Some(live::overlay(&problems));
+        }
+    }
+}

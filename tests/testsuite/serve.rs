@@ -1,0 +1,180 @@
+//! `kommhub serve` on a free 127.0.0.1 port: edits show up, errors show
+//! an overlay while the last good site keeps being served, fixes recover.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use kommhub::serve::{ServeOptions, run};
+
+use crate::support::{BUILD_DATE, TestSite};
+
+fn release(title: &str, date: &str, extra: &str) -> String {
+    format!("---\ntitle: \"{title}\"\ndate: {date}\nassociations: [itk]\ncontact: presse\n{extra}---\n\nText von {title}.\n")
+}
+
+/// A running server that stops when dropped.
+struct Server {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(site: &TestSite, drafts: bool) -> Server {
+        let options = ServeOptions {
+            root: site.root().to_path_buf(),
+            bind: "127.0.0.1".into(),
+            port: 0,
+            drafts,
+            open: false,
+            build_date: Timestamp::from_second(BUILD_DATE).expect("date"),
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                run(&options, stop, |port| {
+                    let _ = sender.send(port);
+                })
+                .expect("serve");
+            })
+        };
+        let port = receiver.recv_timeout(Duration::from_secs(60)).expect("server ready");
+        Server {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Status and body of a GET.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").expect("send");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read");
+        let text = String::from_utf8_lossy(&response).to_string();
+        let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
+    }
+
+    /// Polls until `check` holds for the GET of `path`.
+    fn eventually(&self, path: &str, what: &str, check: impl Fn(u16, &str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let (status, body) = self.get(path);
+            if check(status, &body) {
+                return body;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("{what}: {path} never matched; last status {status}:\n{body}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn site() -> TestSite {
+    TestSite::new()
+        .file("content/_index.en.md", "---\ntitle: Home\n---\n")
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file("content/news/a.md", &release("Erste Fassung", "2025-01-10", ""))
+        .file("content/other.md", "---\ntitle: Andere Seite\n---\nBleibt.\n")
+}
+
+#[test]
+fn edits_additions_renames_errors_and_recovery_are_served() {
+    let site = site();
+    let server = Server::start(&site, false);
+    let (status, page) = server.get("/news/a/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Erste Fassung") && page.contains("/__kommhub/live.js"), "{page}");
+    let (status, missing) = server.get("/en/gibt-es-nicht/");
+    assert_eq!(status, 404);
+    assert!(missing.contains("<html lang=\"en\">"), "the English 404 page");
+
+    // Edit a release's title.
+    let site = site.file("content/news/a.md", &release("Zweite Fassung", "2025-01-10", ""));
+    server.eventually("/news/a/", "edited title", |_, body| body.contains("Zweite Fassung"));
+
+    // Add a release: it appears in the listing and the feed.
+    let site = site.file("content/news/b.md", &release("Neue Meldung", "2025-02-01", ""));
+    server.eventually("/news/", "listing", |_, body| body.contains("Neue Meldung"));
+    server.eventually("/atom.xml", "feed", |_, body| body.contains("Neue Meldung"));
+
+    // Rename it.
+    std::fs::rename(site.root().join("content/news/b.md"), site.root().join("content/news/c.md")).expect("rename");
+    server.eventually("/news/c/", "renamed", |status, _| status == 200);
+    server.eventually("/news/b/", "old name gone", |status, _| status == 404);
+
+    // Break the front matter: the overlay appears, other pages still serve.
+    let site = site.file("content/news/a.md", "---\ntitle: [kaputt\n---\n");
+    let other = server.eventually("/other/", "overlay", |_, body| body.contains("kommhub-overlay"));
+    assert!(other.contains("Bleibt.") && other.contains("content/news/a.md:2"), "{other}");
+    let (status, last_good) = server.get("/news/a/");
+    assert_eq!(status, 200);
+    assert!(last_good.contains("Zweite Fassung"));
+
+    // Fix it: the overlay goes away by itself.
+    let _site = site.file("content/news/a.md", &release("Dritte Fassung", "2025-01-10", ""));
+    server.eventually("/news/a/", "recovered", |_, body| body.contains("Dritte Fassung") && !body.contains("kommhub-overlay"));
+    server.eventually("/other/", "overlay gone", |_, body| !body.contains("kommhub-overlay"));
+}
+
+#[test]
+fn previews_show_drafts_and_scheduled_releases_with_banners_and_build_never_does() {
+    let site = site()
+        .file("content/news/entwurf.md", &release("Entwurf A", "2025-01-11", "draft: true\n"))
+        .file("content/news/geplant.md", &release("Geplant B", "2026-06-01", ""));
+    {
+        let server = Server::start(&site, true);
+        let draft = server.eventually("/news/entwurf/", "draft", |status, _| status == 200);
+        assert!(draft.contains("<p class=\"banner\">Entwurf</p>"), "{draft}");
+        let scheduled = server.eventually("/news/geplant/", "scheduled", |status, _| status == 200);
+        assert!(scheduled.contains("<p class=\"banner\">geplant</p>"), "{scheduled}");
+    }
+    let site = site.built();
+    assert!(!site.exists("public/news/entwurf/index.html"));
+    assert!(!site.exists("public/news/geplant/index.html"));
+    for entry in walkdir::WalkDir::new(site.root().join("public")) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).expect("read");
+            assert!(!String::from_utf8_lossy(&bytes).contains("__kommhub"), "{}", entry.path().display());
+        }
+    }
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let site = site();
+    let options = ServeOptions {
+        root: site.root().to_path_buf(),
+        bind: "127.0.0.1".into(),
+        port,
+        drafts: false,
+        open: false,
+        build_date: Timestamp::from_second(BUILD_DATE).expect("date"),
+    };
+    let error = run(&options, Arc::new(AtomicBool::new(true)), |_| {}).expect_err("port is taken");
+    let text = error.to_string();
+    assert!(text.contains("already in use") && text.contains("--port"), "{text}");
+}
