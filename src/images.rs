@@ -65,7 +65,10 @@ pub struct Images {
 
 /// Prepares every raster image among `assets`.
 pub fn prepare(root: &Path, assets: &[AssetFile]) -> (Images, Vec<Diagnostic>) {
-    let mut sources: Vec<&AssetFile> = assets.iter().filter(|a| format_of(&a.absolute).is_some()).collect();
+    let mut sources: Vec<&AssetFile> = assets
+        .iter()
+        .filter(|a| format_of(&a.absolute).is_some())
+        .collect();
     sources.sort_by(|a, b| a.absolute.cmp(&b.absolute));
     sources.dedup_by(|a, b| a.absolute == b.absolute);
     let cache = root.join(CACHE_DIR);
@@ -73,7 +76,9 @@ pub fn prepare(root: &Path, assets: &[AssetFile]) -> (Images, Vec<Diagnostic>) {
     let cached = AtomicUsize::new(0);
     let results: Vec<Result<(PathBuf, ImageInfo), Diagnostic>> = sources
         .par_iter()
-        .map(|asset| prepare_one(asset, &cache, &encoded, &cached).map(|info| (asset.absolute.clone(), info)))
+        .map(|asset| {
+            prepare_one(asset, &cache, &encoded, &cached).map(|info| (asset.absolute.clone(), info))
+        })
         .collect();
     let mut images = Images::default();
     let mut problems = Vec::new();
@@ -99,7 +104,12 @@ fn format_of(path: &Path) -> Option<&'static str> {
     }
 }
 
-fn prepare_one(asset: &AssetFile, cache: &Path, encoded: &AtomicUsize, cached: &AtomicUsize) -> Result<ImageInfo, Diagnostic> {
+fn prepare_one(
+    asset: &AssetFile,
+    cache: &Path,
+    encoded: &AtomicUsize,
+    cached: &AtomicUsize,
+) -> Result<ImageInfo, Diagnostic> {
     let problem = |what: String| {
         Diagnostic::error(
             "image/unreadable",
@@ -113,13 +123,21 @@ fn prepare_one(asset: &AssetFile, cache: &Path, encoded: &AtomicUsize, cached: &
     let reader = ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| problem(e.to_string()))?;
-    let (width, height) = reader.into_dimensions().map_err(|e| problem(e.to_string()))?;
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| problem(e.to_string()))?;
     let digest = hex(&Sha256::digest(&bytes));
-    let extension = asset.absolute.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let extension = asset
+        .absolute
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let mut variants = Vec::new();
     let mut decoded: Option<image::DynamicImage> = None;
     for target in WIDTHS.into_iter().filter(|w| *w < width) {
-        let target_height = ((u64::from(height) * u64::from(target) + u64::from(width) / 2) / u64::from(width)).max(1) as u32;
+        let target_height = ((u64::from(height) * u64::from(target) + u64::from(width) / 2)
+            / u64::from(width))
+        .max(1) as u32;
         let file = cache.join(format!("{digest}-{target}.{extension}"));
         if file.exists() {
             cached.fetch_add(1, Ordering::Relaxed);
@@ -133,7 +151,10 @@ fn prepare_one(asset: &AssetFile, cache: &Path, encoded: &AtomicUsize, cached: &
                     Diagnostic::error(
                         "image/cache",
                         &asset.path,
-                        format!("a smaller copy of this image could not be written to {}: {e}", file.display()),
+                        format!(
+                            "a smaller copy of this image could not be written to {}: {e}",
+                            file.display()
+                        ),
                         "check that the site folder is writable",
                     )
                 })?;
@@ -157,7 +178,12 @@ fn prepare_one(asset: &AssetFile, cache: &Path, encoded: &AtomicUsize, cached: &
 
 /// Resizes and writes through a temporary name, so an interrupted build
 /// never leaves a half-written file that a later build would trust.
-fn write_variant(image: &image::DynamicImage, width: u32, height: u32, file: &Path) -> Result<(), String> {
+fn write_variant(
+    image: &image::DynamicImage,
+    width: u32,
+    height: u32,
+    file: &Path,
+) -> Result<(), String> {
     if let Some(folder) = file.parent() {
         std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
     }
@@ -168,7 +194,9 @@ fn write_variant(image: &image::DynamicImage, width: u32, height: u32, file: &Pa
         image::ImageFormat::Jpeg => image::DynamicImage::ImageRgb8(resized.to_rgb8()),
         _ => resized,
     };
-    resized.save_with_format(&temporary, format).map_err(|e| e.to_string())?;
+    resized
+        .save_with_format(&temporary, format)
+        .map_err(|e| e.to_string())?;
     std::fs::rename(&temporary, file).map_err(|e| e.to_string())
 }
 

@@ -198,7 +198,9 @@ fn run_serve(args: ServeArgs) -> ExitCode {
     };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let on_signal = std::sync::Arc::clone(&stop);
-    if let Err(error) = ctrlc::set_handler(move || on_signal.store(true, std::sync::atomic::Ordering::Relaxed)) {
+    if let Err(error) =
+        ctrlc::set_handler(move || on_signal.store(true, std::sync::atomic::Ordering::Relaxed))
+    {
         eprintln!("warning: Ctrl-C will not stop the server cleanly: {error}");
     }
     match kommhub::serve::run(&options, stop, |_| {}) {

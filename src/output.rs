@@ -88,7 +88,11 @@ pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
             }
         })
         .collect::<Result<_, _>>()?;
-    let keep: HashSet<PathBuf> = output.files.iter().map(|f| dir.join(f.path.as_str())).collect();
+    let keep: HashSet<PathBuf> = output
+        .files
+        .iter()
+        .map(|f| dir.join(f.path.as_str()))
+        .collect();
     let mut removed = 0;
     for stale in existing.difference(&keep) {
         std::fs::remove_file(stale).map_err(|e| Error::io(stale, e))?;

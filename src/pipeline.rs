@@ -15,8 +15,8 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::model::{self, Publication, Site};
 use crate::parse;
 use crate::render::{self, Output, ThemeFiles};
-use crate::{images, search, source};
 use crate::{Error, output};
+use crate::{images, search, source};
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -131,7 +131,13 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
     problems.extend(image_problems);
     let documents = timings.measure("parse", || parse_all(&tree.files, &config, &mut problems));
     let (site, model_problems) = timings.measure("assemble", || {
-        model::assemble(config, documents, &tree.assets, &images, options.publication)
+        model::assemble(
+            config,
+            documents,
+            &tree.assets,
+            &images,
+            options.publication,
+        )
     });
     problems.extend(model_problems);
     let (theme, theme_problems) = render::theme::read(&options.root, &site.config);
@@ -169,7 +175,13 @@ pub fn next_running_number(root: &Path, year: i16) -> Result<u32, Vec<Diagnostic
         future: true,
         expired: true,
     };
-    let (site, _) = model::assemble(config, documents, &tree.assets, &images::Images::default(), everything);
+    let (site, _) = model::assemble(
+        config,
+        documents,
+        &tree.assets,
+        &images::Images::default(),
+        everything,
+    );
     Ok(site
         .news
         .numbers
@@ -198,7 +210,7 @@ fn parse_all(
     files: &[source::ContentFile],
     config: &SiteConfig,
     problems: &mut Vec<Diagnostic>,
-) -> Vec<parse::Document> {
+) -> Vec<std::sync::Arc<parse::Document>> {
     let results: Vec<_> = files
         .par_iter()
         .map(|file| parse::parse_file(file, config))
@@ -206,7 +218,7 @@ fn parse_all(
     let mut documents = Vec::with_capacity(results.len());
     for (document, file_problems) in results {
         problems.extend(file_problems);
-        documents.extend(document);
+        documents.extend(document.map(std::sync::Arc::new));
     }
     documents
 }

@@ -10,18 +10,22 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tera::Tera;
 
+use crate::config::Lang;
 use crate::config::SiteConfig;
 use crate::diagnostics::{self, Diagnostic};
 use crate::images::{self, Images};
 use crate::model;
+use crate::model::news::Listing;
+use crate::model::{Page, Site};
 use crate::parse::{self, Document};
 use crate::pipeline::{BuildOptions, load_config};
-use crate::render::{self, Content, ThemeFiles};
+use crate::render::{self, Content, Selection, ThemeFiles, views};
 use crate::site_path::SitePath;
 use crate::source::{self, ContentFile, SourceTree};
 
@@ -53,7 +57,11 @@ impl Changes {
 
     /// Only stylesheets changed, which a browser can swap without reload.
     pub fn only_css(&self, changed: &[String]) -> bool {
-        !self.config && !self.theme && self.content.is_empty() && !changed.is_empty() && changed.iter().all(|u| u.ends_with(".css"))
+        !self.config
+            && !self.theme
+            && self.content.is_empty()
+            && !changed.is_empty()
+            && changed.iter().all(|u| u.ends_with(".css"))
     }
 }
 
@@ -71,7 +79,7 @@ pub struct Rebuilt {
 
 struct Parsed {
     fingerprint: u64,
-    document: Option<Document>,
+    document: Option<Arc<Document>>,
     problems: Vec<Diagnostic>,
 }
 
@@ -94,6 +102,10 @@ pub struct Session {
     theme: Option<Theme>,
     /// Fingerprints of the bytes last written, by output path.
     written: HashMap<SitePath, u64>,
+    /// The last site written, to find what a change touched.
+    previous: Option<Site>,
+    /// Render everything next time (first run, theme or config change).
+    render_all: bool,
 }
 
 impl Session {
@@ -110,6 +122,8 @@ impl Session {
             image_problems: Vec::new(),
             theme: None,
             written: HashMap::new(),
+            previous: None,
+            render_all: true,
         }
     }
 
@@ -122,6 +136,7 @@ impl Session {
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, Vec<Diagnostic>> {
         let start = Instant::now();
         let root = self.options.root.clone();
+        self.render_all |= changes.config || changes.theme || changes.statics;
         if changes.config || self.config.is_none() {
             let config = load_config(&root)?;
             let config = match &self.options.base_url {
@@ -156,7 +171,13 @@ impl Session {
                 documents.extend(entry.document.clone());
             }
         }
-        let (site, model_problems) = model::assemble(config, documents, &self.tree.assets, &self.images, self.options.publication);
+        let (site, model_problems) = model::assemble(
+            config,
+            documents,
+            &self.tree.assets,
+            &self.images,
+            self.options.publication,
+        );
         problems.extend(model_problems);
         let Some(theme) = self.theme.as_mut() else {
             return Err(problems);
@@ -168,9 +189,14 @@ impl Session {
                 Err(compile_problems) => problems.extend(compile_problems),
             }
         }
+        let selection = match &self.previous {
+            Some(previous) if !self.render_all => dirty(previous, &site),
+            _ => Selection::All,
+        };
         let output = match &theme.tera {
             Some(tera) => {
-                let (output, render_problems) = render::render(&site, &theme.files, tera);
+                let (output, render_problems) =
+                    render::render_selected(&site, &theme.files, tera, &selection);
                 problems.extend(render_problems);
                 Some(output)
             }
@@ -183,7 +209,7 @@ impl Session {
         let Some(output) = output else {
             return Err(problems);
         };
-        let (changed, written, removed) = self.write(&output).map_err(|error| {
+        let (changed, written, removed) = self.write(&output, &site).map_err(|error| {
             vec![Diagnostic::error(
                 "output/io",
                 &self.out_dir,
@@ -191,6 +217,8 @@ impl Session {
                 "check that the folder is writable and the disk not full",
             )]
         })?;
+        self.previous = Some(site);
+        self.render_all = false;
         Ok(Rebuilt {
             changed,
             parsed,
@@ -223,8 +251,16 @@ impl Session {
     /// handled by reading just that file; anything else (new, removed or
     /// renamed files, assets) walks `content/` again.
     fn update_content(&mut self, paths: &BTreeSet<PathBuf>) {
-        let index: HashMap<PathBuf, usize> = self.tree.files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
-        let simple = paths.iter().all(|p| index.contains_key(p) && self.options.root.join(p).is_file());
+        let index: HashMap<PathBuf, usize> = self
+            .tree
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        let simple = paths
+            .iter()
+            .all(|p| index.contains_key(p) && self.options.root.join(p).is_file());
         if !simple {
             self.reread_all();
             return;
@@ -259,12 +295,17 @@ impl Session {
             .files
             .iter()
             .map(|file| (file, fingerprint(file.text.as_bytes())))
-            .filter(|(file, print)| self.parsed.get(&file.path).is_none_or(|p| p.fingerprint != *print))
+            .filter(|(file, print)| {
+                self.parsed
+                    .get(&file.path)
+                    .is_none_or(|p| p.fingerprint != *print)
+            })
             .collect();
         let fresh: Vec<(PathBuf, Parsed)> = stale
             .par_iter()
             .map(|(file, print)| {
                 let (document, problems) = parse::parse_file(file, config);
+                let document = document.map(Arc::new);
                 (
                     file.path.clone(),
                     Parsed {
@@ -282,16 +323,24 @@ impl Session {
 
     /// Writes the files whose bytes changed and removes those no longer
     /// produced. Returns the changed URLs and the counts.
-    fn write(&mut self, output: &render::Output) -> Result<(Vec<String>, usize, usize), crate::Error> {
+    fn write(
+        &mut self,
+        output: &render::Output,
+        site: &Site,
+    ) -> Result<(Vec<String>, usize, usize), crate::Error> {
         let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
         let mut todo: Vec<(&SitePath, Vec<u8>, u64)> = Vec::new();
         for file in &output.files {
             let bytes = match &file.content {
                 Content::Bytes(bytes) => bytes.clone(),
-                Content::Copy(from) => std::fs::read(from).map_err(|e| crate::Error::io(from, e))?,
+                Content::Copy(from) => {
+                    std::fs::read(from).map_err(|e| crate::Error::io(from, e))?
+                }
             };
             let print = fingerprint(&bytes);
-            if self.written.get(&file.path) != Some(&print) || !self.out_dir.join(file.path.as_str()).is_file() {
+            if self.written.get(&file.path) != Some(&print)
+                || !self.out_dir.join(file.path.as_str()).is_file()
+            {
                 if let Some(folder) = self.out_dir.join(file.path.as_str()).parent() {
                     folders.insert(folder.to_path_buf());
                 }
@@ -308,8 +357,20 @@ impl Session {
             self.written.insert((*path).clone(), *print);
             changed.push(url_of(path));
         }
-        let produced: HashSet<&SitePath> = output.files.iter().map(|f| &f.path).collect();
-        let gone: Vec<SitePath> = self.written.keys().filter(|p| !produced.contains(p)).cloned().collect();
+        // Pages and listings not re-rendered this time are still current.
+        let mut produced: HashSet<SitePath> = output.files.iter().map(|f| f.path.clone()).collect();
+        let urls = site
+            .pages
+            .iter()
+            .map(|p| p.url.as_str())
+            .chain(site.news.listing_pages().map(|l| l.url.as_str()));
+        produced.extend(urls.filter_map(|url| SitePath::index_of_url(url).ok()));
+        let gone: Vec<SitePath> = self
+            .written
+            .keys()
+            .filter(|p| !produced.contains(p))
+            .cloned()
+            .collect();
         for path in &gone {
             let target = self.out_dir.join(path.as_str());
             if target.is_file() {
@@ -321,6 +382,109 @@ impl Session {
         changed.sort();
         Ok((changed, todo.len(), gone.len()))
     }
+}
+
+/// The pages and listings whose output may differ between `old` and
+/// `new`: their document, resolved body, translations, running number or
+/// listed pages changed, or the per-language parts of every page did.
+fn dirty(old: &Site, new: &Site) -> Selection {
+    let changed_languages: HashSet<&Lang> = new
+        .config
+        .languages
+        .iter()
+        .map(|l| &l.code)
+        .filter(|lang| site_print(old, lang) != site_print(new, lang))
+        .collect();
+    let old_pages: HashMap<&str, &Page> = old.pages.iter().map(|p| (p.url.as_str(), p)).collect();
+    let pages = new
+        .pages
+        .iter()
+        .filter(|page| {
+            changed_languages.contains(&page.lang)
+                || old_pages
+                    .get(page.url.as_str())
+                    .is_none_or(|before| page_changed(old, before, new, page))
+        })
+        .map(|page| page.id)
+        .collect();
+    let old_listings: HashMap<&str, &Listing> = old
+        .news
+        .listing_pages()
+        .map(|l| (l.url.as_str(), l))
+        .collect();
+    let listings = new
+        .news
+        .listing_pages()
+        .filter(|listing| {
+            changed_languages.contains(&listing.lang)
+                || old_listings
+                    .get(listing.url.as_str())
+                    .is_none_or(|before| listing_print(old, before) != listing_print(new, listing))
+        })
+        .map(|listing| listing.url.clone())
+        .collect();
+    Selection::Only { pages, listings }
+}
+
+/// What every page of a language shows from the rest of the site.
+fn site_print(site: &Site, lang: &Lang) -> u64 {
+    fingerprint(format!("{:?}", views::site_view(site, lang)).as_bytes())
+}
+
+/// Whether a page shows anything different: its document (unchanged
+/// documents are the same shared value between runs), its resolved body,
+/// its translations, its running number or the pages it lists.
+fn page_changed(old: &Site, before: &Page, new: &Site, after: &Page) -> bool {
+    let translations = |site: &Site, page: &Page| -> Vec<(String, String)> {
+        site.translations_of(page)
+            .iter()
+            .map(|p| (p.lang.to_string(), p.url.clone()))
+            .collect()
+    };
+    let children = |site: &Site, page: &Page| -> Vec<(String, usize, Option<String>)> {
+        page.children
+            .iter()
+            .map(|id| summary_print(site, site.page(*id)))
+            .collect()
+    };
+    !Arc::ptr_eq(&before.doc, &after.doc)
+        || (!Arc::ptr_eq(&before.html, &after.html) && before.html != after.html)
+        || translations(old, before) != translations(new, after)
+        || views::running_number(old, before) != views::running_number(new, after)
+        || children(old, before) != children(new, after)
+}
+
+/// What a listing shows of a page: its URL, its document (by identity)
+/// and its running number.
+type SummaryPrint = (String, usize, Option<String>);
+
+/// What a listing page shows: its items, its place and its tags.
+type ListingPrint = (
+    Vec<SummaryPrint>,
+    usize,
+    usize,
+    Vec<(String, String, usize)>,
+);
+
+fn summary_print(site: &Site, page: &Page) -> SummaryPrint {
+    (
+        page.url.clone(),
+        Arc::as_ptr(&page.doc) as *const u8 as usize,
+        views::running_number(site, page),
+    )
+}
+
+fn listing_print(site: &Site, listing: &Listing) -> ListingPrint {
+    (
+        listing
+            .items
+            .iter()
+            .map(|id| summary_print(site, site.page(*id)))
+            .collect(),
+        listing.page,
+        listing.pages,
+        listing.tags.clone(),
+    )
 }
 
 /// `en/news/a/index.html` → `/en/news/a/`; other files keep their name.
@@ -348,8 +512,15 @@ pub fn classify(root: &Path, theme: &str, paths: &[PathBuf], ignored: &[PathBuf]
         if ignored.iter().any(|i| relative.starts_with(i)) {
             continue;
         }
-        let name = relative.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        if source::is_ignored(&name) || relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+        let name = relative
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if source::is_ignored(&name)
+            || relative
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         if relative == Path::new(crate::config::FILE_NAME) {
@@ -389,13 +560,19 @@ mod tests {
         .map(PathBuf::from)
         .collect();
         let changes = classify(root, "hub", &paths, &[PathBuf::from("public")]);
-        assert_eq!(changes.content, BTreeSet::from([PathBuf::from("content/news/a.md")]));
+        assert_eq!(
+            changes.content,
+            BTreeSet::from([PathBuf::from("content/news/a.md")])
+        );
         assert!(changes.theme && changes.statics && !changes.config);
     }
 
     #[test]
     fn urls_of_written_files() {
-        assert_eq!(url_of(&SitePath::new("en/news/a/index.html").unwrap()), "/en/news/a/");
+        assert_eq!(
+            url_of(&SitePath::new("en/news/a/index.html").unwrap()),
+            "/en/news/a/"
+        );
         assert_eq!(url_of(&SitePath::new("index.html").unwrap()), "/");
         assert_eq!(url_of(&SitePath::new("style.css").unwrap()), "/style.css");
     }

@@ -13,6 +13,7 @@ mod urls;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -32,12 +33,14 @@ pub struct PageId(pub usize);
 #[derive(Debug, Clone)]
 pub struct Page {
     pub id: PageId,
-    pub doc: Document,
+    /// Shared with the parse cache of `serve`, so assembling again copies
+    /// no documents.
+    pub doc: Arc<Document>,
     pub lang: Lang,
     /// Site-relative URL with slashes at both ends: `/en/news/kooperation/`.
     pub url: String,
     /// The body with internal links resolved.
-    pub html: String,
+    pub html: Arc<str>,
     /// For sections: the pages and subsections listed, newest first.
     pub children: Vec<PageId>,
     /// Set on synthesised home pages for languages without `_index.<lang>.md`.
@@ -134,7 +137,7 @@ impl Site {
 /// Builds the model from every parsed document and asset.
 pub fn assemble(
     config: SiteConfig,
-    documents: Vec<Document>,
+    documents: Vec<Arc<Document>>,
     assets: &[AssetFile],
     images: &Images,
     publication: Publication,
@@ -195,7 +198,7 @@ pub fn assemble(
             id: PageId(pages.len()),
             lang: doc.name.lang.clone(),
             url,
-            html: String::new(),
+            html: Arc::clone(&doc.body.html),
             children: Vec::new(),
             synthetic,
             doc,
@@ -211,7 +214,7 @@ pub fn assemble(
     }
 
     let links = LinkTargets::new(&pages, &translations, &withheld);
-    let resolved: Vec<(String, Vec<Diagnostic>)> = pages
+    let resolved: Vec<(Arc<str>, Vec<Diagnostic>)> = pages
         .iter()
         .map(|page| links.resolve_body(page, &base_path))
         .collect();
@@ -224,7 +227,9 @@ pub fn assemble(
     let (published_assets, image_urls) =
         place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
     for page in &mut pages {
-        page.html = responsive_images(&page.html, &page.url, &base_path, &image_urls);
+        if let Some(html) = responsive_images(&page.html, &page.url, &base_path, &image_urls) {
+            page.html = html.into();
+        }
     }
     let redirects = collect_redirects(&pages, &owner_of_url, &mut problems);
     let (news, news_problems) = news::index(&pages, &config);
@@ -276,7 +281,7 @@ impl<'a> LinkTargets<'a> {
     }
 
     /// The body's HTML with every placeholder replaced, and the problems.
-    fn resolve_body(&self, page: &Page, base_path: &str) -> (String, Vec<Diagnostic>) {
+    fn resolve_body(&self, page: &Page, base_path: &str) -> (Arc<str>, Vec<Diagnostic>) {
         let mut problems = Vec::new();
         let mut hrefs = Vec::with_capacity(page.doc.body.links.len());
         for link in &page.doc.body.links {
@@ -347,7 +352,12 @@ impl<'a> LinkTargets<'a> {
             }
             hrefs.push(href);
         }
-        (fill_placeholders(&page.doc.body.html, &hrefs), problems)
+        let html = if hrefs.is_empty() {
+            Arc::clone(&page.doc.body.html)
+        } else {
+            fill_placeholders(&page.doc.body.html, &hrefs).into()
+        };
+        (html, problems)
     }
 }
 
@@ -451,7 +461,8 @@ fn place_assets(
                 image_urls.insert(format!("{url}{}", asset.relative), info.clone());
                 for variant in &info.variants {
                     let name = variant_name(&asset.relative, variant.width);
-                    if let Ok(to) = SitePath::new(&format!("{}{name}", url.trim_start_matches('/'))) {
+                    if let Ok(to) = SitePath::new(&format!("{}{name}", url.trim_start_matches('/')))
+                    {
                         placed.push(PublishedAsset {
                             from: variant.file.clone(),
                             to,
@@ -488,7 +499,13 @@ pub fn srcset(url: &str, info: &ImageInfo, base_path: &str) -> String {
     let mut parts: Vec<String> = info
         .variants
         .iter()
-        .map(|v| format!("{base_path}{folder}/{} {}w", variant_name(name, v.width), v.width))
+        .map(|v| {
+            format!(
+                "{base_path}{folder}/{} {}w",
+                variant_name(name, v.width),
+                v.width
+            )
+        })
         .collect();
     parts.push(format!("{base_path}{url} {}w", info.width));
     parts.join(", ")
@@ -512,10 +529,10 @@ fn responsive_images(
     page_url: &str,
     base_path: &str,
     images: &HashMap<String, ImageInfo>,
-) -> String {
+) -> Option<String> {
     const MARK: &str = "<img src=\"";
     if !html.contains(MARK) {
-        return html.to_string();
+        return None;
     }
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
@@ -524,10 +541,8 @@ fn responsive_images(
         let Some(end) = after.find('"') else { break };
         let src = &after[..end];
         out.push_str(&rest[..start]);
-        let relative = !src.contains(':')
-            && !src.starts_with('/')
-            && !src.starts_with('#')
-            && !src.is_empty();
+        let relative =
+            !src.contains(':') && !src.starts_with('/') && !src.starts_with('#') && !src.is_empty();
         if relative {
             let url = format!("{page_url}{src}");
             match images.get(&url) {
@@ -546,9 +561,8 @@ fn responsive_images(
         rest = &after[end + 1..];
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
-
 
 fn collect_redirects(
     pages: &[Page],

@@ -305,7 +305,10 @@ pub fn identify(doc: &Document, standard: &Standard) -> Result<(StandardId, Vers
 
 /// The URL segment of each standard's folder is its id's slug, in every
 /// language: `((folder, lang), slug)`. The first file of a folder decides.
-pub fn folder_slugs(config: &SiteConfig, docs: &[Document]) -> Vec<((String, Lang), String)> {
+pub fn folder_slugs(
+    config: &SiteConfig,
+    docs: &[std::sync::Arc<Document>],
+) -> Vec<((String, Lang), String)> {
     let mut seen: HashSet<&str> = HashSet::new();
     let mut slugs = Vec::new();
     for doc in docs {
@@ -335,7 +338,7 @@ struct Entry<'a> {
 /// Checks every standard file against the others, before URLs are made.
 /// Files that cannot have a place (a malformed id or version, a second file
 /// for the same id, version and language) are removed from `docs`.
-pub fn screen(docs: &mut Vec<Document>, config: &SiteConfig) -> Vec<Diagnostic> {
+pub fn screen(docs: &mut Vec<std::sync::Arc<Document>>, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut rejected: HashSet<PathBuf> = HashSet::new();
     let mut entries: Vec<Entry> = Vec::new();
@@ -411,7 +414,9 @@ fn status_problems(doc: &Document, standard: &Standard) -> Vec<Diagnostic> {
             problems.push(doc.problem_at(
                 "withdrawn",
                 "standard/date-order",
-                format!("the standard is withdrawn ({withdrawn}) before it was adopted ({adopted})"),
+                format!(
+                    "the standard is withdrawn ({withdrawn}) before it was adopted ({adopted})"
+                ),
                 "check both dates".into(),
             ));
         }
@@ -519,8 +524,13 @@ fn supersedes_problems(entries: &[Entry]) -> Vec<Diagnostic> {
         } else if !known.contains(named) {
             let help = match crate::yaml::nearest(named, &known_list) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None if known_list.is_empty() => "remove `supersedes:`; the register has no other standard".into(),
-                None => format!("name one of the standards in the register: {}", known_list.join(", ")),
+                None if known_list.is_empty() => {
+                    "remove `supersedes:`; the register has no other standard".into()
+                }
+                None => format!(
+                    "name one of the standards in the register: {}",
+                    known_list.join(", ")
+                ),
             };
             problems.push(entry.doc.problem_at(
                 "supersedes",
@@ -557,7 +567,10 @@ fn translation_problems(entries: &[Entry], config: &SiteConfig) -> Vec<Diagnosti
             let (a, b) = (entry.standard, reference.standard);
             let differences = [
                 ("id", entry.id.as_str() != reference.id.as_str()),
-                ("version", entry.version.as_str() != reference.version.as_str()),
+                (
+                    "version",
+                    entry.version.as_str() != reference.version.as_str(),
+                ),
                 ("status", a.status != b.status),
                 ("adopted", a.adopted != b.adopted),
                 ("effective", a.effective != b.effective),
@@ -822,7 +835,7 @@ mod tests {
 
     #[test]
     fn versions_are_ordered_by_their_numbers() {
-        let mut versions = vec![v("2.0"), v("1.10"), v("1.2"), v("1.9"), v("1")];
+        let mut versions = [v("2.0"), v("1.10"), v("1.2"), v("1.9"), v("1")];
         versions.sort();
         let texts: Vec<&str> = versions.iter().map(Version::as_str).collect();
         assert_eq!(texts, ["1", "1.2", "1.9", "1.10", "2.0"]);
@@ -839,7 +852,16 @@ mod tests {
 
     #[test]
     fn malformed_versions_are_refused() {
-        for bad in ["", "1.", ".1", "1..2", "v1", "1.0-rc", "1,0", "99999999999999999999"] {
+        for bad in [
+            "",
+            "1.",
+            ".1",
+            "1..2",
+            "v1",
+            "1.0-rc",
+            "1,0",
+            "99999999999999999999",
+        ] {
             assert!(Version::parse(bad).is_err(), "{bad:?}");
         }
     }
@@ -865,7 +887,10 @@ mod tests {
 
     #[test]
     fn parent_url_drops_the_version() {
-        assert_eq!(parent_url("/standards/hub-std-1/1.0/"), "/standards/hub-std-1/");
+        assert_eq!(
+            parent_url("/standards/hub-std-1/1.0/"),
+            "/standards/hub-std-1/"
+        );
         assert_eq!(parent_url("/en/standards/x/2/"), "/en/standards/x/");
     }
 }

@@ -45,7 +45,7 @@ fn parent_folder(folder: &str) -> &str {
 
 /// Gives every language a home page, even without `_index.<lang>.md`, so
 /// the language switcher always has somewhere to lead.
-pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<Document>) {
+pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<std::sync::Arc<Document>>) {
     for language in &config.languages {
         let present = docs.iter().any(|d| {
             d.name.kind == FileKind::Section && d.folder.is_empty() && d.name.lang == language.code
@@ -56,7 +56,10 @@ pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<Document>) {
                 .get(&language.code)
                 .cloned()
                 .unwrap_or_default();
-            docs.push(Document::synthetic_home(language.code.clone(), title));
+            docs.push(std::sync::Arc::new(Document::synthetic_home(
+                language.code.clone(),
+                title,
+            )));
         }
     }
 }
@@ -68,7 +71,7 @@ pub struct UrlPlan<'a> {
 }
 
 impl<'a> UrlPlan<'a> {
-    pub fn new(config: &'a SiteConfig, docs: &[Document]) -> Self {
+    pub fn new(config: &'a SiteConfig, docs: &[std::sync::Arc<Document>]) -> Self {
         let mut section_slugs: HashMap<(String, Lang), String> = docs
             .iter()
             .filter(|d| matches!(d.kind, Kind::Section(_)))

@@ -65,7 +65,8 @@ pub struct InternalLink {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Body {
     /// HTML in which internal link `n` appears as [`link_placeholder`]`(n)`.
-    pub html: String,
+    /// Shared, so pages without links publish it without a copy.
+    pub html: std::sync::Arc<str>,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
     /// Plain text of the first paragraph, for teasers and descriptions.
@@ -109,7 +110,10 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, text)) = open_heading.take() {
-                    if let Event::Start(Tag::Heading { id: Some(explicit), .. }) = &events[start] {
+                    if let Event::Start(Tag::Heading {
+                        id: Some(explicit), ..
+                    }) = &events[start]
+                    {
                         ids.reserve(explicit);
                     }
                     pending_headings.push((start, level, text));
@@ -213,7 +217,9 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
             });
         }
     }
-    pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    body.html = html.into();
     body.first_paragraph = body.first_paragraph.trim().to_string();
     body
 }
@@ -325,7 +331,7 @@ mod tests {
     use super::*;
 
     fn html(markdown: &str, style: QuoteStyle) -> String {
-        render(markdown, 1, style).html
+        render(markdown, 1, style).html.to_string()
     }
 
     #[test]

@@ -117,9 +117,49 @@ fn failing_template(theme: &ThemeFiles, site: &Site) -> String {
         .unwrap_or_default()
 }
 
+/// Which pages and listings to render; everything else (feeds, sitemap,
+/// register, static files) is always produced.
+#[derive(Debug, Clone, Default)]
+pub enum Selection {
+    #[default]
+    All,
+    /// Only these pages and the listings at these URLs (`serve` after a
+    /// change: the rest of the folder is still up to date).
+    Only {
+        pages: std::collections::HashSet<crate::model::PageId>,
+        listings: std::collections::HashSet<String>,
+    },
+}
+
+impl Selection {
+    pub fn page(&self, id: crate::model::PageId) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { pages, .. } => pages.contains(&id),
+        }
+    }
+
+    pub fn listing(&self, url: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { listings, .. } => listings.contains(url),
+        }
+    }
+}
+
 /// Renders every page, the 404 pages and the redirects, and lists the
 /// static files and assets to copy.
 pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diagnostic>) {
+    render_selected(site, theme, tera, &Selection::All)
+}
+
+/// [`render`], limited to the pages and listings of `selection`.
+pub fn render_selected(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    selection: &Selection,
+) -> (Output, Vec<Diagnostic>) {
     let site_values: HashMap<&Lang, Value> = site
         .config
         .languages
@@ -133,6 +173,7 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
     let rendered: Vec<Result<OutputFile, Diagnostic>> = site
         .pages
         .par_iter()
+        .filter(|page| selection.page(page.id))
         .map(|page| render_page(site, theme, tera, page, &site_values))
         .collect();
     let mut problems = Vec::new();
@@ -143,7 +184,7 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
             Err(problem) => problems.push(problem),
         }
     }
-    for result in news::render_listings(site, theme, tera, &site_values) {
+    for result in news::render_listings(site, theme, tera, &site_values, selection) {
         match result {
             Ok(file) => files.push(file),
             Err(problem) => problems.push(problem),

@@ -105,6 +105,7 @@ pub fn render_listings(
     theme: &ThemeFiles,
     tera: &Tera,
     site_values: &HashMap<&Lang, Value>,
+    selection: &super::Selection,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let alternates = listing_alternates(site);
     let template = if tera.contains_template("listing.html") {
@@ -114,6 +115,7 @@ pub fn render_listings(
     };
     site.news
         .listing_pages()
+        .filter(|listing| selection.listing(&listing.url))
         .map(|listing| {
             let mut context = Context::new();
             context.insert("lang", listing.lang.as_str());

@@ -35,9 +35,6 @@ pub struct SiteView<'a> {
     /// Top-level sections of this language by content folder (`news`,
     /// `standards`), so a template can link a particular section.
     pub sections: BTreeMap<&'a str, LinkView>,
-    /// The newest press releases of this language, newest first (at most
-    /// [`LATEST_NEWS`]), for the home page.
-    pub latest_news: Vec<PageSummary<'a>>,
     /// Atom feeds of this language (all releases, then per association).
     pub feeds: Vec<FeedLink>,
     pub associations: Vec<&'a Association>,
@@ -104,6 +101,10 @@ pub struct PageView<'a> {
     /// Dated after the build date and shown in a preview: templates show
     /// a "geplant" / "scheduled" banner.
     pub scheduled: bool,
+    /// On the home page: the newest press releases of its language
+    /// (at most [`LATEST_NEWS`]). Only the home page carries them, so a
+    /// changed release does not touch every page of the site.
+    pub latest_news: Vec<PageSummary<'a>>,
     /// On the news section: which page of the listing this is.
     pub pagination: Option<PaginationView>,
     /// Press releases: the running number, "12/2025".
@@ -134,7 +135,7 @@ pub struct StatementView<'a> {
     pub barriers: &'a [String],
 }
 
-/// How many releases [`SiteView::latest_news`] holds.
+/// How many releases [`PageView::latest_news`] holds.
 pub const LATEST_NEWS: usize = 5;
 
 /// A page in a listing.
@@ -275,7 +276,12 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         content: &page.html,
         tags: &page.doc.common.tags,
         image: page.doc.common.image.as_ref(),
-        image_set: page.doc.common.image.as_ref().and_then(|image| image_set(site, page, &image.src)),
+        image_set: page
+            .doc
+            .common
+            .image
+            .as_ref()
+            .and_then(|image| image_set(site, page, &image.src)),
         image_url: page.doc.common.image.as_ref().map(|image| {
             if image.src.starts_with('/') {
                 site.href(&image.src)
@@ -306,6 +312,20 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
                 .iter()
                 .map(|id| page_summary(site, site.page(*id)))
                 .collect(),
+        },
+        latest_news: if page.is_home() {
+            site.news
+                .newest
+                .get(&page.lang)
+                .map(|ids| {
+                    ids.iter()
+                        .take(LATEST_NEWS)
+                        .map(|id| page_summary(site, site.page(*id)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
         },
         draft: page.doc.common.draft,
         scheduled: page
@@ -373,23 +393,6 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
                 .collect()
         })
         .unwrap_or_default();
-    let mut news: Vec<&Page> = site
-        .pages
-        .iter()
-        .filter(|p| p.lang == *lang && matches!(p.doc.kind, Kind::News(_)))
-        .collect();
-    news.sort_by(|a, b| {
-        b.doc
-            .common
-            .date
-            .cmp(&a.doc.common.date)
-            .then_with(|| a.url.cmp(&b.url))
-    });
-    let latest_news = news
-        .into_iter()
-        .take(LATEST_NEWS)
-        .map(|p| page_summary(site, p))
-        .collect();
     let mut roles = BTreeMap::new();
     for page in &site.pages {
         if let Kind::Plain(plain) = &page.doc.kind {
@@ -430,7 +433,6 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
         nav,
         roles,
         sections,
-        latest_news,
         feeds: super::news::feed_links(site, lang)
             .into_iter()
             .chain(super::register::feed_links(site, lang))

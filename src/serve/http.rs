@@ -61,32 +61,58 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let target = parts.next().unwrap_or("/");
     let mut stream = stream;
     if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, "405 Method Not Allowed", "text/plain; charset=utf-8", b"only GET and HEAD", method == "HEAD");
+        return respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD",
+            method == "HEAD",
+        );
     }
     let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
     if path == live::EVENTS_PATH {
         return live::stream_events(stream, shared);
     }
     if path == live::SCRIPT_PATH {
-        return respond(&mut stream, "200 OK", "text/javascript; charset=utf-8", live::SCRIPT.as_bytes(), method == "HEAD");
+        return respond(
+            &mut stream,
+            "200 OK",
+            "text/javascript; charset=utf-8",
+            live::SCRIPT.as_bytes(),
+            method == "HEAD",
+        );
     }
     match resolve(&shared.dir, &path) {
         Resolved::File(file) => {
             let bytes = std::fs::read(&file).unwrap_or_default();
             let kind = content_type(&file);
-            let body = if kind.starts_with("text/html") { inject(&bytes, shared) } else { bytes };
+            let body = if kind.starts_with("text/html") {
+                inject(&bytes, shared)
+            } else {
+                bytes
+            };
             respond(&mut stream, "200 OK", kind, &body, method == "HEAD")
         }
         Resolved::AddSlash => {
             let location = format!("{path}/");
-            let head = format!("HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
             stream.write_all(head.as_bytes())
         }
         Resolved::Missing => {
             let not_found = not_found_page(&shared.dir, &path, &shared.prefixes);
-            let bytes = not_found.and_then(|f| std::fs::read(f).ok()).unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><p>404".to_vec());
+            let bytes = not_found
+                .and_then(|f| std::fs::read(f).ok())
+                .unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><p>404".to_vec());
             let body = inject(&bytes, shared);
-            respond(&mut stream, "404 Not Found", "text/html; charset=utf-8", &body, method == "HEAD")
+            respond(
+                &mut stream,
+                "404 Not Found",
+                "text/html; charset=utf-8",
+                &body,
+                method == "HEAD",
+            )
         }
     }
 }
@@ -100,13 +126,20 @@ enum Resolved {
 /// Maps a URL path to a file below `dir`, refusing anything outside it.
 fn resolve(dir: &Path, path: &str) -> Resolved {
     let relative = path.trim_start_matches('/');
-    if relative.split('/').any(|s| s == ".." || s == "." || s.contains('\\')) {
+    if relative
+        .split('/')
+        .any(|s| s == ".." || s == "." || s.contains('\\'))
+    {
         return Resolved::Missing;
     }
     let candidate = dir.join(relative);
     if path.ends_with('/') || relative.is_empty() {
         let index = candidate.join("index.html");
-        return if index.is_file() { Resolved::File(index) } else { Resolved::Missing };
+        return if index.is_file() {
+            Resolved::File(index)
+        } else {
+            Resolved::Missing
+        };
     }
     if candidate.is_file() {
         Resolved::File(candidate)
@@ -124,7 +157,9 @@ fn not_found_page(dir: &Path, path: &str, prefixes: &[String]) -> Option<PathBuf
         .iter()
         .find(|p| p.as_str() == first)
         .map(|p| dir.join(p).join("404.html"));
-    localized.filter(|f| f.is_file()).or_else(|| Some(dir.join("404.html")).filter(|f| f.is_file()))
+    localized
+        .filter(|f| f.is_file())
+        .or_else(|| Some(dir.join("404.html")).filter(|f| f.is_file()))
 }
 
 /// Adds the live-reload script (and the error overlay while the content is
@@ -142,7 +177,13 @@ fn inject(html: &[u8], shared: &Shared) -> Vec<u8> {
     }
 }
 
-fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head_only: bool) -> std::io::Result<()> {
+fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    kind: &str,
+    body: &[u8],
+    head_only: bool,
+) -> std::io::Result<()> {
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
         body.len()
@@ -156,7 +197,10 @@ fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head_o
 
 /// Content types of the files a site holds.
 pub fn content_type(path: &Path) -> &'static str {
-    let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     match extension.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -211,7 +255,10 @@ mod tests {
 
     #[test]
     fn types_by_extension() {
-        assert_eq!(content_type(Path::new("a/index.html")), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("a/index.html")),
+            "text/html; charset=utf-8"
+        );
         assert_eq!(content_type(Path::new("atom.xml")), "application/xml");
     }
 }

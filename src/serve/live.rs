@@ -81,7 +81,12 @@ pub fn overlay(problems: &[Diagnostic]) -> String {
     );
     for problem in problems.iter().filter(|p| p.is_error()) {
         let place = if problem.line > 0 {
-            format!("{}:{}:{}", problem.file.display(), problem.line, problem.column)
+            format!(
+                "{}:{}:{}",
+                problem.file.display(),
+                problem.line,
+                problem.column
+            )
         } else {
             problem.file.display().to_string()
         };
@@ -136,7 +141,11 @@ fn event_json(state: &LiveState) -> String {
         state.version,
         changed.join(","),
         state.css_only,
-        state.overlay.as_deref().map(json_string).unwrap_or_else(|| "null".to_string())
+        state
+            .overlay
+            .as_deref()
+            .map(json_string)
+            .unwrap_or_else(|| "null".to_string())
     )
 }
 

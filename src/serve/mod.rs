@@ -39,7 +39,10 @@ pub struct ServeOptions {
 #[derive(Debug)]
 pub enum ServeError {
     /// The port is taken or the address cannot be used.
-    Bind { address: String, source: std::io::Error },
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
     /// The file watcher could not start.
     Watch(String),
     Io(crate::Error),
@@ -48,11 +51,18 @@ pub enum ServeError {
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ServeError::Bind { address, source } if source.kind() == std::io::ErrorKind::AddrInUse => write!(
+            ServeError::Bind { address, source }
+                if source.kind() == std::io::ErrorKind::AddrInUse =>
+            {
+                write!(
+                    f,
+                    "{address} is already in use (is another `kommhub serve` running?)\n  help: stop the other server, or pick another port with `--port`"
+                )
+            }
+            ServeError::Bind { address, source } => write!(
                 f,
-                "{address} is already in use (is another `kommhub serve` running?)\n  help: stop the other server, or pick another port with `--port`"
+                "cannot listen on {address}: {source}\n  help: use `--bind 127.0.0.1`"
             ),
-            ServeError::Bind { address, source } => write!(f, "cannot listen on {address}: {source}\n  help: use `--bind 127.0.0.1`"),
             ServeError::Watch(message) => write!(f, "cannot watch the site's files: {message}"),
             ServeError::Io(error) => write!(f, "{error}"),
         }
@@ -63,13 +73,20 @@ impl std::fmt::Display for ServeError {
 pub const PREVIEW_DIR: &str = ".kommhub-serve";
 
 /// Runs until Ctrl-C (or until `stop` is set, for tests).
-pub fn run(options: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(u16)) -> Result<(), ServeError> {
+pub fn run(
+    options: &ServeOptions,
+    stop: Arc<AtomicBool>,
+    ready: impl FnOnce(u16),
+) -> Result<(), ServeError> {
     let address = format!("{}:{}", options.bind, options.port);
     let listener = TcpListener::bind(&address).map_err(|source| ServeError::Bind {
         address: address.clone(),
         source,
     })?;
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(options.port);
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or(options.port);
     let out_dir = options.root.join(PREVIEW_DIR);
     std::fs::create_dir_all(&out_dir).map_err(|e| ServeError::Io(crate::Error::io(&out_dir, e)))?;
     let build = BuildOptions {
@@ -87,7 +104,13 @@ pub fn run(options: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(u16
     let first = session.rebuild(&Changes::everything());
     let prefixes = session
         .config()
-        .map(|c| c.languages.iter().skip(1).map(|l| l.code.to_string()).collect())
+        .map(|c| {
+            c.languages
+                .iter()
+                .skip(1)
+                .map(|l| l.code.to_string())
+                .collect()
+        })
         .unwrap_or_default();
     let shared = Arc::new(Shared {
         dir: out_dir,
@@ -113,18 +136,36 @@ pub fn run(options: &ServeOptions, stop: Arc<AtomicBool>, ready: impl FnOnce(u16
         std::thread::spawn(move || http::serve(listener, shared))
     };
     let url = format!("http://{}:{port}/", options.bind);
-    println!("serving {} at {url} (Ctrl-C to stop)", options.root.display());
+    println!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        options.root.display()
+    );
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
     ready(port);
 
-    let canonical_root = options.root.canonicalize().unwrap_or_else(|_| options.root.clone());
-    let theme = session.config().map(|c| c.theme.clone()).unwrap_or_else(|| "hub".into());
-    let ignored = vec![PathBuf::from(PREVIEW_DIR), PathBuf::from("public"), PathBuf::from("target")];
+    let canonical_root = options
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| options.root.clone());
+    let theme = session
+        .config()
+        .map(|c| c.theme.clone())
+        .unwrap_or_else(|| "hub".into());
+    let ignored = vec![
+        PathBuf::from(PREVIEW_DIR),
+        PathBuf::from("public"),
+        PathBuf::from("target"),
+    ];
     while !stop.load(Ordering::Relaxed) {
-        let Some(paths) = next_batch(&receiver, &stop) else { continue };
-        let paths: Vec<PathBuf> = paths.iter().map(|p| relative(p, &options.root, &canonical_root)).collect();
+        let Some(paths) = next_batch(&receiver, &stop) else {
+            continue;
+        };
+        let paths: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| relative(p, &options.root, &canonical_root))
+            .collect();
         let changes = session::classify(Path::new(""), &theme, &paths, &ignored);
         if changes.is_empty() {
             continue;
@@ -170,8 +211,14 @@ fn relative(path: &Path, root: &Path, canonical_root: &Path) -> PathBuf {
 }
 
 /// Tells the terminal and the browsers what a rebuild did.
-fn publish(shared: &Shared, result: Result<session::Rebuilt, Vec<crate::Diagnostic>>, changes: &Changes) {
-    let Ok(mut state) = shared.live.lock() else { return };
+fn publish(
+    shared: &Shared,
+    result: Result<session::Rebuilt, Vec<crate::Diagnostic>>,
+    changes: &Changes,
+) {
+    let Ok(mut state) = shared.live.lock() else {
+        return;
+    };
     match result {
         Ok(rebuilt) => {
             if !rebuilt.warnings.is_empty() {
@@ -190,7 +237,11 @@ fn publish(shared: &Shared, result: Result<session::Rebuilt, Vec<crate::Diagnost
             }
             state.version += 1;
             state.css_only = !was_broken && changes.only_css(&rebuilt.changed);
-            state.changed = if was_broken { vec!["*".to_string()] } else { rebuilt.changed };
+            state.changed = if was_broken {
+                vec!["*".to_string()]
+            } else {
+                rebuilt.changed
+            };
         }
         Err(problems) => {
             eprint!("{}", session::report(&problems));

@@ -102,7 +102,7 @@ function choosePages(site) {
   const known = new Set(['home', 'section', 'news', 'standard', 'page', '404']);
   for (const kind of [...new Set(pages.map((p) => p.kind))].filter((k) => !known.has(k)).sort()) {
     for (const lang of langs) {
-      const page = pages.find((p) => p.kind === kind && p.lang === lang);
+      const page = pages.filter((p) => p.kind === kind && p.lang === lang).sort((a, b) => a.url.length - b.url.length)[0];
       if (page) pick(kind, lang, page);
     }
   }

@@ -15,12 +15,11 @@ packages=()
 command -v java >/dev/null || packages+=(default-jre-headless)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
-fonts_present="$(fc-list 2>/dev/null | wc -l || true)"
-[[ "${fonts_present:-0}" -gt 0 ]] || packages+=(fonts-dejavu-core)
 
 if [[ ${#packages[@]} -gt 0 ]]; then
   $sudo apt-get update
-  $sudo apt-get install -y --no-install-recommends "${packages[@]}"
+  # With recommends: chromium's fonts come that way.
+  $sudo apt-get install -y "${packages[@]}"
 fi
 
 # --ignore-scripts: vnu-jar's postinstall would try to download Java.

@@ -409,10 +409,15 @@ fn kommhub_new_creates_a_release_that_builds_and_refuses_to_overwrite() {
 }
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
     let mut bytes = Vec::new();
     image::DynamicImage::ImageRgb8(image)
-        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Jpeg,
+        )
         .expect("encode");
     bytes
 }
@@ -434,18 +439,37 @@ fn lead_and_body_images_get_variants_once() {
     let first = kommhub::render_site(&site.options()).expect("render");
     assert_eq!((first.images_encoded, first.images_cached), (4, 0));
     site.build().expect("build");
-    for (name, width, height) in [("foto-480w.jpg", 480, 240), ("foto-960w.jpg", 960, 480), ("foto-1440w.jpg", 1440, 720), ("karte-480w.jpg", 480, 480)] {
+    for (name, width, height) in [
+        ("foto-480w.jpg", 480, 240),
+        ("foto-960w.jpg", 960, 480),
+        ("foto-1440w.jpg", 1440, 720),
+        ("karte-480w.jpg", 480, 480),
+    ] {
         let path = site.root().join("public/news/foto").join(name);
-        assert_eq!(image::image_dimensions(&path).expect(name), (width, height), "{name}");
+        assert_eq!(
+            image::image_dimensions(&path).expect(name),
+            (width, height),
+            "{name}"
+        );
     }
-    assert!(!site.exists("public/news/foto/karte-960w.jpg"), "never wider than the original");
+    assert!(
+        !site.exists("public/news/foto/karte-960w.jpg"),
+        "never wider than the original"
+    );
     let html = site.read("public/news/foto/index.html");
     assert!(html.contains("<img src=\"/news/foto/foto-960w.jpg\" srcset=\"/news/foto/foto-480w.jpg 480w, /news/foto/foto-960w.jpg 960w, /news/foto/foto-1440w.jpg 1440w, /news/foto/foto.jpg 2000w\" width=\"2000\" height=\"1000\""), "{html}");
-    assert!(html.contains("<a href=\"/news/foto/foto.jpg\">JPEG, "), "{html}");
+    assert!(
+        html.contains("<a href=\"/news/foto/foto.jpg\">JPEG, "),
+        "{html}"
+    );
     assert!(
         html.contains("<img src=\"/news/foto/karte-480w.jpg\" srcset=\"/news/foto/karte-480w.jpg 480w, /news/foto/karte.jpg 700w\" sizes=\"(max-width: 50rem) 100vw, 50rem\" width=\"700\" height=\"700\" alt=\"Karte des Verbandsgebiets\""),
         "{html}"
     );
     let second = kommhub::render_site(&site.options()).expect("render");
-    assert_eq!((second.images_encoded, second.images_cached), (0, 4), "a second build encodes nothing");
+    assert_eq!(
+        (second.images_encoded, second.images_cached),
+        (0, 4),
+        "a second build encodes nothing"
+    );
 }

@@ -59,9 +59,18 @@ fn three_versions() -> TestSite {
 fn versions_are_ordered_by_number_1_2_before_1_10_before_2_0() {
     let site = TestSite::new()
         .file("content/standards/_index.md", REGISTER_DE)
-        .file("content/standards/x/1.10.md", &adopted("HUB-STD-0009", "1.10", "2025-05-01", "Zehn."))
-        .file("content/standards/x/2.0.md", &version("HUB-STD-0009", "2.0", "draft", "", "Zwei."))
-        .file("content/standards/x/1.2.md", &adopted("HUB-STD-0009", "1.2", "2025-01-01", "Zwei."))
+        .file(
+            "content/standards/x/1.10.md",
+            &adopted("HUB-STD-0009", "1.10", "2025-05-01", "Zehn."),
+        )
+        .file(
+            "content/standards/x/2.0.md",
+            &version("HUB-STD-0009", "2.0", "draft", "", "Zwei."),
+        )
+        .file(
+            "content/standards/x/1.2.md",
+            &adopted("HUB-STD-0009", "1.2", "2025-01-01", "Zwei."),
+        )
         .built();
     let page = site.read("public/standards/hub-std-0009/2.0/index.html");
     let history = &page[page.find("<ol class=\"history\">").expect("history")..];
@@ -81,19 +90,30 @@ fn versions_are_ordered_by_number_1_2_before_1_10_before_2_0() {
     assert_eq!(versions, ["1.2", "1.10", "2.0"]);
     // 1.10 is the highest adopted version, so it is current, not 2.0.
     let current = site.read("public/standards/hub-std-0009/index.html");
-    assert!(current.contains("HUB-STD-0009 Version 1.10: verabschiedet"), "{current}");
+    assert!(
+        current.contains("HUB-STD-0009 Version 1.10: verabschiedet"),
+        "{current}"
+    );
 }
 
 #[test]
 fn the_current_version_is_the_highest_adopted_and_lives_at_the_standards_address() {
     let site = three_versions().built();
     let current = site.read("public/standards/hub-std-0001/index.html");
-    assert!(current.contains("HUB-STD-0001 Version 1.1: verabschiedet"), "{current}");
     assert!(
-        current.contains(r#"<link rel="canonical" href="https://hub.example.org/standards/hub-std-0001/">"#),
+        current.contains("HUB-STD-0001 Version 1.1: verabschiedet"),
         "{current}"
     );
-    assert!(current.contains("this version: <a href=\"/standards/hub-std-0001/1.1/\">"), "{current}");
+    assert!(
+        current.contains(
+            r#"<link rel="canonical" href="https://hub.example.org/standards/hub-std-0001/">"#
+        ),
+        "{current}"
+    );
+    assert!(
+        current.contains("this version: <a href=\"/standards/hub-std-0001/1.1/\">"),
+        "{current}"
+    );
     assert!(!current.contains("class=\"banner\""), "{current}");
     // Every version keeps its own address; those that are not current say
     // so and link the current one.
@@ -111,25 +131,46 @@ fn the_current_version_is_the_highest_adopted_and_lives_at_the_standards_address
 fn without_an_adopted_version_the_highest_is_current() {
     let site = TestSite::new()
         .file("content/standards/_index.md", REGISTER_DE)
-        .file("content/standards/neu/0.1.md", &version("HUB-STD-0002", "0.1", "draft", "", "Erster Entwurf."))
+        .file(
+            "content/standards/neu/0.1.md",
+            &version("HUB-STD-0002", "0.1", "draft", "", "Erster Entwurf."),
+        )
         .file(
             "content/standards/neu/0.2.md",
-            &version("HUB-STD-0002", "0.2", "consultation", "comments_until: 2026-02-28\n", "Zweiter Entwurf."),
+            &version(
+                "HUB-STD-0002",
+                "0.2",
+                "consultation",
+                "comments_until: 2026-02-28\n",
+                "Zweiter Entwurf.",
+            ),
         )
         .built();
     let current = site.read("public/standards/hub-std-0002/index.html");
-    assert!(current.contains("Version 0.2: in Kommentierung"), "{current}");
+    assert!(
+        current.contains("Version 0.2: in Kommentierung"),
+        "{current}"
+    );
     assert!(current.contains("Zweiter Entwurf."), "{current}");
     let old = site.read("public/standards/hub-std-0002/0.1/index.html");
-    assert!(old.contains("current: <a href=\"/standards/hub-std-0002/0.2/\">0.2</a>"), "{old}");
+    assert!(
+        old.contains("current: <a href=\"/standards/hub-std-0002/0.2/\">0.2</a>"),
+        "{old}"
+    );
 }
 
 #[test]
 fn version_addresses_do_not_change_when_a_version_is_added() {
     let site = TestSite::new()
         .file("content/standards/_index.md", REGISTER_DE)
-        .file("content/standards/ozg/1.0.md", &adopted("HUB-STD-0001", "1.0", "2025-03-01", "Erste Fassung."))
-        .file("content/standards/ozg/1.0.en.md", &adopted("HUB-STD-0001", "1.0", "2025-03-01", "First version."))
+        .file(
+            "content/standards/ozg/1.0.md",
+            &adopted("HUB-STD-0001", "1.0", "2025-03-01", "Erste Fassung."),
+        )
+        .file(
+            "content/standards/ozg/1.0.en.md",
+            &adopted("HUB-STD-0001", "1.0", "2025-03-01", "First version."),
+        )
         .built();
     let before: Vec<String> = version_pages(&site);
     assert_eq!(
@@ -145,13 +186,28 @@ fn version_addresses_do_not_change_when_a_version_is_added() {
     let site = site
         .file(
             "content/standards/ozg/1.0.md",
-            &version("HUB-STD-0001", "1.0", "superseded", "adopted: 2025-03-01\n", "Erste Fassung."),
+            &version(
+                "HUB-STD-0001",
+                "1.0",
+                "superseded",
+                "adopted: 2025-03-01\n",
+                "Erste Fassung.",
+            ),
         )
         .file(
             "content/standards/ozg/1.0.en.md",
-            &version("HUB-STD-0001", "1.0", "superseded", "adopted: 2025-03-01\n", "First version."),
+            &version(
+                "HUB-STD-0001",
+                "1.0",
+                "superseded",
+                "adopted: 2025-03-01\n",
+                "First version.",
+            ),
         )
-        .file("content/standards/ozg/1.1.md", &adopted("HUB-STD-0001", "1.1", "2025-10-01", "Zweite Fassung."))
+        .file(
+            "content/standards/ozg/1.1.md",
+            &adopted("HUB-STD-0001", "1.1", "2025-10-01", "Zweite Fassung."),
+        )
         .built();
     let after = version_pages(&site);
     for path in &before {
@@ -165,11 +221,20 @@ fn version_addresses_do_not_change_when_a_version_is_added() {
     // The standard's address now shows 1.1 in German. In English, where
     // 1.1 is not translated, it keeps showing the newest English version,
     // which says that the (German) version 1.1 is current.
-    assert!(site.read("public/standards/hub-std-0001/index.html").contains("Zweite Fassung."));
-    for path in ["public/en/standards/hub-std-0001/index.html", "public/en/standards/hub-std-0001/1.0/index.html"] {
+    assert!(
+        site.read("public/standards/hub-std-0001/index.html")
+            .contains("Zweite Fassung.")
+    );
+    for path in [
+        "public/en/standards/hub-std-0001/index.html",
+        "public/en/standards/hub-std-0001/1.0/index.html",
+    ] {
         let english = site.read(path);
         assert!(english.contains("First version."), "{english}");
-        assert!(english.contains("current: <a href=\"/standards/hub-std-0001/1.1/\">1.1</a>"), "{english}");
+        assert!(
+            english.contains("current: <a href=\"/standards/hub-std-0001/1.1/\">1.1</a>"),
+            "{english}"
+        );
     }
 }
 
@@ -195,11 +260,18 @@ fn superseded_by_is_derived_from_supersedes() {
         .file("content/standards/_index.md", REGISTER_DE)
         .file(
             "content/standards/alt/1.0.md",
-            &version("HUB-STD-0003", "1.0", "superseded", "adopted: 2025-01-10\n", "Alt."),
+            &version(
+                "HUB-STD-0003",
+                "1.0",
+                "superseded",
+                "adopted: 2025-01-10\n",
+                "Alt.",
+            ),
         )
         .file(
             "content/standards/neu/1.0.md",
-            &adopted("HUB-STD-0004", "1.0", "2025-11-25", "Neu.").replace("status:", "supersedes: HUB-STD-0003\nstatus:"),
+            &adopted("HUB-STD-0004", "1.0", "2025-11-25", "Neu.")
+                .replace("status:", "supersedes: HUB-STD-0003\nstatus:"),
         )
         .built();
     let old = site.read("public/standards/hub-std-0003/index.html");
@@ -215,7 +287,10 @@ fn superseded_by_is_derived_from_supersedes() {
     let json: serde_json::Value =
         serde_json::from_str(&site.read("public/standards/standards.json")).expect("json");
     assert_eq!(json[0]["id"], "HUB-STD-0003");
-    assert_eq!(json[0]["superseded_by"], serde_json::json!(["HUB-STD-0004"]));
+    assert_eq!(
+        json[0]["superseded_by"],
+        serde_json::json!(["HUB-STD-0004"])
+    );
     assert_eq!(json[1]["supersedes"], "HUB-STD-0003");
     // The register shows the superseded standard, marked.
     let register = site.read("public/standards/index.html");
@@ -256,11 +331,21 @@ fn exports_parse_list_every_version_and_agree() {
                 .expect("json");
         let csv_text = site.read(&format!("public/{prefix}standards/standards.csv"));
         let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-        let header: Vec<String> = reader.headers().expect("header").iter().map(String::from).collect();
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("csv row")).collect();
         let ids: Vec<(String, String)> = json
             .iter()
-            .map(|r| (r["id"].as_str().unwrap().into(), r["version"].as_str().unwrap().into()))
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().into(),
+                    r["version"].as_str().unwrap().into(),
+                )
+            })
             .collect();
         assert_eq!(
             ids,
@@ -295,16 +380,25 @@ fn exports_parse_list_every_version_and_agree() {
                 assert_eq!(row[index], expected, "{lang} {column}");
             }
         }
-        let current: Vec<bool> = json.iter().map(|r| r["current"].as_bool().unwrap()).collect();
+        let current: Vec<bool> = json
+            .iter()
+            .map(|r| r["current"].as_bool().unwrap())
+            .collect();
         assert_eq!(current, [false, true, false, true]);
     }
     let en: Vec<serde_json::Value> =
         serde_json::from_str(&site.read("public/en/standards/standards.json")).expect("json");
     assert_eq!(en[1]["language"], "en");
-    assert_eq!(en[1]["url"], "https://hub.example.org/en/standards/hub-std-0001/1.1/");
+    assert_eq!(
+        en[1]["url"],
+        "https://hub.example.org/en/standards/hub-std-0001/1.1/"
+    );
     assert_eq!(en[0]["language"], "de");
     assert_eq!(en[3]["withdrawn"], "2025-12-01");
-    assert_eq!(en[1]["topics"], serde_json::json!(["OZG", "Schnittstellen, REST"]));
+    assert_eq!(
+        en[1]["topics"],
+        serde_json::json!(["OZG", "Schnittstellen, REST"])
+    );
 }
 
 #[test]
@@ -317,13 +411,32 @@ fn filter_pages_work_without_javascript() {
         )
         .built();
     let register = site.read("public/standards/index.html");
-    assert!(register.contains("<a href=\"/standards/status/verabschiedet/\">adopted</a> (2)"), "{register}");
-    assert!(register.contains("<a href=\"/standards/thema/barrierefreiheit/\">Barrierefreiheit</a> (1)"), "{register}");
-    assert!(register.contains("<a href=\"/standards/verband/itk/\">ITK</a> (2)"), "{register}");
+    assert!(
+        register.contains("<a href=\"/standards/status/verabschiedet/\">adopted</a> (2)"),
+        "{register}"
+    );
+    assert!(
+        register
+            .contains("<a href=\"/standards/thema/barrierefreiheit/\">Barrierefreiheit</a> (1)"),
+        "{register}"
+    );
+    assert!(
+        register.contains("<a href=\"/standards/verband/itk/\">ITK</a> (2)"),
+        "{register}"
+    );
     let topic = site.read("public/standards/thema/barrierefreiheit/index.html");
-    assert!(topic.contains("HUB-STD-0002") && !topic.contains(">HUB-STD-0001<"), "{topic}");
-    assert!(topic.contains("<title>Standards – Thema: Barrierefreiheit</title>"), "{topic}");
-    assert!(topic.contains("aria-current=\"page\">Barrierefreiheit</a>"), "{topic}");
+    assert!(
+        topic.contains("HUB-STD-0002") && !topic.contains(">HUB-STD-0001<"),
+        "{topic}"
+    );
+    assert!(
+        topic.contains("<title>Standards – Thema: Barrierefreiheit</title>"),
+        "{topic}"
+    );
+    assert!(
+        topic.contains("aria-current=\"page\">Barrierefreiheit</a>"),
+        "{topic}"
+    );
     assert!(site.exists("public/standards/verband/itk/index.html"));
     insta::assert_snapshot!(site.main_of("public/standards/status/verabschiedet/index.html"));
 }
@@ -371,7 +484,10 @@ fn downloads_show_size_and_sha256_and_are_published() {
             &adopted("HUB-STD-0004", "1.0", "2025-11-25", "Metadaten.")
                 .replace("status:", "downloads: [felder.csv]\nstatus:"),
         )
-        .file("content/standards/meta/felder.csv", "feld,pflicht\naktenzeichen,ja\n")
+        .file(
+            "content/standards/meta/felder.csv",
+            "feld,pflicht\naktenzeichen,ja\n",
+        )
         .built();
     let page = site.read("public/standards/hub-std-0004/1.0/index.html");
     assert!(
@@ -396,7 +512,10 @@ fn english_register_falls_back_to_german_pages_and_says_so() {
         register.contains("<a href=\"/standards/hub-std-0001/\" hreflang=\"de\">HUB-STD-0001</a>"),
         "{register}"
     );
-    assert!(register.contains("in consultation") || register.contains("adopted"), "{register}");
+    assert!(
+        register.contains("in consultation") || register.contains("adopted"),
+        "{register}"
+    );
     assert!(site.exists("public/en/standards/atom.xml"));
 }
 
@@ -404,45 +523,89 @@ fn english_register_falls_back_to_german_pages_and_says_so() {
 fn every_register_error_is_reported_at_its_file_and_line() {
     let site = TestSite::new()
         .file("content/standards/_index.md", REGISTER_DE)
-        .file("content/standards/a/1.0.md", &adopted("HUB-STD-0001", "1.0", "2025-01-01", "A."))
+        .file(
+            "content/standards/a/1.0.md",
+            &adopted("HUB-STD-0001", "1.0", "2025-01-01", "A."),
+        )
         // The same id and version again, in the same folder.
-        .file("content/standards/a/kopie.md", &adopted("HUB-STD-0001", "1.0", "2025-01-01", "Kopie."))
+        .file(
+            "content/standards/a/kopie.md",
+            &adopted("HUB-STD-0001", "1.0", "2025-01-01", "Kopie."),
+        )
         // A version of the same id in another folder.
-        .file("content/standards/b/1.1.md", &adopted("HUB-STD-0001", "1.1", "2025-02-01", "B."))
+        .file(
+            "content/standards/b/1.1.md",
+            &adopted("HUB-STD-0001", "1.1", "2025-02-01", "B."),
+        )
         // `supersedes` naming an id that does not exist.
         .file(
             "content/standards/c/1.0.md",
-            &adopted("HUB-STD-0003", "1.0", "2025-01-01", "C.").replace("status:", "supersedes: HUB-STD-0300\nstatus:"),
+            &adopted("HUB-STD-0003", "1.0", "2025-01-01", "C.")
+                .replace("status:", "supersedes: HUB-STD-0300\nstatus:"),
         )
         // Statuses without the dates they need.
-        .file("content/standards/d/1.0.md", &version("HUB-STD-0004", "1.0", "adopted", "", "D."))
-        .file("content/standards/d/2.0.md", &version("HUB-STD-0004", "2.0", "consultation", "", "D2."))
-        .file("content/standards/e/1.0.md", &version("HUB-STD-0005", "1.0", "withdrawn", "adopted: 2025-01-01\n", "E."))
+        .file(
+            "content/standards/d/1.0.md",
+            &version("HUB-STD-0004", "1.0", "adopted", "", "D."),
+        )
+        .file(
+            "content/standards/d/2.0.md",
+            &version("HUB-STD-0004", "2.0", "consultation", "", "D2."),
+        )
+        .file(
+            "content/standards/e/1.0.md",
+            &version(
+                "HUB-STD-0005",
+                "1.0",
+                "withdrawn",
+                "adopted: 2025-01-01\n",
+                "E.",
+            ),
+        )
         // A status that does not exist.
-        .file("content/standards/f/1.0.md", &version("HUB-STD-0006", "1.0", "beschlossen", "", "F."));
+        .file(
+            "content/standards/f/1.0.md",
+            &version("HUB-STD-0006", "1.0", "beschlossen", "", "F."),
+        );
     let problems = site.errors();
     let found: Vec<(String, usize, &str)> = problems
         .iter()
         .map(|p| (p.file.to_string_lossy().replace('\\', "/"), p.line, p.code))
         .collect();
     for expected in [
-        ("content/standards/a/kopie.md", 4, "standard/duplicate-version"),
+        (
+            "content/standards/a/kopie.md",
+            4,
+            "standard/duplicate-version",
+        ),
         ("content/standards/b/1.1.md", 3, "standard/split-folders"),
-        ("content/standards/c/1.0.md", 5, "standard/unknown-supersedes"),
+        (
+            "content/standards/c/1.0.md",
+            5,
+            "standard/unknown-supersedes",
+        ),
         ("content/standards/d/1.0.md", 5, "standard/missing-date"),
         ("content/standards/d/2.0.md", 5, "standard/missing-date"),
         ("content/standards/e/1.0.md", 5, "standard/missing-date"),
         ("content/standards/f/1.0.md", 5, "yaml/invalid-value"),
     ] {
         let expected = (expected.0.to_string(), expected.1, expected.2);
-        assert!(found.contains(&expected), "{expected:?} not in\n{}", report(&problems));
+        assert!(
+            found.contains(&expected),
+            "{expected:?} not in\n{}",
+            report(&problems)
+        );
     }
     let text = report(&problems);
     assert!(
         text.contains("use one of: draft (Entwurf), consultation (in Kommentierung), adopted (verabschiedet), superseded (ersetzt), withdrawn (zurückgezogen)"),
         "{text}"
     );
-    assert!(text.contains("did you mean `HUB-STD-0003`?") || text.contains("HUB-STD-0001, HUB-STD-0003"), "{text}");
+    assert!(
+        text.contains("did you mean `HUB-STD-0003`?")
+            || text.contains("HUB-STD-0001, HUB-STD-0003"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
     let run = site.run(&["build"]);
     assert_eq!(run.status.code(), Some(1));
@@ -452,9 +615,23 @@ fn every_register_error_is_reported_at_its_file_and_line() {
 fn a_page_at_a_standards_address_is_a_conflict() {
     let site = TestSite::new()
         .file("content/standards/_index.md", REGISTER_DE)
-        .file("content/standards/ozg/1.0.md", &adopted("HUB-STD-0001", "1.0", "2025-01-01", "A."))
-        .file("content/standards/ozg/_index.md", "---\ntitle: Ordner\n---\n");
+        .file(
+            "content/standards/ozg/1.0.md",
+            &adopted("HUB-STD-0001", "1.0", "2025-01-01", "A."),
+        )
+        .file(
+            "content/standards/ozg/_index.md",
+            "---\ntitle: Ordner\n---\n",
+        );
     let problems = site.errors();
-    assert_eq!(problems[0].code, "standard/url-conflict", "{}", report(&problems));
-    assert_eq!(problems[0].file.to_string_lossy(), "content/standards/ozg/_index.md");
+    assert_eq!(
+        problems[0].code,
+        "standard/url-conflict",
+        "{}",
+        report(&problems)
+    );
+    assert_eq!(
+        problems[0].file.to_string_lossy(),
+        "content/standards/ozg/_index.md"
+    );
 }

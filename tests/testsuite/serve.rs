@@ -13,7 +13,9 @@ use kommhub::serve::{ServeOptions, run};
 use crate::support::{BUILD_DATE, TestSite};
 
 fn release(title: &str, date: &str, extra: &str) -> String {
-    format!("---\ntitle: \"{title}\"\ndate: {date}\nassociations: [itk]\ncontact: presse\n{extra}---\n\nText von {title}.\n")
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\nassociations: [itk]\ncontact: presse\n{extra}---\n\nText von {title}.\n"
+    )
 }
 
 /// A running server that stops when dropped.
@@ -44,7 +46,9 @@ impl Server {
                 .expect("serve");
             })
         };
-        let port = receiver.recv_timeout(Duration::from_secs(60)).expect("server ready");
+        let port = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server ready");
         Server {
             port,
             stop,
@@ -55,13 +59,26 @@ impl Server {
     /// Status and body of a GET.
     fn get(&self, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").expect("send");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
         let mut response = Vec::new();
         stream.read_to_end(&mut response).expect("read");
         let text = String::from_utf8_lossy(&response).to_string();
-        let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
         (status, body)
     }
 
@@ -94,8 +111,14 @@ fn site() -> TestSite {
     TestSite::new()
         .file("content/_index.en.md", "---\ntitle: Home\n---\n")
         .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
-        .file("content/news/a.md", &release("Erste Fassung", "2025-01-10", ""))
-        .file("content/other.md", "---\ntitle: Andere Seite\n---\nBleibt.\n")
+        .file(
+            "content/news/a.md",
+            &release("Erste Fassung", "2025-01-10", ""),
+        )
+        .file(
+            "content/other.md",
+            "---\ntitle: Andere Seite\n---\nBleibt.\n",
+        )
 }
 
 #[test]
@@ -104,50 +127,89 @@ fn edits_additions_renames_errors_and_recovery_are_served() {
     let server = Server::start(&site, false);
     let (status, page) = server.get("/news/a/");
     assert_eq!(status, 200);
-    assert!(page.contains("Erste Fassung") && page.contains("/__kommhub/live.js"), "{page}");
+    assert!(
+        page.contains("Erste Fassung") && page.contains("/__kommhub/live.js"),
+        "{page}"
+    );
     let (status, missing) = server.get("/en/gibt-es-nicht/");
     assert_eq!(status, 404);
-    assert!(missing.contains("<html lang=\"en\">"), "the English 404 page");
+    assert!(
+        missing.contains("<html lang=\"en\">"),
+        "the English 404 page"
+    );
 
     // Edit a release's title.
-    let site = site.file("content/news/a.md", &release("Zweite Fassung", "2025-01-10", ""));
-    server.eventually("/news/a/", "edited title", |_, body| body.contains("Zweite Fassung"));
+    let site = site.file(
+        "content/news/a.md",
+        &release("Zweite Fassung", "2025-01-10", ""),
+    );
+    server.eventually("/news/a/", "edited title", |_, body| {
+        body.contains("Zweite Fassung")
+    });
 
     // Add a release: it appears in the listing and the feed.
-    let site = site.file("content/news/b.md", &release("Neue Meldung", "2025-02-01", ""));
+    let site = site.file(
+        "content/news/b.md",
+        &release("Neue Meldung", "2025-02-01", ""),
+    );
     server.eventually("/news/", "listing", |_, body| body.contains("Neue Meldung"));
     server.eventually("/atom.xml", "feed", |_, body| body.contains("Neue Meldung"));
 
     // Rename it.
-    std::fs::rename(site.root().join("content/news/b.md"), site.root().join("content/news/c.md")).expect("rename");
+    std::fs::rename(
+        site.root().join("content/news/b.md"),
+        site.root().join("content/news/c.md"),
+    )
+    .expect("rename");
     server.eventually("/news/c/", "renamed", |status, _| status == 200);
     server.eventually("/news/b/", "old name gone", |status, _| status == 404);
 
     // Break the front matter: the overlay appears, other pages still serve.
     let site = site.file("content/news/a.md", "---\ntitle: [kaputt\n---\n");
-    let other = server.eventually("/other/", "overlay", |_, body| body.contains("kommhub-overlay"));
-    assert!(other.contains("Bleibt.") && other.contains("content/news/a.md:2"), "{other}");
+    let other = server.eventually("/other/", "overlay", |_, body| {
+        body.contains("kommhub-overlay")
+    });
+    assert!(
+        other.contains("Bleibt.") && other.contains("content/news/a.md:2"),
+        "{other}"
+    );
     let (status, last_good) = server.get("/news/a/");
     assert_eq!(status, 200);
     assert!(last_good.contains("Zweite Fassung"));
 
     // Fix it: the overlay goes away by itself.
-    let _site = site.file("content/news/a.md", &release("Dritte Fassung", "2025-01-10", ""));
-    server.eventually("/news/a/", "recovered", |_, body| body.contains("Dritte Fassung") && !body.contains("kommhub-overlay"));
-    server.eventually("/other/", "overlay gone", |_, body| !body.contains("kommhub-overlay"));
+    let _site = site.file(
+        "content/news/a.md",
+        &release("Dritte Fassung", "2025-01-10", ""),
+    );
+    server.eventually("/news/a/", "recovered", |_, body| {
+        body.contains("Dritte Fassung") && !body.contains("kommhub-overlay")
+    });
+    server.eventually("/other/", "overlay gone", |_, body| {
+        !body.contains("kommhub-overlay")
+    });
 }
 
 #[test]
 fn previews_show_drafts_and_scheduled_releases_with_banners_and_build_never_does() {
     let site = site()
-        .file("content/news/entwurf.md", &release("Entwurf A", "2025-01-11", "draft: true\n"))
-        .file("content/news/geplant.md", &release("Geplant B", "2026-06-01", ""));
+        .file(
+            "content/news/entwurf.md",
+            &release("Entwurf A", "2025-01-11", "draft: true\n"),
+        )
+        .file(
+            "content/news/geplant.md",
+            &release("Geplant B", "2026-06-01", ""),
+        );
     {
         let server = Server::start(&site, true);
         let draft = server.eventually("/news/entwurf/", "draft", |status, _| status == 200);
         assert!(draft.contains("<p class=\"banner\">Entwurf</p>"), "{draft}");
         let scheduled = server.eventually("/news/geplant/", "scheduled", |status, _| status == 200);
-        assert!(scheduled.contains("<p class=\"banner\">geplant</p>"), "{scheduled}");
+        assert!(
+            scheduled.contains("<p class=\"banner\">geplant</p>"),
+            "{scheduled}"
+        );
     }
     let site = site.built();
     assert!(!site.exists("public/news/entwurf/index.html"));
@@ -156,7 +218,11 @@ fn previews_show_drafts_and_scheduled_releases_with_banners_and_build_never_does
         let entry = entry.expect("walk");
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).expect("read");
-            assert!(!String::from_utf8_lossy(&bytes).contains("__kommhub"), "{}", entry.path().display());
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("__kommhub"),
+                "{}",
+                entry.path().display()
+            );
         }
     }
 }
@@ -176,5 +242,8 @@ fn a_taken_port_is_a_clear_error() {
     };
     let error = run(&options, Arc::new(AtomicBool::new(true)), |_| {}).expect_err("port is taken");
     let text = error.to_string();
-    assert!(text.contains("already in use") && text.contains("--port"), "{text}");
+    assert!(
+        text.contains("already in use") && text.contains("--port"),
+        "{text}"
+    );
 }

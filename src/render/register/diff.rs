@@ -78,8 +78,12 @@ pub fn compare(old_html: &str, new_html: &str) -> Vec<DiffBlock> {
                     out.push(whole(heading, "equal", "context"));
                 }
             }
-            DiffTag::Delete => out.extend(old[old_range].iter().map(|b| whole(b, "delete", "changed"))),
-            DiffTag::Insert => out.extend(new[new_range].iter().map(|b| whole(b, "insert", "changed"))),
+            DiffTag::Delete => {
+                out.extend(old[old_range].iter().map(|b| whole(b, "delete", "changed")))
+            }
+            DiffTag::Insert => {
+                out.extend(new[new_range].iter().map(|b| whole(b, "insert", "changed")))
+            }
             DiffTag::Replace => {
                 let (old_blocks, new_blocks) = (&old[old_range], &new[new_range]);
                 for pair in 0..old_blocks.len().max(new_blocks.len()) {
@@ -197,7 +201,9 @@ fn tokens(text: &str) -> Vec<&str> {
         let inside_word = matches!(c, '.' | ',' | '-' | '/')
             && i > 0
             && chars[i - 1].1.is_alphanumeric()
-            && chars.get(i + 1).is_some_and(|(_, next)| next.is_alphanumeric());
+            && chars
+                .get(i + 1)
+                .is_some_and(|(_, next)| next.is_alphanumeric());
         if c.is_alphanumeric() || inside_word {
             0
         } else if c.is_whitespace() {
@@ -237,8 +243,24 @@ fn flush(segments: &mut Vec<Segment>, deleted: &mut String, inserted: &mut Strin
 
 /// Elements that end a block of text.
 const BLOCK_ELEMENTS: [&str; 18] = [
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "td", "th", "tr", "table",
-    "blockquote", "pre", "dt", "dd",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "td",
+    "th",
+    "tr",
+    "table",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
 ];
 
 /// The text blocks of a body's HTML, whitespace collapsed, entities decoded.
@@ -334,11 +356,18 @@ mod tests {
 
     #[test]
     fn html_is_cut_into_decoded_blocks() {
-        let b = blocks("<h2 id=\"a\">Ziele &amp; Zweck</h2>\n<p>Ein <em>kurzer</em>\nText.</p><ul><li>eins</li><li>zwei</li></ul>");
+        let b = blocks(
+            "<h2 id=\"a\">Ziele &amp; Zweck</h2>\n<p>Ein <em>kurzer</em>\nText.</p><ul><li>eins</li><li>zwei</li></ul>",
+        );
         let texts: Vec<(&str, bool)> = b.iter().map(|b| (b.text.as_str(), b.heading)).collect();
         assert_eq!(
             texts,
-            [("Ziele & Zweck", true), ("Ein kurzer Text.", false), ("eins", false), ("zwei", false)]
+            [
+                ("Ziele & Zweck", true),
+                ("Ein kurzer Text.", false),
+                ("eins", false),
+                ("zwei", false)
+            ]
         );
     }
 

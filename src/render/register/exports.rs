@@ -11,7 +11,8 @@
 
 use serde::Serialize;
 
-use super::{register_page, string, version_page};
+use super::pages::string;
+use super::{register_page, version_page};
 use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
 use crate::model::register::{RegisteredStandard, StandardVersion};
@@ -122,7 +123,8 @@ impl Record<'_> {
 fn records<'a>(site: &'a Site, lang: &Lang) -> Vec<Record<'a>> {
     let mut records = Vec::new();
     for standard in &site.register.standards {
-        let standard_url = super::standard_target(site, standard, lang).map(|(_, url)| site.permalink(url));
+        let standard_url =
+            super::standard_target(site, standard, lang).map(|(_, url)| site.permalink(url));
         for (index, version) in standard.versions.iter().enumerate() {
             let page = version_page(site, version, lang);
             let Some(facts) = super::standard_of(page) else {
@@ -142,7 +144,11 @@ fn records<'a>(site: &'a Site, lang: &Lang) -> Vec<Record<'a>> {
                 comments_until: facts.comments_until.as_ref().map(PubDate::iso),
                 valid_until: facts.valid_until.as_ref().map(PubDate::iso),
                 supersedes: facts.supersedes.as_deref().map(str::trim),
-                superseded_by: standard.superseded_by.iter().map(|id| id.as_str()).collect(),
+                superseded_by: standard
+                    .superseded_by
+                    .iter()
+                    .map(|id| id.as_str())
+                    .collect(),
                 associations: facts.associations.iter().map(String::as_str).collect(),
                 topics: &facts.topics,
                 legal_basis: &facts.legal_basis,
@@ -207,7 +213,8 @@ fn push_csv_line(out: &mut String, fields: impl Iterator<Item = String>) {
         if index > 0 {
             out.push(',');
         }
-        if field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ') {
+        if field.contains([',', '"', '\n', '\r']) || field.starts_with(' ') || field.ends_with(' ')
+        {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));
             out.push('"');
@@ -231,7 +238,12 @@ pub fn feed_links(site: &Site, lang: &Lang) -> Vec<FeedLink> {
 }
 
 fn feed_title(site: &Site, register: &Page) -> String {
-    let site_title = site.config.title.get(&register.lang).cloned().unwrap_or_default();
+    let site_title = site
+        .config
+        .title
+        .get(&register.lang)
+        .cloned()
+        .unwrap_or_default();
     format!("{site_title} – {} (Atom)", register.doc.common.title)
 }
 
@@ -368,7 +380,10 @@ fn atom(
     xml.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n"
     ));
-    xml.push_str(&format!("<title>{}</title>\n", escape_attribute(&feed_title(site, register))));
+    xml.push_str(&format!(
+        "<title>{}</title>\n",
+        escape_attribute(&feed_title(site, register))
+    ));
     xml.push_str(&format!("<id>{}</id>\n", escape_attribute(&feed_url)));
     xml.push_str(&format!(
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
@@ -386,14 +401,19 @@ fn atom(
         .map(|a| a.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    xml.push_str(&format!("<author><name>{}</name></author>\n", escape_attribute(&author)));
+    xml.push_str(&format!(
+        "<author><name>{}</name></author>\n",
+        escape_attribute(&author)
+    ));
     for event in events {
         let page = version_page(site, event.version, lang);
         let what = match &event.kind {
             EventKind::Version => word("register_event_version")?,
             EventKind::Adopted => word("status_adopted")?,
             EventKind::Withdrawn => word("status_withdrawn")?,
-            EventKind::Supersedes(other) => format!("{} {other}", word("register_event_supersedes")?),
+            EventKind::Supersedes(other) => {
+                format!("{} {other}", word("register_event_supersedes")?)
+            }
         };
         let title = format!(
             "{} {version_word} {}: {what}",
@@ -434,7 +454,10 @@ fn atom(
                 EventKind::Supersedes(_) => "supersedes",
             }
         ));
-        xml.push_str(&format!("<summary>{}</summary>\n", escape_attribute(&summary)));
+        xml.push_str(&format!(
+            "<summary>{}</summary>\n",
+            escape_attribute(&summary)
+        ));
         xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");

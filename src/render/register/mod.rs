@@ -5,32 +5,33 @@
 //! templates get: `page.standard` on a standard's page ([`StandardView`]:
 //! header facts, version history, the diff to the previous version,
 //! supersessions, downloads) and `page.register` on the register page
-//! ([`RegisterView`]: the table and its filters). It also renders the pages
-//! that have no file of their own: each standard's current version at the
-//! standard's permanent address, and one page per filter value so that
-//! filtering works without JavaScript. Exports and the Atom feed of
-//! register changes are in [`exports`]; the word-level diff in [`diff`].
+//! ([`RegisterView`]: the table and its filters). Submodules: `pages`
+//! renders the pages that have no file of their own (each standard's
+//! current version at the standard's permanent address, one page per filter
+//! value so that filtering works without JavaScript), `exports` writes
+//! `standards.json`, `standards.csv` and the Atom feed of register changes,
+//! and `diff` compares two versions word by word.
+//!
+//! Languages: a standard not written in the reader's language is listed
+//! and linked in the default language, marked with `lang`/`hreflang`.
 
 mod diff;
 mod exports;
+mod pages;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tera::{Context, Tera, Value};
 
 pub use diff::{DiffBlock, Segment};
 pub use exports::{exports, feed_links, feeds};
+pub use pages::render_pages;
 
-use super::views::{self, AlternateView, PageView, SwitcherEntry};
-use super::{Content, OutputFile, ThemeFiles, template_problem};
 use crate::config::Lang;
-use crate::diagnostics::Diagnostic;
 use crate::model::register::{RegisteredStandard, StandardVersion, parent_url};
 use crate::model::{Page, Site};
 use crate::parse::front_matter::{Standard, Status};
 use crate::parse::{Kind, STANDARDS_FOLDER};
-use crate::site_path::SitePath;
 use crate::slug::slugify;
 
 /// `page.standard` on a standard's page: one version and its standard.
@@ -265,7 +266,9 @@ impl Filter {
         let german = lang.as_str() == "de";
         let (word, value) = match self {
             Filter::Status(status) => ("status", status_slug(*status, german).to_string()),
-            Filter::Association(key) => (if german { "verband" } else { "association" }, slugify(key)),
+            Filter::Association(key) => {
+                (if german { "verband" } else { "association" }, slugify(key))
+            }
             Filter::Topic(slug) => (if german { "thema" } else { "topic" }, slug.clone()),
         };
         format!("{register_url}{word}/{value}/")
@@ -397,7 +400,9 @@ fn build_standard_view<'a>(
     let register = register_page(site, lang);
     let register_url = register.map(|r| r.url.as_str());
     let previous = index.checked_sub(1).map(|i| &entry.versions[i]);
-    let previous_here = previous.and_then(|p| p.pages.get(lang)).map(|id| site.page(*id));
+    let previous_here = previous
+        .and_then(|p| p.pages.get(lang))
+        .map(|id| site.page(*id));
     let target = standard_target(site, entry, lang);
     Some(StandardView {
         id: entry.id.as_str(),
@@ -668,7 +673,10 @@ fn filter_groups(
         .config
         .associations
         .values()
-        .filter(|a| rows.iter().any(|row| row.associations.iter().any(|l| l.key == a.key)))
+        .filter(|a| {
+            rows.iter()
+                .any(|row| row.associations.iter().any(|l| l.key == a.key))
+        })
         .map(|a| value(Filter::Association(a.key.clone()), a.name.clone()))
         .collect();
     let mut topics: BTreeMap<String, String> = BTreeMap::new();
@@ -706,234 +714,16 @@ fn filters_of(site: &Site, register: &Page) -> Vec<Filter> {
         .map(Filter::Status)
         .collect();
     for row in &rows {
-        filters.extend(row.associations.iter().map(|a| Filter::Association(a.key.clone())));
+        filters.extend(
+            row.associations
+                .iter()
+                .map(|a| Filter::Association(a.key.clone())),
+        );
         filters.extend(row.topics.iter().map(|t| Filter::Topic(t.key.clone())));
     }
     filters.sort();
     filters.dedup();
     filters
-}
-
-/// The pages of the register that have no file of their own: each
-/// standard's current version at the standard's address, and one page per
-/// filter value (with `register.html`).
-pub fn render_pages(
-    site: &Site,
-    theme: &ThemeFiles,
-    tera: &Tera,
-    site_values: &HashMap<&Lang, Value>,
-) -> Vec<Result<OutputFile, Diagnostic>> {
-    let renderer = Renderer {
-        site,
-        theme,
-        tera,
-        site_values,
-    };
-    let mut results = Vec::new();
-    for standard in &site.register.standards {
-        for (lang, url) in &standard.urls {
-            results.push(renderer.current_version(standard, lang, url));
-        }
-    }
-    if tera.contains_template("register.html") {
-        for language in &site.config.languages {
-            let Some(register) = register_page(site, &language.code) else {
-                continue;
-            };
-            for filter in filters_of(site, register) {
-                results.push(renderer.filter_page(register, &filter));
-            }
-        }
-    }
-    results
-}
-
-struct Renderer<'a> {
-    site: &'a Site,
-    theme: &'a ThemeFiles,
-    tera: &'a Tera,
-    site_values: &'a HashMap<&'a Lang, Value>,
-}
-
-impl Renderer<'_> {
-    /// The current version of `standard` at its own address in `lang`.
-    fn current_version(
-        &self,
-        standard: &RegisteredStandard,
-        lang: &Lang,
-        url: &str,
-    ) -> Result<OutputFile, Diagnostic> {
-        let site = self.site;
-        let Some((_, shown)) = standard.shown_in(lang) else {
-            return Err(Diagnostic::error(
-                "standard/no-version",
-                &standard.folder,
-                format!("{} has no version in `{lang}`", standard.id),
-                "",
-            ));
-        };
-        let page = site.page(shown);
-        let mut view = views::page_view(site, page);
-        view.url = site.href(url);
-        view.permalink = site.permalink(url);
-        view.standard = build_standard_view(site, page, true);
-        let alternates: Vec<AlternateView> = site
-            .config
-            .languages
-            .iter()
-            .filter_map(|l| standard.urls.get_key_value(&l.code))
-            .map(|(l, u)| AlternateView {
-                lang: l.as_str(),
-                permalink: site.permalink(u),
-            })
-            .collect();
-        let switcher = switcher(site, lang, |other| standard.urls.get(other).cloned());
-        let template = if self.tera.contains_template("standard.html") {
-            "standard.html"
-        } else {
-            "page.html"
-        };
-        self.render(template, lang, url, &view, &alternates, &switcher, &page.doc.path)
-    }
-
-    /// The register of `register`'s language narrowed by `filter`.
-    fn filter_page(&self, register: &Page, filter: &Filter) -> Result<OutputFile, Diagnostic> {
-        let site = self.site;
-        let lang = &register.lang;
-        let url = filter.url(&register.url, lang);
-        let mut view = views::page_view(site, register);
-        let register_view = build_register_view(site, register, Some(filter));
-        let group_label = string(self.theme, lang, &format!("register_filter_{}", filter.group()))?;
-        let value_label = match filter {
-            Filter::Status(status) => string(self.theme, lang, &format!("status_{}", status.key()))?,
-            _ => register_view
-                .filter
-                .as_ref()
-                .map(|f| f.name.clone())
-                .unwrap_or_default(),
-        };
-        let title = format!("{} – {group_label}: {value_label}", register.doc.common.title);
-        view.title = &title;
-        view.url = site.href(&url);
-        view.permalink = site.permalink(&url);
-        view.summary = title.clone();
-        view.content = "";
-        view.register = Some(register_view);
-        // Statuses and associations are the same in every language; topics
-        // are written per language and have no counterpart.
-        let counterpart = |other: &Lang| -> Option<String> {
-            if matches!(filter, Filter::Topic(_)) {
-                return None;
-            }
-            let other_register = register_page(site, other)?;
-            filters_of(site, other_register)
-                .contains(filter)
-                .then(|| filter.url(&other_register.url, other))
-        };
-        let alternates: Vec<AlternateView> = std::iter::once(AlternateView {
-            lang: lang.as_str(),
-            permalink: site.permalink(&url),
-        })
-        .chain(
-            site.config
-                .languages
-                .iter()
-                .filter(|l| l.code != *lang)
-                .filter_map(|l| {
-                    counterpart(&l.code).map(|u| AlternateView {
-                        lang: l.code.as_str(),
-                        permalink: site.permalink(&u),
-                    })
-                }),
-        )
-        .collect();
-        let switcher = switcher(site, lang, counterpart);
-        self.render("register.html", lang, &url, &view, &alternates, &switcher, &register.doc.path)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn render(
-        &self,
-        template: &'static str,
-        lang: &Lang,
-        url: &str,
-        view: &PageView,
-        alternates: &[AlternateView],
-        switcher: &[SwitcherEntry],
-        source: &std::path::Path,
-    ) -> Result<OutputFile, Diagnostic> {
-        let mut context = Context::new();
-        context.insert("lang", lang.as_str());
-        if let Some(value) = self.site_values.get(lang) {
-            context.insert_value("site", value.clone());
-        }
-        context.insert("page", view);
-        super::insert_head_links(&mut context, self.site, &self.site.permalink(url), alternates);
-        context.insert("alternates", alternates);
-        context.insert("switcher", switcher);
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|error| template_problem(self.theme, template, &error))?;
-        let path = SitePath::index_of_url(url).map_err(|_| {
-            Diagnostic::error(
-                "output/unsafe-path",
-                source,
-                format!("the address {url} cannot be written safely"),
-                "use letters, digits and hyphens in ids, topics and slugs",
-            )
-        })?;
-        Ok(OutputFile {
-            path,
-            content: Content::Bytes(html.into_bytes()),
-        })
-    }
-}
-
-/// The language switcher of a page that exists in the languages
-/// `counterpart` finds; elsewhere it leads to that language's home.
-fn switcher<'a>(
-    site: &'a Site,
-    lang: &Lang,
-    counterpart: impl Fn(&Lang) -> Option<String>,
-) -> Vec<SwitcherEntry<'a>> {
-    site.config
-        .languages
-        .iter()
-        .filter(|l| l.code != *lang)
-        .map(|language| {
-            let same = counterpart(&language.code);
-            SwitcherEntry {
-                lang: language.code.as_str(),
-                name: &language.name,
-                translated: same.is_some(),
-                url: match same {
-                    Some(url) => site.href(&url),
-                    None => site
-                        .home(&language.code)
-                        .map(|h| site.href(&h.url))
-                        .unwrap_or_else(|| site.href("/")),
-                },
-            }
-        })
-        .collect()
-}
-
-/// A theme string the register needs outside templates.
-fn string(theme: &ThemeFiles, lang: &Lang, key: &str) -> Result<String, Diagnostic> {
-    theme
-        .strings
-        .get(lang.as_str())
-        .and_then(|strings| strings.get(key))
-        .cloned()
-        .ok_or_else(|| {
-            Diagnostic::error(
-                "theme/i18n-key-missing",
-                theme.dir.join("i18n").join(format!("{lang}.yaml")),
-                format!("the string `{key}` is missing; the standards register needs it"),
-                format!("add `{key}: \"…\"`"),
-            )
-        })
 }
 
 #[cfg(test)]
