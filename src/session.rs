@@ -22,7 +22,8 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::images::{self, Images};
 use crate::model;
 use crate::model::news::Listing;
-use crate::model::{Page, Site};
+use crate::model::{Page, PageId, Site};
+use crate::parse::Kind;
 use crate::parse::{self, Document};
 use crate::pipeline::{BuildOptions, load_config};
 use crate::render::{self, Content, Selection, ThemeFiles, views};
@@ -209,7 +210,8 @@ impl Session {
         let Some(output) = output else {
             return Err(problems);
         };
-        let (changed, written, removed) = self.write(&output, &site).map_err(|error| {
+        let partial = matches!(selection, Selection::Only { .. });
+        let (changed, written, removed) = self.write(&output, &site, partial).map_err(|error| {
             vec![Diagnostic::error(
                 "output/io",
                 &self.out_dir,
@@ -327,6 +329,7 @@ impl Session {
         &mut self,
         output: &render::Output,
         site: &Site,
+        partial: bool,
     ) -> Result<(Vec<String>, usize, usize), crate::Error> {
         let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
         let mut todo: Vec<(&SitePath, Vec<u8>, u64)> = Vec::new();
@@ -357,20 +360,24 @@ impl Session {
             self.written.insert((*path).clone(), *print);
             changed.push(url_of(path));
         }
-        // Pages and listings not re-rendered this time are still current.
-        let mut produced: HashSet<SitePath> = output.files.iter().map(|f| f.path.clone()).collect();
-        let urls = site
-            .pages
-            .iter()
-            .map(|p| p.url.as_str())
-            .chain(site.news.listing_pages().map(|l| l.url.as_str()));
-        produced.extend(urls.filter_map(|url| SitePath::index_of_url(url).ok()));
-        let gone: Vec<SitePath> = self
-            .written
-            .keys()
-            .filter(|p| !produced.contains(p))
-            .cloned()
-            .collect();
+        let gone: Vec<SitePath> = if partial {
+            // Only part was rendered: what is gone is what the previous
+            // site had and this one has not (pages, listings, assets).
+            let before = self.previous.as_ref().map(site_paths).unwrap_or_default();
+            let now = site_paths(site);
+            before
+                .difference(&now)
+                .filter(|p| self.written.contains_key(*p))
+                .cloned()
+                .collect()
+        } else {
+            let produced: HashSet<&SitePath> = output.files.iter().map(|f| &f.path).collect();
+            self.written
+                .keys()
+                .filter(|p| !produced.contains(p))
+                .cloned()
+                .collect()
+        };
         for path in &gone {
             let target = self.out_dir.join(path.as_str());
             if target.is_file() {
@@ -396,7 +403,7 @@ fn dirty(old: &Site, new: &Site) -> Selection {
         .filter(|lang| site_print(old, lang) != site_print(new, lang))
         .collect();
     let old_pages: HashMap<&str, &Page> = old.pages.iter().map(|p| (p.url.as_str(), p)).collect();
-    let pages = new
+    let pages: HashSet<PageId> = new
         .pages
         .iter()
         .filter(|page| {
@@ -423,7 +430,28 @@ fn dirty(old: &Site, new: &Site) -> Selection {
         })
         .map(|listing| listing.url.clone())
         .collect();
-    Selection::Only { pages, listings }
+    let register = !changed_languages.is_empty()
+        || new.pages.iter().filter(|p| pages.contains(&p.id)).any(|p| {
+            matches!(p.doc.kind, Kind::Standard(_))
+                || p.doc.folder == crate::parse::STANDARDS_FOLDER
+        })
+        || old.register.standards.len() != new.register.standards.len();
+    Selection::Only {
+        pages,
+        listings,
+        register,
+    }
+}
+
+/// The files a site's pages, listings and assets occupy.
+fn site_paths(site: &Site) -> HashSet<SitePath> {
+    site.pages
+        .iter()
+        .map(|p| p.url.as_str())
+        .chain(site.news.listing_pages().map(|l| l.url.as_str()))
+        .filter_map(|url| SitePath::index_of_url(url).ok())
+        .chain(site.assets.iter().map(|a| a.to.clone()))
+        .collect()
 }
 
 /// What every page of a language shows from the rest of the site.

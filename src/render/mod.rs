@@ -128,6 +128,8 @@ pub enum Selection {
     Only {
         pages: std::collections::HashSet<crate::model::PageId>,
         listings: std::collections::HashSet<String>,
+        /// Whether the register's own pages, exports and feed are redone.
+        register: bool,
     },
 }
 
@@ -143,6 +145,13 @@ impl Selection {
         match self {
             Selection::All => true,
             Selection::Only { listings, .. } => listings.contains(url),
+        }
+    }
+
+    pub fn register(&self) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { register, .. } => *register,
         }
     }
 }
@@ -191,16 +200,18 @@ pub fn render_selected(
         }
     }
     files.extend(news::feeds(site));
-    for result in register::render_pages(site, theme, tera, &site_values) {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
+    if selection.register() {
+        for result in register::render_pages(site, theme, tera, &site_values) {
+            match result {
+                Ok(file) => files.push(file),
+                Err(problem) => problems.push(problem),
+            }
         }
+        files.extend(register::exports(site));
+        let (register_feeds, feed_problems) = register::feeds(site, theme);
+        files.extend(register_feeds);
+        problems.extend(feed_problems);
     }
-    files.extend(register::exports(site));
-    let (register_feeds, feed_problems) = register::feeds(site, theme);
-    files.extend(register_feeds);
-    problems.extend(feed_problems);
     files.push(news::sitemap(site));
     files.push(news::robots(site));
     files.push(news::redirect_map(site));
