@@ -127,9 +127,24 @@ pub fn run(
         }
     })
     .map_err(|e| ServeError::Watch(e.to_string()))?;
-    watcher
-        .watch(&options.root, RecursiveMode::Recursive)
-        .map_err(|e| ServeError::Watch(e.to_string()))?;
+    // Only what the site is made of: watching the whole root would also
+    // watch the preview folder, one directory per page.
+    let theme_name = session
+        .config()
+        .map(|c| c.theme.clone())
+        .unwrap_or_else(|| "hub".into());
+    let watched = [
+        (options.root.clone(), RecursiveMode::NonRecursive),
+        (options.root.join(crate::source::CONTENT_DIR), RecursiveMode::Recursive),
+        (options.root.join("themes").join(&theme_name), RecursiveMode::Recursive),
+    ];
+    for (path, mode) in &watched {
+        if path.exists() {
+            watcher
+                .watch(path, *mode)
+                .map_err(|e| ServeError::Watch(format!("{}: {e}", path.display())))?;
+        }
+    }
 
     let server = {
         let shared = Arc::clone(&shared);
@@ -149,10 +164,7 @@ pub fn run(
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
-    let theme = session
-        .config()
-        .map(|c| c.theme.clone())
-        .unwrap_or_else(|| "hub".into());
+    let theme = theme_name;
     let ignored = vec![
         PathBuf::from(PREVIEW_DIR),
         PathBuf::from("public"),
