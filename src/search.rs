@@ -162,7 +162,6 @@ async fn build_bundle(
     let mut index =
         pagefind::api::PagefindIndex::new(Some(options)).map_err(|error| format!("{error:#}"))?;
     let mut problems = Vec::new();
-    let t0 = std::time::Instant::now(); // TEMP-PROFILE
     for document in documents {
         let html = String::from_utf8_lossy(document.html).into_owned();
         if let Err(error) = index
@@ -177,13 +176,10 @@ async fn build_bundle(
             ));
         }
     }
-    eprintln!("TEMP {lang}: add {:?}", t0.elapsed()); // TEMP-PROFILE
-    let t1 = std::time::Instant::now(); // TEMP-PROFILE
     let bundle = index
         .get_files()
         .await
         .map_err(|error| format!("{error:#}"))?;
-    eprintln!("TEMP {lang}: get_files {:?}", t1.elapsed()); // TEMP-PROFILE
     let stemmer = PathBuf::from(format!("wasm.{lang}.pagefind"));
     let has_stemmer = bundle.iter().any(|file| file.filename == stemmer);
     let mut files = Vec::new();
