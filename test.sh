@@ -10,6 +10,9 @@ cargo clippy --all-targets -- -D warnings
 cargo test
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 
+# The site itself: links, accessibility, privacy and legal pages (issue 6).
+cargo run --release -- check
+
 site=target/browser-site
 cargo run --release -- build --output "$site"
 tests/browser/run.sh "$site"

@@ -21,6 +21,31 @@ pub enum Command {
     New(NewArgs),
     /// Build, serve on 127.0.0.1, rebuild on every change and reload the browser.
     Serve(ServeArgs),
+    /// Check everything `build` checks, plus links, accessibility, privacy,
+    /// the register and the legal pages; writes nothing.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site's folder, holding site.yaml, content/ and themes/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Treat warnings as errors (exit code 1 on any finding).
+    #[arg(long)]
+    pub strict: bool,
+    /// `human` (grouped by file) or `json` (stable, for CI tools).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Print how long each stage took, to standard error.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! in-process; `main.rs` only parses the command line. See ARCHITECTURE.md
 //! for the stages and their invariants.
 
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod images;

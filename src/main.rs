@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use jiff::Timestamp;
 
-use cli::{BuildArgs, Cli, Command, NewArgs, NewKindArg, ServeArgs};
+use cli::{BuildArgs, CheckArgs, CheckFormat, Cli, Command, NewArgs, NewKindArg, ServeArgs};
 use kommhub::diagnostics::render_report;
 use kommhub::model::Publication;
 use kommhub::scaffold::{NewKind, NewRequest};
@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::New(args) => run_new(args),
         Command::Serve(args) => run_serve(args),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -209,5 +210,39 @@ fn run_serve(args: ServeArgs) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::from(1)
         }
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let build_date = match build_date() {
+        Ok(date) => date,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = kommhub::BuildOptions::new(&args.root, build_date);
+    let report = match kommhub::pipeline::check_input(&options) {
+        Ok((input, mut timings)) => {
+            let start = std::time::Instant::now();
+            let report = kommhub::check::run(&input, args.strict);
+            timings.stages.push(("lints", start.elapsed()));
+            if args.timings {
+                for (stage, took) in &timings.stages {
+                    eprintln!("  {stage:<11} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
+            report
+        }
+        Err(problems) => kommhub::check::Report::of_failure(problems, args.strict),
+    };
+    match args.format {
+        CheckFormat::Human => print!("{}", kommhub::check::report::human(&report)),
+        CheckFormat::Json => println!("{}", kommhub::check::report::json(&report)),
+    }
+    if report.errors() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -16,7 +16,7 @@ use crate::model::{self, Publication, Site};
 use crate::parse;
 use crate::render::{self, Output, ThemeFiles};
 use crate::{Error, output};
-use crate::{images, search, source};
+use crate::{check, images, search, source};
 
 /// What the user asked for.
 #[derive(Debug, Clone)]
@@ -117,6 +117,35 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
 /// Every stage but writing: what `build` would write, in memory.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> {
+    let stages = run_stages(options)?;
+    let problems = diagnostics::sorted(stages.problems);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    Ok(Rendered {
+        site: stages.site,
+        output: stages.output,
+        diagnostics: problems,
+        timings: stages.timings,
+        images_encoded: stages.images.encoded,
+        images_cached: stages.images.cached,
+    })
+}
+
+/// What every stage but writing produced, errors or not.
+struct Stages {
+    site: Site,
+    output: Output,
+    theme: ThemeFiles,
+    tree: source::SourceTree,
+    documents: Vec<std::sync::Arc<parse::Document>>,
+    images: images::Images,
+    problems: Vec<Diagnostic>,
+    timings: Timings,
+}
+
+/// Runs the stages in order; only a broken site.yaml stops them early.
+fn run_stages(options: &BuildOptions) -> Result<Stages, Vec<Diagnostic>> {
     let mut timings = Timings::default();
     let config = load_config(&options.root)?;
     let config = match &options.base_url {
@@ -133,7 +162,7 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
     let (site, model_problems) = timings.measure("assemble", || {
         model::assemble(
             config,
-            documents,
+            documents.clone(),
             &tree.assets,
             &images,
             options.publication,
@@ -147,18 +176,138 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
         let search_problems = timings.measure("search", || search::add_index(&site, &mut output));
         problems.extend(search_problems);
     }
-    let problems = diagnostics::sorted(problems);
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
-    Ok(Rendered {
+    Ok(Stages {
         site,
         output,
-        diagnostics: problems,
+        theme,
+        tree,
+        documents,
+        images,
+        problems,
         timings,
-        images_encoded: images.encoded,
-        images_cached: images.cached,
     })
+}
+
+/// What `kommhub check` lints: the site exactly as `build` would render it,
+/// also when the build has errors, with the texts findings point into.
+/// Writes nothing. Fails only when site.yaml cannot be read.
+pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Vec<Diagnostic>> {
+    let stages = run_stages(options)?;
+    let Stages {
+        site,
+        output,
+        theme,
+        tree,
+        documents,
+        images,
+        problems,
+        mut timings,
+    } = stages;
+    let unpublished = timings.measure("unpublished", || {
+        unpublished_pages(&site, documents, &tree.assets, &images)
+    });
+    let shipped = shipped_texts(&options.root, &output, &theme, &site);
+    let config_text =
+        std::fs::read_to_string(options.root.join(config::FILE_NAME)).unwrap_or_default();
+    let sources = tree
+        .files
+        .into_iter()
+        .map(|file| (file.path, file.text))
+        .collect();
+    Ok((
+        check::Input {
+            site,
+            output,
+            theme,
+            build: diagnostics::sorted(problems),
+            sources,
+            config_text,
+            shipped,
+            unpublished,
+        },
+        timings,
+    ))
+}
+
+/// Where the pages this build leaves out would live: the model assembled
+/// once more with drafts, scheduled and expired pages included.
+fn unpublished_pages(
+    site: &Site,
+    documents: Vec<std::sync::Arc<parse::Document>>,
+    assets: &[source::AssetFile],
+    images: &images::Images,
+) -> Vec<check::Unpublished> {
+    let publication = site.publication;
+    let everything = Publication {
+        drafts: true,
+        future: true,
+        expired: true,
+        ..publication
+    };
+    let (all, _) = model::assemble(site.config.clone(), documents, assets, images, everything);
+    all.pages
+        .iter()
+        .filter(|page| !page.synthetic)
+        .filter_map(|page| {
+            let reason = publication.withheld(&page.doc)?;
+            Some(check::Unpublished {
+                url: page.url.clone(),
+                path: page.doc.path.clone(),
+                reason,
+            })
+        })
+        .collect()
+}
+
+/// The text of every style sheet, script and SVG file in the output: the
+/// copied ones read from the theme and content folders, the rendered ones
+/// as they are.
+fn shipped_texts(
+    root: &Path,
+    output: &Output,
+    theme: &ThemeFiles,
+    site: &Site,
+) -> Vec<check::ShippedText> {
+    let sources: std::collections::HashMap<&PathBuf, PathBuf> = theme
+        .static_files
+        .iter()
+        .map(|(from, to)| (from, theme.dir.join("static").join(to.as_str())))
+        .chain(site.assets.iter().map(|asset| {
+            let relative = asset
+                .from
+                .strip_prefix(root)
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| asset.from.clone());
+            (&asset.from, relative)
+        }))
+        .collect();
+    output
+        .files
+        .iter()
+        .filter(|file| {
+            let name = file.path.as_str().to_ascii_lowercase();
+            [".css", ".js", ".mjs", ".svg"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+        })
+        .filter_map(|file| {
+            let (source, text) = match &file.content {
+                render::Content::Bytes(bytes) => (
+                    PathBuf::from(file.path.as_str()),
+                    String::from_utf8_lossy(bytes).into_owned(),
+                ),
+                render::Content::Copy(from) => (
+                    sources.get(from).cloned().unwrap_or_else(|| from.clone()),
+                    String::from_utf8_lossy(&std::fs::read(from).ok()?).into_owned(),
+                ),
+            };
+            Some(check::ShippedText {
+                output: file.path.clone(),
+                source,
+                text,
+            })
+        })
+        .collect()
 }
 
 /// The running number the next release of `year` gets: one more than any

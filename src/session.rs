@@ -72,6 +72,8 @@ pub struct Rebuilt {
     /// Site URLs whose files were (re)written or removed: `/news/a/`, `/style.css`.
     pub changed: Vec<String>,
     pub parsed: usize,
+    /// Pages and listings rendered (the rest of the folder was current).
+    pub rendered_pages: usize,
     pub written: usize,
     pub removed: usize,
     pub took: Duration,
@@ -211,6 +213,12 @@ impl Session {
             return Err(problems);
         };
         let partial = matches!(selection, Selection::Only { .. });
+        let rendered_pages = match &selection {
+            Selection::All => site.pages.len() + site.news.listing_pages().count(),
+            Selection::Only {
+                pages, listings, ..
+            } => pages.len() + listings.len(),
+        };
         let (changed, written, removed) = self.write(&output, &site, partial).map_err(|error| {
             vec![Diagnostic::error(
                 "output/io",
@@ -224,6 +232,7 @@ impl Session {
         Ok(Rebuilt {
             changed,
             parsed,
+            rendered_pages,
             written,
             removed,
             took: start.elapsed(),
@@ -419,7 +428,7 @@ fn dirty(old: &Site, new: &Site) -> Selection {
         .listing_pages()
         .map(|l| (l.url.as_str(), l))
         .collect();
-    let listings = new
+    let listings: HashSet<String> = new
         .news
         .listing_pages()
         .filter(|listing| {
@@ -436,6 +445,14 @@ fn dirty(old: &Site, new: &Site) -> Selection {
                 || p.doc.folder == crate::parse::STANDARDS_FOLDER
         })
         || old.register.standards.len() != new.register.standards.len();
+    if std::env::var_os("KOMMHUB_DEBUG_SELECTION").is_some() {
+        eprintln!(
+            "selection: {} languages changed, {} pages, {} listings, register {register}",
+            changed_languages.len(),
+            pages.len(),
+            listings.len()
+        );
+    }
     Selection::Only {
         pages,
         listings,

@@ -290,6 +290,11 @@ impl<'a> LinkTargets<'a> {
             };
             let target = link.target.trim_start_matches("./").trim_start_matches('/');
             let Some(named) = self.by_link_path.get(target) else {
+                let code = if self.withheld.contains_key(target) {
+                    "link/unpublished"
+                } else {
+                    "link/broken"
+                };
                 let (message, help) = match self.withheld.get(target) {
                     Some(reason) => (
                         format!("the link target @/{target} is {} and so not part of this build", match reason {
@@ -304,7 +309,7 @@ impl<'a> LinkTargets<'a> {
                         "write the path of a file below content/, e.g. `@/news/2025-01-20-kooperation.md`".to_string(),
                     ),
                 };
-                problems.push(at("link/broken", message, help));
+                problems.push(at(code, message, help));
                 hrefs.push(String::from("#"));
                 continue;
             };

@@ -89,6 +89,15 @@ pub struct Correction {
     pub text: String,
 }
 
+/// `check:` of any page: lints of `kommhub check` this page silences.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSettings {
+    /// Code (`a11y/link-text`) → why the finding is right for this page.
+    #[serde(default)]
+    pub allow: BTreeMap<String, String>,
+}
+
 /// The keys every page kind shares.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Common {
@@ -103,6 +112,7 @@ pub struct Common {
     pub aliases: Vec<String>,
     pub image: Option<Image>,
     pub extra: BTreeMap<String, yaml::Value>,
+    pub check: CheckSettings,
 }
 
 /// Declares a front matter struct with the common keys plus its own, and
@@ -124,6 +134,7 @@ macro_rules! kind_front_matter {
             #[serde(default)] aliases: Vec<String>,
             #[serde(default)] image: Option<Image>,
             #[serde(default)] extra: BTreeMap<String, yaml::Value>,
+            #[serde(default)] check: CheckSettings,
             $($(#[$m])* $field: $ty,)*
         }
 
@@ -148,6 +159,7 @@ macro_rules! kind_front_matter {
                     aliases: self.aliases,
                     image: self.image,
                     extra: self.extra,
+                    check: self.check,
                 };
                 (common, $own { $($field: self.$field,)* })
             }
@@ -217,6 +229,8 @@ pub struct Section {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub extra: BTreeMap<String, yaml::Value>,
+    #[serde(default)]
+    pub check: CheckSettings,
 }
 
 /// A single key or a list of keys (`contact: presse-itk` or a list).

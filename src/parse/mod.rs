@@ -72,6 +72,7 @@ impl Document {
                 summary: None,
                 aliases: Vec::new(),
                 extra: Default::default(),
+                check: Default::default(),
             }),
             body: Body::default(),
             front_matter: String::new(),
@@ -134,6 +135,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
                 slug: s.slug.clone(),
                 aliases: s.aliases.clone(),
                 extra: s.extra.clone(),
+                check: s.check.clone(),
                 ..Common::default()
             };
             (common, Kind::Section(s))

@@ -122,7 +122,21 @@ pub fn run(
 
     let (sender, receiver) = channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
+        // Reading a file (as every rebuild does with the theme) is reported
+        // as an access; only writes, renames and removals are changes.
+        let Ok(event) = event else { return };
+        let change = matches!(
+            event.kind,
+            notify::EventKind::Create(_)
+                | notify::EventKind::Remove(_)
+                | notify::EventKind::Modify(
+                    notify::event::ModifyKind::Data(_)
+                        | notify::event::ModifyKind::Name(_)
+                        | notify::event::ModifyKind::Any
+                )
+                | notify::EventKind::Any
+        );
+        if change {
             let _ = sender.send(event.paths);
         }
     })
@@ -135,8 +149,14 @@ pub fn run(
         .unwrap_or_else(|| "hub".into());
     let watched = [
         (options.root.clone(), RecursiveMode::NonRecursive),
-        (options.root.join(crate::source::CONTENT_DIR), RecursiveMode::Recursive),
-        (options.root.join("themes").join(&theme_name), RecursiveMode::Recursive),
+        (
+            options.root.join(crate::source::CONTENT_DIR),
+            RecursiveMode::Recursive,
+        ),
+        (
+            options.root.join("themes").join(&theme_name),
+            RecursiveMode::Recursive,
+        ),
     ];
     for (path, mode) in &watched {
         if path.exists() {

@@ -247,3 +247,54 @@ fn a_taken_port_is_a_clear_error() {
         "{text}"
     );
 }
+
+#[test]
+fn a_session_re_renders_only_what_an_edit_touches() {
+    let mut site = TestSite::new()
+        .file("content/_index.en.md", "---\ntitle: Home\n---\n")
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n");
+    for n in 0..40 {
+        site = site.file(
+            &format!("content/news/m{n:02}.md"),
+            &release(
+                &format!("Meldung {n}"),
+                &format!("2025-0{}-1{}", 1 + n % 9, n % 10),
+                "tags: [Thema]\n",
+            ),
+        );
+    }
+    let out = site.root().join("preview");
+    let mut session = kommhub::session::Session::new(site.options(), out.clone());
+    let first = session
+        .rebuild(&kommhub::session::Changes::everything())
+        .expect("first run");
+    assert!(first.rendered_pages > 50, "{}", first.rendered_pages);
+
+    let site = site.file(
+        "content/news/m17.md",
+        &release("Meldung 17 neu", "2025-09-17", "tags: [Thema]\n"),
+    );
+    let changes = kommhub::session::Changes {
+        content: [std::path::PathBuf::from("content/news/m17.md")].into(),
+        ..Default::default()
+    };
+    let second = session.rebuild(&changes).expect("second run");
+    assert_eq!(second.parsed, 1);
+    // The release itself, the section page and the listings holding it.
+    assert!(
+        second.rendered_pages <= 8,
+        "rendered {} pages",
+        second.rendered_pages
+    );
+    assert!(
+        std::fs::read_to_string(out.join("news/m17/index.html"))
+            .expect("page")
+            .contains("Meldung 17 neu")
+    );
+    assert!(
+        second.changed.contains(&"/news/m17/".to_string()),
+        "{:?}",
+        second.changed
+    );
+    drop(site);
+}

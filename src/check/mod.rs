@@ -1,0 +1,728 @@
+//! `kommhub check`: lints over the site exactly as `build` would write it.
+//!
+//! The pipeline renders the site in memory (`pipeline::check_input`, which
+//! writes nothing) and hands over an [`Input`]: the model, every output
+//! file, the theme, the build's own diagnostics and the texts the findings
+//! point into. [`run`] is a pure function of it, like every stage after
+//! `source`: it parses each HTML page once (`html`), runs the lints of
+//! `links`, `a11y`, `privacy`, `legal`, `register` and
+//! `translations`, traces every finding back to the Markdown or template
+//! line it came from (`locate`), applies the `check: { allow: … }` of
+//! each page's front matter and returns a [`Report`] that [`report`]
+//! prints for people or as JSON for CI.
+//!
+//! What the lints find is only part of what WCAG asks; the report says so
+//! ([`NOT_CHECKED`]) and never claims the site is accessible.
+
+mod a11y;
+mod html;
+mod legal;
+mod links;
+mod locate;
+mod privacy;
+mod register;
+pub mod report;
+mod translations;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{Page, PageId, Site, Withheld};
+use crate::parse::Kind;
+use crate::parse::front_matter::Role;
+use crate::render::{Content, Output, ThemeFiles};
+use crate::site_path::SitePath;
+use html::HtmlDoc;
+use locate::{ElementShape, Location, MarkdownFile, MdKind, Templates};
+pub use translations::SectionCoverage;
+
+/// Every code the lints of `check` report, with what it means. Only these
+/// can be silenced with `check: { allow: { code: reason } }`.
+pub const CODES: &[(&str, &str)] = &[
+    (
+        "link/broken",
+        "an internal link or resource leads to no file of the site",
+    ),
+    (
+        "link/broken-anchor",
+        "an internal link names an anchor the target page does not have",
+    ),
+    (
+        "link/unpublished",
+        "a link leads to a draft, a scheduled or an expired page",
+    ),
+    (
+        "link/other-language",
+        "a link leads to another language although the page exists in the linking page's language",
+    ),
+    (
+        "translation/missing",
+        "a page is not translated into every language",
+    ),
+    ("a11y/img-alt", "an image has no alt attribute"),
+    (
+        "a11y/img-alt-filename",
+        "an image's alt text is its file name",
+    ),
+    ("a11y/heading-order", "a heading level is skipped"),
+    ("a11y/multiple-h1", "a page has more than one h1"),
+    (
+        "a11y/link-empty",
+        "a link has no text a screen reader could read",
+    ),
+    (
+        "a11y/link-text",
+        "a link text says nothing out of context (\"hier\", \"click here\", a bare address)",
+    ),
+    ("a11y/table-headers", "a table has no header cells"),
+    (
+        "a11y/lang",
+        "a page has no lang attribute, or one that is not a configured language",
+    ),
+    (
+        "a11y/duplicate-title",
+        "two pages of one language have the same title",
+    ),
+    (
+        "privacy/external-resource",
+        "a page, style sheet or SVG loads something from another host",
+    ),
+    (
+        "privacy/storage",
+        "a shipped script uses cookies or web storage",
+    ),
+    (
+        "register/consultation-closed",
+        "a standard is still in consultation after its comments_until date",
+    ),
+    (
+        "legal/missing-page",
+        "the Impressum, privacy policy, accessibility statement, Leichte Sprache or Gebärdensprache page is missing",
+    ),
+    (
+        "legal/not-linked",
+        "a page does not link a page it must link",
+    ),
+    (
+        "legal/statement-review",
+        "the accessibility statement was not reviewed in the last 365 days",
+    ),
+    (
+        "legal/outdated-law",
+        "a legal page cites the TMG or TTDSG, replaced in 2024 by the DDG and TDDDG",
+    ),
+    ("legal/https", "base_url is not an https address"),
+    (
+        "check/allow",
+        "a `check: allow:` entry is unknown, has no reason or silences nothing",
+    ),
+];
+
+/// What automated checks cannot judge; printed with every report.
+pub const NOT_CHECKED: &[&str] = &[
+    "whether alt texts, link texts, headings and page titles describe their content well",
+    "contrast, colour, zoom, reflow and text spacing in a real browser",
+    "keyboard use, focus order and what screen readers announce",
+    "reading order, captions and transcripts of media, and PDF or other downloads",
+    "whether Leichte Sprache is easy to read and legal texts are complete and correct",
+];
+
+/// A text file the site publishes: a style sheet, script or SVG.
+#[derive(Debug, Clone)]
+pub struct ShippedText {
+    pub output: SitePath,
+    /// Where it comes from, relative to the root (theme or content).
+    pub source: PathBuf,
+    pub text: String,
+}
+
+/// A page this build leaves out, and the address it would have.
+#[derive(Debug, Clone)]
+pub struct Unpublished {
+    /// Site-relative URL: `/presse/entwurf/`.
+    pub url: String,
+    pub path: PathBuf,
+    pub reason: Withheld,
+}
+
+/// Everything `check` looks at; made by `pipeline::check_input`.
+#[derive(Debug)]
+pub struct Input {
+    pub site: Site,
+    pub output: Output,
+    pub theme: ThemeFiles,
+    /// What the build itself found, errors included.
+    pub build: Vec<Diagnostic>,
+    /// Text of each content file by its path relative to the root.
+    pub sources: HashMap<PathBuf, String>,
+    /// Text of site.yaml.
+    pub config_text: String,
+    pub shipped: Vec<ShippedText>,
+    pub unpublished: Vec<Unpublished>,
+}
+
+/// A finding silenced by a page's front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Silenced {
+    pub diagnostic: Diagnostic,
+    pub reason: String,
+}
+
+/// The outcome of `check`.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The build's diagnostics and the lints' findings, sorted by file and
+    /// position; with `--strict`, warnings are errors.
+    pub findings: Vec<Diagnostic>,
+    pub silenced: Vec<Silenced>,
+    pub coverage: Vec<SectionCoverage>,
+    /// HTML pages looked at.
+    pub pages: usize,
+    /// Build date as `YYYY-MM-DD` (Europe/Berlin); empty when unknown.
+    pub build_date: String,
+    pub strict: bool,
+}
+
+impl Report {
+    /// A report of a site that could not be rendered at all (site.yaml).
+    pub fn of_failure(problems: Vec<Diagnostic>, strict: bool) -> Report {
+        let mut report = Report {
+            findings: problems,
+            strict,
+            ..Report::default()
+        };
+        report.finish();
+        report
+    }
+
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    fn finish(&mut self) {
+        if self.strict {
+            for finding in &mut self.findings {
+                finding.severity = Severity::Error;
+            }
+        }
+        self.findings = crate::diagnostics::sorted(std::mem::take(&mut self.findings));
+        self.silenced
+            .sort_by(|a, b| a.diagnostic.cmp(&b.diagnostic));
+        self.silenced.dedup();
+    }
+}
+
+/// A finding before silencing and merging.
+#[derive(Debug, Clone)]
+pub(crate) struct Finding {
+    pub diagnostic: Diagnostic,
+    /// The content file of the page it was seen on, whose front matter may
+    /// silence it.
+    pub page: Option<PathBuf>,
+    /// The address it was seen at, when it comes from a template (the same
+    /// fault then shows on many pages).
+    pub seen_on: Option<String>,
+}
+
+impl Finding {
+    pub fn in_file(diagnostic: Diagnostic) -> Self {
+        Finding {
+            page: Some(diagnostic.file.clone()),
+            diagnostic,
+            seen_on: None,
+        }
+    }
+}
+
+/// A fault a page lint found, before it is traced to its source.
+#[derive(Debug, Clone)]
+pub(crate) struct Fault {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub at: At,
+}
+
+/// Where a fault is.
+#[derive(Debug, Clone)]
+pub(crate) enum At {
+    /// An element of the page; `needle` is text that names it in the
+    /// source (a URL), tried before the element's own shape.
+    Element {
+        index: usize,
+        needle: Option<String>,
+    },
+    /// Raw text of the page (an inline script or style sheet) at a byte
+    /// offset, and the text to look for in the source.
+    Text { offset: usize, needle: String },
+}
+
+impl Fault {
+    pub fn error(code: &'static str, at: At, message: String, help: String) -> Self {
+        Fault {
+            code,
+            severity: Severity::Error,
+            message,
+            help,
+            at,
+        }
+    }
+
+    pub fn warning(code: &'static str, at: At, message: String, help: String) -> Self {
+        Fault {
+            severity: Severity::Warning,
+            ..Fault::error(code, at, message, help)
+        }
+    }
+}
+
+impl At {
+    pub fn element(index: usize) -> Self {
+        At::Element {
+            index,
+            needle: None,
+        }
+    }
+}
+
+/// One HTML page of the output, parsed.
+#[derive(Debug)]
+pub(crate) struct HtmlPage<'a> {
+    pub path: &'a SitePath,
+    /// Site-relative URL: `/presse/x/`, `/404.html`.
+    pub url: String,
+    pub html: &'a str,
+    pub doc: HtmlDoc,
+    /// The content page shown here, if any.
+    pub page: Option<&'a Page>,
+    /// Where the page's Markdown body sits in `html`.
+    pub body: Option<Range<usize>>,
+    /// The template that most likely rendered it.
+    pub template: &'static str,
+    /// The language the page is in: its content page's, else `<html lang>`.
+    pub lang: Option<String>,
+}
+
+impl HtmlPage<'_> {
+    /// The line of the page's HTML that holds byte `offset`, with the
+    /// lines before and after it.
+    pub fn lines_at(&self, offset: usize) -> (&str, &str, &str) {
+        let html = self.html;
+        let offset = offset.min(html.len());
+        let start = html[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = html[offset..].find('\n').map_or(html.len(), |i| offset + i);
+        let before = html[..start.saturating_sub(1)]
+            .rsplit('\n')
+            .next()
+            .unwrap_or("");
+        let after = html
+            .get(end + 1..)
+            .and_then(|rest| rest.split('\n').next())
+            .unwrap_or("");
+        (before, &html[start..end], after)
+    }
+
+    /// What [`Templates::element`] compares for element `index`.
+    pub fn shape<'s>(&'s self, index: usize, text: Option<&'s str>) -> ElementShape<'s> {
+        let element = self.doc.element(index);
+        let (before, line, after) = self.lines_at(element.offset);
+        ElementShape {
+            tag: &element.name,
+            attrs: &element.attrs,
+            text,
+            output_line: line,
+            output_before: before,
+            output_after: after,
+        }
+    }
+
+    /// Whether element `index` was written in the page's Markdown.
+    pub fn in_body(&self, index: usize) -> bool {
+        let offset = self.doc.element(index).offset;
+        self.body
+            .as_ref()
+            .is_some_and(|body| body.contains(&offset))
+    }
+}
+
+/// What the page lints share: the whole output, indexed.
+#[derive(Debug)]
+pub(crate) struct SiteIndex<'a> {
+    pub site: &'a Site,
+    /// Every output path.
+    pub files: HashSet<&'a str>,
+    /// HTML output path → its ids.
+    pub ids: HashMap<&'a str, HashSet<String>>,
+    /// HTML output path → the content page it shows.
+    pub pages: HashMap<String, PageId>,
+    /// HTML output path a withheld page would have → the page.
+    pub unpublished: HashMap<String, &'a Unpublished>,
+    /// `https://host` of base_url, lower case.
+    pub origin: String,
+}
+
+/// Runs every lint. `strict` turns warnings into errors.
+pub fn run(input: &Input, strict: bool) -> Report {
+    let site = &input.site;
+    let templates = Templates::new(&input.theme);
+    let shown = shown_pages(site);
+    let redirects: HashSet<String> = site
+        .redirects
+        .iter()
+        .filter_map(|r| SitePath::index_of_url(&r.from).ok())
+        .map(|p| p.as_str().to_string())
+        .collect();
+    let pages: Vec<HtmlPage> = input
+        .output
+        .files
+        .par_iter()
+        .filter(|file| file.path.as_str().ends_with(".html"))
+        .filter(|file| !redirects.contains(file.path.as_str()))
+        .filter_map(|file| match &file.content {
+            Content::Bytes(bytes) => std::str::from_utf8(bytes).ok().map(|html| (file, html)),
+            Content::Copy(_) => None,
+        })
+        .map(|(file, html)| html_page(site, &shown, &file.path, html))
+        .collect();
+
+    let index = SiteIndex {
+        site,
+        files: input.output.files.iter().map(|f| f.path.as_str()).collect(),
+        ids: pages
+            .iter()
+            .map(|page| (page.path.as_str(), page.doc.ids()))
+            .collect(),
+        pages: shown.iter().map(|(path, id)| (path.clone(), *id)).collect(),
+        unpublished: input
+            .unpublished
+            .iter()
+            .filter_map(|u| Some((SitePath::index_of_url(&u.url).ok()?.as_str().to_string(), u)))
+            .collect(),
+        origin: links::origin(&site.config.base_url),
+    };
+
+    let mut findings: Vec<Finding> = pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            let mut faults = links::page(page, &index);
+            faults.extend(a11y::page(page, &index));
+            faults.extend(privacy::page(page, &index));
+            trace(page, faults, &templates, &input.sources)
+        })
+        .collect();
+    findings.extend(a11y::duplicate_titles(&pages, &templates));
+    findings.extend(privacy::shipped(&input.shipped, &index));
+    findings.extend(legal::check(
+        site,
+        &pages,
+        &index,
+        &templates,
+        &input.sources,
+        &input.config_text,
+    ));
+    findings.extend(register::check(site));
+    let (coverage, missing) = translations::check(site);
+    findings.extend(missing);
+
+    let mut report = silence(site, findings);
+    report.findings.extend(input.build.iter().cloned());
+    report.coverage = coverage;
+    report.pages = pages.len();
+    report.build_date = site
+        .publication
+        .build_date
+        .to_zoned_datetime(crate::parse::dates::berlin())
+        .date()
+        .to_string();
+    report.strict = strict;
+    report.finish();
+    report
+}
+
+/// Output path (`…/index.html`) → the content page it shows: each page at
+/// its own address, and each standard's current version at the standard's.
+fn shown_pages(site: &Site) -> HashMap<String, PageId> {
+    let mut shown: HashMap<String, PageId> = site
+        .pages
+        .iter()
+        .filter_map(|page| {
+            Some((
+                SitePath::index_of_url(&page.url).ok()?.as_str().to_string(),
+                page.id,
+            ))
+        })
+        .collect();
+    for standard in &site.register.standards {
+        for (lang, url) in &standard.urls {
+            if let (Some((_, page)), Ok(path)) =
+                (standard.shown_in(lang), SitePath::index_of_url(url))
+            {
+                shown.entry(path.as_str().to_string()).or_insert(page);
+            }
+        }
+    }
+    shown
+}
+
+fn html_page<'a>(
+    site: &'a Site,
+    shown: &HashMap<String, PageId>,
+    path: &'a SitePath,
+    html: &'a str,
+) -> HtmlPage<'a> {
+    let doc = HtmlDoc::parse(html);
+    let page = shown.get(path.as_str()).map(|id| site.page(*id));
+    let body = page.and_then(|page| {
+        let body: &str = &page.html;
+        if body.trim().is_empty() {
+            return None;
+        }
+        html.find(body).map(|start| start..start + body.len())
+    });
+    let url = match path.as_str().strip_suffix("index.html") {
+        Some(folder) => format!("/{folder}"),
+        None => format!("/{}", path.as_str()),
+    };
+    let html_lang = doc
+        .named("html")
+        .next()
+        .and_then(|i| doc.element(i).attr("lang").map(str::to_string));
+    HtmlPage {
+        path,
+        url,
+        html,
+        template: page.map_or_else(
+            || {
+                if path.as_str().ends_with("404.html") {
+                    "404.html"
+                } else {
+                    "base.html"
+                }
+            },
+            template_of,
+        ),
+        lang: page.map(|p| p.lang.to_string()).or(html_lang),
+        page,
+        doc,
+        body,
+    }
+}
+
+/// The template `render` uses for a page (see `render::template_for`):
+/// a standard's address shows its current version with `standard.html`.
+fn template_of(page: &Page) -> &'static str {
+    match &page.doc.kind {
+        Kind::Section(_) if page.is_home() => "home.html",
+        Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register.html",
+        Kind::Section(_) => "section.html",
+        Kind::News(_) => "news.html",
+        Kind::Standard(_) => "standard.html",
+        Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => "accessibility.html",
+        Kind::Plain(_) => "page.html",
+    }
+}
+
+/// Turns a page's faults into findings at their Markdown or template line.
+fn trace(
+    page: &HtmlPage,
+    faults: Vec<Fault>,
+    templates: &Templates,
+    sources: &HashMap<PathBuf, String>,
+) -> Vec<Finding> {
+    if faults.is_empty() {
+        return Vec::new();
+    }
+    let source = page.page.and_then(|p| {
+        sources
+            .get(&p.doc.path)
+            .map(|text| (p.doc.path.as_path(), text.as_str()))
+    });
+    let mut markdown = source.map(|(path, text)| MarkdownFile::new(path, text));
+    let mut findings = Vec::with_capacity(faults.len());
+    for fault in faults {
+        let location = match (&fault.at, markdown.as_mut()) {
+            (At::Element { index, needle }, Some(markdown)) if page.in_body(*index) => {
+                in_markdown(page, *index, needle.as_deref(), markdown)
+            }
+            (At::Text { offset, needle }, Some(markdown))
+                if page.body.as_ref().is_some_and(|b| b.contains(offset)) =>
+            {
+                markdown.text(needle).unwrap_or_else(|| markdown.body())
+            }
+            (At::Element { index, needle }, _) => {
+                in_templates(page, *index, needle.as_deref(), templates)
+            }
+            (At::Text { needle, .. }, _) => templates
+                .literal(page.template, needle)
+                .unwrap_or_else(|| templates.whole(page.template)),
+        };
+        let from_template =
+            markdown.is_none() || source.is_none_or(|(path, _)| path != location.file);
+        let diagnostic = Diagnostic {
+            file: location.file,
+            line: location.line,
+            column: location.column,
+            severity: fault.severity,
+            code: fault.code,
+            message: fault.message,
+            help: fault.help,
+        };
+        findings.push(Finding {
+            diagnostic,
+            page: page.page.map(|p| p.doc.path.clone()),
+            seen_on: from_template.then(|| page.url.clone()),
+        });
+    }
+    findings
+}
+
+fn in_markdown(
+    page: &HtmlPage,
+    index: usize,
+    needle: Option<&str>,
+    markdown: &mut MarkdownFile,
+) -> Location {
+    if let Some(found) = needle.and_then(|n| markdown.text(n)) {
+        return found;
+    }
+    let element = page.doc.element(index);
+    let ordinal = |matches: &dyn Fn(&html::Element) -> bool| {
+        page.doc.elements[..index]
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| matches(e) && page.in_body(*i))
+            .count()
+    };
+    match element.name.as_str() {
+        "img" => markdown.image(
+            ordinal(&|e| e.name == "img"),
+            element.attr("src").unwrap_or_default(),
+        ),
+        "a" => markdown.link(
+            element.attr("href").unwrap_or_default(),
+            &page.doc.visible_text(index),
+            ordinal(&|e| e.name == "a" && !e.attr("href").is_some_and(|h| h.starts_with('#'))),
+        ),
+        "table" => markdown
+            .nth(MdKind::Table, ordinal(&|e| e.name == "table"))
+            .or_else(|| markdown.text("<table"))
+            .unwrap_or_else(|| markdown.body()),
+        _ if element.heading_level().is_some() => markdown
+            .nth(MdKind::Heading, ordinal(&|e| e.heading_level().is_some()))
+            .unwrap_or_else(|| markdown.body()),
+        _ => markdown.body(),
+    }
+}
+
+fn in_templates(
+    page: &HtmlPage,
+    index: usize,
+    needle: Option<&str>,
+    templates: &Templates,
+) -> Location {
+    if let Some(found) = needle.and_then(|n| templates.literal(page.template, n)) {
+        return found;
+    }
+    let element = page.doc.element(index);
+    let text = (element.name == "a").then(|| page.doc.visible_text(index));
+    templates.element(page.template, &page.shape(index, text.as_deref()))
+}
+
+/// Applies each page's `check: allow:`, merges a template fault seen on
+/// many pages into one finding, and reports allow entries that are
+/// unknown, without a reason or unused.
+fn silence(site: &Site, findings: Vec<Finding>) -> Report {
+    let mut allows: HashMap<&std::path::Path, (&Page, &BTreeMap<String, String>)> = HashMap::new();
+    for page in &site.pages {
+        if !page.doc.common.check.allow.is_empty() {
+            allows.insert(&page.doc.path, (page, &page.doc.common.check.allow));
+        }
+    }
+    let mut used: HashSet<(PathBuf, String)> = HashSet::new();
+    let mut report = Report::default();
+    let mut merged: BTreeMap<Diagnostic, Vec<String>> = BTreeMap::new();
+    for finding in findings {
+        let allowed = finding.page.as_deref().and_then(|page| {
+            let (_, allow) = allows.get(page)?;
+            let reason = allow.get(finding.diagnostic.code)?;
+            (!reason.trim().is_empty()).then(|| (page.to_path_buf(), reason.clone()))
+        });
+        if let Some((page, reason)) = allowed {
+            used.insert((page, finding.diagnostic.code.to_string()));
+            report.silenced.push(Silenced {
+                diagnostic: finding.diagnostic,
+                reason,
+            });
+            continue;
+        }
+        let seen = merged.entry(finding.diagnostic).or_default();
+        if let Some(url) = finding.seen_on {
+            seen.push(url);
+        }
+    }
+    for (mut diagnostic, mut urls) in merged {
+        urls.sort();
+        urls.dedup();
+        match urls.as_slice() {
+            [] => {}
+            [one] => diagnostic
+                .message
+                .push_str(&format!(" (on {})", site.href(one))),
+            [first, ..] => diagnostic.message.push_str(&format!(
+                " (on {} pages, e.g. {})",
+                urls.len(),
+                site.href(first)
+            )),
+        }
+        report.findings.push(diagnostic);
+    }
+    for (path, (page, allow)) in allows {
+        for (code, reason) in allow {
+            let (line, column) = page.doc.position_of(code);
+            let problem = |message: String, help: String, severity: Severity| Diagnostic {
+                file: path.to_path_buf(),
+                line,
+                column,
+                severity,
+                code: "check/allow",
+                message,
+                help,
+            };
+            let known: Vec<String> = CODES.iter().map(|(c, _)| c.to_string()).collect();
+            if !known.contains(code) {
+                let help = match crate::yaml::nearest(code, &known) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "name one of the codes kommhub check reports, e.g. `a11y/link-text`"
+                        .to_string(),
+                };
+                report.findings.push(problem(
+                    format!("`{code}` is not a code of kommhub check"),
+                    help,
+                    Severity::Warning,
+                ));
+            } else if reason.trim().is_empty() {
+                report.findings.push(problem(
+                    format!("`{code}` is allowed without a reason"),
+                    format!("say why the finding is right for this page: `{code}: \"…\"`"),
+                    Severity::Error,
+                ));
+            } else if !used.contains(&(path.to_path_buf(), code.clone())) {
+                report.findings.push(problem(
+                    format!("`{code}` is allowed but this page has no such finding"),
+                    "remove the entry, so a new fault of this kind is not hidden".to_string(),
+                    Severity::Warning,
+                ));
+            }
+        }
+    }
+    report
+}

@@ -1,0 +1,258 @@
+//! A [`Report`] for people (grouped by file, ending with a summary line)
+//! or for CI tools (JSON whose shape is kept stable: fields are only ever
+//! added, and `format` changes if that promise must be broken).
+
+use serde::Serialize;
+
+use super::{NOT_CHECKED, Report, SectionCoverage};
+use crate::diagnostics::{Diagnostic, Severity};
+
+/// The version of the JSON shape.
+pub const JSON_FORMAT: u32 = 1;
+
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn file_name(diagnostic: &Diagnostic) -> String {
+    diagnostic.file.to_string_lossy().replace('\\', "/")
+}
+
+fn position(diagnostic: &Diagnostic) -> String {
+    match (diagnostic.line, diagnostic.column) {
+        (0, _) => String::new(),
+        (line, 0) => format!("{line}: "),
+        (line, column) => format!("{line}:{column}: "),
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+}
+
+/// The report as text: findings grouped by file, silenced findings, the
+/// translation coverage, what the checks cannot see, and a summary line.
+pub fn human(report: &Report) -> String {
+    let mut out = String::new();
+    let mut current: Option<String> = None;
+    for finding in &report.findings {
+        let file = file_name(finding);
+        if current.as_deref() != Some(file.as_str()) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            out.push_str(&file);
+            out.push('\n');
+            current = Some(file);
+        }
+        out.push_str(&format!(
+            "  {}{}[{}]: {}\n",
+            position(finding),
+            severity_name(finding.severity),
+            finding.code,
+            finding.message
+        ));
+        if !finding.help.is_empty() {
+            out.push_str(&format!("    help: {}\n", finding.help));
+        }
+    }
+    if !report.silenced.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "Silenced by front matter ({}):\n",
+            report.silenced.len()
+        ));
+        for silenced in &report.silenced {
+            let d = &silenced.diagnostic;
+            out.push_str(&format!(
+                "  {}:{} [{}] {} — allowed: {}\n",
+                file_name(d),
+                if d.line > 0 {
+                    d.line.to_string()
+                } else {
+                    String::new()
+                },
+                d.code,
+                d.message,
+                silenced.reason
+            ));
+        }
+    }
+    if !report.coverage.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&coverage_table(&report.coverage));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(
+        "Automated checks find only part of what WCAG 2.1 (BITV NRW) asks. They cannot judge:\n",
+    );
+    for item in NOT_CHECKED {
+        out.push_str(&format!("  - {item}\n"));
+    }
+    out.push_str("This report does not say that the site is accessible; test with people and assistive technology too.\n");
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+fn coverage_table(coverage: &[SectionCoverage]) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut header = vec!["section".to_string()];
+    if let Some(first) = coverage.first() {
+        header.extend(first.languages.iter().map(|l| l.lang.clone()));
+    }
+    rows.push(header);
+    for section in coverage {
+        let mut row = vec![if section.section.is_empty() {
+            "(top level)".to_string()
+        } else {
+            section.section.clone()
+        }];
+        row.extend(
+            section
+                .languages
+                .iter()
+                .map(|l| format!("{}/{}", l.pages, section.pages)),
+        );
+        rows.push(row);
+    }
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::from("Translations (pages per language):\n");
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let pad = widths[c].saturating_sub(cell.chars().count());
+                if c == 0 {
+                    format!("{cell}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{cell}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        out.push_str(&format!("  {}\n", cells.join("  ").trim_end()));
+    }
+    out
+}
+
+/// The last line: `2 errors, 5 warnings, 1 silenced in 126 pages (…)`.
+pub fn summary(report: &Report) -> String {
+    let mut line = format!(
+        "{}, {}, {} silenced",
+        plural(report.errors(), "error"),
+        plural(report.warnings(), "warning"),
+        report.silenced.len()
+    );
+    if report.pages > 0 {
+        line.push_str(&format!(" in {}", plural(report.pages, "page")));
+    }
+    if !report.build_date.is_empty() {
+        line.push_str(&format!(" (build date {}", report.build_date));
+        if report.strict {
+            line.push_str(", --strict: warnings count as errors");
+        }
+        line.push(')');
+    }
+    line
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format: u32,
+    build_date: &'a str,
+    strict: bool,
+    summary: JsonSummary,
+    findings: Vec<JsonFinding<'a>>,
+    silenced: Vec<JsonSilenced<'a>>,
+    translations: &'a [SectionCoverage],
+    not_checked: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+    silenced: usize,
+    pages: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    severity: &'static str,
+    file: String,
+    /// 1-based; 0 when the finding concerns the whole file.
+    line: usize,
+    /// 1-based; 0 when unknown.
+    column: usize,
+    message: &'a str,
+    help: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSilenced<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    reason: &'a str,
+}
+
+fn json_finding(diagnostic: &Diagnostic) -> JsonFinding<'_> {
+    JsonFinding {
+        code: diagnostic.code,
+        severity: severity_name(diagnostic.severity),
+        file: file_name(diagnostic),
+        line: diagnostic.line,
+        column: diagnostic.column,
+        message: &diagnostic.message,
+        help: &diagnostic.help,
+    }
+}
+
+/// The report as pretty-printed JSON (see the module docs).
+pub fn json(report: &Report) -> String {
+    let value = JsonReport {
+        format: JSON_FORMAT,
+        build_date: &report.build_date,
+        strict: report.strict,
+        summary: JsonSummary {
+            errors: report.errors(),
+            warnings: report.warnings(),
+            silenced: report.silenced.len(),
+            pages: report.pages,
+        },
+        findings: report.findings.iter().map(json_finding).collect(),
+        silenced: report
+            .silenced
+            .iter()
+            .map(|s| JsonSilenced {
+                finding: json_finding(&s.diagnostic),
+                reason: &s.reason,
+            })
+            .collect(),
+        translations: &report.coverage,
+        not_checked: NOT_CHECKED,
+    };
+    serde_json::to_string_pretty(&value).unwrap_or_else(|error| {
+        // Serialising plain strings and numbers cannot fail; say so if it does.
+        format!("{{\"format\": {JSON_FORMAT}, \"error\": \"{error}\"}}")
+    })
+}
