@@ -21,7 +21,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{self, Diagnostic};
 use crate::images::{self, Images};
 use crate::model;
-use crate::model::news::Listing;
+use crate::model::news::{Listing, RunningNumber};
 use crate::model::{Page, PageId, Site};
 use crate::parse::Kind;
 use crate::parse::{self, Document};
@@ -109,6 +109,9 @@ pub struct Session {
     previous: Option<Site>,
     /// Render everything next time (first run, theme or config change).
     render_all: bool,
+    /// Files whose text may have changed since they were parsed; `None`
+    /// after a full walk, when every file must be compared.
+    touched: Option<HashSet<PathBuf>>,
 }
 
 impl Session {
@@ -127,6 +130,7 @@ impl Session {
             written: HashMap::new(),
             previous: None,
             render_all: true,
+            touched: None,
         }
     }
 
@@ -248,6 +252,7 @@ impl Session {
     }
 
     fn reread_all(&mut self) {
+        self.touched = None;
         let (tree, problems) = source::read_content(&self.options.root, &self.languages());
         let (images, image_problems) = images::prepare(&self.options.root, &tree.assets);
         self.tree = tree;
@@ -281,6 +286,9 @@ impl Session {
             match std::fs::read(self.options.root.join(path)) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
+                        if let Some(touched) = self.touched.as_mut() {
+                            touched.insert(path.clone());
+                        }
                         self.tree.files[at] = ContentFile {
                             text,
                             ..self.tree.files[at].clone()
@@ -301,10 +309,14 @@ impl Session {
 
     /// Parses the files whose text changed since they were last parsed.
     fn parse_changed(&mut self, config: &SiteConfig) -> usize {
+        // Only files read since the last run can differ; after a full walk
+        // every file is compared with what was parsed from it.
+        let touched = self.touched.take();
         let stale: Vec<(&ContentFile, u64)> = self
             .tree
             .files
             .iter()
+            .filter(|file| touched.as_ref().is_none_or(|t| t.contains(&file.path)))
             .map(|file| (file, fingerprint(file.text.as_bytes())))
             .filter(|(file, print)| {
                 self.parsed
@@ -329,6 +341,7 @@ impl Session {
             .collect();
         let count = fresh.len();
         self.parsed.extend(fresh);
+        self.touched = Some(HashSet::new());
         count
     }
 
@@ -486,7 +499,7 @@ fn page_changed(old: &Site, before: &Page, new: &Site, after: &Page) -> bool {
             .map(|p| (p.lang.to_string(), p.url.clone()))
             .collect()
     };
-    let children = |site: &Site, page: &Page| -> Vec<(String, usize, Option<String>)> {
+    let children = |site: &Site, page: &Page| -> Vec<SummaryPrint> {
         page.children
             .iter()
             .map(|id| summary_print(site, site.page(*id)))
@@ -495,13 +508,13 @@ fn page_changed(old: &Site, before: &Page, new: &Site, after: &Page) -> bool {
     !Arc::ptr_eq(&before.doc, &after.doc)
         || (!Arc::ptr_eq(&before.html, &after.html) && before.html != after.html)
         || translations(old, before) != translations(new, after)
-        || views::running_number(old, before) != views::running_number(new, after)
+        || number(old, before) != number(new, after)
         || children(old, before) != children(new, after)
 }
 
 /// What a listing shows of a page: its URL, its document (by identity)
 /// and its running number.
-type SummaryPrint = (String, usize, Option<String>);
+type SummaryPrint = (String, usize, Option<RunningNumber>);
 
 /// What a listing page shows: its items, its place and its tags.
 type ListingPrint = (
@@ -515,8 +528,13 @@ fn summary_print(site: &Site, page: &Page) -> SummaryPrint {
     (
         page.url.clone(),
         Arc::as_ptr(&page.doc) as *const u8 as usize,
-        views::running_number(site, page),
+        number(site, page),
     )
+}
+
+/// A page's running number, if it is a press release.
+fn number(site: &Site, page: &Page) -> Option<RunningNumber> {
+    site.news.numbers.get(&page.doc.translation_key).copied()
 }
 
 fn listing_print(site: &Site, listing: &Listing) -> ListingPrint {
