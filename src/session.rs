@@ -448,7 +448,7 @@ fn dirty(old: &Site, new: &Site) -> Selection {
             changed_languages.contains(&listing.lang)
                 || old_listings
                     .get(listing.url.as_str())
-                    .is_none_or(|before| listing_print(old, before) != listing_print(new, listing))
+                    .is_none_or(|before| listing_changed(old, before, new, listing))
         })
         .map(|listing| listing.url.clone())
         .collect();
@@ -493,61 +493,36 @@ fn site_print(site: &Site, lang: &Lang) -> u64 {
 /// documents are the same shared value between runs), its resolved body,
 /// its translations, its running number or the pages it lists.
 fn page_changed(old: &Site, before: &Page, new: &Site, after: &Page) -> bool {
-    let translations = |site: &Site, page: &Page| -> Vec<(String, String)> {
-        site.translations_of(page)
-            .iter()
-            .map(|p| (p.lang.to_string(), p.url.clone()))
-            .collect()
-    };
-    let children = |site: &Site, page: &Page| -> Vec<SummaryPrint> {
-        page.children
-            .iter()
-            .map(|id| summary_print(site, site.page(*id)))
-            .collect()
+    let translations_differ = {
+        let (a, b) = (old.translations_of(before), new.translations_of(after));
+        a.len() != b.len()
+            || a.iter()
+                .zip(&b)
+                .any(|(x, y)| x.lang != y.lang || x.url != y.url)
     };
     !Arc::ptr_eq(&before.doc, &after.doc)
         || (!Arc::ptr_eq(&before.html, &after.html) && before.html != after.html)
-        || translations(old, before) != translations(new, after)
+        || translations_differ
         || number(old, before) != number(new, after)
-        || children(old, before) != children(new, after)
+        || !same_items(old, &before.children, new, &after.children)
 }
 
-/// What a listing shows of a page: its URL, its document (by identity)
-/// and its running number.
-type SummaryPrint = (String, usize, Option<RunningNumber>);
-
-/// What a listing page shows: its items, its place and its tags.
-type ListingPrint = (
-    Vec<SummaryPrint>,
-    usize,
-    usize,
-    Vec<(String, String, usize)>,
-);
-
-fn summary_print(site: &Site, page: &Page) -> SummaryPrint {
-    (
-        page.url.clone(),
-        Arc::as_ptr(&page.doc) as *const u8 as usize,
-        number(site, page),
-    )
+/// Whether two lists of pages show the same: same URLs, same documents
+/// (by identity) and same running numbers, compared without allocating.
+fn same_items(old: &Site, before: &[PageId], new: &Site, after: &[PageId]) -> bool {
+    before.len() == after.len()
+        && before.iter().zip(after).all(|(a, b)| {
+            let (a, b) = (old.page(*a), new.page(*b));
+            a.url == b.url && Arc::ptr_eq(&a.doc, &b.doc) && number(old, a) == number(new, b)
+        })
 }
 
-/// A page's running number, if it is a press release.
-fn number(site: &Site, page: &Page) -> Option<RunningNumber> {
-    site.news.numbers.get(&page.doc.translation_key).copied()
-}
-
-fn listing_print(site: &Site, listing: &Listing) -> ListingPrint {
-    (
-        listing
-            .items
-            .iter()
-            .map(|id| summary_print(site, site.page(*id)))
-            .collect(),
-        listing.page,
-        listing.pages,
-        listing.tags.clone(),
-    )
+/// Whether a listing page shows anything different.
+fn listing_changed(old: &Site, before: &Listing, new: &Site, after: &Listing) -> bool {
+    before.page != after.page
+        || before.pages != after.pages
+        || before.tags != after.tags
+        || !same_items(old, &before.items, new, &after.items)
 }
 
 /// `en/news/a/index.html` → `/en/news/a/`; other files keep their name.
@@ -602,6 +577,11 @@ pub fn classify(root: &Path, theme: &str, paths: &[PathBuf], ignored: &[PathBuf]
 /// Every problem of a failed run, rendered for the terminal.
 pub fn report(problems: &[Diagnostic]) -> String {
     diagnostics::render_report(problems)
+}
+
+/// A page's running number, if it is a press release.
+fn number(site: &Site, page: &Page) -> Option<RunningNumber> {
+    site.news.numbers.get(&page.doc.translation_key).copied()
 }
 
 #[cfg(test)]
