@@ -117,7 +117,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
 /// Every stage but writing: what `build` would write, in memory.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> {
-    let stages = run_stages(options)?;
+    let stages = run_stages(options, true)?;
     let problems = diagnostics::sorted(stages.problems);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
@@ -145,7 +145,9 @@ struct Stages {
 }
 
 /// Runs the stages in order; only a broken site.yaml stops them early.
-fn run_stages(options: &BuildOptions) -> Result<Stages, Vec<Diagnostic>> {
+/// `with_search` adds the search index, which costs seconds on large
+/// sites and which `check` has no use for.
+fn run_stages(options: &BuildOptions, with_search: bool) -> Result<Stages, Vec<Diagnostic>> {
     let mut timings = Timings::default();
     let config = load_config(&options.root)?;
     let config = match &options.base_url {
@@ -172,7 +174,7 @@ fn run_stages(options: &BuildOptions) -> Result<Stages, Vec<Diagnostic>> {
     let (theme, theme_problems) = render::theme::read(&options.root, &site.config);
     problems.extend(theme_problems);
     let mut output = timings.measure("render", || render_with(&site, &theme, &mut problems));
-    if !problems.iter().any(Diagnostic::is_error) {
+    if with_search && !problems.iter().any(Diagnostic::is_error) {
         let search_problems = timings.measure("search", || search::add_index(&site, &mut output));
         problems.extend(search_problems);
     }
@@ -192,7 +194,7 @@ fn run_stages(options: &BuildOptions) -> Result<Stages, Vec<Diagnostic>> {
 /// also when the build has errors, with the texts findings point into.
 /// Writes nothing. Fails only when site.yaml cannot be read.
 pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Vec<Diagnostic>> {
-    let stages = run_stages(options)?;
+    let stages = run_stages(options, false)?;
     let Stages {
         site,
         output,
