@@ -286,15 +286,28 @@ fn render_page(
     insert_head_links(&mut context, site, &site.permalink(&page.url), &alternates);
     context.insert("alternates", &alternates);
     context.insert("switcher", &views::switcher(site, page));
+    render_index(tera, theme, template, &context, &page.url, &page.doc.path)
+}
+
+/// Renders `template` into the `index.html` of the pretty URL `url`;
+/// `source` names the file a URL that cannot be written comes from.
+pub(crate) fn render_index(
+    tera: &Tera,
+    theme: &ThemeFiles,
+    template: &str,
+    context: &Context,
+    url: &str,
+    source: &std::path::Path,
+) -> Result<OutputFile, Diagnostic> {
     let html = tera
-        .render(template, &context)
+        .render(template, context)
         .map_err(|error| template_problem(theme, template, &error))?;
-    let path = SitePath::index_of_url(&page.url).map_err(|_| {
+    let path = SitePath::index_of_url(url).map_err(|_| {
         Diagnostic::error(
             "output/unsafe-path",
-            &page.doc.path,
-            format!("the address {} cannot be written safely", page.url),
-            "use letters, digits and hyphens in slugs",
+            source,
+            format!("the address {url} cannot be written safely"),
+            "use letters, digits and hyphens in slugs, tags, ids and language codes",
         )
     })?;
     Ok(OutputFile {

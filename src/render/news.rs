@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera, Value};
 
 use super::views::{self, FeedLink, PageSummary, PaginationView};
-use super::{Content, OutputFile, ThemeFiles, escape_attribute, template_problem};
+use super::{Content, OutputFile, ThemeFiles, escape_attribute};
 use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
 use crate::model::news::{Listing, ListingKind};
@@ -142,24 +142,14 @@ pub fn render_listings(
             );
             context.insert("alternates", &alternate_views);
             context.insert("switcher", &listing_switcher(site, listing, &group));
-            let html = tera
-                .render(template, &context)
-                .map_err(|error| template_problem(theme, template, &error))?;
-            let path = SitePath::index_of_url(&listing.url).map_err(|_| {
-                Diagnostic::error(
-                    "output/unsafe-path",
-                    "content/news",
-                    format!(
-                        "the listing address {} cannot be written safely",
-                        listing.url
-                    ),
-                    "use letters and digits in tags and association keys",
-                )
-            })?;
-            Ok(OutputFile {
-                path,
-                content: Content::Bytes(html.into_bytes()),
-            })
+            super::render_index(
+                tera,
+                theme,
+                template,
+                &context,
+                &listing.url,
+                std::path::Path::new("content/news"),
+            )
         })
         .collect()
 }

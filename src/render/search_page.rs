@@ -13,11 +13,10 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::views::{AlternateView, SwitcherEntry};
-use super::{Content, OutputFile, ThemeFiles, insert_head_links, template_problem};
+use super::{OutputFile, ThemeFiles, insert_head_links};
 use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::site_path::SitePath;
 
 /// The template a theme provides to get search pages.
 pub const TEMPLATE: &str = "search.html";
@@ -132,21 +131,14 @@ fn render_page(
         })
         .collect();
     context.insert("switcher", &switcher);
-    let html = tera
-        .render(TEMPLATE, &context)
-        .map_err(|error| template_problem(theme, TEMPLATE, &error))?;
-    let path = SitePath::index_of_url(&url).map_err(|_| {
-        Diagnostic::error(
-            "output/unsafe-path",
-            "site.yaml",
-            "a language code makes an unsafe path",
-            "use plain language codes",
-        )
-    })?;
-    Ok(OutputFile {
-        path,
-        content: Content::Bytes(html.into_bytes()),
-    })
+    super::render_index(
+        tera,
+        theme,
+        TEMPLATE,
+        &context,
+        &url,
+        std::path::Path::new(crate::config::FILE_NAME),
+    )
 }
 
 /// `site.search_url` of `lang`: the search page's link target, when the

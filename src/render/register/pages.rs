@@ -17,8 +17,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
 use crate::render::views::{self, AlternateView, PageView, SwitcherEntry};
-use crate::render::{Content, OutputFile, ThemeFiles, insert_head_links, template_problem};
-use crate::site_path::SitePath;
+use crate::render::{OutputFile, ThemeFiles, insert_head_links};
 
 /// The pages of the register that have no file of their own: each
 /// standard's current version at the standard's address, and one page per
@@ -207,22 +206,7 @@ impl Renderer<'_> {
         );
         context.insert("alternates", alternates);
         context.insert("switcher", switcher);
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|error| template_problem(self.theme, template, &error))?;
-        let path = SitePath::index_of_url(url).map_err(|_| {
-            Diagnostic::error(
-                "output/unsafe-path",
-                source,
-                format!("the address {url} cannot be written safely"),
-                "use letters, digits and hyphens in ids, topics and slugs",
-            )
-        })?;
-        Ok(OutputFile {
-            path,
-            content: Content::Bytes(html.into_bytes()),
-        })
+        crate::render::render_index(self.tera, self.theme, template, &context, url, source)
     }
 }
 
