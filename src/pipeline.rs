@@ -175,7 +175,9 @@ fn run_stages(options: &BuildOptions, with_search: bool) -> Result<Stages, Vec<D
     problems.extend(theme_problems);
     let mut output = timings.measure("render", || render_with(&site, &theme, &mut problems));
     if with_search && !problems.iter().any(Diagnostic::is_error) {
-        let search_problems = timings.measure("search", || search::add_index(&site, &mut output));
+        let search_problems = timings.measure("search", || {
+            search::add_index(&site, &theme.strings, &mut output)
+        });
         problems.extend(search_problems);
     }
     Ok(Stages {

@@ -36,6 +36,12 @@ if ! node "$here/browser-tests.js" "$site" "$repo/docs/screenshots"; then
 fi
 
 echo
+echo "=== Search engine in Node (matching rules, excerpts, searches on the index)"
+if ! node "$here/engine-tests.mjs" "$site"; then
+  status=1
+fi
+
+echo
 echo "=== Search (German stemming, languages, standards' ids, axe with results, privacy)"
 if ! node "$here/search-tests.js" "$site"; then
   status=1

@@ -30,7 +30,7 @@ const { readSite, htmlResources } = require('./lib/site');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BUNDLE = '/pagefind/';
+const BUNDLE = '/search-index/';
 
 const failures = [];
 let passed = 0;
@@ -52,7 +52,7 @@ function currentStandards(site) {
   const visit = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && entry.name !== 'pagefind') visit(full);
+      if (entry.isDirectory() && entry.name !== 'search-index') visit(full);
       else if (entry.name === 'standards.json') {
         let records = [];
         try { records = JSON.parse(fs.readFileSync(full, 'utf8')); } catch { /* not ours */ }
@@ -87,18 +87,17 @@ function staticChecks(site) {
   else ok('header', `all ${pages.length} pages link the search page in the header`);
 
   // Only the search pages may name the search script or the index.
-  const loaders = pages.filter((p) => p.kind !== 'search' && htmlResources(p.html).some((r) => /search\.js|pagefind/.test(r.url)));
+  const loaders = pages.filter((p) => p.kind !== 'search' && htmlResources(p.html).some((r) => /search\.js|search-index/.test(r.url)));
   if (loaders.length) fail('on-demand', `pages other than the search pages load search files: ${loaders.slice(0, 5).map((p) => p.rel).join(', ')}`);
   else ok('on-demand', `none of the ${pages.length - searchPages.size} other pages loads search.js or the index`);
 
   for (const [lang, page] of searchPages) {
-    const entry = path.join(site.root, BUNDLE.slice(1), lang, 'pagefind-entry.json');
+    const entry = path.join(site.root, BUNDLE.slice(1), lang, 'index.json');
     if (!fs.existsSync(entry)) fail('index', `${lang}: ${path.relative(site.root, entry)} is missing`);
     else {
       const meta = JSON.parse(fs.readFileSync(entry, 'utf8'));
-      const langs = Object.keys(meta.languages || {});
-      if (langs.length !== 1 || langs[0] !== lang) fail('index', `${lang}: the bundle holds the languages ${langs.join(', ')}, expected only ${lang}`);
-      else ok('index', `${lang}: its own index with ${meta.languages[lang].page_count} pages, stemmer ${meta.languages[lang].wasm || 'none'}`);
+      if (meta.language !== lang) fail('index', `${lang}: the index is for ${meta.language}, expected ${lang}`);
+      else ok('index', `${lang}: its own index with ${meta.pages} pages in ${meta.shards.length} word shards`);
     }
     if (!page.html.includes(`data-bundle="${BUNDLE}${lang}/"`) && !page.html.includes(`${BUNDLE}${lang}/"`)) fail('index', `${page.rel} does not point its script at ${BUNDLE}${lang}/`);
   }

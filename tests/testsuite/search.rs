@@ -1,10 +1,9 @@
-//! The search stage: one Pagefind bundle per language below `pagefind/`,
+//! The search stage: one index per language below `search-index/`,
 //! holding press releases, plain pages and each standard's current version
 //! at its permanent address, and nothing else (no listings, version pages,
 //! redirects or 404 pages); the search page of a theme that has one.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 
 use crate::support::{TestSite, news};
 
@@ -39,52 +38,137 @@ fn site() -> TestSite {
         )
 }
 
-/// The URLs in the search index of `lang`, read from its fragments.
+/// The pages in the search index of `lang`, read from its page chunks.
+fn indexed(site: &TestSite, lang: &str) -> Vec<serde_json::Value> {
+    let meta = meta(site, lang);
+    let pages = meta["pages"].as_u64().expect("pages") as usize;
+    let chunk = meta["chunk"].as_u64().expect("chunk") as usize;
+    let mut found = Vec::new();
+    for n in 0..pages.div_ceil(chunk) {
+        let text = site.read(&format!("public/search-index/{lang}/p/{n}.json"));
+        let records: Vec<serde_json::Value> = serde_json::from_str(&text).expect("chunk");
+        found.extend(records);
+    }
+    assert_eq!(found.len(), pages, "{meta}");
+    found
+}
+
 fn indexed_urls(site: &TestSite, lang: &str) -> BTreeSet<String> {
-    let folder = site.root().join(format!("public/pagefind/{lang}/fragment"));
-    std::fs::read_dir(&folder)
-        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
-        .map(|entry| {
-            let mut text = String::new();
-            flate2::read::GzDecoder::new(std::fs::File::open(entry.unwrap().path()).unwrap())
-                .read_to_string(&mut text)
-                .unwrap();
-            let json = text
-                .strip_prefix("pagefind_dcd")
-                .expect("Pagefind's signature");
-            let fragment: serde_json::Value = serde_json::from_str(json).unwrap();
-            fragment["url"].as_str().expect("url").to_string()
-        })
+    indexed(site, lang)
+        .iter()
+        .map(|record| record["url"].as_str().expect("url").to_string())
         .collect()
 }
 
-fn entry(site: &TestSite, lang: &str) -> serde_json::Value {
-    serde_json::from_str(&site.read(&format!("public/pagefind/{lang}/pagefind-entry.json")))
-        .expect("pagefind-entry.json")
+fn meta(site: &TestSite, lang: &str) -> serde_json::Value {
+    serde_json::from_str(&site.read(&format!("public/search-index/{lang}/index.json")))
+        .expect("index.json")
+}
+
+/// Every entry `[word, stem, postings]` of the word shards of `lang`.
+fn words(site: &TestSite, lang: &str) -> Vec<(String, String, Vec<u32>)> {
+    let meta = meta(site, lang);
+    let mut found = Vec::new();
+    for key in meta["shards"].as_array().expect("shards") {
+        let key = key.as_str().expect("key");
+        let text = site.read(&format!("public/search-index/{lang}/s/{key}.json"));
+        let entries: Vec<(String, String, Vec<u32>)> = serde_json::from_str(&text).expect("shard");
+        found.extend(entries);
+    }
+    found
 }
 
 #[test]
-fn each_language_gets_its_own_index_with_its_stemmer() {
+fn each_language_gets_its_own_index_and_the_engine() {
     let site = site().built();
     for lang in ["de", "en"] {
-        let entry = entry(&site, lang);
-        let languages = entry["languages"].as_object().expect("languages");
-        assert_eq!(languages.keys().collect::<Vec<_>>(), [lang], "{entry}");
-        assert_eq!(languages[lang]["wasm"], lang, "stemming for {lang}");
-        for file in [
-            "pagefind.js",
-            "pagefind-worker.js",
-            &format!("wasm.{lang}.pagefind"),
-        ] {
-            assert!(
-                site.exists(&format!("public/pagefind/{lang}/{file}")),
-                "{lang}: {file}"
-            );
-        }
-        // Only the search API is published, not Pagefind's ready-made UIs.
-        assert!(!site.exists(&format!("public/pagefind/{lang}/pagefind-ui.js")));
-        assert!(!site.exists(&format!("public/pagefind/{lang}/wasm.unknown.pagefind")));
+        let meta = meta(&site, lang);
+        assert_eq!(meta["language"], lang, "{meta}");
+        assert_eq!(meta["format"], 1, "{meta}");
+        let engine = site.read(&format!("public/search-index/{lang}/engine.js"));
+        assert!(engine.contains("export async function search"), "{lang}");
+        assert!(!words(&site, lang).is_empty(), "{lang}");
     }
+}
+
+#[test]
+fn german_words_carry_their_stems_and_english_words_theirs() {
+    let site = site().built();
+    let de = words(&site, "de");
+    let stem = |entries: &[(String, String, Vec<u32>)], word: &str| {
+        entries
+            .iter()
+            .find(|(w, _, _)| w == word)
+            .map(|(_, stem, _)| stem.clone())
+            .unwrap_or_else(|| panic!("{word} is not indexed"))
+    };
+    assert_eq!(stem(&de, "kooperation"), "", "its own stem");
+    assert_eq!(stem(&de, "unterzeichnen"), "unterzeichn");
+    let en = words(&site, "en");
+    assert_eq!(stem(&en, "associations"), "associ");
+    // German words are not in the English index and the other way round.
+    assert!(!en.iter().any(|(w, _, _)| w == "kooperation"));
+    assert!(!de.iter().any(|(w, _, _)| w == "agreement"));
+}
+
+#[test]
+fn a_word_in_the_title_weighs_more_than_the_same_word_in_the_body() {
+    let site = TestSite::new()
+        .file("content/news/_index.md", NEWS_DE)
+        .file("content/news/2025-01-20-a.md", &news("Haushalt beschlossen", "date: 2025-01-20\n"))
+        .file(
+            "content/news/2025-01-21-b.md",
+            "---\ntitle: \"Anderes Thema\"\ndate: 2025-01-21\nassociations: [itk]\ncontact: presse\n---\n\nAuch der Haushalt kam vor.\n",
+        )
+        .built();
+    let urls: Vec<_> = indexed(&site, "de")
+        .iter()
+        .map(|r| r["url"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let (_, _, postings) = words(&site, "de")
+        .into_iter()
+        .find(|(w, _, _)| w == "haushalt")
+        .expect("haushalt");
+    let mut weight_of = std::collections::HashMap::new();
+    let mut page = 0;
+    for pair in postings.chunks(2) {
+        page += pair[0] as usize;
+        weight_of.insert(urls[page].clone(), pair[1]);
+    }
+    assert!(
+        weight_of["/news/a/"] > weight_of["/news/b/"],
+        "{weight_of:?}"
+    );
+}
+
+#[test]
+fn the_excerpt_text_is_the_body_without_markup_contacts_or_boilerplate() {
+    let site = site().built();
+    let records = indexed(&site, "de");
+    let release = records
+        .iter()
+        .find(|r| r["url"] == "/news/kooperation/")
+        .expect("release");
+    assert_eq!(release["title"], "Enge Zusammenarbeit");
+    assert_eq!(
+        release["text"].as_str().map(str::trim),
+        Some("Beide Verbände unterzeichnen eine Kooperation.")
+    );
+    assert_eq!(release["date"], "2025-01-20");
+    let standard = records
+        .iter()
+        .find(|r| r["url"] == "/standards/hub-std-0001/")
+        .expect("standard");
+    assert!(
+        standard["kind"]
+            .as_str()
+            .is_some_and(|k| k.contains("HUB-STD-0001")),
+        "{standard}"
+    );
+    assert_eq!(
+        standard["text"].as_str().map(str::trim),
+        Some("Die geltende Fassung.")
+    );
 }
 
 #[test]
@@ -105,7 +189,7 @@ fn releases_pages_and_current_standards_are_indexed_but_not_listings_redirects_o
         en.iter().map(String::as_str).collect::<Vec<_>>(),
         ["/en/news/kooperation/"]
     );
-    assert_eq!(entry(&site, "de")["languages"]["de"]["page_count"], 4);
+    assert_eq!(meta(&site, "de")["pages"], 4);
     // What exists but must not be found: home, listings, the register, the
     // version pages, the redirect and the 404 page.
     for exists in [
@@ -143,11 +227,11 @@ fn a_theme_with_search_html_gets_a_search_page_per_language_linked_as_site_searc
         .built();
     let de = site.main_of("public/suche/index.html");
     assert!(de.contains("<h1>Suche</h1>"), "{de}");
-    assert!(de.contains("data-bundle=\"/pagefind/de/\""), "{de}");
+    assert!(de.contains("data-bundle=\"/search-index/de/\""), "{de}");
     assert!(de.contains("<p class=\"link\">/suche/</p>"), "{de}");
     let en = site.read("public/en/search/index.html");
     assert!(en.contains("<h1>Search</h1>"), "{en}");
-    assert!(en.contains("data-bundle=\"/pagefind/en/\""), "{en}");
+    assert!(en.contains("data-bundle=\"/search-index/en/\""), "{en}");
     assert!(
         en.contains("hreflang=\"de\" href=\"https://hub.example.org/suche/\""),
         "{en}"
@@ -166,10 +250,7 @@ fn a_theme_without_search_html_gets_no_search_page() {
 #[test]
 fn a_file_in_the_bundle_folder_is_a_conflict() {
     let problems = site()
-        .file(
-            "themes/hub/static/pagefind/de/pagefind.js",
-            "// not Pagefind",
-        )
+        .file("themes/hub/static/search-index/de/engine.js", "// not ours")
         .errors();
     assert!(
         problems.iter().any(|p| p.code == "output/conflict"),

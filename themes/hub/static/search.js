@@ -1,8 +1,8 @@
 // The search page of the hub theme (templates/search.html).
 //
-// Loads this language's Pagefind index (written by `kommhub build` below
-// /pagefind/<lang>/) only when the reader searches or focuses the field,
-// never on other pages. Talks only to the site's own host, and stores
+// Loads this language's search engine and index (written by `kommhub
+// build` below /search-index/<lang>/) only when the reader searches or
+// focuses the field, never on other pages. Talks only to the site's own host, and stores
 // nothing: no cookies, no localStorage; the query lives in the address
 // (?q=…) so that results can be bookmarked and shared.
 //
@@ -26,19 +26,16 @@ function start(root) {
   const text = (name, query = '', count = '') =>
     (root.dataset['text' + name] || '').replace('{1}', query).replace('{2}', String(count));
 
-  let pagefind = null;
+  let engine = null;
   let current = { token: 0, results: [], shown: 0, query: '' };
 
   function load() {
-    if (!pagefind) {
-      pagefind = import(root.dataset.bundle + 'pagefind.js').then(async (api) => {
-        // Result URLs in the index already carry the site's base path.
-        await api.options({ baseUrl: '/', excerptLength: 30 });
-        return api;
-      });
-      pagefind.catch(() => { pagefind = null; });
+    if (!engine) {
+      // Result URLs in the index already carry the site's base path.
+      engine = import(root.dataset.bundle + 'engine.js');
+      engine.catch(() => { engine = null; });
     }
-    return pagefind;
+    return engine;
   }
 
   let announcing = 0;
@@ -120,7 +117,7 @@ function start(root) {
     return item;
   }
 
-  // Pagefind's excerpt is escaped text with <mark> around the matches;
+  // The engine's excerpt is escaped text with <mark> around the matches;
   // only text and <mark> are taken over, so no markup from the index runs.
   function marked(html) {
     const template = document.createElement('template');

@@ -1,0 +1,168 @@
+//! Plain text for the search index: rendered body HTML to text, and text
+//! to words.
+//!
+//! The body HTML comes from our own Markdown stage, so it is well formed;
+//! raw HTML that writers put in Markdown goes through the same path and at
+//! worst indexes a stray word. The browser side (`engine.js`) splits text
+//! into words by the same rule as [`words`], so that the excerpt marks the
+//! words the index matched.
+
+/// Elements whose content is not prose.
+const SKIPPED: [&str; 3] = ["script", "style", "template"];
+
+/// Inline elements: their tags do not separate words (`<em>Ko</em>operation`).
+const INLINE: [&str; 16] = [
+    "a", "abbr", "b", "bdi", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "s",
+    "small", "strong",
+];
+
+/// The text of an HTML fragment: tags dropped (block tags become a space),
+/// the content of scripts and styles dropped, character references decoded.
+pub fn html_to_text(html: &str, out: &mut String) {
+    let mut rest = html;
+    while let Some(start) = rest.bytes().position(|b| b == b'<' || b == b'&') {
+        push_text(&rest[..start], out);
+        rest = &rest[start..];
+        if rest.starts_with('&') {
+            let (decoded, used) = character_reference(rest);
+            push_text(decoded.as_deref().unwrap_or("&"), out);
+            rest = &rest[used..];
+            continue;
+        }
+        let Some(end) = rest.find('>') else {
+            // A lone `<` in text.
+            push_text("<", out);
+            rest = &rest[1..];
+            continue;
+        };
+        let name = tag_name(&rest[1..end]);
+        rest = &rest[end + 1..];
+        if let Some(skipped) = SKIPPED.iter().find(|s| name.eq_ignore_ascii_case(s)) {
+            let closing = format!("</{skipped}");
+            let lower = rest.to_ascii_lowercase();
+            rest = match lower.find(&closing) {
+                Some(at) => rest[at..].find('>').map_or("", |gt| &rest[at + gt + 1..]),
+                None => "",
+            };
+            push_text(" ", out);
+        } else if !INLINE.iter().any(|i| name.eq_ignore_ascii_case(i)) {
+            push_text(" ", out);
+        }
+    }
+    push_text(rest, out);
+}
+
+/// `a` of `<a href=…>`, `p` of `</p>`, `br` of `<br/>`.
+fn tag_name(inner: &str) -> &str {
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let end = inner
+        .find(|c: char| c.is_whitespace() || c == '/')
+        .unwrap_or(inner.len());
+    &inner[..end]
+}
+
+/// Appends `text`. White space is kept as it is: the browser collapses
+/// it when it shows an excerpt, and the index only looks at words.
+fn push_text(text: &str, out: &mut String) {
+    out.push_str(text);
+}
+
+/// The character a reference at the start of `text` stands for, and how
+/// many bytes it used; `(None, 1)` when it is not one we know.
+fn character_reference(text: &str) -> (Option<String>, usize) {
+    let Some(end) = text[..text.len().min(12)].find(';') else {
+        return (None, 1);
+    };
+    let name = &text[1..end];
+    let decoded = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => name
+            .strip_prefix("#x")
+            .or_else(|| name.strip_prefix("#X"))
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+            .and_then(char::from_u32),
+    };
+    match decoded {
+        Some(c) => (Some(c.to_string()), end + 1),
+        None => (None, 1),
+    }
+}
+
+/// The words of `text` with their byte offsets: maximal runs of letters
+/// and digits. Words are not lower-cased here.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + text[at..].find(char::is_alphanumeric)?;
+        let end = text[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |length| start + length);
+        at = end;
+        Some((start, &text[start..end]))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text with white space runs shown as one space.
+    fn text(html: &str) -> String {
+        let mut out = String::new();
+        html_to_text(html, &mut out);
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn tags_go_and_blocks_separate_words() {
+        assert_eq!(
+            text(
+                "<h2 id=\"x\">Ziele</h2>\n<p>Die <em>Ko</em>operation &amp; mehr.</p><ul><li>eins</li><li>zwei</li></ul>"
+            ),
+            "Ziele Die Kooperation & mehr. eins zwei"
+        );
+    }
+
+    #[test]
+    fn scripts_and_styles_are_not_text() {
+        assert_eq!(
+            text("<p>vor</p><script>let a = '<p>';</script><STYLE>p{}</STYLE><p>nach</p>"),
+            "vor nach"
+        );
+    }
+
+    #[test]
+    fn character_references_are_decoded_and_unknown_ones_kept() {
+        assert_eq!(
+            text("&#8222;Zitat&#x201C; &copy; a&b &lt;"),
+            "„Zitat“ &copy; a&b <"
+        );
+    }
+
+    #[test]
+    fn a_lone_angle_bracket_is_text() {
+        assert_eq!(text("3 < 4"), "3 < 4");
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        let found: Vec<_> = words("Das OZG-Änderungsgesetz (2024), § 5: ok").collect();
+        assert_eq!(
+            found,
+            [
+                (0, "Das"),
+                (4, "OZG"),
+                (8, "Änderungsgesetz"),
+                (26, "2024"),
+                (36, "5"),
+                (39, "ok")
+            ]
+        );
+    }
+}
