@@ -75,14 +75,17 @@ pub struct NewsIndex {
     pub listings: Vec<Listing>,
     /// Newest first, per language.
     pub newest: BTreeMap<Lang, Vec<PageId>>,
+    /// Section page → index in `listings` of its page 1, so that every
+    /// page's view finds it without scanning all listings.
+    first_pages: HashMap<PageId, usize>,
 }
 
 impl NewsIndex {
     /// Page 1 of the news section of `section`, rendered as the section page.
     pub fn section_first_page(&self, section: PageId) -> Option<&Listing> {
-        self.listings
-            .iter()
-            .find(|l| l.kind == ListingKind::Section && l.section == section && l.page == 1)
+        self.first_pages
+            .get(&section)
+            .and_then(|at| self.listings.get(*at))
     }
 
     /// Every listing page that is rendered with the listing template (all
@@ -224,6 +227,13 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
             );
         }
     }
+    index.first_pages = index
+        .listings
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.kind == ListingKind::Section && l.page == 1)
+        .map(|(at, l)| (l.section, at))
+        .collect();
     (index, problems)
 }
 

@@ -20,7 +20,7 @@ const INLINE: [&str; 16] = [
 /// the content of scripts and styles dropped, character references decoded.
 pub fn html_to_text(html: &str, out: &mut String) {
     let mut rest = html;
-    while let Some(start) = rest.bytes().position(|b| b == b'<' || b == b'&') {
+    while let Some(start) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         push_text(&rest[..start], out);
         rest = &rest[start..];
         if rest.starts_with('&') {
@@ -95,16 +95,41 @@ fn character_reference(text: &str) -> (Option<String>, usize) {
 }
 
 /// The words of `text` with their byte offsets: maximal runs of letters
-/// and digits. Words are not lower-cased here.
+/// and digits. Words are not lower-cased here. ASCII bytes are judged
+/// without decoding; other characters by `char::is_alphanumeric`.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
     let mut at = 0;
+    // Whether the character at `i` belongs to a word, and its length.
+    let word_char = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
     std::iter::from_fn(move || {
-        let start = at + text[at..].find(char::is_alphanumeric)?;
-        let end = text[start..]
-            .find(|c: char| !c.is_alphanumeric())
-            .map_or(text.len(), |length| start + length);
-        at = end;
-        Some((start, &text[start..end]))
+        while at < bytes.len() {
+            let (is_word, length) = word_char(at);
+            if is_word {
+                break;
+            }
+            at += length;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (is_word, length) = word_char(at);
+            if !is_word {
+                break;
+            }
+            at += length;
+        }
+        Some((start, &text[start..at]))
     })
 }
 

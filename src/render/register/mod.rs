@@ -304,9 +304,12 @@ fn standard_of(page: &Page) -> Option<&Standard> {
 
 /// The register page of `lang`: `content/standards/_index.<lang>.md`.
 pub fn register_page<'a>(site: &'a Site, lang: &Lang) -> Option<&'a Page> {
-    site.pages
-        .iter()
-        .find(|p| p.is_section() && p.doc.folder == STANDARDS_FOLDER && p.lang == *lang)
+    // Looked up by translation key: every standard's page asks for it.
+    site.translations
+        .get(&format!("{STANDARDS_FOLDER}/_index"))
+        .and_then(|by_lang| by_lang.get(lang))
+        .map(|id| site.page(*id))
+        .filter(|p| p.is_section() && p.doc.folder == STANDARDS_FOLDER)
 }
 
 /// A version's page in `lang`, else in the default language, else any.
