@@ -1,11 +1,16 @@
 //! A pipeline that remembers: the engine of `kommhub serve`.
 //!
-//! A [`Session`] keeps what the last run read and parsed. After a change it
-//! re-reads and re-parses only the files whose text changed, re-assembles
-//! the whole model (so links, translations, listings and the register are
-//! never stale), re-renders, and writes only the output files whose bytes
-//! differ from what it wrote before. A template or string change reuses
-//! every parsed document; a `site.yaml` change starts from scratch.
+//! A [`Session`] keeps what the last run read, parsed and assembled. After
+//! a change it re-reads and re-parses only the files whose text changed.
+//! When the edited documents keep the site's structure (same address,
+//! date, tags, translations: [`model::patch`]) they are patched into the
+//! last model, and only the pages, listings and feeds that show them are
+//! rendered again. Any other change re-assembles the whole model (so links,
+//! translations, listings and the register are never stale) and renders
+//! what differs from the last model. Either way only the output files whose
+//! bytes differ from what was written before are written. A template or
+//! string change reuses every parsed document; a `site.yaml` change starts
+//! from scratch.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -105,13 +110,19 @@ pub struct Session {
     theme: Option<Theme>,
     /// Fingerprints of the bytes last written, by output path.
     written: HashMap<SitePath, u64>,
-    /// The last site written, to find what a change touched.
+    /// The last site written, to find what a change touched and to patch.
     previous: Option<Site>,
+    /// What assembling `previous` reported (patching keeps it true).
+    model_problems: Vec<Diagnostic>,
+    /// The last run succeeded: `previous` is what the parse cache holds
+    /// and what the folder shows, so an edit may be patched into it.
+    clean: bool,
     /// Render everything next time (first run, theme or config change).
     render_all: bool,
-    /// Files whose text may have changed since they were parsed; `None`
-    /// after a full walk, when every file must be compared.
-    touched: Option<HashSet<PathBuf>>,
+    /// Files (places in `tree.files`) whose text may have changed since
+    /// they were parsed; `None` after a full walk, when every file must be
+    /// compared.
+    touched: Option<Vec<usize>>,
 }
 
 impl Session {
@@ -129,6 +140,8 @@ impl Session {
             theme: None,
             written: HashMap::new(),
             previous: None,
+            model_problems: Vec::new(),
+            clean: false,
             render_all: true,
             touched: None,
         }
@@ -142,6 +155,7 @@ impl Session {
     /// errors nothing is written and the folder keeps the last good site.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, Vec<Diagnostic>> {
         let start = Instant::now();
+        let clean = std::mem::replace(&mut self.clean, false);
         let root = self.options.root.clone();
         self.render_all |= changes.config || changes.theme || changes.statics;
         if changes.config || self.config.is_none() {
@@ -168,7 +182,14 @@ impl Session {
                 tera: None,
             });
         }
-        let parsed = self.parse_changed(&config);
+        let walked = self.touched.is_none();
+        let fresh = self.parse_changed(&config);
+        let parsed = fresh.len();
+        if clean && !walked && !self.render_all {
+            if let Some(result) = self.patch(&fresh, start) {
+                return result;
+            }
+        }
         let mut problems: Vec<Diagnostic> = self.source_problems.clone();
         problems.extend(self.image_problems.iter().cloned());
         let mut documents = Vec::with_capacity(self.parsed.len());
@@ -185,6 +206,7 @@ impl Session {
             &self.images,
             self.options.publication,
         );
+        self.model_problems = model_problems.clone();
         problems.extend(model_problems);
         let Some(theme) = self.theme.as_mut() else {
             return Err(problems);
@@ -216,23 +238,17 @@ impl Session {
         let Some(output) = output else {
             return Err(problems);
         };
-        let partial = matches!(selection, Selection::Only { .. });
-        let rendered_pages = match &selection {
-            Selection::All => site.pages.len() + site.news.listing_pages().count(),
-            Selection::Only {
-                pages, listings, ..
-            } => pages.len() + listings.len(),
+        let removal = match selection {
+            Selection::Only { .. } => Removal::LeftSite,
+            Selection::All => Removal::NotProduced,
         };
-        let (changed, written, removed) = self.write(&output, &site, partial).map_err(|error| {
-            vec![Diagnostic::error(
-                "output/io",
-                &self.out_dir,
-                format!("the preview cannot be written: {error}"),
-                "check that the folder is writable and the disk not full",
-            )]
-        })?;
+        let rendered_pages = rendered_count(&site, &selection);
+        let (changed, written, removed) = self
+            .write(&output, Some(&site), removal)
+            .map_err(|error| vec![self.write_problem(&error)])?;
         self.previous = Some(site);
         self.render_all = false;
+        self.clean = true;
         Ok(Rebuilt {
             changed,
             parsed,
@@ -242,6 +258,115 @@ impl Session {
             took: start.elapsed(),
             warnings: problems,
         })
+    }
+
+    /// The fast path: patches the edited documents into the last model
+    /// and renders what shows them. `None` when the edits cannot be
+    /// patched (the model is then untouched and the caller re-assembles).
+    fn patch(
+        &mut self,
+        fresh: &[PathBuf],
+        start: Instant,
+    ) -> Option<Result<Rebuilt, Vec<Diagnostic>>> {
+        // Problems the last assembly found in an edited file may go away
+        // or move: only a full assembly can tell.
+        if self
+            .model_problems
+            .iter()
+            .any(|problem| fresh.contains(&problem.file))
+        {
+            return None;
+        }
+        self.theme.as_ref()?.tera.as_ref()?;
+        let mut edits = Vec::with_capacity(fresh.len());
+        let site = self.previous.as_ref()?;
+        for path in fresh {
+            let entry = self.parsed.get(path)?;
+            if entry.problems.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            let document = entry.document.as_ref()?;
+            let at = site
+                .pages
+                .iter()
+                .position(|page| page.doc.path.as_os_str() == path.as_os_str())?;
+            edits.push((PageId(at), Arc::clone(document)));
+        }
+        // Only the pages with a role reach the per-language part of every
+        // page (`site.roles`); sections, which make the navigation, are
+        // never patched.
+        let roles_edited = edits.iter().any(|(id, _)| {
+            matches!(&site.page(*id).doc.kind, Kind::Plain(plain) if plain.role.is_some())
+        });
+        let prints_before = roles_edited.then(|| site_prints(site));
+        model::patch::patch(self.previous.as_mut()?, &edits)?;
+        // From here on the model is patched: a failure below renders
+        // everything next time, so the folder cannot stay behind.
+        let site = self.previous.as_ref()?;
+        let theme = self.theme.as_ref()?;
+        let tera = theme.tera.as_ref()?;
+        let edited: Vec<PageId> = edits.iter().map(|(id, _)| *id).collect();
+        let selection = if prints_before.is_none_or(|before| before == site_prints(site)) {
+            showing(site, &edited)
+        } else {
+            Selection::All
+        };
+        let (output, render_problems) =
+            render::render_selected(site, &theme.files, tera, &selection);
+        let mut problems = self.standing_problems();
+        problems.extend(render_problems);
+        let problems = diagnostics::sorted(problems);
+        if problems.iter().any(Diagnostic::is_error) {
+            self.render_all = true;
+            return Some(Err(problems));
+        }
+        let rendered_pages = rendered_count(site, &selection);
+        let removal = match selection {
+            Selection::Only { .. } => Removal::Nothing,
+            Selection::All => Removal::NotProduced,
+        };
+        let written = self.write(&output, None, removal);
+        let (changed, written, removed) = match written {
+            Ok(counts) => counts,
+            Err(error) => {
+                self.render_all = true;
+                return Some(Err(vec![self.write_problem(&error)]));
+            }
+        };
+        self.clean = true;
+        Some(Ok(Rebuilt {
+            changed,
+            parsed: fresh.len(),
+            rendered_pages,
+            written,
+            removed,
+            took: start.elapsed(),
+            warnings: problems,
+        }))
+    }
+
+    /// The problems that stand while no file changes: reading, images,
+    /// parsing, assembling and the theme.
+    fn standing_problems(&self) -> Vec<Diagnostic> {
+        let mut problems = self.source_problems.clone();
+        problems.extend(self.image_problems.iter().cloned());
+        for entry in self.parsed.values() {
+            problems.extend(entry.problems.iter().cloned());
+        }
+        problems.extend(self.model_problems.iter().cloned());
+        if let Some(theme) = &self.theme {
+            problems.extend(theme.problems.iter().cloned());
+        }
+        problems
+    }
+
+    fn write_problem(&self, error: &crate::Error) -> Diagnostic {
+        Diagnostic::error(
+            "output/io",
+            &self.out_dir,
+            format!("the preview cannot be written: {error}"),
+            "check that the folder is writable and the disk not full",
+        )
     }
 
     fn languages(&self) -> Vec<crate::config::Lang> {
@@ -267,27 +392,29 @@ impl Session {
     /// handled by reading just that file; anything else (new, removed or
     /// renamed files, assets) walks `content/` again.
     fn update_content(&mut self, paths: &BTreeSet<PathBuf>) {
-        let index: HashMap<PathBuf, usize> = self
-            .tree
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.clone(), i))
-            .collect();
-        let simple = paths
-            .iter()
-            .all(|p| index.contains_key(p) && self.options.root.join(p).is_file());
-        if !simple {
-            self.reread_all();
-            return;
-        }
+        let mut places = Vec::with_capacity(paths.len());
         for path in paths {
-            let Some(&at) = index.get(path) else { continue };
+            // Comparing the bytes of paths is much faster than comparing
+            // (or hashing) their components, which matters at 20,000 files.
+            let at = self
+                .tree
+                .files
+                .iter()
+                .position(|f| f.path.as_os_str() == path.as_os_str());
+            match at {
+                Some(at) if self.options.root.join(path).is_file() => places.push((path, at)),
+                _ => {
+                    self.reread_all();
+                    return;
+                }
+            }
+        }
+        for (path, at) in places {
             match std::fs::read(self.options.root.join(path)) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
                         if let Some(touched) = self.touched.as_mut() {
-                            touched.insert(path.clone());
+                            touched.push(at);
                         }
                         self.tree.files[at] = ContentFile {
                             text,
@@ -307,16 +434,24 @@ impl Session {
         }
     }
 
-    /// Parses the files whose text changed since they were last parsed.
-    fn parse_changed(&mut self, config: &SiteConfig) -> usize {
+    /// Parses the files whose text changed since they were last parsed;
+    /// returns their paths.
+    fn parse_changed(&mut self, config: &SiteConfig) -> Vec<PathBuf> {
         // Only files read since the last run can differ; after a full walk
         // every file is compared with what was parsed from it.
-        let touched = self.touched.take();
-        let stale: Vec<(&ContentFile, u64)> = self
-            .tree
-            .files
-            .iter()
-            .filter(|file| touched.as_ref().is_none_or(|t| t.contains(&file.path)))
+        let files: Vec<&ContentFile> = match self.touched.take() {
+            Some(mut touched) => {
+                touched.sort_unstable();
+                touched.dedup();
+                touched
+                    .iter()
+                    .filter_map(|at| self.tree.files.get(*at))
+                    .collect()
+            }
+            None => self.tree.files.iter().collect(),
+        };
+        let stale: Vec<(&ContentFile, u64)> = files
+            .into_iter()
             .map(|file| (file, fingerprint(file.text.as_bytes())))
             .filter(|(file, print)| {
                 self.parsed
@@ -339,10 +474,10 @@ impl Session {
                 )
             })
             .collect();
-        let count = fresh.len();
+        let paths = fresh.iter().map(|(path, _)| path.clone()).collect();
         self.parsed.extend(fresh);
-        self.touched = Some(HashSet::new());
-        count
+        self.touched = Some(Vec::new());
+        paths
     }
 
     /// Writes the files whose bytes changed and removes those no longer
@@ -350,8 +485,8 @@ impl Session {
     fn write(
         &mut self,
         output: &render::Output,
-        site: &Site,
-        partial: bool,
+        site: Option<&Site>,
+        removal: Removal,
     ) -> Result<(Vec<String>, usize, usize), crate::Error> {
         let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
         let mut todo: Vec<(&SitePath, Vec<u8>, u64)> = Vec::new();
@@ -382,23 +517,27 @@ impl Session {
             self.written.insert((*path).clone(), *print);
             changed.push(url_of(path));
         }
-        let gone: Vec<SitePath> = if partial {
-            // Only part was rendered: what is gone is what the previous
-            // site had and this one has not (pages, listings, assets).
-            let before = self.previous.as_ref().map(site_paths).unwrap_or_default();
-            let now = site_paths(site);
-            before
-                .difference(&now)
-                .filter(|p| self.written.contains_key(*p))
-                .cloned()
-                .collect()
-        } else {
-            let produced: HashSet<&SitePath> = output.files.iter().map(|f| &f.path).collect();
-            self.written
-                .keys()
-                .filter(|p| !produced.contains(p))
-                .cloned()
-                .collect()
+        let gone: Vec<SitePath> = match removal {
+            Removal::Nothing => Vec::new(),
+            Removal::LeftSite => {
+                // Only part was rendered: what is gone is what the previous
+                // site had and this one has not (pages, listings, assets).
+                let before = self.previous.as_ref().map(site_paths).unwrap_or_default();
+                let now = site.map(site_paths).unwrap_or_default();
+                before
+                    .difference(&now)
+                    .filter(|p| self.written.contains_key(*p))
+                    .cloned()
+                    .collect()
+            }
+            Removal::NotProduced => {
+                let produced: HashSet<&SitePath> = output.files.iter().map(|f| &f.path).collect();
+                self.written
+                    .keys()
+                    .filter(|p| !produced.contains(p))
+                    .cloned()
+                    .collect()
+            }
         };
         for path in &gone {
             let target = self.out_dir.join(path.as_str());
@@ -411,6 +550,76 @@ impl Session {
         changed.sort();
         Ok((changed, todo.len(), gone.len()))
     }
+}
+
+/// Which written files a run may remove.
+#[derive(Debug, Clone, Copy)]
+enum Removal {
+    /// Everything written before and not produced now (a full render).
+    NotProduced,
+    /// The pages, listings and assets the previous site had and the new
+    /// one has not (a partial render after re-assembling).
+    LeftSite,
+    /// None: a patch keeps every address.
+    Nothing,
+}
+
+/// How many pages and listings `selection` renders.
+fn rendered_count(site: &Site, selection: &Selection) -> usize {
+    match selection {
+        Selection::All => site.pages.len() + site.news.listing_pages().count(),
+        Selection::Only {
+            pages, listings, ..
+        } => pages.len() + listings.len(),
+    }
+}
+
+/// What shows the patched pages `edited`: the pages themselves, the
+/// sections listing them, the home page teasing them, the listings and
+/// feeds holding them. Nothing else can differ after a patch.
+fn showing(site: &Site, edited: &[PageId]) -> Selection {
+    let shows = |ids: &[PageId]| ids.iter().any(|id| edited.contains(id));
+    let pages: HashSet<PageId> = site
+        .pages
+        .iter()
+        .filter(|page| {
+            edited.contains(&page.id)
+                || shows(&page.children)
+                || (page.is_home() && shows(latest_news(site, &page.lang)))
+        })
+        .map(|page| page.id)
+        .collect();
+    let listings: HashSet<String> = site
+        .news
+        .listing_pages()
+        .filter(|listing| shows(&listing.items))
+        .map(|listing| listing.url.clone())
+        .collect();
+    Selection::Only {
+        pages,
+        listings,
+        register: false,
+        feeds: render::news::in_feeds(site, edited),
+        site_files: false,
+    }
+}
+
+/// The releases the home page of `lang` teases.
+fn latest_news<'a>(site: &'a Site, lang: &Lang) -> &'a [PageId] {
+    site.news
+        .newest
+        .get(lang)
+        .map(|ids| &ids[..ids.len().min(views::LATEST_NEWS)])
+        .unwrap_or_default()
+}
+
+/// The per-language print of every language, in configured order.
+fn site_prints(site: &Site) -> Vec<u64> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| site_print(site, &l.code))
+        .collect()
 }
 
 /// The pages and listings whose output may differ between `old` and
@@ -470,6 +679,8 @@ fn dirty(old: &Site, new: &Site) -> Selection {
         pages,
         listings,
         register,
+        feeds: true,
+        site_files: true,
     }
 }
 
@@ -505,6 +716,13 @@ fn page_changed(old: &Site, before: &Page, new: &Site, after: &Page) -> bool {
         || translations_differ
         || number(old, before) != number(new, after)
         || !same_items(old, &before.children, new, &after.children)
+        || (after.is_home()
+            && !same_items(
+                old,
+                latest_news(old, &before.lang),
+                new,
+                latest_news(new, &after.lang),
+            ))
 }
 
 /// Whether two lists of pages show the same: same URLs, same documents

@@ -7,6 +7,7 @@
 //! aliases become redirects. Pure: no disk, no clock.
 
 pub mod news;
+pub mod patch;
 pub mod publication;
 pub mod register;
 mod urls;
@@ -410,17 +411,19 @@ fn attach_children(pages: &mut [Page]) {
         }
     }
     for (section, mut list) in children {
-        list.sort_by(|a, b| {
-            let (a, b) = (&pages[a.0], &pages[b.0]);
-            b.doc
-                .common
-                .date
-                .cmp(&a.doc.common.date)
-                .then_with(|| a.doc.common.title.cmp(&b.doc.common.title))
-                .then_with(|| a.url.cmp(&b.url))
-        });
+        list.sort_by(|a, b| attach_order(&pages[a.0], &pages[b.0]));
         pages[section.0].children = list;
     }
+}
+
+/// The order of a section's children: newest first, then by title.
+fn attach_order(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.doc
+        .common
+        .date
+        .cmp(&a.doc.common.date)
+        .then_with(|| a.doc.common.title.cmp(&b.doc.common.title))
+        .then_with(|| a.url.cmp(&b.url))
 }
 
 /// Publishes each asset next to every language version of the page bundle

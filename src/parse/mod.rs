@@ -80,6 +80,13 @@ impl Document {
         }
     }
 
+    /// Takes `other`'s front matter text, by which positions are found,
+    /// so two documents can be compared on what they mean.
+    pub(crate) fn copy_front_matter_text(&mut self, other: &Document) {
+        self.front_matter = other.front_matter.clone();
+        self.front_matter_line = other.front_matter_line;
+    }
+
     /// (line, column) in the file of the front matter key `key`, or the
     /// first line of the front matter when it is not written there.
     pub fn position_of(&self, key: &str) -> (usize, usize) {

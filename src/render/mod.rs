@@ -130,6 +130,13 @@ pub enum Selection {
         listings: std::collections::HashSet<String>,
         /// Whether the register's own pages, exports and feed are redone.
         register: bool,
+        /// Whether the Atom feeds of press releases are redone.
+        feeds: bool,
+        /// Whether the files every change may touch are redone: sitemap,
+        /// robots.txt, redirect map and pages, 404 and search pages, static
+        /// files and assets. `serve` leaves them out after an edit that
+        /// keeps the site's structure ([`crate::model::patch`]).
+        site_files: bool,
     },
 }
 
@@ -152,6 +159,20 @@ impl Selection {
         match self {
             Selection::All => true,
             Selection::Only { register, .. } => *register,
+        }
+    }
+
+    pub fn feeds(&self) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { feeds, .. } => *feeds,
+        }
+    }
+
+    pub fn site_files(&self) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Only { site_files, .. } => *site_files,
         }
     }
 }
@@ -199,7 +220,9 @@ pub fn render_selected(
             Err(problem) => problems.push(problem),
         }
     }
-    files.extend(news::feeds(site));
+    if selection.feeds() {
+        files.extend(news::feeds(site));
+    }
     if selection.register() {
         for result in register::render_pages(site, theme, tera, &site_values) {
             match result {
@@ -212,30 +235,9 @@ pub fn render_selected(
         files.extend(register_feeds);
         problems.extend(feed_problems);
     }
-    files.push(news::sitemap(site));
-    files.push(news::robots(site));
-    files.push(news::redirect_map(site));
-    for result in search_page::render_pages(site, theme, tera, &site_values) {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
+    if selection.site_files() {
+        render_site_files(site, theme, tera, &site_values, &mut files, &mut problems);
     }
-    for language in &site.config.languages {
-        match render_not_found(site, theme, tera, &language.code, &site_values) {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    files.extend(redirect_pages(site));
-    files.extend(theme.static_files.iter().map(|(from, to)| OutputFile {
-        path: to.clone(),
-        content: Content::Copy(from.clone()),
-    }));
-    files.extend(site.assets.iter().map(|asset| OutputFile {
-        path: asset.to.clone(),
-        content: Content::Copy(asset.from.clone()),
-    }));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {
@@ -249,6 +251,41 @@ pub fn render_selected(
     }
     files.dedup_by(|a, b| a.path == b.path);
     (Output { files }, problems)
+}
+
+/// The files that do not belong to one page or listing.
+fn render_site_files(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    site_values: &HashMap<&Lang, Value>,
+    files: &mut Vec<OutputFile>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    files.push(news::sitemap(site));
+    files.push(news::robots(site));
+    files.push(news::redirect_map(site));
+    for result in search_page::render_pages(site, theme, tera, site_values) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    for language in &site.config.languages {
+        match render_not_found(site, theme, tera, &language.code, site_values) {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    files.extend(redirect_pages(site));
+    files.extend(theme.static_files.iter().map(|(from, to)| OutputFile {
+        path: to.clone(),
+        content: Content::Copy(from.clone()),
+    }));
+    files.extend(site.assets.iter().map(|asset| OutputFile {
+        path: asset.to.clone(),
+        content: Content::Copy(asset.from.clone()),
+    }));
 }
 
 fn template_for(page: &Page, tera: &Tera) -> &'static str {

@@ -107,7 +107,18 @@ pub fn render_listings(
     site_values: &HashMap<&Lang, Value>,
     selection: &super::Selection,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
-    let alternates = listing_alternates(site);
+    let alternates = match selection {
+        super::Selection::All => listing_alternates(site, |_| true),
+        super::Selection::Only { listings, .. } => {
+            let wanted: std::collections::HashSet<GroupKey> = site
+                .news
+                .listing_pages()
+                .filter(|listing| listings.contains(&listing.url))
+                .map(group_key)
+                .collect();
+            listing_alternates(site, |key| wanted.contains(key))
+        }
+    };
     let template = if tera.contains_template("listing.html") {
         "listing.html"
     } else {
@@ -286,7 +297,11 @@ fn group_key(listing: &Listing) -> GroupKey {
     (std::mem::discriminant(&listing.kind), detail, listing.page)
 }
 
-fn listing_alternates(site: &Site) -> HashMap<GroupKey, Vec<(Lang, String)>> {
+/// The language versions of each listing group that `wanted` accepts.
+fn listing_alternates(
+    site: &Site,
+    wanted: impl Fn(&GroupKey) -> bool,
+) -> HashMap<GroupKey, Vec<(Lang, String)>> {
     let mut groups: HashMap<GroupKey, BTreeMap<usize, (Lang, String)>> = HashMap::new();
     let order: HashMap<&Lang, usize> = site
         .config
@@ -296,7 +311,11 @@ fn listing_alternates(site: &Site) -> HashMap<GroupKey, Vec<(Lang, String)>> {
         .map(|(i, l)| (&l.code, i))
         .collect();
     for listing in &site.news.listings {
-        groups.entry(group_key(listing)).or_default().insert(
+        let key = group_key(listing);
+        if !wanted(&key) {
+            continue;
+        }
+        groups.entry(key).or_default().insert(
             order.get(&listing.lang).copied().unwrap_or(usize::MAX),
             (listing.lang.clone(), listing.url.clone()),
         );
@@ -332,6 +351,16 @@ fn listing_switcher<'a>(
             }
         })
         .collect()
+}
+
+/// Whether any of `pages` is an entry of a feed, so the feeds must be
+/// written again when it changes.
+pub fn in_feeds(site: &Site, pages: &[crate::model::PageId]) -> bool {
+    site.config.languages.iter().any(|language| {
+        feeds_of(site, &language.code)
+            .iter()
+            .any(|feed| feed.entries.iter().any(|entry| pages.contains(&entry.id)))
+    })
 }
 
 /// The Atom feeds of every language.
@@ -504,7 +533,7 @@ pub fn sitemap(site: &Site) -> OutputFile {
             .map(|d| d.date.to_string());
         entry(&page.url, lastmod, &alternates);
     }
-    let groups = listing_alternates(site);
+    let groups = listing_alternates(site, |_| true);
     for listing in site.news.listing_pages() {
         let alternates: Vec<(String, String)> = groups
             .get(&group_key(listing))

@@ -212,8 +212,15 @@ pub fn run(
     Ok(())
 }
 
+/// How long no further event must arrive before a batch is rebuilt. The
+/// events of one save (truncate and write, or temp file and rename) come
+/// within a millisecond of each other, and the time from save to page
+/// counts against serve's latency goal (50 ms), so it is short; a batch
+/// cut in two is merely rebuilt twice.
+const QUIET: Duration = Duration::from_millis(5);
+
 /// Waits for file events and gathers those that follow within a short
-/// quiet period, so one save (temp file, rename) is one rebuild.
+/// quiet period ([`QUIET`]), so one save (temp file, rename) is one rebuild.
 fn next_batch(receiver: &Receiver<Vec<PathBuf>>, stop: &AtomicBool) -> Option<Vec<PathBuf>> {
     let mut paths = match receiver.recv_timeout(Duration::from_millis(100)) {
         Ok(paths) => paths,
@@ -225,7 +232,7 @@ fn next_batch(receiver: &Receiver<Vec<PathBuf>>, stop: &AtomicBool) -> Option<Ve
     };
     let started = Instant::now();
     while started.elapsed() < Duration::from_millis(300) {
-        match receiver.recv_timeout(Duration::from_millis(10)) {
+        match receiver.recv_timeout(QUIET) {
             Ok(more) => paths.extend(more),
             Err(_) => break,
         }

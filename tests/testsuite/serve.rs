@@ -298,3 +298,195 @@ fn a_session_re_renders_only_what_an_edit_touches() {
     );
     drop(site);
 }
+
+/// A session's folder after edits holds exactly what a full build of the
+/// same files writes (the search index aside, which serve leaves out).
+fn assert_matches_full_build(site: &TestSite, preview: &std::path::Path) {
+    let full = site.root().join("full");
+    let options = kommhub::pipeline::BuildOptions {
+        output: Some(full.clone()),
+        ..site.options()
+    };
+    kommhub::build(&options).expect("full build");
+    let without_search = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+        files
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with("pagefind"))
+            .collect()
+    };
+    let session = without_search(crate::support::tree(preview));
+    let build = without_search(crate::support::tree(&full));
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&session), names(&build));
+    for ((name, a), (_, b)) in session.iter().zip(&build) {
+        assert!(
+            a == b,
+            "{name} differs from a full build:\n--- serve\n{}\n--- build\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
+}
+
+/// A site with a home page teasing the latest releases, a section of
+/// plain pages (ordered by title) and releases that link to each other.
+fn patch_site() -> TestSite {
+    let mut site = TestSite::new()
+        .file(
+            "themes/hub/templates/home.html",
+            "{% extends \"base.html\" %}\n{% block content %}<h1>{{ page.title }}</h1>\n<ul>{% for item in page.latest_news %}<li class=\"latest\">{{ item.title }}</li>{% endfor %}</ul>{% endblock content %}\n",
+        )
+        .file("content/_index.en.md", "---\ntitle: Home\n---\n")
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file("content/about/_index.md", "---\ntitle: Über uns\n---\n")
+        .file("content/about/anna.md", "---\ntitle: Anna\n---\nA.\n")
+        .file("content/about/berta.md", "---\ntitle: Berta\n---\nB.\n")
+        .file(
+            "content/about/links.md",
+            "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/m03.md#stand).\n",
+        );
+    for n in 0..12 {
+        site = site.file(
+            &format!("content/news/m{n:02}.md"),
+            &release(
+                &format!("Meldung {n}"),
+                &format!("2025-{:02}-10", 1 + n % 12),
+                "tags: [Thema]\n",
+            ),
+        );
+    }
+    site.file(
+        "content/news/m03.md",
+        "---\ntitle: \"Meldung 3\"\ndate: 2025-04-10\nassociations: [itk]\ncontact: presse\ntags: [Thema]\n---\n\n## Stand\n\nText von Meldung 3.\n",
+    )
+}
+
+fn edit(session: &mut kommhub::session::Session, path: &str) -> kommhub::session::Rebuilt {
+    let changes = kommhub::session::Changes {
+        content: [std::path::PathBuf::from(path)].into(),
+        ..Default::default()
+    };
+    session.rebuild(&changes).expect("rebuild")
+}
+
+#[test]
+fn patched_edits_write_what_a_full_build_writes() {
+    let site = patch_site();
+    let out = site.root().join("preview");
+    let mut session = kommhub::session::Session::new(site.options(), out.clone());
+    session
+        .rebuild(&kommhub::session::Changes::everything())
+        .expect("first run");
+
+    // A new title: the page, the section, the listings, the feed and the
+    // home page's teaser show it; nothing else is rendered.
+    let site = site.file(
+        "content/news/m11.md",
+        &release("Meldung elf neu", "2025-12-10", "tags: [Thema]\n"),
+    );
+    let rebuilt = edit(&mut session, "content/news/m11.md");
+    assert!(rebuilt.rendered_pages <= 6, "{}", rebuilt.rendered_pages);
+    for file in [
+        "news/m11/index.html",
+        "news/index.html",
+        "atom.xml",
+        "index.html",
+    ] {
+        let text = std::fs::read_to_string(out.join(file)).expect(file);
+        assert!(text.contains("Meldung elf neu"), "{file}: {text}");
+    }
+    assert_matches_full_build(&site, &out);
+
+    // The body of the page that links to a release, with a second link
+    // to another release: both resolve.
+    let site = site.file(
+        "content/about/links.md",
+        "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/m03.md#stand) und [jene](@/news/m05.md).\n",
+    );
+    edit(&mut session, "content/about/links.md");
+    let links = std::fs::read_to_string(out.join("about/links/index.html")).expect("links");
+    assert!(
+        links.contains("href=\"/news/m03/#stand\"") && links.contains("href=\"/news/m05/\""),
+        "{links}"
+    );
+    assert_matches_full_build(&site, &out);
+
+    // The linked release gets a new title and body; the link still leads there.
+    let site = site.file(
+        "content/news/m03.md",
+        "---\ntitle: \"Meldung drei\"\ndate: 2025-04-10\nassociations: [itk]\ncontact: presse\ntags: [Thema]\n---\n\n## Stand\n\nNeuer Text.\n",
+    );
+    edit(&mut session, "content/news/m03.md");
+    assert_matches_full_build(&site, &out);
+
+    // A plain page's title decides its place in its section.
+    let site = site.file("content/about/anna.md", "---\ntitle: Zora\n---\nA.\n");
+    edit(&mut session, "content/about/anna.md");
+    let section = std::fs::read_to_string(out.join("about/index.html")).expect("section");
+    let (berta, zora) = (section.find("Berta"), section.find("Zora"));
+    assert!(berta.is_some() && berta < zora, "{section}");
+    assert_matches_full_build(&site, &out);
+
+    // A new date is structural: the listing order changes.
+    let site = site.file(
+        "content/news/m00.md",
+        &release("Meldung 0", "2026-01-01", "tags: [Thema]\n"),
+    );
+    edit(&mut session, "content/news/m00.md");
+    let listing = std::fs::read_to_string(out.join("news/index.html")).expect("listing");
+    let (m00, m11) = (listing.find("Meldung 0<"), listing.find("Meldung elf neu"));
+    assert!(m00.is_some() && m00 < m11, "{listing}");
+    assert_matches_full_build(&site, &out);
+}
+
+#[test]
+fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
+    let site = patch_site();
+    let out = site.root().join("preview");
+    let mut session = kommhub::session::Session::new(site.options(), out.clone());
+    session
+        .rebuild(&kommhub::session::Changes::everything())
+        .expect("first run");
+    let site = site.file(
+        "content/about/links.md",
+        "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/fehlt.md).\n",
+    );
+    let changes = kommhub::session::Changes {
+        content: [std::path::PathBuf::from("content/about/links.md")].into(),
+        ..Default::default()
+    };
+    let problems = session.rebuild(&changes).expect_err("broken link");
+    assert!(
+        problems.iter().any(|p| p.code == "link/broken"),
+        "{problems:?}"
+    );
+    // An anchor that the target lost is reported too.
+    let site = site
+        .file(
+            "content/about/links.md",
+            "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/m03.md#stand).\n",
+        )
+        .file(
+            "content/news/m03.md",
+            &release("Meldung 3", "2025-04-10", "tags: [Thema]\n"),
+        );
+    let changes = kommhub::session::Changes {
+        content: [
+            std::path::PathBuf::from("content/about/links.md"),
+            std::path::PathBuf::from("content/news/m03.md"),
+        ]
+        .into(),
+        ..Default::default()
+    };
+    let problems = session.rebuild(&changes).expect_err("lost anchor");
+    assert!(
+        problems.iter().any(|p| p.code == "link/broken-anchor"),
+        "{problems:?}"
+    );
+    let site = site.file(
+        "content/about/links.md",
+        "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/m03.md).\n",
+    );
+    edit(&mut session, "content/about/links.md");
+    assert_matches_full_build(&site, &out);
+}
