@@ -311,7 +311,7 @@ fn assert_matches_full_build(site: &TestSite, preview: &std::path::Path) {
     let without_search = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
         files
             .into_iter()
-            .filter(|(name, _)| !name.starts_with("pagefind"))
+            .filter(|(name, _)| !name.starts_with(kommhub::search::BUNDLE_DIR))
             .collect()
     };
     let session = without_search(crate::support::tree(preview));
