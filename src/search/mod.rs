@@ -11,7 +11,7 @@
 //! standard at its permanent address (id, title, summary and the body of
 //! the version that address shows). Listings, version pages, redirects and
 //! 404 pages are never indexed. Body text comes from the Markdown stage's
-//! HTML ([`text::html_to_text`]), so contacts, boilerplate and navigation
+//! HTML (`text::html_to_text`), so contacts, boilerplate and navigation
 //! of the theme never pollute results.
 //!
 //! ## The bundle
