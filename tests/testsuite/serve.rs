@@ -274,11 +274,7 @@ fn a_session_re_renders_only_what_an_edit_touches() {
         "content/news/m17.md",
         &release("Meldung 17 neu", "2025-09-17", "tags: [Thema]\n"),
     );
-    let changes = kommhub::session::Changes {
-        content: [std::path::PathBuf::from("content/news/m17.md")].into(),
-        ..Default::default()
-    };
-    let second = session.rebuild(&changes).expect("second run");
+    let second = edit(&mut session, "content/news/m17.md");
     assert_eq!(second.parsed, 1);
     // The release itself, the section page and the listings holding it.
     assert!(
@@ -361,12 +357,16 @@ fn patch_site() -> TestSite {
     )
 }
 
-fn edit(session: &mut kommhub::session::Session, path: &str) -> kommhub::session::Rebuilt {
-    let changes = kommhub::session::Changes {
-        content: [std::path::PathBuf::from(path)].into(),
+/// What the watcher reports when `paths` were saved.
+fn saved(paths: &[&str]) -> kommhub::session::Changes {
+    kommhub::session::Changes {
+        content: paths.iter().map(std::path::PathBuf::from).collect(),
         ..Default::default()
-    };
-    session.rebuild(&changes).expect("rebuild")
+    }
+}
+
+fn edit(session: &mut kommhub::session::Session, path: &str) -> kommhub::session::Rebuilt {
+    session.rebuild(&saved(&[path])).expect("rebuild")
 }
 
 #[test]
@@ -451,11 +451,9 @@ fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
         "content/about/links.md",
         "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/fehlt.md).\n",
     );
-    let changes = kommhub::session::Changes {
-        content: [std::path::PathBuf::from("content/about/links.md")].into(),
-        ..Default::default()
-    };
-    let problems = session.rebuild(&changes).expect_err("broken link");
+    let problems = session
+        .rebuild(&saved(&["content/about/links.md"]))
+        .expect_err("broken link");
     assert!(
         problems.iter().any(|p| p.code == "link/broken"),
         "{problems:?}"
@@ -470,15 +468,9 @@ fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
             "content/news/m03.md",
             &release("Meldung 3", "2025-04-10", "tags: [Thema]\n"),
         );
-    let changes = kommhub::session::Changes {
-        content: [
-            std::path::PathBuf::from("content/about/links.md"),
-            std::path::PathBuf::from("content/news/m03.md"),
-        ]
-        .into(),
-        ..Default::default()
-    };
-    let problems = session.rebuild(&changes).expect_err("lost anchor");
+    let problems = session
+        .rebuild(&saved(&["content/about/links.md", "content/news/m03.md"]))
+        .expect_err("lost anchor");
     assert!(
         problems.iter().any(|p| p.code == "link/broken-anchor"),
         "{problems:?}"
