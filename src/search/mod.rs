@@ -447,6 +447,9 @@ fn join(entries: &[Entry]) -> String {
     json
 }
 
+/// A file of the bundle. `None` is unreachable in practice: names are hex,
+/// digits and fixed words, and site.yaml admits only language codes of
+/// lower-case letters, digits and `-`.
 fn file(folder: &str, name: &str, bytes: Vec<u8>) -> Option<OutputFile> {
     Some(OutputFile {
         path: SitePath::new(&format!("{folder}/{name}")).ok()?,
