@@ -357,6 +357,16 @@ fn patch_site() -> TestSite {
     )
 }
 
+/// A session that has built `site` once into its `preview/` folder.
+fn started(site: &crate::support::TestSite) -> (kommhub::session::Session, std::path::PathBuf) {
+    let out = site.root().join("preview");
+    let mut session = kommhub::session::Session::new(site.options(), out.clone());
+    session
+        .rebuild(&kommhub::session::Changes::everything())
+        .expect("first run");
+    (session, out)
+}
+
 /// What the watcher reports when `paths` were saved.
 fn saved(paths: &[&str]) -> kommhub::session::Changes {
     kommhub::session::Changes {
@@ -372,11 +382,7 @@ fn edit(session: &mut kommhub::session::Session, path: &str) -> kommhub::session
 #[test]
 fn patched_edits_write_what_a_full_build_writes() {
     let site = patch_site();
-    let out = site.root().join("preview");
-    let mut session = kommhub::session::Session::new(site.options(), out.clone());
-    session
-        .rebuild(&kommhub::session::Changes::everything())
-        .expect("first run");
+    let (mut session, out) = started(&site);
 
     // A new title: the page, the section, the listings, the feed and the
     // home page's teaser show it; nothing else is rendered.
@@ -442,11 +448,7 @@ fn patched_edits_write_what_a_full_build_writes() {
 #[test]
 fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
     let site = patch_site();
-    let out = site.root().join("preview");
-    let mut session = kommhub::session::Session::new(site.options(), out.clone());
-    session
-        .rebuild(&kommhub::session::Changes::everything())
-        .expect("first run");
+    let (mut session, out) = started(&site);
     let site = site.file(
         "content/about/links.md",
         "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/fehlt.md).\n",
