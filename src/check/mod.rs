@@ -32,8 +32,6 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Page, PageId, Site, Withheld};
-use crate::parse::Kind;
-use crate::parse::front_matter::Role;
 use crate::render::{Content, Output, ThemeFiles};
 use crate::site_path::SitePath;
 use html::HtmlDoc;
@@ -508,26 +506,12 @@ fn html_page<'a>(
                     "base.html"
                 }
             },
-            template_of,
+            crate::render::preferred_template,
         ),
         lang: page.map(|p| p.lang.to_string()).or(html_lang),
         page,
         doc,
         body,
-    }
-}
-
-/// The template `render` uses for a page (see `render::template_for`):
-/// a standard's address shows its current version with `standard.html`.
-fn template_of(page: &Page) -> &'static str {
-    match &page.doc.kind {
-        Kind::Section(_) if page.is_home() => "home.html",
-        Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register.html",
-        Kind::Section(_) => "section.html",
-        Kind::News(_) => "news.html",
-        Kind::Standard(_) => "standard.html",
-        Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => "accessibility.html",
-        Kind::Plain(_) => "page.html",
     }
 }
 

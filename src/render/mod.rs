@@ -288,8 +288,10 @@ fn render_site_files(
     }));
 }
 
-fn template_for(page: &Page, tera: &Tera) -> &'static str {
-    let preferred = match &page.doc.kind {
+/// The template a theme is expected to have for `page`; `template_for`
+/// falls back when it has not. `check` names it in its findings.
+pub fn preferred_template(page: &Page) -> &'static str {
+    match &page.doc.kind {
         Kind::Section(_) if page.is_home() => "home.html",
         Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register.html",
         Kind::Section(_) => "section.html",
@@ -297,7 +299,11 @@ fn template_for(page: &Page, tera: &Tera) -> &'static str {
         Kind::Standard(_) => "standard.html",
         Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => "accessibility.html",
         Kind::Plain(_) => "page.html",
-    };
+    }
+}
+
+fn template_for(page: &Page, tera: &Tera) -> &'static str {
+    let preferred = preferred_template(page);
     match preferred {
         _ if tera.contains_template(preferred) => preferred,
         "register.html" => "section.html",
