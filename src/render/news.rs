@@ -268,10 +268,7 @@ fn fill(
     first: &str,
     second: &str,
 ) -> Result<String, Diagnostic> {
-    theme
-        .strings
-        .get(lang.as_str())
-        .and_then(|strings| strings.get(key))
+    super::theme::string(&theme.strings, lang, key)
         .map(|text| text.replace("{1}", first).replace("{2}", second))
         .ok_or_else(|| {
             Diagnostic::error(

@@ -77,11 +77,8 @@ fn render_page(
     site_values: &HashMap<&Lang, Value>,
 ) -> Result<OutputFile, Diagnostic> {
     let url = url(site, lang);
-    let title = theme
-        .strings
-        .get(lang.as_str())
-        .and_then(|strings| strings.get(TITLE_KEY))
-        .cloned()
+    let title = super::theme::string(&theme.strings, lang, TITLE_KEY)
+        .map(str::to_string)
         .ok_or_else(|| {
             Diagnostic::error(
                 "theme/string-missing",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use walkdir::WalkDir;
 
-use crate::config::SiteConfig;
+use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::site_path::SitePath;
 use crate::yaml;
@@ -25,6 +25,14 @@ pub struct ThemeFiles {
     pub strings: Arc<Strings>,
     /// Files of `static/` and where they are published.
     pub static_files: Vec<(PathBuf, SitePath)>,
+}
+
+/// The string `key` of `lang`, when the theme has it.
+pub fn string<'a>(strings: &'a Strings, lang: &Lang, key: &str) -> Option<&'a str> {
+    strings
+        .get(lang.as_str())
+        .and_then(|by_key| by_key.get(key))
+        .map(String::as_str)
 }
 
 impl ThemeFiles {

@@ -138,7 +138,7 @@ pub fn index(site: &Site, strings: &Strings) -> Vec<OutputFile> {
 /// The indexed pages of `lang`, by URL (the index must not depend on the
 /// order in which pages were read).
 fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
-    let label = |key: &str| strings.get(lang.as_str()).and_then(|s| s.get(key)).cloned();
+    let label = |key: &str| crate::render::theme::string(strings, lang, key).map(str::to_string);
     let mut records: Vec<Record> = site
         .pages
         .iter()

@@ -241,11 +241,8 @@ fn switcher<'a>(
 
 /// A theme string the register needs outside templates.
 pub(super) fn string(theme: &ThemeFiles, lang: &Lang, key: &str) -> Result<String, Diagnostic> {
-    theme
-        .strings
-        .get(lang.as_str())
-        .and_then(|strings| strings.get(key))
-        .cloned()
+    crate::render::theme::string(&theme.strings, lang, key)
+        .map(str::to_string)
         .ok_or_else(|| {
             Diagnostic::error(
                 "theme/i18n-key-missing",
