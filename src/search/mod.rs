@@ -218,13 +218,14 @@ fn record(
         body.push('\n');
     }
     text::html_to_text(&page.html, &mut body);
+    body.truncate(body.trim_end().len());
     Record {
         url: site.href(url),
         title: page.doc.common.title.clone(),
         kind,
         date: date.map(|d| d.iso()),
         date_text: date.map(|d| crate::render::functions::local_date(d.date, page.lang.as_str())),
-        text: body.trim_end().to_string(),
+        text: body,
         title_extra,
     }
 }
