@@ -98,9 +98,14 @@ pub struct BuildArgs {
     /// The site's folder, holding site.yaml, content/ and themes/.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site (default: <root>/public).
+    /// Where to write the site (default: <root>/public). kommhub owns this
+    /// folder: each build replaces it whole.
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Take over an output folder that holds files kommhub did not write;
+    /// they are moved aside into `.<name>.before-kommhub`, not deleted.
+    #[arg(long)]
+    pub force_output: bool,
     /// Use this address instead of `base_url` from site.yaml (previews).
     #[arg(long)]
     pub base_url: Option<String>,

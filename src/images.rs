@@ -54,6 +54,14 @@ pub fn variant_name(name: &str, width: u32) -> String {
     }
 }
 
+/// Whether variants are encoded into the cache (`build`, `serve`) or only
+/// planned from the originals' sizes (`check`, which writes nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variants {
+    Make,
+    Plan,
+}
+
 /// Images by absolute source path, plus how many variants were encoded
 /// in this run and how many came from the cache.
 #[derive(Debug, Default)]
@@ -64,7 +72,7 @@ pub struct Images {
 }
 
 /// Prepares every raster image among `assets`.
-pub fn prepare(root: &Path, assets: &[AssetFile]) -> (Images, Vec<Diagnostic>) {
+pub fn prepare(root: &Path, assets: &[AssetFile], mode: Variants) -> (Images, Vec<Diagnostic>) {
     let mut sources: Vec<&AssetFile> = assets
         .iter()
         .filter(|a| format_of(&a.absolute).is_some())
@@ -72,12 +80,22 @@ pub fn prepare(root: &Path, assets: &[AssetFile]) -> (Images, Vec<Diagnostic>) {
     sources.sort_by(|a, b| a.absolute.cmp(&b.absolute));
     sources.dedup_by(|a, b| a.absolute == b.absolute);
     let cache = root.join(CACHE_DIR);
+    if mode == Variants::Make && !sources.is_empty() {
+        if let Err(problem) = cache_is_real(root) {
+            return (Images::default(), vec![problem]);
+        }
+    }
     let encoded = AtomicUsize::new(0);
     let cached = AtomicUsize::new(0);
     let results: Vec<Result<(PathBuf, ImageInfo), Diagnostic>> = sources
         .par_iter()
         .map(|asset| {
-            prepare_one(asset, &cache, &encoded, &cached).map(|info| (asset.absolute.clone(), info))
+            let counts = Counts {
+                mode,
+                encoded: &encoded,
+                cached: &cached,
+            };
+            prepare_one(asset, &cache, counts).map(|info| (asset.absolute.clone(), info))
         })
         .collect();
     let mut images = Images::default();
@@ -95,6 +113,33 @@ pub fn prepare(root: &Path, assets: &[AssetFile]) -> (Images, Vec<Diagnostic>) {
     (images, problems)
 }
 
+/// The cache folder and its parent are kommhub's own: a symlink there
+/// would make the build write variants wherever it points.
+fn cache_is_real(root: &Path) -> Result<(), Diagnostic> {
+    let mut folder = root.to_path_buf();
+    for part in Path::new(CACHE_DIR).components() {
+        folder.push(part);
+        crate::output::refuse_link(&folder).map_err(|error| {
+            let relative = folder.strip_prefix(root).unwrap_or(&folder);
+            Diagnostic::error(
+                "image/cache",
+                relative,
+                "the image cache is a symlink, and kommhub does not write through links",
+                error.help().unwrap_or("remove the link"),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// How variants are handled, and the counters of what was done.
+#[derive(Clone, Copy)]
+struct Counts<'a> {
+    mode: Variants,
+    encoded: &'a AtomicUsize,
+    cached: &'a AtomicUsize,
+}
+
 fn format_of(path: &Path) -> Option<&'static str> {
     let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
     match extension.as_str() {
@@ -104,12 +149,7 @@ fn format_of(path: &Path) -> Option<&'static str> {
     }
 }
 
-fn prepare_one(
-    asset: &AssetFile,
-    cache: &Path,
-    encoded: &AtomicUsize,
-    cached: &AtomicUsize,
-) -> Result<ImageInfo, Diagnostic> {
+fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageInfo, Diagnostic> {
     let problem = |what: String| {
         Diagnostic::error(
             "image/unreadable",
@@ -139,8 +179,10 @@ fn prepare_one(
             / u64::from(width))
         .max(1) as u32;
         let file = cache.join(format!("{digest}-{target}.{extension}"));
-        if file.exists() {
-            cached.fetch_add(1, Ordering::Relaxed);
+        if counts.mode == Variants::Plan {
+            // `check` needs the variant's name and size, not its pixels.
+        } else if file.exists() {
+            counts.cached.fetch_add(1, Ordering::Relaxed);
         } else {
             if decoded.is_none() {
                 let image = image::load_from_memory(&bytes).map_err(|e| problem(e.to_string()))?;
@@ -159,7 +201,7 @@ fn prepare_one(
                     )
                 })?;
             }
-            encoded.fetch_add(1, Ordering::Relaxed);
+            counts.encoded.fetch_add(1, Ordering::Relaxed);
         }
         variants.push(Variant {
             width: target,

@@ -29,12 +29,20 @@ use std::path::{Path, PathBuf};
 pub use diagnostics::{Diagnostic, Severity};
 pub use pipeline::{BuildFailure, BuildOptions, BuildReport, build, render_site};
 
-/// An infrastructure failure: the disk, not the user's content.
+/// An infrastructure failure (the disk, not the user's content), or a
+/// request kommhub refuses before it writes anything.
 #[derive(Debug)]
 pub enum Error {
     Io {
         path: PathBuf,
         source: std::io::Error,
+    },
+    /// A usage error: writing here could lose files kommhub did not write
+    /// (exit code 2).
+    Refused {
+        path: PathBuf,
+        message: String,
+        help: String,
     },
 }
 
@@ -45,12 +53,49 @@ impl Error {
             source,
         }
     }
+
+    /// What the user can do about it, where kommhub knows.
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            Error::Io { source, .. } => io_help(source.kind()),
+            Error::Refused { help, .. } => Some(help),
+        }
+    }
+}
+
+/// The operating system's failures translated into what a user can do.
+fn io_help(kind: std::io::ErrorKind) -> Option<&'static str> {
+    use std::io::ErrorKind::*;
+    Some(match kind {
+        PermissionDenied => {
+            "kommhub may not write here: check the folder's owner and permissions, or choose \
+             another folder with `--output`"
+        }
+        ReadOnlyFilesystem => "this disk is read-only: choose another folder with `--output`",
+        StorageFull | QuotaExceeded => {
+            "the disk is full: free some space or choose another disk with `--output`"
+        }
+        InvalidFilename => {
+            "a file or folder name is too long for the file system (255 bytes per name): \
+             shorten the slug, tag or file name it comes from"
+        }
+        NotADirectory | AlreadyExists => {
+            "a file is in the way where kommhub needs a folder: choose another folder with \
+             `--output`, or move the file"
+        }
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display())?,
+            Error::Refused { path, message, .. } => write!(f, "{}: {message}", path.display())?,
+        }
+        match self.help() {
+            Some(help) => write!(f, "\n  help: {help}"),
+            None => Ok(()),
         }
     }
 }
@@ -59,6 +104,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
+            Error::Refused { .. } => None,
         }
     }
 }

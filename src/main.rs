@@ -58,6 +58,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
             future: args.future,
             expired: args.expired,
         },
+        force_output: args.force_output,
     };
     match kommhub::build(&options) {
         Ok(report) => {
@@ -68,6 +69,12 @@ fn run_build(args: BuildArgs) -> ExitCode {
                 report.files,
                 options.output_dir().display()
             );
+            if let Some(kept) = &report.set_aside {
+                println!(
+                    "the files that were in the output folder were moved to {} (nothing was deleted)",
+                    kept.display()
+                );
+            }
             if report.images_encoded + report.images_cached > 0 {
                 println!(
                     "image variants: {} encoded, {} reused from the cache",
@@ -93,6 +100,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
             eprint!("{}", render_report(&problems));
             eprintln!("nothing was written; the previous site is unchanged");
             ExitCode::from(1)
+        }
+        Err(BuildFailure::Io(error @ kommhub::Error::Refused { .. })) => {
+            eprintln!("error: {error}");
+            eprintln!("nothing was written");
+            ExitCode::from(2)
         }
         Err(BuildFailure::Io(error)) => {
             eprintln!("error: {error}");

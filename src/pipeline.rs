@@ -27,6 +27,9 @@ pub struct BuildOptions {
     /// Overrides `base_url` of site.yaml (preview deployments).
     pub base_url: Option<String>,
     pub publication: Publication,
+    /// `--force-output`: take over a non-empty output folder kommhub did
+    /// not write (its files are moved aside, never deleted).
+    pub force_output: bool,
 }
 
 impl BuildOptions {
@@ -37,6 +40,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             publication: Publication::at(build_date),
+            force_output: false,
         }
     }
 
@@ -85,6 +89,8 @@ pub struct BuildReport {
     pub timings: Timings,
     pub images_encoded: usize,
     pub images_cached: usize,
+    /// Where `--force-output` moved the files that were in the folder.
+    pub set_aside: Option<PathBuf>,
 }
 
 /// Why a build failed.
@@ -92,17 +98,33 @@ pub struct BuildReport {
 pub enum BuildFailure {
     /// Problems in the user's input, all of them, sorted.
     Content(Vec<Diagnostic>),
-    /// The disk failed us.
+    /// The disk failed us, or the output folder is not kommhub's to write
+    /// ([`Error::Refused`], a usage error).
     Io(Error),
 }
 
 /// Builds the site and writes it; on any error, writes nothing.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let mut rendered = render_site(options).map_err(BuildFailure::Content)?;
     let out_dir = options.output_dir();
-    rendered
+    let destination = output::Destination {
+        root: &options.root,
+        out_dir: &out_dir,
+        force: options.force_output,
+    };
+    // Refused before the work, so a wrong `--output` costs no time.
+    output::claim(destination.root, &out_dir, destination.force).map_err(BuildFailure::Io)?;
+    let mut rendered = render_site(options).map_err(BuildFailure::Content)?;
+    let waiting = |lock: &Path| {
+        eprintln!(
+            "note: another build is writing this site; waiting for it to finish ({})",
+            lock.display()
+        );
+    };
+    let written = rendered
         .timings
-        .measure("write", || output::write(&rendered.output, &out_dir))
+        .measure("write", || {
+            output::write(&rendered.output, destination, waiting)
+        })
         .map_err(BuildFailure::Io)?;
     Ok(BuildReport {
         pages: rendered.site.pages.len(),
@@ -112,12 +134,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         timings: rendered.timings,
         images_encoded: rendered.images_encoded,
         images_cached: rendered.images_cached,
+        set_aside: written.set_aside,
     })
 }
 
 /// Every stage but writing: what `build` would write, in memory.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> {
-    let stages = run_stages(options, true)?;
+    let stages = run_stages(options, Purpose::Build)?;
     let problems = diagnostics::sorted(stages.problems);
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
@@ -144,10 +167,17 @@ struct Stages {
     timings: Timings,
 }
 
+/// Why the stages run: to write a site, or for `check`, which writes
+/// nothing (image variants are planned, not encoded) and has no use for
+/// the search index (seconds on large sites).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Build,
+    Check,
+}
+
 /// Runs the stages in order; only a broken site.yaml stops them early.
-/// `with_search` adds the search index, which costs seconds on large
-/// sites and which `check` has no use for.
-fn run_stages(options: &BuildOptions, with_search: bool) -> Result<Stages, Vec<Diagnostic>> {
+fn run_stages(options: &BuildOptions, purpose: Purpose) -> Result<Stages, Vec<Diagnostic>> {
     let mut timings = Timings::default();
     let config = load_config(&options.root)?;
     let config = match &options.base_url {
@@ -157,8 +187,13 @@ fn run_stages(options: &BuildOptions, with_search: bool) -> Result<Stages, Vec<D
     let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
     let (tree, mut problems) =
         timings.measure("walk", || source::read_content(&options.root, &languages));
-    let (images, image_problems) =
-        timings.measure("images", || images::prepare(&options.root, &tree.assets));
+    let variants = match purpose {
+        Purpose::Build => images::Variants::Make,
+        Purpose::Check => images::Variants::Plan,
+    };
+    let (images, image_problems) = timings.measure("images", || {
+        images::prepare(&options.root, &tree.assets, variants)
+    });
     problems.extend(image_problems);
     let documents = timings.measure("parse", || parse_all(&tree.files, &config, &mut problems));
     let (site, model_problems) = timings.measure("assemble", || {
@@ -174,7 +209,7 @@ fn run_stages(options: &BuildOptions, with_search: bool) -> Result<Stages, Vec<D
     let (theme, theme_problems) = render::theme::read(&options.root, &site.config);
     problems.extend(theme_problems);
     let mut output = timings.measure("render", || render_with(&site, &theme, &mut problems));
-    if with_search && !problems.iter().any(Diagnostic::is_error) {
+    if purpose == Purpose::Build && !problems.iter().any(Diagnostic::is_error) {
         let search_problems = timings.measure("search", || {
             search::add_index(&site, &theme.strings, &mut output)
         });
@@ -196,7 +231,7 @@ fn run_stages(options: &BuildOptions, with_search: bool) -> Result<Stages, Vec<D
 /// also when the build has errors, with the texts findings point into.
 /// Writes nothing. Fails only when site.yaml cannot be read.
 pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Vec<Diagnostic>> {
-    let stages = run_stages(options, false)?;
+    let stages = run_stages(options, Purpose::Check)?;
     let Stages {
         site,
         output,

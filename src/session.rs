@@ -379,7 +379,8 @@ impl Session {
     fn reread_all(&mut self) {
         self.touched = None;
         let (tree, problems) = source::read_content(&self.options.root, &self.languages());
-        let (images, image_problems) = images::prepare(&self.options.root, &tree.assets);
+        let (images, image_problems) =
+            images::prepare(&self.options.root, &tree.assets, images::Variants::Make);
         self.tree = tree;
         self.source_problems = problems;
         self.images = images;

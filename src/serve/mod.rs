@@ -88,6 +88,7 @@ pub fn run(
         .map(|a| a.port())
         .unwrap_or(options.port);
     let out_dir = options.root.join(PREVIEW_DIR);
+    crate::output::refuse_link(&out_dir).map_err(ServeError::Io)?;
     std::fs::create_dir_all(&out_dir).map_err(|e| ServeError::Io(crate::Error::io(&out_dir, e)))?;
     let build = BuildOptions {
         root: options.root.clone(),
@@ -99,6 +100,7 @@ pub fn run(
             future: true,
             expired: false,
         },
+        force_output: false,
     };
     let mut session = Session::new(build, out_dir.clone());
     let first = session.rebuild(&Changes::everything());

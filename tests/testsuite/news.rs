@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::support::{BUILD_DATE, SITE_YAML, TestSite};
+use crate::support::{BUILD_DATE, SITE_YAML, TestSite, jpeg};
 
 fn release(title: &str, date: &str, extra: &str) -> String {
     format!(
@@ -406,20 +406,6 @@ fn kommhub_new_creates_a_release_that_builds_and_refuses_to_overwrite() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
     assert_eq!(site.read(&path), text);
-}
-
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
-    });
-    let mut bytes = Vec::new();
-    image::DynamicImage::ImageRgb8(image)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Jpeg,
-        )
-        .expect("encode");
-    bytes
 }
 
 #[test]

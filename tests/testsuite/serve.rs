@@ -308,6 +308,7 @@ fn assert_matches_full_build(site: &TestSite, preview: &std::path::Path) {
         files
             .into_iter()
             .filter(|(name, _)| !name.starts_with(kommhub::search::BUNDLE_DIR))
+            .filter(|(name, _)| name != kommhub::output::MARKER)
             .collect()
     };
     let session = without_search(crate::support::tree(preview));

@@ -175,3 +175,18 @@ pub fn news(title: &str, extra: &str) -> String {
         "---\ntitle: \"{title}\"\nassociations: [itk]\ncontact: presse\n{extra}---\n\nText der Meldung.\n"
     )
 }
+
+/// A JPEG of the given size with a colour gradient.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Jpeg,
+        )
+        .expect("encode");
+    bytes
+}

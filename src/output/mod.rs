@@ -1,0 +1,207 @@
+//! [`Output`] → `public/`. The only code that writes the site.
+//!
+//! A build is written into a staging folder next to the output folder and
+//! swapped in with one exchange (`swap.rs`), so a failed or interrupted
+//! build leaves the previous site as it was, readers never meet a missing
+//! folder, and files no longer produced disappear. Before anything is
+//! written, `claim.rs` decides whether the folder is kommhub's to write;
+//! a lock beside it makes a second build wait. The staging folder is not
+//! deleted after the swap: it keeps the site of the build before, and the
+//! next build only rewrites the files whose bytes differ. Deleting and
+//! re-creating thousands of files on every build is what made writing slow
+//! (ext4 spends its time looking for free inodes).
+
+mod claim;
+mod swap;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::Error;
+use crate::render::{Content, Output};
+
+pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
+
+/// What a write changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    /// Where the files of a folder given with `--force-output` were moved.
+    pub set_aside: Option<PathBuf>,
+}
+
+/// Where a build goes, as the user asked for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Destination<'a> {
+    pub root: &'a Path,
+    pub out_dir: &'a Path,
+    /// `--force-output`: a non-empty folder kommhub did not write may be
+    /// taken over; its files are moved aside, never deleted.
+    pub force: bool,
+}
+
+/// Writes `output` to the destination via the staging folder and a swap.
+/// `waiting` is called when another build holds the lock.
+pub fn write(
+    output: &Output,
+    destination: Destination,
+    waiting: impl FnOnce(&Path),
+) -> Result<WriteReport, Error> {
+    let Destination {
+        root,
+        out_dir,
+        force,
+    } = destination;
+    let first = claim(root, out_dir, force)?;
+    if let Some(parent) = first.lock.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let _lock = swap::lock(&first.lock, || waiting(&first.lock))?;
+    // Decided again under the lock: a build that held it may have changed
+    // what is there.
+    let claim = claim(root, out_dir, force)?;
+    std::fs::create_dir_all(&claim.staging).map_err(|e| Error::io(&claim.staging, e))?;
+    let mut report = sync(output, &claim.staging)?;
+    swap::publish(&claim.staging, &claim.out_dir)?;
+    if claim.foreign {
+        report.set_aside = Some(set_aside(&claim)?);
+    }
+    Ok(report)
+}
+
+/// After a forced swap the staging name holds the files that were in the
+/// output folder; they move to `.<name>.before-kommhub` (numbered if
+/// taken) and stay there.
+fn set_aside(claim: &Claim) -> Result<PathBuf, Error> {
+    let parent = claim.out_dir.parent().unwrap_or(Path::new("/"));
+    let name = claim
+        .out_dir
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy();
+    let mut target = parent.join(format!(".{name}.before-kommhub"));
+    let mut number = 2;
+    while std::fs::symlink_metadata(&target).is_ok() {
+        target = parent.join(format!(".{name}.before-kommhub-{number}"));
+        number += 1;
+    }
+    std::fs::rename(&claim.staging, &target).map_err(|e| Error::io(&claim.staging, e))?;
+    Ok(target)
+}
+
+/// Makes `dir` hold exactly `output`: writes files whose bytes differ,
+/// leaves equal ones alone and removes files that are no longer produced.
+pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
+    remove_links(dir)?;
+    // The marker first: a build killed half-way leaves a folder that the
+    // next build still recognises as its own.
+    let marker = dir.join(MARKER);
+    write_if_changed(&marker, MARKER_TEXT.as_bytes(), true)?;
+    let existing: HashSet<PathBuf> = WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    let mut folders: Vec<PathBuf> = output
+        .files
+        .iter()
+        .filter_map(|f| dir.join(f.path.as_str()).parent().map(Path::to_path_buf))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        if !folder.is_dir() {
+            if folder.exists() {
+                // A file where a folder must go (an old page became a section).
+                std::fs::remove_file(folder).map_err(|e| Error::io(folder, e))?;
+            }
+            std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+        }
+    }
+    let written: Vec<bool> = output
+        .files
+        .par_iter()
+        .map(|file| {
+            let target = dir.join(file.path.as_str());
+            let known = existing.contains(&target);
+            match &file.content {
+                Content::Bytes(bytes) => write_if_changed(&target, bytes, known),
+                Content::Copy(from) => {
+                    let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+                    write_if_changed(&target, &bytes, known)
+                }
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let mut keep: HashSet<PathBuf> = output
+        .files
+        .iter()
+        .map(|f| dir.join(f.path.as_str()))
+        .collect();
+    keep.insert(marker);
+    let mut removed = 0;
+    for stale in existing.difference(&keep) {
+        std::fs::remove_file(stale).map_err(|e| Error::io(stale, e))?;
+        removed += 1;
+    }
+    if removed > 0 {
+        remove_empty_folders(dir);
+    }
+    let count = written.iter().filter(|w| **w).count();
+    Ok(WriteReport {
+        written: count,
+        unchanged: written.len() - count,
+        removed,
+        set_aside: None,
+    })
+}
+
+/// Removes every symlink below `dir` (the links, not what they point to):
+/// kommhub writes none, and writing through one would put files outside
+/// the output folder.
+fn remove_links(dir: &Path) -> Result<(), Error> {
+    let links: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path_is_symlink())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for link in links {
+        std::fs::remove_file(&link).map_err(|e| Error::io(&link, e))?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` unless `target` already holds exactly them; true if written.
+fn write_if_changed(target: &Path, bytes: &[u8], known: bool) -> Result<bool, Error> {
+    if known {
+        let same_size = std::fs::metadata(target).is_ok_and(|m| m.len() == bytes.len() as u64);
+        if same_size && std::fs::read(target).is_ok_and(|old| old == bytes) {
+            return Ok(false);
+        }
+    }
+    std::fs::write(target, bytes).map_err(|e| Error::io(target, e))?;
+    Ok(true)
+}
+
+fn remove_empty_folders(dir: &Path) {
+    let mut folders: Vec<PathBuf> = WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    // Deepest first, so a parent is empty once its children are gone.
+    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in folders {
+        let _ = std::fs::remove_dir(folder);
+    }
+}
