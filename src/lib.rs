@@ -108,3 +108,30 @@ impl std::error::Error for Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_failures_say_what_the_user_can_do() {
+        let cases = [
+            (std::io::ErrorKind::PermissionDenied, "permissions"),
+            (std::io::ErrorKind::ReadOnlyFilesystem, "read-only"),
+            (std::io::ErrorKind::StorageFull, "disk is full"),
+            (std::io::ErrorKind::InvalidFilename, "255 bytes"),
+            (std::io::ErrorKind::NotADirectory, "a file is in the way"),
+        ];
+        for (kind, words) in cases {
+            let error = Error::io(Path::new("/srv/public"), kind.into());
+            let shown = error.to_string();
+            assert!(shown.starts_with("/srv/public: "), "{shown}");
+            assert!(
+                shown.contains("\n  help: ") && shown.contains(words),
+                "{shown}"
+            );
+        }
+        let other = Error::io(Path::new("x"), std::io::ErrorKind::Interrupted.into());
+        assert!(other.help().is_none());
+    }
+}
