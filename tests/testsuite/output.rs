@@ -19,6 +19,16 @@ fn site() -> TestSite {
     )
 }
 
+/// A site with a photo wide enough to get image variants.
+fn site_with_photo() -> TestSite {
+    site()
+        .bytes("content/ueber/foto.jpg", &jpeg(1000, 500))
+        .file(
+            "content/ueber/index.md",
+            "---\ntitle: Über uns\n---\n![Ein Foto](foto.jpg)\n",
+        )
+}
+
 fn assert_refused(output: &std::process::Output, words: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -176,12 +186,7 @@ fn links_planted_inside_the_staging_folder_are_removed_not_followed() {
 
 #[test]
 fn a_symlinked_image_cache_is_refused_and_nothing_is_written_through_it() {
-    let site = site()
-        .bytes("content/ueber/foto.jpg", &jpeg(1000, 500))
-        .file(
-            "content/ueber/index.md",
-            "---\ntitle: Über uns\n---\n![Ein Foto](foto.jpg)\n",
-        );
+    let site = site_with_photo();
     let outside = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(outside.path(), site.root().join(".kommhub-cache")).unwrap();
     let errors = site.errors();
@@ -212,12 +217,7 @@ fn a_symlinked_preview_folder_is_refused_by_serve() {
 
 #[test]
 fn check_writes_nothing_not_even_image_variants() {
-    let site = site()
-        .bytes("content/ueber/foto.jpg", &jpeg(1000, 500))
-        .file(
-            "content/ueber/index.md",
-            "---\ntitle: Über uns\n---\n![Ein Foto](foto.jpg)\n",
-        );
+    let site = site_with_photo();
     let before = tree(site.root());
     let checked = site.run(&["check"]);
     assert!(checked.status.code().is_some(), "{checked:?}");
