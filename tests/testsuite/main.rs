@@ -10,11 +10,13 @@
 mod build;
 mod check;
 mod errors;
+mod input_limits;
 mod links;
 mod news;
 mod publication;
 mod register;
 mod repository;
+mod root_causes;
 mod search;
 mod serve;
 mod support;
