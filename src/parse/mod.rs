@@ -167,12 +167,14 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         Err(error) => return (None, vec![yaml_error(error)]),
     };
 
+    let mut problems = Vec::new();
     if common.date.is_none() {
-        common.date = file
-            .name
-            .date
-            .as_deref()
-            .and_then(|d| PubDate::parse(d).ok());
+        if let Some(date) = file.name.date.as_deref() {
+            match PubDate::parse(date) {
+                Ok(date) => common.date = Some(date),
+                Err(_) => problems.push(impossible_file_date(file, date)),
+            }
+        }
     }
     let quotes = config
         .language(file.name.lang.as_str())
@@ -191,8 +193,20 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
     };
-    let problems = validate(&document, config);
+    problems.extend(validate(&document, config));
     (Some(document), problems)
+}
+
+/// The date prefix of a file or bundle folder name that has the shape of
+/// a date but names no day (`2025-02-30-x.md`).
+fn impossible_file_date(file: &ContentFile, date: &str) -> Diagnostic {
+    let why = dates::impossible(date).unwrap_or_else(|| format!("{date} is not a date"));
+    Diagnostic::error(
+        "source/impossible-date",
+        &file.path,
+        why,
+        "the file name (or its bundle folder's name) starts with this date: rename it with a day that exists, e.g. `2025-02-28-titel.md`",
+    )
 }
 
 /// Checks that need the file and the configuration, nothing else.
@@ -287,7 +301,8 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
             config.contacts.keys(),
             &mut problems,
         );
-        if doc.common.date.is_none() {
+        // A wrong date in the file name is already reported as such.
+        if doc.common.date.is_none() && doc.name.date.is_none() {
             problems.push(doc.problem_at(
                 "title",
                 "front-matter/no-date",

@@ -2,7 +2,7 @@
 //! line to fix, never follow-up errors blamed on the theme or on files
 //! that are fine.
 
-use crate::support::{TestSite, report};
+use crate::support::{TestSite, news, report};
 
 #[test]
 fn a_duplicate_key_is_reported_at_the_duplicate_line() {
@@ -15,4 +15,27 @@ fn a_duplicate_key_is_reported_at_the_duplicate_line() {
     assert_eq!(problems[0].code, "yaml/duplicate-key");
     assert_eq!((problems[0].line, problems[0].column), (5, 1));
     insta::assert_snapshot!(report(&problems));
+}
+
+#[test]
+fn impossible_dates_are_named_as_such() {
+    let site = TestSite::new()
+        .file("content/news/2025-02-30-x.md", &news("X", ""))
+        .file("content/news/2025-13-01-y/index.md", &news("Y", ""))
+        .file("content/news/z.md", &news("Z", "date: 2024-04-31\n"));
+    let problems = site.errors();
+    let text = report(&problems);
+    assert!(!text.contains("needs a date"), "{text}");
+    let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "2025-02-30 does not exist: February 2025 has 28 days",
+            "2025-13-01 does not exist: a year has 12 months",
+            "2024-04-31 does not exist: April 2024 has 30 days",
+        ],
+        "{text}"
+    );
+    assert_eq!(problems[2].line, 5, "{text}");
+    insta::assert_snapshot!(text);
 }
