@@ -42,6 +42,11 @@ pub struct Document {
     pub common: Common,
     pub kind: Kind,
     pub body: Body,
+    /// An error in this file was reported while parsing it. Later stages
+    /// report nothing that follows from it (a template that fails on the
+    /// missing date of a release already told it needs one): one root
+    /// cause, one error.
+    pub has_errors: bool,
     /// The front matter text, to find the line of a key in later messages.
     front_matter: String,
     front_matter_line: usize,
@@ -75,6 +80,7 @@ impl Document {
                 check: Default::default(),
             }),
             body: Body::default(),
+            has_errors: false,
             front_matter: String::new(),
             front_matter_line: 1,
         }
@@ -181,7 +187,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
         .unwrap_or(markdown::QuoteStyle::None);
     let body = markdown::render(split.body, split.body_line, quotes);
-    let document = Document {
+    let mut document = Document {
         path: file.path.clone(),
         folder: file.folder.clone(),
         name: file.name.clone(),
@@ -190,10 +196,12 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         common,
         kind,
         body,
+        has_errors: false,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
     };
     problems.extend(validate(&document, config));
+    document.has_errors = problems.iter().any(Diagnostic::is_error);
     (Some(document), problems)
 }
 

@@ -2,7 +2,7 @@
 //! line to fix, never follow-up errors blamed on the theme or on files
 //! that are fine.
 
-use crate::support::{TestSite, news, report};
+use crate::support::{TestSite, copy_dir, news, report};
 
 #[test]
 fn a_duplicate_key_is_reported_at_the_duplicate_line() {
@@ -38,4 +38,35 @@ fn impossible_dates_are_named_as_such() {
     );
     assert_eq!(problems[2].line, 5, "{text}");
     insta::assert_snapshot!(text);
+}
+
+/// The repository's own theme, in place of the fixture theme.
+fn with_hub_theme(site: TestSite) -> TestSite {
+    let theme = site.root().join("themes/hub");
+    std::fs::remove_dir_all(&theme).unwrap();
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/hub"),
+        &theme,
+    );
+    site
+}
+
+#[test]
+fn a_release_without_a_date_is_one_error_not_a_template_error_too() {
+    for real_theme in [false, true] {
+        let site = TestSite::new().file("content/news/ohne-datum.md", &news("Ohne Datum", ""));
+        let site = if real_theme {
+            with_hub_theme(site)
+        } else {
+            site
+        };
+        let problems = site.errors();
+        let text = report(&problems);
+        let codes: Vec<_> = problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, ["front-matter/no-date"], "{text}");
+        assert_eq!(
+            problems[0].file.to_string_lossy(),
+            "content/news/ohne-datum.md"
+        );
+    }
 }
