@@ -70,3 +70,37 @@ fn a_release_without_a_date_is_one_error_not_a_template_error_too() {
         );
     }
 }
+
+#[test]
+fn a_slug_conflict_is_one_error_on_the_file_whose_slug_claims_the_address() {
+    let link = "Siehe [Kooperation](@/news/2025-01-20-kooperation.md).\n";
+    let site = TestSite::new()
+        .file(
+            "content/news/2025-01-20-kooperation.md",
+            &news("Kooperation", ""),
+        )
+        .file(
+            "content/news/2025-01-01-neu.md",
+            &news("Neu", "slug: kooperation\n"),
+        )
+        .file("content/a.md", &format!("---\ntitle: A\n---\n{link}"))
+        .file("content/b.md", &format!("---\ntitle: B\n---\n{link}"))
+        .file(
+            "content/news/2025-02-01-c.md",
+            &news("C", "").replace("Text der Meldung.", link),
+        );
+    let problems = site.errors();
+    let text = report(&problems);
+    assert_eq!(problems.len(), 1, "{text}");
+    assert_eq!(problems[0].code, "url/conflict");
+    assert_eq!(
+        problems[0].file.to_string_lossy(),
+        "content/news/2025-01-01-neu.md"
+    );
+    assert_eq!(problems[0].line, 5, "{text}");
+    assert!(
+        text.contains("content/news/2025-01-20-kooperation.md"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
