@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::site_path::MAX_SEGMENT_BYTES;
 use crate::source::{ContentFile, FileKind, FileName};
 use crate::yaml::{self, YamlError};
 use dates::PubDate;
@@ -251,6 +252,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
             ));
         }
     }
+    check_lengths(doc, &mut problems);
     if let Some(image) = &doc.common.image {
         if image.alt.as_deref().is_none_or(|alt| alt.trim().is_empty()) && !image.decorative {
             problems.push(doc.problem_at(
@@ -320,6 +322,63 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// Slugs, tags and aliases become folder names in the output; one longer
+/// than [`MAX_SEGMENT_BYTES`] would fail as an OS error while writing.
+fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
+    let too_long = |segment: &str| segment.len() > MAX_SEGMENT_BYTES;
+    let help = |what: &str| {
+        format!(
+            "shorten the {what} to at most {MAX_SEGMENT_BYTES} characters (it becomes a folder name, and file systems allow 255 bytes per name)"
+        )
+    };
+    let message = |what: &str, value: &str| {
+        format!(
+            "the {what} `{}…` makes an address segment of {} characters; at most {MAX_SEGMENT_BYTES} are allowed",
+            value.chars().take(40).collect::<String>(),
+            value.len()
+        )
+    };
+    match &doc.common.slug {
+        Some(slug) if too_long(&crate::slug::slugify(slug)) => problems.push(doc.problem_at(
+            "slug",
+            "front-matter/too-long",
+            message("slug", &crate::slug::slugify(slug)),
+            help("slug"),
+        )),
+        None if doc.name.kind != FileKind::Section
+            && too_long(&crate::slug::slugify(&doc.name.stem)) =>
+        {
+            problems.push(Diagnostic::error(
+                "source/name-too-long",
+                &doc.path,
+                message("file name", &crate::slug::slugify(&doc.name.stem)),
+                format!("{}, or set a shorter `slug:`", help("file name")),
+            ))
+        }
+        _ => {}
+    }
+    for tag in &doc.common.tags {
+        if too_long(&crate::slug::slugify(tag)) {
+            problems.push(doc.problem_at(
+                "tags",
+                "front-matter/too-long",
+                message("tag", &crate::slug::slugify(tag)),
+                help("tag"),
+            ));
+        }
+    }
+    for alias in &doc.common.aliases {
+        if let Some(segment) = alias.split(['/', '?', '#']).find(|s| too_long(s)) {
+            problems.push(doc.problem_at(
+                "aliases",
+                "front-matter/too-long",
+                message("alias", segment),
+                help("alias's segment"),
+            ));
+        }
+    }
 }
 
 fn check_keys<'a>(

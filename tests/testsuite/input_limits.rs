@@ -97,3 +97,78 @@ fn deep_and_huge_front_matter_is_refused_at_its_line() {
     );
     insta::assert_snapshot!(report(&problems));
 }
+
+#[test]
+fn over_long_slugs_tags_aliases_and_file_names_are_errors_at_their_line() {
+    let long = "a".repeat(300);
+    let file_name = format!("content/{}.md", "b".repeat(230));
+    let site = TestSite::new()
+        .file(
+            "content/slug.md",
+            &format!("---\ntitle: Slug\nslug: {long}\n---\n"),
+        )
+        .file(
+            "content/news/2025-01-20-tag.md",
+            &crate::support::news("Tag", &format!("tags: [kurz, \"{long}\"]\n")),
+        )
+        .file(
+            "content/alias.md",
+            &format!("---\ntitle: Alias\naliases: [\"/alt/{long}/\"]\n---\n"),
+        )
+        .file(&file_name, "---\ntitle: Name\n---\n");
+    let problems = build_finishing(&site).expect_err("the build must fail");
+    let found: Vec<_> = problems
+        .iter()
+        .map(|p| (p.file.to_string_lossy().to_string(), p.line, p.code))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("content/alias.md".to_string(), 3, "front-matter/too-long"),
+            (file_name, 0, "source/name-too-long"),
+            (
+                "content/news/2025-01-20-tag.md".to_string(),
+                5,
+                "front-matter/too-long"
+            ),
+            ("content/slug.md".to_string(), 3, "front-matter/too-long"),
+        ],
+        "{}",
+        report(&problems)
+    );
+    assert!(problems.iter().all(|p| p.help.contains("255 bytes")));
+    insta::assert_snapshot!(report(&problems));
+}
+
+#[test]
+fn kommhub_new_with_a_300_character_title_makes_a_short_file_name() {
+    let site = TestSite::new();
+    let title = "Verbandsversammlung beschließt Haushalt ".repeat(8);
+    let run = site.run(&["new", "news", title.trim()]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let created: Vec<_> = std::fs::read_dir(site.root().join("content/news"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(created.len(), 1);
+    let name = &created[0];
+    // Cut after the last whole word within 80 characters.
+    assert_eq!(
+        name,
+        "2026-01-01-verbandsversammlung-beschliesst-haushalt-verbandsversammlung-beschliesst.md"
+    );
+    let text = site.read(&format!("content/news/{name}"));
+    assert!(text.contains(title.trim()), "the title is kept whole");
+
+    let word = "x".repeat(300);
+    let refused = site.run(&["new", "news", &word]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("first word is longer than 80"), "{stderr}");
+    assert!(!stderr.contains("too long (os error"), "{stderr}");
+}
