@@ -3,7 +3,9 @@
 //! Pure: given the configuration, the existing running numbers and today's
 //! date, [`new_file`] returns the path and text to write. A new release
 //! starts as a draft with its running number fixed in the front matter, so
-//! the number never changes once it is published.
+//! the number never changes once it is published. A long title is kept
+//! whole in the front matter, but the file name made from it is cut at a
+//! word boundary, so `new` never asks the file system for a name too long.
 
 use jiff::civil::Date;
 
@@ -35,14 +37,34 @@ pub struct NewRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewError(pub String);
 
-/// Path below the root and the file's text.
-pub fn new_file(config: &SiteConfig, request: &NewRequest) -> Result<(String, String), NewError> {
-    let slug = slugify(request.title);
+/// The longest file name (without date and `.md`) `new` makes from a
+/// title. Addresses stay readable; the title itself is kept whole.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// The file name part made from `title`: its slug, cut after the last
+/// whole word that fits in [`MAX_NAME_CHARS`].
+fn file_slug(title: &str) -> Result<String, NewError> {
+    let slug = slugify(title);
     if slug.is_empty() {
         return Err(NewError(
             "the title needs letters or digits to make a file name".into(),
         ));
     }
+    if slug.len() <= MAX_NAME_CHARS {
+        return Ok(slug);
+    }
+    // Slugs are ASCII, so every byte index is a character boundary.
+    match slug[..=MAX_NAME_CHARS].rfind('-') {
+        Some(end) => Ok(slug[..end].to_string()),
+        None => Err(NewError(format!(
+            "the title's first word is longer than {MAX_NAME_CHARS} characters, too long for a file name; write a shorter title and put the rest in the text"
+        ))),
+    }
+}
+
+/// Path below the root and the file's text.
+pub fn new_file(config: &SiteConfig, request: &NewRequest) -> Result<(String, String), NewError> {
+    let slug = file_slug(request.title)?;
     if config.language(request.lang.as_str()).is_none() {
         return Err(NewError(format!(
             "`{}` is not a language of this site; use one of: {}",
@@ -131,5 +153,24 @@ pub fn new_file(config: &SiteConfig, request: &NewRequest) -> Result<(String, St
                 ),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_are_cut_at_a_word_boundary() {
+        assert_eq!(file_slug("Neue Straße").unwrap(), "neue-strasse");
+        let long = "Wort ".repeat(100);
+        let slug = file_slug(&long).unwrap();
+        assert!(slug.len() <= MAX_NAME_CHARS, "{slug}");
+        assert!(slug.ends_with("wort") && !slug.ends_with('-'), "{slug}");
+        assert_eq!(slug.len(), 79);
+        let exact = format!("{} b", "a".repeat(MAX_NAME_CHARS));
+        assert_eq!(file_slug(&exact).unwrap(), "a".repeat(MAX_NAME_CHARS));
+        let one_word = "x".repeat(300);
+        assert!(file_slug(&one_word).unwrap_err().0.contains("first word"));
     }
 }

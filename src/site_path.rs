@@ -7,6 +7,12 @@
 
 use std::fmt;
 
+/// The longest URL segment (a slug, a tag's slug, a folder or an alias
+/// segment) kommhub accepts, in bytes. File systems allow 255 bytes per
+/// file or folder name; the bound leaves room for the writer's own
+/// suffixes and is far above any readable address.
+pub const MAX_SEGMENT_BYTES: usize = 200;
+
 /// A `/`-separated relative path with only normal segments.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SitePath(String);

@@ -6,8 +6,23 @@
 //! Errors come back as [`YamlError`] with a 1-based line and column inside
 //! the YAML text and a sentence on how to fix the input; serde's
 //! "unknown field" messages gain the nearest known key as a suggestion.
+//! Text larger than [`MAX_BYTES`] or nested deeper than [`MAX_DEPTH`] is
+//! refused before serde_yaml reads it, so no file can keep a build busy;
+//! `layout` finds those places and the line of a duplicate key.
+
+mod layout;
 
 use serde::de::DeserializeOwned;
+
+/// The most YAML read in one block (a front matter, site.yaml, a theme's
+/// strings). Real front matter is a few hundred bytes; the bound keeps
+/// the work on a hostile file small.
+pub const MAX_BYTES: usize = 64 * 1024;
+
+/// The deepest nesting read (indentation, `- ` items and brackets
+/// together). Real files nest three or four levels; deep flow lists
+/// (`[[[[…`) made serde_yaml work for seconds per kilobyte.
+pub const MAX_DEPTH: usize = 32;
 
 /// A free-form YAML value (for `extra:` and other untyped data).
 pub type Value = serde_yaml::Value;
@@ -35,6 +50,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     // An empty document is `null`, which would give a confusing message
     // for a struct; parse an empty mapping instead so "missing field" shows.
     let text = if text.trim().is_empty() { "{}" } else { text };
+    check_bounds(text)?;
     serde_yaml::from_str(text).map_err(|error| {
         let (line, column) = error
             .location()
@@ -61,8 +77,50 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             Some(needle) => position_of_text(text, needle).unwrap_or((line, column)),
             None => (line, column),
         };
+        // serde_yaml places a duplicate key at the start of its mapping;
+        // the line to fix is the second copy.
+        let (line, column) = duplicated_key(&message)
+            .and_then(|key| layout::duplicate_of(text, &key))
+            .unwrap_or((line, column));
         explain(&message, line, column)
     })
+}
+
+/// Refuses text too large or too deeply nested before serde_yaml reads it.
+fn check_bounds(text: &str) -> Result<(), YamlError> {
+    if text.len() > MAX_BYTES {
+        return Err(YamlError {
+            line: 1,
+            column: 1,
+            code: "yaml/too-large",
+            message: format!(
+                "this YAML block is {} KB long; kommhub reads at most {} KB",
+                text.len().div_ceil(1024),
+                MAX_BYTES / 1024
+            ),
+            help: "front matter holds short values: move long text into the body below the closing `---`".to_string(),
+        });
+    }
+    match layout::too_deep(text, MAX_DEPTH) {
+        Some((line, column)) => Err(YamlError {
+            line,
+            column,
+            code: "yaml/too-deep",
+            message: format!("the YAML nests more than {MAX_DEPTH} levels deep here"),
+            help: "write lists and keys at most a few levels deep, e.g. `tags: [a, b]`; check for brackets `[` or `{` that are never closed".to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The key serde names in "duplicate field `k`" or "duplicate entry with
+/// key \"k\"".
+fn duplicated_key(message: &str) -> Option<String> {
+    if let Some(rest) = find_after(message, "duplicate field `") {
+        return Some(split_backticked(rest).0);
+    }
+    let rest = find_after(message, "duplicate entry with key \"")?;
+    rest.split('"').next().map(str::to_string)
 }
 
 /// serde_yaml appends " at line L column C"; we report the position apart.
@@ -123,6 +181,15 @@ fn explain(message: &str, line: usize, column: usize) -> YamlError {
             ),
         };
         return error("yaml/unknown-key", format!("unknown key `{key}`"), help);
+    }
+    if let Some(key) = duplicated_key(message) {
+        return error(
+            "yaml/duplicate-key",
+            format!("the key `{key}` is written a second time here"),
+            format!(
+                "a key may appear only once in one block: keep one `{key}:` line and delete the other"
+            ),
+        );
     }
     if let Some(rest) = find_after(message, "missing field `") {
         let (key, _) = split_backticked(rest);
@@ -228,6 +295,26 @@ mod tests {
     fn missing_key_is_named() {
         let err = from_str::<Sample>("").unwrap_err();
         assert_eq!(err.message, "the required key `title` is missing");
+    }
+
+    #[test]
+    fn a_duplicate_key_is_reported_at_its_second_line() {
+        let err = from_str::<Sample>("title: a\nbase_url: b\ntitle: c\n").unwrap_err();
+        assert_eq!(err.code, "yaml/duplicate-key");
+        assert_eq!((err.line, err.column), (3, 1));
+        assert_eq!(err.message, "the key `title` is written a second time here");
+    }
+
+    #[test]
+    fn huge_and_deep_yaml_is_refused_before_parsing() {
+        let huge = format!("title: \"{}\"\n", "a".repeat(MAX_BYTES));
+        assert_eq!(
+            from_str::<Sample>(&huge).unwrap_err().code,
+            "yaml/too-large"
+        );
+        let deep = format!("title: a\nbase_url: {}\n", "[".repeat(50_000));
+        let err = from_str::<Sample>(&deep).unwrap_err();
+        assert_eq!((err.code, err.line), ("yaml/too-deep", 2));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod publication;
 pub mod register;
 mod urls;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -49,6 +49,19 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page at `url` with the body not yet resolved and no children.
+    fn new(id: PageId, doc: Arc<Document>, url: String) -> Page {
+        Page {
+            id,
+            lang: doc.name.lang.clone(),
+            url,
+            html: Arc::clone(&doc.body.html),
+            children: Vec::new(),
+            synthetic: doc.path.as_os_str().is_empty(),
+            doc,
+        }
+    }
+
     pub fn is_section(&self) -> bool {
         matches!(self.doc.kind, Kind::Section(_))
     }
@@ -171,40 +184,8 @@ pub fn assemble(
     problems.extend(register::screen(&mut published, &config));
 
     let url_plan = urls::UrlPlan::new(&config, &published);
-    let mut pages: Vec<Page> = Vec::with_capacity(published.len());
-    let mut owner_of_url: HashMap<String, PathBuf> = HashMap::new();
-    for doc in published {
-        let url = match url_plan.url_of(&doc) {
-            Ok(url) => url,
-            Err(problem) => {
-                problems.extend(problem);
-                continue;
-            }
-        };
-        if let Some(first) = owner_of_url.get(&url) {
-            problems.push(Diagnostic::error(
-                "url/conflict",
-                &doc.path,
-                format!(
-                    "this page and {} both want the address {url}",
-                    first.display()
-                ),
-                "give one of them another `slug:` in its front matter, or rename the file",
-            ));
-            continue;
-        }
-        owner_of_url.insert(url.clone(), doc.path.clone());
-        let synthetic = doc.path.as_os_str().is_empty();
-        pages.push(Page {
-            id: PageId(pages.len()),
-            lang: doc.name.lang.clone(),
-            url,
-            html: Arc::clone(&doc.body.html),
-            children: Vec::new(),
-            synthetic,
-            doc,
-        });
-    }
+    let placed = place_pages(published, &url_plan, &mut problems);
+    let (mut pages, owner_of_url) = (placed.pages, placed.owner_of_url);
 
     let mut translations: HashMap<String, BTreeMap<Lang, PageId>> = HashMap::new();
     for page in &pages {
@@ -214,7 +195,7 @@ pub fn assemble(
             .insert(page.lang.clone(), page.id);
     }
 
-    let links = LinkTargets::new(&pages, &translations, &withheld);
+    let links = LinkTargets::new(&pages, &translations, &withheld, &placed.conflicted);
     let resolved: Vec<(Arc<str>, Vec<Diagnostic>)> = pages
         .iter()
         .map(|page| links.resolve_body(page, &base_path))
@@ -254,12 +235,84 @@ pub fn assemble(
     (site, problems)
 }
 
+/// The published documents with their addresses.
+struct Placed {
+    pages: Vec<Page>,
+    /// Address → the file that has it.
+    owner_of_url: HashMap<String, PathBuf>,
+    /// Link paths of files left out because another file has their
+    /// address: the conflict is reported, links to them are not.
+    conflicted: HashSet<String>,
+}
+
+/// Gives every document its address; of two that want the same address,
+/// one error names both, blamed on the one whose own `slug:` claims it,
+/// and the other keeps the address (so links to it still resolve).
+fn place_pages(
+    published: Vec<Arc<Document>>,
+    url_plan: &urls::UrlPlan,
+    problems: &mut Vec<Diagnostic>,
+) -> Placed {
+    let mut placed = Placed {
+        pages: Vec::with_capacity(published.len()),
+        owner_of_url: HashMap::new(),
+        conflicted: HashSet::new(),
+    };
+    let mut page_of_url: HashMap<String, usize> = HashMap::new();
+    for doc in published {
+        let url = match url_plan.url_of(&doc) {
+            Ok(url) => url,
+            Err(problem) => {
+                problems.extend(problem);
+                continue;
+            }
+        };
+        let Some(&index) = page_of_url.get(&url) else {
+            page_of_url.insert(url.clone(), placed.pages.len());
+            placed.owner_of_url.insert(url.clone(), doc.path.clone());
+            placed
+                .pages
+                .push(Page::new(PageId(placed.pages.len()), doc, url));
+            continue;
+        };
+        let first = &placed.pages[index].doc;
+        let (blamed, kept) = if first.common.slug.is_some() && doc.common.slug.is_none() {
+            (Arc::clone(first), doc)
+        } else {
+            (doc, Arc::clone(first))
+        };
+        problems.push(url_conflict(&blamed, &kept, &url));
+        placed.conflicted.insert(blamed.link_path.clone());
+        if !Arc::ptr_eq(&kept, &placed.pages[index].doc) {
+            placed.owner_of_url.insert(url.clone(), kept.path.clone());
+            placed.pages[index] = Page::new(PageId(index), kept, url);
+        }
+    }
+    placed
+}
+
+/// Two files want `url`: the error is on `blamed`, at its `slug:` when
+/// it has one.
+fn url_conflict(blamed: &Document, kept: &Document, url: &str) -> Diagnostic {
+    let message = format!(
+        "this page and {} both want the address {url}",
+        kept.path.display()
+    );
+    let help = "give one of them another `slug:` in its front matter, or rename the file";
+    if blamed.common.slug.is_some() {
+        blamed.problem_at("slug", "url/conflict", message, help.to_string())
+    } else {
+        Diagnostic::error("url/conflict", &blamed.path, message, help)
+    }
+}
+
 /// Finds the page an `@/…` link names, in the linking page's language.
 struct LinkTargets<'a> {
     pages: &'a [Page],
     translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
     by_link_path: HashMap<&'a str, PageId>,
     withheld: &'a HashMap<String, Withheld>,
+    conflicted: &'a HashSet<String>,
 }
 
 impl<'a> LinkTargets<'a> {
@@ -267,6 +320,7 @@ impl<'a> LinkTargets<'a> {
         pages: &'a [Page],
         translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
         withheld: &'a HashMap<String, Withheld>,
+        conflicted: &'a HashSet<String>,
     ) -> Self {
         let by_link_path = pages
             .iter()
@@ -278,6 +332,7 @@ impl<'a> LinkTargets<'a> {
             translations,
             by_link_path,
             withheld,
+            conflicted,
         }
     }
 
@@ -291,6 +346,12 @@ impl<'a> LinkTargets<'a> {
             };
             let target = link.target.trim_start_matches("./").trim_start_matches('/');
             let Some(named) = self.by_link_path.get(target) else {
+                hrefs.push(String::from("#"));
+                // The target lost its address to another file; that
+                // conflict is the one error to fix.
+                if self.conflicted.contains(target) {
+                    continue;
+                }
                 let code = if self.withheld.contains_key(target) {
                     "link/unpublished"
                 } else {
@@ -311,7 +372,6 @@ impl<'a> LinkTargets<'a> {
                     ),
                 };
                 problems.push(at(code, message, help));
-                hrefs.push(String::from("#"));
                 continue;
             };
             let named = &self.pages[named.0];

@@ -9,7 +9,7 @@
 //! anything else it refuses and leaves the site untouched, and the caller
 //! assembles from scratch. Pure: no disk, no clock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::{LinkTargets, PageId, Site, attach_order, responsive_images};
@@ -22,8 +22,10 @@ use crate::parse::{Document, Kind, STANDARDS_FOLDER};
 pub fn patch(site: &mut Site, edits: &[(PageId, Arc<Document>)]) -> Option<()> {
     let mut bodies = Vec::with_capacity(edits.len());
     if edits.iter().any(|(_, doc)| !doc.body.links.is_empty()) {
-        let withheld = HashMap::new();
-        let links = LinkTargets::new(&site.pages, &site.translations, &withheld);
+        // Patches apply only to a site that assembled without errors, so
+        // no page lost its address to a conflict.
+        let (withheld, conflicted) = (HashMap::new(), HashSet::new());
+        let links = LinkTargets::new(&site.pages, &site.translations, &withheld, &conflicted);
         for (id, doc) in edits {
             let before = site.pages.get(id.0)?;
             if !keeps_structure(&before.doc, doc) {

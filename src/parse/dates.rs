@@ -56,8 +56,9 @@ impl PubDate {
                         .map_err(|e| e.to_string())
                 })
         };
-        let zoned = zoned.map_err(|_| {
-            format!("`{text}` is not a date{HELP_SEPARATOR}write a date as 2025-01-20, or with a time as 2025-01-20T10:00:00+01:00{HELP_SEPARATOR}{text}")
+        let zoned = zoned.map_err(|_| match impossible(text) {
+            Some(why) => format!("{why}{HELP_SEPARATOR}correct the day or the month{HELP_SEPARATOR}{text}"),
+            None => format!("`{text}` is not a date{HELP_SEPARATOR}write a date as 2025-01-20, or with a time as 2025-01-20T10:00:00+01:00{HELP_SEPARATOR}{text}"),
         })?;
         let in_berlin = zoned.timestamp().to_zoned_datetime(berlin);
         Ok(PubDate {
@@ -79,6 +80,37 @@ impl PubDate {
             self.date.to_string()
         }
     }
+}
+
+/// Why a text shaped like `YYYY-MM-DD…` names no day of the calendar
+/// ("2025-02-30 does not exist: February 2025 has 28 days"); `None` when
+/// it has another shape or the day exists.
+pub fn impossible(text: &str) -> Option<String> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-');
+    let year: i16 = parts.next().filter(|p| p.len() == 4)?.parse().ok()?;
+    let month: i8 = parts.next().filter(|p| p.len() == 2)?.parse().ok()?;
+    let day: i8 = parts.next().filter(|p| p.len() == 2)?.parse().ok()?;
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    if !(1..=12).contains(&month) {
+        return Some(format!("{date} does not exist: a year has 12 months"));
+    }
+    let days = Date::new(year, month, 1).ok()?.days_in_month();
+    let name = MONTHS[usize::try_from(month - 1).ok()?];
+    (day < 1 || day > days).then(|| format!("{date} does not exist: {name} {year} has {days} days"))
 }
 
 impl fmt::Display for PubDate {
@@ -114,8 +146,39 @@ mod tests {
     }
 
     #[test]
+    fn impossible_days_and_months_are_named() {
+        let check = |text: &str, expected: Option<&str>| {
+            assert_eq!(impossible(text).as_deref(), expected, "{text}");
+        };
+        check(
+            "2025-02-30",
+            Some("2025-02-30 does not exist: February 2025 has 28 days"),
+        );
+        check(
+            "2024-02-30T10:00",
+            Some("2024-02-30 does not exist: February 2024 has 29 days"),
+        );
+        check("2024-02-29", None);
+        check(
+            "2025-04-31",
+            Some("2025-04-31 does not exist: April 2025 has 30 days"),
+        );
+        check(
+            "2025-13-01",
+            Some("2025-13-01 does not exist: a year has 12 months"),
+        );
+        check(
+            "2025-01-00",
+            Some("2025-01-00 does not exist: January 2025 has 31 days"),
+        );
+        check("morgen", None);
+        let e = PubDate::parse("2025-02-30").unwrap_err();
+        assert!(e.starts_with("2025-02-30 does not exist"), "{e}");
+    }
+
+    #[test]
     fn nonsense_is_refused_with_help() {
-        let e = PubDate::parse("2025-13-45").unwrap_err();
+        let e = PubDate::parse("Mitte März").unwrap_err();
         assert!(e.contains("is not a date"));
     }
 }

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::site_path::MAX_SEGMENT_BYTES;
 use crate::source::{ContentFile, FileKind, FileName};
 use crate::yaml::{self, YamlError};
 use dates::PubDate;
@@ -42,6 +43,11 @@ pub struct Document {
     pub common: Common,
     pub kind: Kind,
     pub body: Body,
+    /// An error in this file was reported while parsing it. Later stages
+    /// report nothing that follows from it (a template that fails on the
+    /// missing date of a release already told it needs one): one root
+    /// cause, one error.
+    pub has_errors: bool,
     /// The front matter text, to find the line of a key in later messages.
     front_matter: String,
     front_matter_line: usize,
@@ -75,6 +81,7 @@ impl Document {
                 check: Default::default(),
             }),
             body: Body::default(),
+            has_errors: false,
             front_matter: String::new(),
             front_matter_line: 1,
         }
@@ -167,19 +174,21 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         Err(error) => return (None, vec![yaml_error(error)]),
     };
 
+    let mut problems = Vec::new();
     if common.date.is_none() {
-        common.date = file
-            .name
-            .date
-            .as_deref()
-            .and_then(|d| PubDate::parse(d).ok());
+        if let Some(date) = file.name.date.as_deref() {
+            match PubDate::parse(date) {
+                Ok(date) => common.date = Some(date),
+                Err(_) => problems.push(impossible_file_date(file, date)),
+            }
+        }
     }
     let quotes = config
         .language(file.name.lang.as_str())
         .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
         .unwrap_or(markdown::QuoteStyle::None);
     let body = markdown::render(split.body, split.body_line, quotes);
-    let document = Document {
+    let mut document = Document {
         path: file.path.clone(),
         folder: file.folder.clone(),
         name: file.name.clone(),
@@ -188,11 +197,25 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         common,
         kind,
         body,
+        has_errors: false,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
     };
-    let problems = validate(&document, config);
+    problems.extend(validate(&document, config));
+    document.has_errors = problems.iter().any(Diagnostic::is_error);
     (Some(document), problems)
+}
+
+/// The date prefix of a file or bundle folder name that has the shape of
+/// a date but names no day (`2025-02-30-x.md`).
+fn impossible_file_date(file: &ContentFile, date: &str) -> Diagnostic {
+    let why = dates::impossible(date).unwrap_or_else(|| format!("{date} is not a date"));
+    Diagnostic::error(
+        "source/impossible-date",
+        &file.path,
+        why,
+        "the file name (or its bundle folder's name) starts with this date: rename it with a day that exists, e.g. `2025-02-28-titel.md`",
+    )
 }
 
 /// Checks that need the file and the configuration, nothing else.
@@ -229,6 +252,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
             ));
         }
     }
+    check_lengths(doc, &mut problems);
     if let Some(image) = &doc.common.image {
         if image.alt.as_deref().is_none_or(|alt| alt.trim().is_empty()) && !image.decorative {
             problems.push(doc.problem_at(
@@ -287,7 +311,8 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
             config.contacts.keys(),
             &mut problems,
         );
-        if doc.common.date.is_none() {
+        // A wrong date in the file name is already reported as such.
+        if doc.common.date.is_none() && doc.name.date.is_none() {
             problems.push(doc.problem_at(
                 "title",
                 "front-matter/no-date",
@@ -297,6 +322,63 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// Slugs, tags and aliases become folder names in the output; one longer
+/// than [`MAX_SEGMENT_BYTES`] would fail as an OS error while writing.
+fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
+    let too_long = |segment: &str| segment.len() > MAX_SEGMENT_BYTES;
+    let help = |what: &str| {
+        format!(
+            "shorten the {what} to at most {MAX_SEGMENT_BYTES} characters (it becomes a folder name, and file systems allow 255 bytes per name)"
+        )
+    };
+    let message = |what: &str, value: &str| {
+        format!(
+            "the {what} `{}…` makes an address segment of {} characters; at most {MAX_SEGMENT_BYTES} are allowed",
+            value.chars().take(40).collect::<String>(),
+            value.len()
+        )
+    };
+    match &doc.common.slug {
+        Some(slug) if too_long(&crate::slug::slugify(slug)) => problems.push(doc.problem_at(
+            "slug",
+            "front-matter/too-long",
+            message("slug", &crate::slug::slugify(slug)),
+            help("slug"),
+        )),
+        None if doc.name.kind != FileKind::Section
+            && too_long(&crate::slug::slugify(&doc.name.stem)) =>
+        {
+            problems.push(Diagnostic::error(
+                "source/name-too-long",
+                &doc.path,
+                message("file name", &crate::slug::slugify(&doc.name.stem)),
+                format!("{}, or set a shorter `slug:`", help("file name")),
+            ))
+        }
+        _ => {}
+    }
+    for tag in &doc.common.tags {
+        if too_long(&crate::slug::slugify(tag)) {
+            problems.push(doc.problem_at(
+                "tags",
+                "front-matter/too-long",
+                message("tag", &crate::slug::slugify(tag)),
+                help("tag"),
+            ));
+        }
+    }
+    for alias in &doc.common.aliases {
+        if let Some(segment) = alias.split(['/', '?', '#']).find(|s| too_long(s)) {
+            problems.push(doc.problem_at(
+                "aliases",
+                "front-matter/too-long",
+                message("alias", segment),
+                help("alias's segment"),
+            ));
+        }
+    }
 }
 
 fn check_keys<'a>(

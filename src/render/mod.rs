@@ -204,7 +204,14 @@ pub fn render_selected(
         .pages
         .par_iter()
         .filter(|page| selection.page(page.id))
-        .map(|page| render_page(site, theme, tera, page, &site_values))
+        .filter_map(
+            |page| match render_page(site, theme, tera, page, &site_values) {
+                // The page's own file has an error, reported at its line; a
+                // template failing on what is wrong there is no second fault.
+                Err(_) if page.doc.has_errors => None,
+                result => Some(result),
+            },
+        )
         .collect();
     let mut problems = Vec::new();
     let mut files = Vec::with_capacity(site.pages.len() + site.assets.len());

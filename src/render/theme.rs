@@ -64,7 +64,12 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
         ));
         return (theme, problems);
     }
-    for (path, below) in files_below(&absolute.join("templates")) {
+    let templates = files_below(
+        &absolute.join("templates"),
+        &dir.join("templates"),
+        &mut problems,
+    );
+    for (path, below) in templates {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 theme.templates.insert(below, text);
@@ -80,7 +85,7 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
     let mut strings = Strings::new();
     for language in &config.languages {
         let relative = dir.join("i18n").join(format!("{}.yaml", language.code));
-        let loaded = std::fs::read_to_string(root.join(&relative))
+        let loaded = read_regular(&root.join(&relative))
             .map_err(|error| {
                 Diagnostic::error(
                     "theme/i18n-missing",
@@ -106,7 +111,8 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
     }
     problems.extend(missing_strings(&strings, &dir));
     theme.strings = Arc::new(strings);
-    for (path, below) in files_below(&absolute.join("static")) {
+    let statics = files_below(&absolute.join("static"), &dir.join("static"), &mut problems);
+    for (path, below) in statics {
         match SitePath::new(&below) {
             Ok(to) => theme.static_files.push((path, to)),
             Err(_) => problems.push(Diagnostic::error(
@@ -143,25 +149,41 @@ fn missing_strings(strings: &Strings, dir: &Path) -> Vec<Diagnostic> {
     problems
 }
 
-/// Every file below `dir`, sorted, with its `/`-separated path below `dir`.
-fn files_below(dir: &Path) -> Vec<(PathBuf, String)> {
-    WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_type().is_file() && !crate::source::is_ignored(&e.file_name().to_string_lossy())
-        })
-        .map(|e| {
-            let below = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            (e.path().to_path_buf(), below)
-        })
-        .collect()
+/// Every regular file below `dir`, sorted, with its `/`-separated path
+/// below `dir`. Pipes, sockets and devices are never opened (a FIFO would
+/// block the build); each is named in a warning, its path shown below
+/// `shown`, the site-relative name of `dir`.
+fn files_below(dir: &Path, shown: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let entries = WalkDir::new(dir).sort_by_file_name().into_iter();
+    for entry in entries.filter_map(Result::ok) {
+        let kind = entry.file_type();
+        if kind.is_dir() || crate::source::is_ignored(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let below = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if kind.is_file() {
+            files.push((entry.path().to_path_buf(), below));
+        } else {
+            problems.push(crate::source::special_file(&shown.join(&below)));
+        }
+    }
+    files
+}
+
+/// The text of `path` when it is a regular file; a pipe or device is
+/// refused before it is opened, since reading it could wait forever.
+fn read_regular(path: &Path) -> std::io::Result<String> {
+    if std::fs::metadata(path)?.is_file() {
+        std::fs::read_to_string(path)
+    } else {
+        Err(std::io::Error::other("it is not a regular file"))
+    }
 }

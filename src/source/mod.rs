@@ -4,7 +4,9 @@
 //! grammar of SPEC.md ([`name`]), reads Markdown as UTF-8 and lists every
 //! other file as an asset to publish. Symlinks are followed only while they
 //! stay inside the site root. Unreadable or non-UTF-8 files become
-//! diagnostics; the walk goes on.
+//! diagnostics; the walk goes on. Pipes, sockets and devices are never
+//! opened (reading a FIFO would wait forever): they are skipped with a
+//! warning.
 
 pub mod fingerprint;
 pub mod name;
@@ -148,6 +150,12 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
             }
             continue;
         }
+        if !entry.file_type().is_dir() && !entry.file_type().is_file() {
+            // Opening a FIFO blocks until someone writes to it, and a device
+            // may never end: such files are named and never opened.
+            problems.push(special_file(&relative));
+            continue;
+        }
         if entry.file_type().is_dir() {
             if has_bundle_index(path, languages) {
                 bundles.push(content_relative(path, &content));
@@ -191,6 +199,16 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
         }
     }
     (tree, problems)
+}
+
+/// The warning for a FIFO, socket or device file, which is skipped.
+pub fn special_file(relative: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        "source/special-file",
+        relative,
+        "this is not a regular file (a pipe, socket or device), so it is skipped without being read",
+        "remove it from the site folder; content and theme files must be ordinary files",
+    )
 }
 
 /// Hidden files, editor swap and backup files are never content.

@@ -10,12 +10,14 @@
 mod build;
 mod check;
 mod errors;
+mod input_limits;
 mod links;
 mod news;
 mod output;
 mod publication;
 mod register;
 mod repository;
+mod root_causes;
 mod search;
 mod serve;
 mod support;
