@@ -18,3 +18,4 @@ mod repository;
 mod search;
 mod serve;
 mod support;
+mod valid_output;
