@@ -1,9 +1,10 @@
 //! One content file → [`Document`]: typed front matter and rendered body.
 //!
 //! Pure: reads nothing from disk. What can be judged from the file alone
-//! (YAML shape, required keys, image alt text, unsafe slugs and aliases,
-//! unknown association or contact keys) is reported here, at the line and
-//! column in the `.md` file.
+//! (invisible control characters, YAML shape, required keys, image alt
+//! text, unsafe slugs and aliases, unknown association or contact keys,
+//! raw HTML and link addresses the policy of [`raw_html`] refuses) is
+//! reported here, at the line and column in the `.md` file.
 
 pub mod dates;
 pub mod front_matter;
