@@ -106,9 +106,10 @@ pub struct BuildArgs {
     /// they are moved aside into `.<name>.before-kommhub`, not deleted.
     #[arg(long)]
     pub force_output: bool,
-    /// Use this address instead of `base_url` from site.yaml (previews).
+    /// Use this address instead of `base_url` from site.yaml (previews);
+    /// checked like site.yaml's, a bad one is a usage error (exit 2).
     #[arg(long)]
-    pub base_url: Option<String>,
+    pub base_url: Option<kommhub::config::BaseUrl>,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,

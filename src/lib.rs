@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod config;
+pub mod control_chars;
 pub mod diagnostics;
 pub mod images;
 pub mod model;

@@ -24,8 +24,9 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Default: `<root>/public`.
     pub output: Option<PathBuf>,
-    /// Overrides `base_url` of site.yaml (preview deployments).
-    pub base_url: Option<String>,
+    /// Overrides `base_url` of site.yaml (preview deployments); checked
+    /// like site.yaml's, by the type.
+    pub base_url: Option<config::BaseUrl>,
     pub publication: Publication,
     /// `--force-output`: take over a non-empty output folder kommhub did
     /// not write (its files are moved aside, never deleted).

@@ -6,6 +6,7 @@
 //! against the associations. Resolution destructures every raw field by
 //! name, so a new key forces a decision here.
 
+mod base_url;
 mod raw;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::yaml;
+pub use base_url::{BadBaseUrl, BaseUrl};
 
 /// The file name of the site configuration, relative to the root.
 pub const FILE_NAME: &str = "site.yaml";
@@ -87,7 +89,7 @@ pub struct SiteConfig {
     pub title: BTreeMap<Lang, String>,
     pub description: BTreeMap<Lang, String>,
     /// Without trailing slash: `https://hub.example.org`.
-    pub base_url: String,
+    pub base_url: BaseUrl,
     /// Every language, the default first.
     pub languages: Vec<Language>,
     pub theme: String,
@@ -116,15 +118,20 @@ impl SiteConfig {
         }
     }
 
-    /// The same configuration with another base URL (`--base-url`).
-    pub fn with_base_url(mut self, base_url: &str) -> Self {
-        self.base_url = base_url.trim_end_matches('/').to_string();
+    /// The same configuration with another base URL (`--base-url`),
+    /// checked by the same [`BaseUrl::parse`] as site.yaml's.
+    pub fn with_base_url(mut self, base_url: &BaseUrl) -> Self {
+        self.base_url = base_url.clone();
         self
     }
 }
 
 /// Parses and resolves the text of `site.yaml`.
 pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let invisible = crate::control_chars::diagnostics(std::path::Path::new(FILE_NAME), text);
+    if !invisible.is_empty() {
+        return Err(invisible);
+    }
     let raw: raw::RawSiteConfig = yaml::from_str(text).map_err(|e| {
         vec![Diagnostic::error(e.code, FILE_NAME, e.message, e.help).at(e.line, e.column)]
     })?;
@@ -223,14 +230,17 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
     }
     let description = per_language(description.unwrap_or_default(), "description", &mut problem);
 
-    let base_url = base_url.trim_end_matches('/').to_string();
-    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-        problem(
-            "base_url",
-            format!("`base_url: {base_url}` is not a web address"),
-            "write the full address, e.g. `https://www.example.org`".to_string(),
-        );
-    }
+    let base_url = match BaseUrl::parse(&base_url) {
+        Ok(url) => Some(url),
+        Err(bad) => {
+            problem(
+                "base_url",
+                format!("`base_url: {base_url}` {}", bad.problem),
+                bad.help,
+            );
+            None
+        }
+    };
 
     let mut resolved_associations = IndexMap::new();
     for (key, association) in associations {
@@ -296,9 +306,9 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         })
         .unwrap_or_default();
 
-    if !problems.is_empty() {
+    let (Some(base_url), true) = (base_url, problems.is_empty()) else {
         return Err(problems);
-    }
+    };
     Ok(SiteConfig {
         title,
         description,
@@ -324,7 +334,7 @@ mod tests {
         let config = parse(MINIMAL).unwrap();
         assert_eq!(config.default_language().as_str(), "de");
         assert_eq!(config.languages[1].code.as_str(), "en");
-        assert_eq!(config.base_url, "https://hub.example.org");
+        assert_eq!(config.base_url.as_str(), "https://hub.example.org");
         assert_eq!(config.lang_prefix(&Lang::new("en")), "/en");
         assert_eq!(config.lang_prefix(&Lang::new("de")), "");
     }

@@ -4,10 +4,13 @@
 //! the way through the event stream we give every heading a stable id,
 //! turn straight quotes into the language's typographic ones, and replace
 //! each internal link `@/path.md#anchor` with a numbered placeholder that
-//! the model fills in once every page's URL is known.
+//! the model fills in once every page's URL is known. Raw HTML and link
+//! addresses pass the policy of [`super::raw_html`] here, where their
+//! Markdown line is known; what it refuses is left out of the body.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::raw_html::{self, HtmlBlock, Problem, Refusal};
 use crate::slug::UniqueIds;
 
 /// Quotes to print for straight `"` and `'`.
@@ -80,8 +83,9 @@ pub fn link_placeholder(index: usize) -> String {
     format!("@link:{index}")
 }
 
-/// Renders `markdown`, whose first line is line `first_line` of its file.
-pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
+/// Renders `markdown`, whose first line is line `first_line` of its file,
+/// and returns what the raw-HTML policy refused in it.
+pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, Vec<Refusal>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -96,12 +100,17 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
     let mut paragraph_depth = 0usize;
     let mut first_paragraph_done = false;
     let mut in_code_block = false;
+    let mut guard = Guard::new(&lines);
 
     // Headings get their ids after the pass, so explicit `{#id}`s anywhere
     // in the page are reserved before any id is generated.
     let mut pending_headings: Vec<(usize, HeadingLevel, String)> = Vec::new();
 
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        let event = guard.screen(event, range.start, events.len());
+        if let Some(start) = guard.refused_block.take() {
+            events.truncate(start);
+        }
         let event = match event {
             Event::Start(Tag::Heading { .. }) => {
                 quoter.reset();
@@ -221,7 +230,116 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> Body {
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     body.html = html.into();
     body.first_paragraph = body.first_paragraph.trim().to_string();
-    body
+    (body, guard.refused)
+}
+
+/// Applies the raw-HTML policy to the event stream: records each refusal
+/// at its Markdown line and keeps refused markup and addresses out of the
+/// body.
+struct Guard<'a> {
+    lines: &'a LineIndex,
+    /// The HTML block being read and the index of its first event.
+    block: Option<(usize, HtmlBlock)>,
+    /// Set when a refused block ended: its events from this index go.
+    refused_block: Option<usize>,
+    refused: Vec<Refusal>,
+}
+
+impl<'a> Guard<'a> {
+    fn new(lines: &'a LineIndex) -> Self {
+        Guard {
+            lines,
+            block: None,
+            refused_block: None,
+            refused: Vec::new(),
+        }
+    }
+
+    /// The event as it may reach the body; `index` is its place in it.
+    fn screen<'e>(&mut self, event: Event<'e>, offset: usize, index: usize) -> Event<'e> {
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                self.block = Some((index + 1, HtmlBlock::default()));
+                event
+            }
+            Event::Html(ref html) => {
+                match &mut self.block {
+                    Some((_, block)) => block.push(html, offset),
+                    None => return self.inline(event, offset),
+                }
+                event
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((start, block)) = self.block.take() {
+                    let found = block.check();
+                    if !found.is_empty() {
+                        self.refused_block = Some(start);
+                    }
+                    self.record(found);
+                }
+                event
+            }
+            Event::InlineHtml(_) => self.inline(event, offset),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !dest_url.starts_with("@/") => Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.address(dest_url, offset),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: self.address(dest_url, offset),
+                title,
+                id,
+            }),
+            other => other,
+        }
+    }
+
+    /// A piece of inline HTML, or nothing when it is refused.
+    fn inline<'e>(&mut self, event: Event<'e>, offset: usize) -> Event<'e> {
+        let (Event::InlineHtml(html) | Event::Html(html)) = &event else {
+            return event;
+        };
+        let found = raw_html::check_html(html);
+        if found.is_empty() {
+            return event;
+        }
+        self.record(found.into_iter().map(|(at, p)| (offset + at, p)).collect());
+        Event::Text(CowStr::Borrowed(""))
+    }
+
+    /// A link or image address, or an empty one when it is refused.
+    fn address<'e>(&mut self, url: CowStr<'e>, offset: usize) -> CowStr<'e> {
+        match raw_html::check_url(&url) {
+            None => url,
+            Some(problem) => {
+                self.record(vec![(offset, problem)]);
+                CowStr::Borrowed("")
+            }
+        }
+    }
+
+    fn record(&mut self, found: Vec<(usize, Problem)>) {
+        for (offset, problem) in found {
+            let (line, column) = self.lines.position(offset);
+            self.refused.push(Refusal {
+                line,
+                column,
+                problem,
+            });
+        }
+    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -338,7 +456,7 @@ mod tests {
     use super::*;
 
     fn html(markdown: &str, style: QuoteStyle) -> String {
-        render(markdown, 1, style).html.to_string()
+        render(markdown, 1, style).0.html.to_string()
     }
 
     #[test]
@@ -380,7 +498,8 @@ mod tests {
             "## Über uns\n\n## Über uns\n\n## Ziele {#ziele}\n",
             1,
             QuoteStyle::German,
-        );
+        )
+        .0;
         let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["ueber-uns", "ueber-uns-1", "ziele"]);
         assert!(body.html.contains("<h2 id=\"ueber-uns-1\">"));
@@ -392,7 +511,8 @@ mod tests {
             "Text\n\nSee [it](@/news/a.md#ziele).\n",
             5,
             QuoteStyle::English,
-        );
+        )
+        .0;
         assert_eq!(
             body.links,
             [InternalLink {
@@ -422,12 +542,42 @@ mod tests {
     }
 
     #[test]
+    fn refused_html_and_links_are_reported_at_their_lines_and_left_out() {
+        let (body, refused) = render(
+            "Text <abbr title=\"x\">A</abbr>\n\n<div>\n<img src=x\nonerror=alert(1)>\n</div>\n\n[x](javascript:alert(1)) <script>a</script>\n",
+            5,
+            QuoteStyle::None,
+        );
+        let places: Vec<_> = refused
+            .iter()
+            .map(|r| (r.line, r.column, r.problem.code))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (9, 1, "markdown/unsafe-html"),
+                (12, 1, "markdown/unsafe-link"),
+                (12, 26, "markdown/unsafe-html"),
+            ]
+        );
+        assert!(
+            body.html.contains("<abbr title=\"x\">A</abbr>"),
+            "{}",
+            body.html
+        );
+        for gone in ["onerror", "javascript", "<script", "<img"] {
+            assert!(!body.html.contains(gone), "{gone} in {}", body.html);
+        }
+    }
+
+    #[test]
     fn first_paragraph_is_plain_text() {
         let body = render(
             "## H\n\nErster **Absatz**\nweiter.\n\nZweiter.\n",
             1,
             QuoteStyle::German,
-        );
+        )
+        .0;
         assert_eq!(body.first_paragraph, "Erster Absatz weiter.");
     }
 }

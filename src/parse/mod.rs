@@ -1,17 +1,20 @@
 //! One content file → [`Document`]: typed front matter and rendered body.
 //!
 //! Pure: reads nothing from disk. What can be judged from the file alone
-//! (YAML shape, required keys, image alt text, unsafe slugs and aliases,
-//! unknown association or contact keys) is reported here, at the line and
-//! column in the `.md` file.
+//! (invisible control characters, YAML shape, required keys, image alt
+//! text, unsafe slugs and aliases, unknown association or contact keys,
+//! raw HTML and link addresses the policy of [`raw_html`] refuses) is
+//! reported here, at the line and column in the `.md` file.
 
 pub mod dates;
 pub mod front_matter;
 pub mod markdown;
+pub mod raw_html;
 
 use std::path::PathBuf;
 
 use crate::config::SiteConfig;
+use crate::control_chars;
 use crate::diagnostics::Diagnostic;
 use crate::site_path::MAX_SEGMENT_BYTES;
 use crate::source::{ContentFile, FileKind, FileName};
@@ -124,16 +127,18 @@ pub const STANDARDS_FOLDER: &str = "standards";
 /// Parses one file. Returns the document when its front matter could be
 /// read at all, together with every problem found.
 pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>, Vec<Diagnostic>) {
-    let split = match front_matter::split(&file.text) {
+    // Invisible control characters are reported once here; the rest of the
+    // file is read with them blanked out, so nothing after reports them
+    // again and every position stays right.
+    let mut problems = control_chars::diagnostics(&file.path, &file.text);
+    let text = control_chars::blank_out(&file.text);
+    let split = match front_matter::split(&text) {
         Ok(split) => split,
         Err((line, message, help)) => {
-            return (
-                None,
-                vec![
-                    Diagnostic::error("front-matter/missing", &file.path, message, help)
-                        .at(line, 1),
-                ],
+            problems.push(
+                Diagnostic::error("front-matter/missing", &file.path, message, help).at(line, 1),
             );
+            return (None, problems);
         }
     };
     let yaml_error = |e: YamlError| {
@@ -171,10 +176,12 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
     };
     let (mut common, kind) = match parsed {
         Ok(parts) => parts,
-        Err(error) => return (None, vec![yaml_error(error)]),
+        Err(error) => {
+            problems.push(yaml_error(error));
+            return (None, problems);
+        }
     };
 
-    let mut problems = Vec::new();
     if common.date.is_none() {
         if let Some(date) = file.name.date.as_deref() {
             match PubDate::parse(date) {
@@ -187,7 +194,8 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         .language(file.name.lang.as_str())
         .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
         .unwrap_or(markdown::QuoteStyle::None);
-    let body = markdown::render(split.body, split.body_line, quotes);
+    let (body, refused) = markdown::render(split.body, split.body_line, quotes);
+    problems.extend(refused.into_iter().map(|refusal| refusal.at(&file.path)));
     let mut document = Document {
         path: file.path.clone(),
         folder: file.folder.clone(),

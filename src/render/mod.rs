@@ -485,7 +485,10 @@ fn redirect_pages(site: &Site) -> Vec<OutputFile> {
         .collect()
 }
 
-/// Escapes text for a double-quoted HTML attribute.
+/// Escapes text for a double-quoted HTML attribute. Characters no page may
+/// carry ([`crate::control_chars`]) are dropped: the parse stage refuses
+/// them in content, and this keeps any that arrive another way (site.yaml,
+/// a theme's strings) out of every page and feed.
 pub fn escape_attribute(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -494,10 +497,18 @@ pub fn escape_attribute(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            c if crate::control_chars::is_forbidden(c) => {}
             other => out.push(other),
         }
     }
     out
+}
+
+/// Escapes text for XML content and attributes: the one escaping function
+/// of every XML file kommhub writes (feeds, sitemap), so none can be
+/// ill-formed whatever text reaches it.
+pub fn escape_xml(text: &str) -> String {
+    escape_attribute(text).replace('\'', "&apos;")
 }
 
 /// A Tera error as a diagnostic at the template's file, line and column.
@@ -552,5 +563,23 @@ pub(crate) fn template_problem(
             )
             .at(line, column)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_drops_characters_xml_forbids_and_escapes_markup() {
+        assert_eq!(
+            escape_xml("Tom & \"Jerry\" <b> 'x' ]]>\0\u{B}\u{1B}\u{FFFE}\u{FFFF}\u{85}"),
+            "Tom &amp; &quot;Jerry&quot; &lt;b&gt; &apos;x&apos; ]]&gt;"
+        );
+        assert_eq!(escape_attribute("a\u{7}b\tc\nd"), "ab\tc\nd");
+        assert_eq!(
+            escape_xml("😀 \u{200F}שלום\u{200E}"),
+            "😀 \u{200F}שלום\u{200E}"
+        );
     }
 }

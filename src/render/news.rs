@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera, Value};
 
 use super::views::{self, FeedLink, PageSummary, PaginationView};
-use super::{Content, OutputFile, ThemeFiles, escape_attribute};
+use super::{Content, OutputFile, ThemeFiles, escape_xml};
 use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
 use crate::model::news::{Listing, ListingKind};
@@ -574,9 +574,4 @@ pub fn redirect_map(site: &Site) -> OutputFile {
         path: SitePath::trusted("redirects.map"),
         content: Content::Bytes(text.into_bytes()),
     }
-}
-
-/// Escapes text for XML content and attributes.
-pub fn escape_xml(text: &str) -> String {
-    escape_attribute(text).replace('\'', "&apos;")
 }

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
+use crate::config::BaseUrl;
 use crate::model::Publication;
 use crate::pipeline::BuildOptions;
 use crate::session::{self, Changes, Session};
@@ -93,7 +94,7 @@ pub fn run(
     let build = BuildOptions {
         root: options.root.clone(),
         output: Some(out_dir.clone()),
-        base_url: Some(format!("http://{}:{port}", options.bind)),
+        base_url: Some(preview_url(&options.bind, port, &address)?),
         publication: Publication {
             build_date: options.build_date,
             drafts: options.drafts,
@@ -223,6 +224,20 @@ const QUIET: Duration = Duration::from_millis(5);
 
 /// Waits for file events and gathers those that follow within a short
 /// quiet period ([`QUIET`]), so one save (temp file, rename) is one rebuild.
+/// The preview's base URL, checked like any other; an IPv6 address goes
+/// in brackets.
+fn preview_url(bind: &str, port: u16, address: &str) -> Result<BaseUrl, ServeError> {
+    let host = if bind.contains(':') {
+        format!("[{bind}]")
+    } else {
+        bind.to_string()
+    };
+    BaseUrl::parse(&format!("http://{host}:{port}")).map_err(|bad| ServeError::Bind {
+        address: address.to_string(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, bad.problem),
+    })
+}
+
 fn next_batch(receiver: &Receiver<Vec<PathBuf>>, stop: &AtomicBool) -> Option<Vec<PathBuf>> {
     let mut paths = match receiver.recv_timeout(Duration::from_millis(100)) {
         Ok(paths) => paths,

@@ -181,8 +181,10 @@ fn stale_files_disappear_and_other_folders_are_untouched() {
 #[test]
 fn base_url_override_reaches_canonical_links() {
     let site = TestSite::new();
-    site.build_with(|o| o.base_url = Some("https://preview.example.org/pr-7/".into()))
-        .expect("build");
+    site.build_with(|o| {
+        o.base_url = Some("https://preview.example.org/pr-7/".parse().expect("url"))
+    })
+    .expect("build");
     let home = site.read("public/index.html");
     assert!(
         home.contains(r#"<link rel="canonical" href="https://preview.example.org/pr-7/">"#),

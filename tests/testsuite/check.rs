@@ -139,7 +139,7 @@ fn faulty_site() -> TestSite {
         .file(
             "content/aktuelles/index.md",
             &format!(
-                "---\ntitle: Aktuelles\n{ALLOW_UNTRANSLATED}---\n\n## Überblick\n\n<img src=\"karte.svg\">\n\n![grafik-01.svg](grafik-01.svg)\n\n#### Einzelheiten\n\n# Noch ein Titel\n\n<table><tr><td>1</td><td>2</td></tr></table>\n\n<iframe src=\"https://www.youtube.com/embed/abc\" title=\"Video\"></iframe>\n"
+                "---\ntitle: Aktuelles\n{ALLOW_UNTRANSLATED}---\n\n## Überblick\n\n<img src=\"karte.svg\">\n\n![grafik-01.svg](grafik-01.svg)\n\n#### Einzelheiten\n\n# Noch ein Titel\n\n<table><tr><td>1</td><td>2</td></tr></table>\n\n<img src=\"https://www.youtube.com/vi/abc/0.jpg\" alt=\"Video\">\n\n<iframe src=\"https://www.youtube.com/embed/abc\" title=\"Video\"></iframe>\n"
             ),
         )
         .file("content/aktuelles/karte.svg", SVG)
@@ -194,6 +194,7 @@ fn every_fault_is_found_with_its_code_file_and_line() {
         "a11y/multiple-h1 content/aktuelles/index.md:16",
         "a11y/table-headers content/aktuelles/index.md:18",
         "privacy/external-resource content/aktuelles/index.md:20",
+        "markdown/unsafe-html content/aktuelles/index.md:22",
         "a11y/lang themes/hub/templates/404.html:2",
         "a11y/duplicate-title content/veranstaltungen.md:2",
         "privacy/external-resource themes/hub/templates/base.html:7",

@@ -21,3 +21,4 @@ mod root_causes;
 mod search;
 mod serve;
 mod support;
+mod valid_output;

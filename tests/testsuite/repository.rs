@@ -14,7 +14,7 @@ fn the_repository_site_builds_and_every_hreflang_target_exists() {
     let mut options = BuildOptions::new(root, Timestamp::from_second(1_795_000_000).expect("date"));
     options.output = Some(out.path().join("public"));
     let base_url = "https://hub.example.org";
-    options.base_url = Some(base_url.to_string());
+    options.base_url = Some(base_url.parse().expect("url"));
     if let Err(failure) = kommhub::build(&options) {
         panic!("{}", describe(&failure));
     }

@@ -209,7 +209,7 @@ fn releases_pages_and_current_standards_are_indexed_but_not_listings_redirects_o
 fn result_urls_carry_the_base_path_of_a_preview_deployment() {
     let site = site();
     site.build_with(|options| {
-        options.base_url = Some("https://preview.example.org/pr-7".to_string());
+        options.base_url = Some("https://preview.example.org/pr-7".parse().expect("url"));
     })
     .unwrap();
     assert!(indexed_urls(&site, "en").contains("/pr-7/en/news/kooperation/"));

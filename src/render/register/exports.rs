@@ -19,7 +19,7 @@ use crate::model::register::{RegisteredStandard, StandardVersion};
 use crate::model::{Page, Site};
 use crate::parse::dates::{PubDate, berlin};
 use crate::render::views::FeedLink;
-use crate::render::{Content, OutputFile, ThemeFiles, escape_attribute};
+use crate::render::{Content, OutputFile, ThemeFiles, escape_xml};
 use crate::site_path::SitePath;
 
 /// File names below the register page's URL.
@@ -382,16 +382,16 @@ fn atom(
     ));
     xml.push_str(&format!(
         "<title>{}</title>\n",
-        escape_attribute(&feed_title(site, register))
+        escape_xml(&feed_title(site, register))
     ));
-    xml.push_str(&format!("<id>{}</id>\n", escape_attribute(&feed_url)));
+    xml.push_str(&format!("<id>{}</id>\n", escape_xml(&feed_url)));
     xml.push_str(&format!(
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape_attribute(&feed_url)
+        escape_xml(&feed_url)
     ));
     xml.push_str(&format!(
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape_attribute(&site.permalink(&register.url))
+        escape_xml(&site.permalink(&register.url))
     ));
     xml.push_str(&format!("<updated>{updated}</updated>\n"));
     let author = site
@@ -403,7 +403,7 @@ fn atom(
         .join(", ");
     xml.push_str(&format!(
         "<author><name>{}</name></author>\n",
-        escape_attribute(&author)
+        escape_xml(&author)
     ));
     for event in events {
         let page = version_page(site, event.version, lang);
@@ -434,14 +434,14 @@ fn atom(
             summary.push_str(changes);
         }
         xml.push_str("<entry>\n");
-        xml.push_str(&format!("<title>{}</title>\n", escape_attribute(&title)));
+        xml.push_str(&format!("<title>{}</title>\n", escape_xml(&title)));
         xml.push_str(&format!(
             "<link rel=\"alternate\" type=\"text/html\"{hreflang} href=\"{}\"/>\n",
-            escape_attribute(&link)
+            escape_xml(&link)
         ));
         xml.push_str(&format!(
             "<id>{}#{}</id>\n",
-            escape_attribute(&link),
+            escape_xml(&link),
             event.kind.fragment()
         ));
         xml.push_str(&format!("<updated>{}</updated>\n", rfc3339(event.date)));
@@ -454,10 +454,7 @@ fn atom(
                 EventKind::Supersedes(_) => "supersedes",
             }
         ));
-        xml.push_str(&format!(
-            "<summary>{}</summary>\n",
-            escape_attribute(&summary)
-        ));
+        xml.push_str(&format!("<summary>{}</summary>\n", escape_xml(&summary)));
         xml.push_str("</entry>\n");
     }
     xml.push_str("</feed>\n");
