@@ -12,6 +12,7 @@ mod check;
 mod errors;
 mod links;
 mod news;
+mod outside_root;
 mod publication;
 mod register;
 mod repository;
