@@ -54,37 +54,8 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
         dir: dir.clone(),
         ..ThemeFiles::default()
     };
-    let site_root = match SiteRoot::new(root) {
-        Ok(site_root) => site_root,
-        Err(error) => {
-            problems.push(Diagnostic::error(
-                "theme/unreadable",
-                &dir,
-                format!("the site root cannot be read: {error}"),
-                "check that the folder exists and is readable",
-            ));
-            return (theme, problems);
-        }
-    };
-    let absolute = match site_root.resolve(&dir) {
-        Resolved::Inside(real) if real.is_dir() => real,
-        Resolved::Outside { link } => {
-            problems.push(crate::root::refused(SYMLINK_OUTSIDE, &dir, &link));
-            return (theme, problems);
-        }
-        _ => {
-            problems.push(Diagnostic::error(
-                "theme/missing",
-                "site.yaml",
-                format!(
-                    "the theme `{}` does not exist: there is no folder {}",
-                    config.theme,
-                    dir.display()
-                ),
-                "set `theme:` in site.yaml to a folder below themes/",
-            ));
-            return (theme, problems);
-        }
+    let Some((site_root, absolute)) = theme_folder(root, config, &dir, &mut problems) else {
+        return (theme, problems);
     };
     let templates = dir.join("templates");
     for (path, below) in files_below(
@@ -126,6 +97,48 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
         }
     }
     (theme, problems)
+}
+
+/// The site root and the real path of the theme folder `dir`, when it
+/// exists inside the root; else the reason, in `problems`.
+fn theme_folder(
+    root: &Path,
+    config: &SiteConfig,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(SiteRoot, PathBuf)> {
+    let site_root = match SiteRoot::new(root) {
+        Ok(site_root) => site_root,
+        Err(error) => {
+            problems.push(Diagnostic::error(
+                "theme/unreadable",
+                dir,
+                format!("the site root cannot be read: {error}"),
+                "check that the folder exists and is readable",
+            ));
+            return None;
+        }
+    };
+    match site_root.resolve(dir) {
+        Resolved::Inside(real) if real.is_dir() => Some((site_root, real)),
+        Resolved::Outside { link } => {
+            problems.push(crate::root::refused(SYMLINK_OUTSIDE, dir, &link));
+            None
+        }
+        _ => {
+            problems.push(Diagnostic::error(
+                "theme/missing",
+                "site.yaml",
+                format!(
+                    "the theme `{}` does not exist: there is no folder {}",
+                    config.theme,
+                    dir.display()
+                ),
+                "set `theme:` in site.yaml to a folder below themes/",
+            ));
+            None
+        }
+    }
 }
 
 /// The code of a theme file that is not read because it leads out of the
