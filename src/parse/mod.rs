@@ -2,12 +2,14 @@
 //!
 //! Pure: reads nothing from disk. What can be judged from the file alone
 //! (YAML shape, required keys, image alt text, unsafe slugs and aliases,
-//! unknown association or contact keys) is reported here, at the line and
-//! column in the `.md` file.
+//! image and download paths that leave the page's folder, unknown
+//! association or contact keys) is reported here, at the line and column
+//! in the `.md` file.
 
 pub mod dates;
 pub mod front_matter;
 pub mod markdown;
+mod paths;
 
 use std::path::PathBuf;
 
@@ -96,6 +98,32 @@ impl Document {
         }
     }
 
+    /// A diagnostic at `value` as written under the front matter key
+    /// `key` (the first place on or after the key's line that holds it),
+    /// else at the key.
+    pub fn problem_at_value(
+        &self,
+        key: &str,
+        value: &str,
+        code: &'static str,
+        message: String,
+        help: String,
+    ) -> Diagnostic {
+        let (key_line, _) = yaml::position_of_key(&self.front_matter, key);
+        let found = self
+            .front_matter
+            .lines()
+            .enumerate()
+            .skip(key_line.saturating_sub(1))
+            .find_map(|(index, line)| Some((index, line.find(value)?)))
+            .filter(|_| key_line > 0 && !value.is_empty());
+        match found {
+            Some((index, at)) => Diagnostic::error(code, &self.path, message, help)
+                .at(self.front_matter_line + index, at + 1),
+            None => self.problem_at(key, code, message, help),
+        }
+    }
+
     /// A diagnostic at the front matter key `key`.
     pub fn problem_at(
         &self,
@@ -179,7 +207,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
         .unwrap_or(markdown::QuoteStyle::None);
     let body = markdown::render(split.body, split.body_line, quotes);
-    let document = Document {
+    let mut document = Document {
         path: file.path.clone(),
         folder: file.folder.clone(),
         name: file.name.clone(),
@@ -191,7 +219,8 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
     };
-    let problems = validate(&document, config);
+    let mut problems = validate(&document, config);
+    problems.extend(paths::refuse_escaping(&mut document));
     (Some(document), problems)
 }
 

@@ -1,13 +1,16 @@
 //! Nothing is read from outside the site root: symlinks that lead out of it
 //! (theme, site.yaml, strings, templates, static files, bundle files) and
-//! `theme:` values that climb out are errors naming the file. A secret in
-//! the place outside must appear in no output file and no message.
+//! `theme:` values that climb out are errors naming the file, and paths
+//! written in content that leave the page's folder are errors at their
+//! line. A secret in the place outside must appear in no output file and
+//! no message.
 #![cfg(unix)]
 
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
 use kommhub::Diagnostic;
+use kommhub::check::{self, Report};
 
 use crate::support::{TestSite, copy_dir, news, report, tree};
 
@@ -253,4 +256,124 @@ fn symlinks_that_stay_inside_the_root_are_followed() {
         site.read("themes/echt/static/style.css")
     );
     assert!(site.read("public/index.html").contains("Start"));
+}
+
+/// A press release whose template shows `page.image_url`, as the hub
+/// theme's partial does, so a bad `src` would reach the output.
+fn site_showing_image_url() -> TestSite {
+    let site = TestSite::new();
+    let template = site.read("themes/hub/templates/news.html").replace(
+        "{% if page.image_set %}",
+        "{% if page.image_url %}<img src=\"{{ page.image_url }}\" alt=\"{{ page.image.alt }}\">{% endif %}{% if page.image_set %}",
+    );
+    site.file("themes/hub/templates/news.html", &template)
+}
+
+#[test]
+fn an_image_src_with_dot_dot_is_an_error_at_its_line_and_check_reports_it_once() {
+    let site = site_showing_image_url().file(
+        "content/news/2025-01-20-a/index.md",
+        &news(
+            "A",
+            "date: 2025-01-20\nimage:\n  src: \"../../geheim.jpg\"\n  alt: \"Foto\"\n  credit: \"Presse\"\n",
+        ),
+    );
+    let problems = refused(&site);
+    assert_eq!(
+        codes(&problems),
+        ["front-matter/unsafe-path content/news/2025-01-20-a/index.md"]
+    );
+    assert_eq!((problems[0].line, problems[0].column), (7, 9));
+    assert_one_finding_at_the_content_line(
+        site.root(),
+        "front-matter/unsafe-path content/news/2025-01-20-a/index.md:7",
+    );
+}
+
+/// `check` reports the path once, at the content line, and blames no
+/// template and no link for it.
+fn assert_one_finding_at_the_content_line(root: &Path, expected: &str) {
+    let report = check_of(root);
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|d| {
+            d.code.ends_with("unsafe-path")
+                || d.code.starts_with("link/")
+                || d.file.starts_with("themes")
+        })
+        .map(|d| format!("{} {}:{}", d.code, d.file.display(), d.line))
+        .collect();
+    assert_eq!(found, [expected]);
+}
+
+#[test]
+fn an_absolute_image_src_is_an_error_at_its_line() {
+    let site = site_showing_image_url().file(
+        "content/news/2025-01-20-a.md",
+        &news(
+            "A",
+            "image: { src: \"/etc/geheim.jpg\", alt: \"Foto\", credit: \"Presse\" }\n",
+        ),
+    );
+    let problems = refused(&site);
+    assert_eq!(
+        codes(&problems),
+        ["front-matter/unsafe-path content/news/2025-01-20-a.md"]
+    );
+    assert_eq!((problems[0].line, problems[0].column), (5, 16));
+}
+
+#[test]
+fn a_markdown_image_with_dot_dot_is_an_error_at_its_line() {
+    let site = TestSite::new().file(
+        "content/ueber.md",
+        "---\ntitle: Über\n---\n\nText.\n\nDie Karte: ![Karte](../../geheim.png)\n",
+    );
+    let problems = refused(&site);
+    assert_eq!(codes(&problems), ["markdown/unsafe-path content/ueber.md"]);
+    assert_eq!((problems[0].line, problems[0].column), (7, 12));
+    assert_one_finding_at_the_content_line(site.root(), "markdown/unsafe-path content/ueber.md:7");
+}
+
+#[test]
+fn a_markdown_link_climbing_out_with_dot_dot_is_an_error_at_its_line() {
+    let site = TestSite::new().file(
+        "content/ueber.md",
+        "---\ntitle: Über\n---\n\n[Satzung](../../../geheim.pdf)\n",
+    );
+    let problems = refused(&site);
+    assert_eq!(codes(&problems), ["markdown/unsafe-path content/ueber.md"]);
+    assert_eq!((problems[0].line, problems[0].column), (5, 1));
+    assert!(problems[0].help.contains("@/"), "{}", problems[0].help);
+}
+
+#[test]
+fn a_download_with_dot_dot_is_an_error_at_its_line() {
+    let site = TestSite::new()
+        .file("content/standards/_index.md", "---\ntitle: Standards\n---\n")
+        .file(
+            "content/standards/meta/1.0.md",
+            "---\ntitle: \"Metadaten\"\nid: HUB-STD-0004\nversion: \"1.0\"\nstatus: draft\nassociations: [itk]\ndownloads:\n  - felder.csv\n  - \"../../../geheim.pdf\"\n---\n\nText.\n",
+        )
+        .file("content/standards/meta/felder.csv", "feld\n");
+    let problems = refused(&site);
+    assert_eq!(
+        codes(&problems),
+        ["front-matter/unsafe-path content/standards/meta/1.0.md"],
+        "{}",
+        report(&problems)
+    );
+    assert_eq!((problems[0].line, problems[0].column), (9, 6));
+}
+
+fn check_of(root: &Path) -> Report {
+    let options = kommhub::BuildOptions::new(
+        root,
+        jiff::Timestamp::from_second(crate::support::BUILD_DATE).expect("date"),
+    );
+    match kommhub::pipeline::check_input(&options) {
+        Ok((input, _)) => check::run(&input, false),
+        Err(problems) => Report::of_failure(problems, false),
+    }
 }
