@@ -15,6 +15,7 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod root;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

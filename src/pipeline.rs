@@ -15,6 +15,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::model::{self, Publication, Site};
 use crate::parse;
 use crate::render::{self, Output, ThemeFiles};
+use crate::root::{Resolved, SiteRoot};
 use crate::{Error, output};
 use crate::{check, images, search, source};
 
@@ -247,8 +248,7 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
         unpublished_pages(&site, documents, &tree.assets, &images)
     });
     let shipped = shipped_texts(&options.root, &output, &theme, &site);
-    let config_text =
-        std::fs::read_to_string(options.root.join(config::FILE_NAME)).unwrap_or_default();
+    let config_text = read_config_text(&options.root).unwrap_or_default();
     let sources = tree
         .files
         .into_iter()
@@ -384,15 +384,32 @@ pub fn next_running_number(root: &Path, year: i16) -> Result<u32, Vec<Diagnostic
 
 /// Reads and resolves `site.yaml` below `root`.
 pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(root.join(config::FILE_NAME)).map_err(|error| {
+    config::parse(&read_config_text(root)?)
+}
+
+/// The text of `site.yaml`, when it lies inside the root: a site.yaml
+/// that is a symlink out of it is refused without being opened.
+fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
+    let missing = |error: String| {
         vec![Diagnostic::error(
             "config/missing",
             config::FILE_NAME,
             format!("site.yaml cannot be read in {}: {error}", root.display()),
             "run kommhub in the site's folder or pass `--root <folder>`",
         )]
-    })?;
-    config::parse(&text)
+    };
+    let site_root = SiteRoot::new(root).map_err(|error| missing(error.to_string()))?;
+    match site_root.resolve(Path::new(config::FILE_NAME)) {
+        Resolved::Inside(path) => {
+            std::fs::read_to_string(path).map_err(|error| missing(error.to_string()))
+        }
+        Resolved::Outside { link } => Err(vec![crate::root::refused(
+            "config/symlink-outside",
+            Path::new(config::FILE_NAME),
+            &link,
+        )]),
+        Resolved::Missing => Err(missing("there is no such file".to_string())),
+    }
 }
 
 fn parse_all(
@@ -413,7 +430,11 @@ fn parse_all(
 }
 
 fn render_with(site: &Site, theme: &ThemeFiles, problems: &mut Vec<Diagnostic>) -> Output {
-    if theme.templates.is_empty() {
+    // Without a language's strings file (missing, broken or refused, each
+    // already an error) every template would only repeat that error once
+    // per string it uses.
+    let strings_missing = theme.strings.len() < site.config.languages.len();
+    if theme.templates.is_empty() || strings_missing {
         return Output::default();
     }
     match render::compile(theme, site) {

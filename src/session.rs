@@ -394,6 +394,9 @@ impl Session {
     /// renamed files, assets) walks `content/` again.
     fn update_content(&mut self, paths: &BTreeSet<PathBuf>) {
         let mut places = Vec::with_capacity(paths.len());
+        // A file saved as a symlink out of the root is left to the walk,
+        // which refuses it with an error.
+        let site_root = crate::root::SiteRoot::new(&self.options.root).ok();
         for path in paths {
             // Comparing the bytes of paths is much faster than comparing
             // (or hashing) their components, which matters at 20,000 files.
@@ -403,7 +406,14 @@ impl Session {
                 .iter()
                 .position(|f| f.path.as_os_str() == path.as_os_str());
             match at {
-                Some(at) if self.options.root.join(path).is_file() => places.push((path, at)),
+                Some(at)
+                    if self.options.root.join(path).is_file()
+                        && site_root
+                            .as_ref()
+                            .is_some_and(|root| root.contains(&self.options.root.join(path))) =>
+                {
+                    places.push((path, at))
+                }
                 _ => {
                     self.reread_all();
                     return;

@@ -4,6 +4,11 @@
 //! Slugs, aliases and bundle assets become output paths. Building them as
 //! `SitePath` checks once, at the edge, that no segment is `..`, `.` or
 //! empty, so the writer never has to ask again.
+//!
+//! [`Written`] sorts the paths staff write in content (an image, a
+//! download, a link to a bundle file) the same way, before anything is
+//! looked up: a path that is absolute or climbs with `..` names no file
+//! of the page's folder.
 
 use std::fmt;
 
@@ -64,6 +69,50 @@ impl SitePath {
     }
 }
 
+/// What a path written in content (front matter or Markdown) names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// An address with a scheme (`https:`, `mailto:`, `data:`), `//host`,
+    /// an `@/…` content link or only a `#fragment`: not a file path.
+    Address,
+    /// A path below the folder it is written in: `foto.jpg`, `img/a.png`.
+    Relative,
+    /// A path from the site's root: `/presse/foto.jpg`.
+    Absolute,
+    /// A path with a `..` segment (also `%2e%2e`, or after a backslash),
+    /// which climbs out of its folder.
+    Climbing,
+}
+
+impl Written {
+    /// Sorts `written`. Query and fragment are not part of the path.
+    pub fn of(written: &str) -> Written {
+        let written = written.trim();
+        let path = written.split(['?', '#']).next().unwrap_or("");
+        let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        });
+        if has_scheme || path.starts_with("//") || path.is_empty() || written.starts_with("@/") {
+            return Written::Address;
+        }
+        // Browsers read `\` as `/` and `%2e` as `.` in a path.
+        let climbs = path.split(['/', '\\']).any(|segment| {
+            let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+            segment == ".."
+        });
+        if climbs {
+            Written::Climbing
+        } else if path.starts_with(['/', '\\']) {
+            Written::Absolute
+        } else {
+            Written::Relative
+        }
+    }
+}
+
 impl fmt::Display for SitePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -87,6 +136,31 @@ mod tests {
             "../etc/passwd",
         ] {
             assert!(SitePath::new(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn written_paths_that_leave_their_folder_are_told_apart() {
+        for (text, expected) in [
+            ("foto.jpg", Written::Relative),
+            ("img/karte.png", Written::Relative),
+            ("./foto.jpg", Written::Relative),
+            ("a..b.pdf", Written::Relative),
+            ("../../x.jpg", Written::Climbing),
+            ("img/../../x.jpg", Written::Climbing),
+            ("%2E%2e/x.jpg", Written::Climbing),
+            ("img\\..\\x.jpg", Written::Climbing),
+            ("/../x.jpg", Written::Climbing),
+            ("/etc/passwd", Written::Absolute),
+            ("\\server\\x", Written::Absolute),
+            ("https://example.org/../x.jpg", Written::Address),
+            ("mailto:a@b.c", Written::Address),
+            ("//cdn.example/x.js", Written::Address),
+            ("@/news/a.md", Written::Address),
+            ("#oben", Written::Address),
+            ("foto.jpg?v=..", Written::Relative),
+        ] {
+            assert_eq!(Written::of(text), expected, "{text}");
         }
     }
 

@@ -306,6 +306,8 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         })
         .unwrap_or_default();
 
+    let theme = theme.unwrap_or_else(|| "hub".to_string());
+    problems.extend(unsafe_theme(&theme, text));
     let (Some(base_url), true) = (base_url, problems.is_empty()) else {
         return Err(problems);
     };
@@ -314,13 +316,37 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         description,
         base_url,
         languages: resolved_languages,
-        theme: theme.unwrap_or_else(|| "hub".to_string()),
+        theme,
         news_per_page: news_per_page.unwrap_or(10).max(1),
         associations: resolved_associations,
         contacts: resolved_contacts,
         accessibility,
         extra: extra.unwrap_or_default(),
     })
+}
+
+/// `theme:` names a folder below `themes/`: one plain name, so it can
+/// never lead out of that folder (or the root) with `..`, `/` or an
+/// absolute path.
+fn unsafe_theme(theme: &str, text: &str) -> Option<Diagnostic> {
+    let plain = !theme.is_empty()
+        && theme != "."
+        && theme != ".."
+        && !theme.contains(['/', '\\', '\0'])
+        && theme.trim() == theme;
+    if plain {
+        return None;
+    }
+    let (line, column) = yaml::position_of_key(text, "theme");
+    Some(
+        Diagnostic::error(
+            "config/unsafe-theme",
+            FILE_NAME,
+            format!("`theme: {theme}` is not the name of a folder below themes/"),
+            "write only the folder's name, e.g. `theme: hub` for themes/hub/; a theme must lie inside the site's folder",
+        )
+        .at(line, column),
+    )
 }
 
 #[cfg(test)]
@@ -355,6 +381,18 @@ mod tests {
         let problems = parse(&text).unwrap_err();
         assert_eq!(problems[0].line, 3);
         assert!(problems[0].message.contains("fr"));
+    }
+
+    #[test]
+    fn theme_must_be_a_folder_name_below_themes() {
+        for bad in ["../../../x", "/etc", "a/b", "..", "", "a\\b"] {
+            let text = format!("{MINIMAL}theme: \"{}\"\n", bad.replace('\\', "\\\\"));
+            let problems = parse(&text).unwrap_err();
+            assert_eq!(problems[0].code, "config/unsafe-theme", "{bad:?}");
+            assert_eq!(problems[0].line, 9, "{bad:?}");
+        }
+        let text = format!("{MINIMAL}theme: eigenes\n");
+        assert_eq!(parse(&text).unwrap().theme, "eigenes");
     }
 
     #[test]

@@ -6,11 +6,14 @@
 //! each internal link `@/path.md#anchor` with a numbered placeholder that
 //! the model fills in once every page's URL is known. Raw HTML and link
 //! addresses pass the policy of [`super::raw_html`] here, where their
-//! Markdown line is known; what it refuses is left out of the body.
+//! Markdown line is known; what it refuses is left out of the body. An
+//! image or link whose path leads out of the page's folder loses its
+//! address here and is listed for `parse` to report at its line.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::raw_html::{self, HtmlBlock, Problem, Refusal};
+use crate::site_path::Written;
 use crate::slug::UniqueIds;
 
 /// Quotes to print for straight `"` and `'`.
@@ -64,6 +67,20 @@ pub struct InternalLink {
     pub column: usize,
 }
 
+/// A Markdown image (absolute or with `..`) or link (with `..`) whose
+/// path leads out of the page's folder. Its address is left empty in the
+/// HTML, so nothing is looked up and no later stage finds it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscapingPath {
+    /// The address as written.
+    pub written: String,
+    /// An image (`![…](…)`), else a link.
+    pub image: bool,
+    /// 1-based position in the whole file.
+    pub line: usize,
+    pub column: usize,
+}
+
 /// The rendered body and what the model needs to know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Body {
@@ -76,6 +93,8 @@ pub struct Body {
     pub first_paragraph: String,
     /// Plain text of the whole body (search, word counts).
     pub plain_text: String,
+    /// Images and links refused because they leave the page's folder.
+    pub escaping: Vec<EscapingPath>,
 }
 
 /// What an internal link's `href` holds until the model resolves it.
@@ -152,6 +171,9 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, V
                     title,
                     id,
                 })
+            }
+            Event::Start(Tag::Image { .. } | Tag::Link { .. }) => {
+                refuse_escaping(event, lines.position(range.start), &mut body.escaping)
             }
             Event::Start(Tag::Paragraph) => {
                 quoter.reset();
@@ -342,6 +364,60 @@ impl<'a> Guard<'a> {
     }
 }
 
+/// Empties the address of an image that is not a file of the page's
+/// folder (absolute, or climbing with `..`) and of a link that climbs out
+/// of it, and lists it in `escaping`; anything else passes unchanged.
+fn refuse_escaping<'a>(
+    event: Event<'a>,
+    (line, column): (usize, usize),
+    escaping: &mut Vec<EscapingPath>,
+) -> Event<'a> {
+    let (image, dest_url) = match &event {
+        Event::Start(Tag::Image { dest_url, .. }) => (true, dest_url),
+        Event::Start(Tag::Link { dest_url, .. }) => (false, dest_url),
+        _ => return event,
+    };
+    let refused = match Written::of(dest_url) {
+        Written::Climbing => true,
+        Written::Absolute => image,
+        Written::Address | Written::Relative => false,
+    };
+    if !refused {
+        return event;
+    }
+    escaping.push(EscapingPath {
+        written: dest_url.to_string(),
+        image,
+        line,
+        column,
+    });
+    match event {
+        Event::Start(Tag::Image {
+            link_type,
+            title,
+            id,
+            ..
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::from(""),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Link {
+            link_type,
+            title,
+            id,
+            ..
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(""),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
 fn heading_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -457,6 +533,38 @@ mod tests {
 
     fn html(markdown: &str, style: QuoteStyle) -> String {
         render(markdown, 1, style).0.html.to_string()
+    }
+
+    #[test]
+    fn images_and_links_out_of_the_folder_lose_their_address() {
+        let body = render(
+            "![Karte](karte.png) ![A](../../x.jpg)\n\n![B](/etc/x.png) [Seite](/presse/)\n\n[PDF](../a/b.pdf) [Web](https://example.org/../x)\n",
+            7,
+            QuoteStyle::None,
+        )
+        .0;
+        let found: Vec<(&str, bool, usize, usize)> = body
+            .escaping
+            .iter()
+            .map(|e| (e.written.as_str(), e.image, e.line, e.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("../../x.jpg", true, 7, 21),
+                ("/etc/x.png", true, 9, 1),
+                ("../a/b.pdf", false, 11, 1)
+            ]
+        );
+        assert!(
+            body.html.contains("<img src=\"karte.png\""),
+            "{}",
+            body.html
+        );
+        assert!(!body.html.contains("x.jpg"), "{}", body.html);
+        assert!(!body.html.contains("/etc/"), "{}", body.html);
+        assert!(!body.html.contains("b.pdf"), "{}", body.html);
+        assert!(body.html.contains("href=\"/presse/\""), "{}", body.html);
     }
 
     #[test]

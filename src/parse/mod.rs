@@ -2,13 +2,15 @@
 //!
 //! Pure: reads nothing from disk. What can be judged from the file alone
 //! (invisible control characters, YAML shape, required keys, image alt
-//! text, unsafe slugs and aliases, unknown association or contact keys,
-//! raw HTML and link addresses the policy of [`raw_html`] refuses) is
-//! reported here, at the line and column in the `.md` file.
+//! text, unsafe slugs and aliases, image and download paths that leave the
+//! page's folder, unknown association or contact keys, raw HTML and link
+//! addresses the policy of [`raw_html`] refuses) is reported here, at the
+//! line and column in the `.md` file.
 
 pub mod dates;
 pub mod front_matter;
 pub mod markdown;
+mod paths;
 pub mod raw_html;
 
 use std::path::PathBuf;
@@ -103,6 +105,32 @@ impl Document {
         match yaml::position_of_key(&self.front_matter, key) {
             (0, _) => (self.front_matter_line.saturating_sub(1).max(1), 1),
             (line, column) => (self.front_matter_line + line - 1, column),
+        }
+    }
+
+    /// A diagnostic at `value` as written under the front matter key
+    /// `key` (the first place on or after the key's line that holds it),
+    /// else at the key.
+    pub fn problem_at_value(
+        &self,
+        key: &str,
+        value: &str,
+        code: &'static str,
+        message: String,
+        help: String,
+    ) -> Diagnostic {
+        let (key_line, _) = yaml::position_of_key(&self.front_matter, key);
+        let found = self
+            .front_matter
+            .lines()
+            .enumerate()
+            .skip(key_line.saturating_sub(1))
+            .find_map(|(index, line)| Some((index, line.find(value)?)))
+            .filter(|_| key_line > 0 && !value.is_empty());
+        match found {
+            Some((index, at)) => Diagnostic::error(code, &self.path, message, help)
+                .at(self.front_matter_line + index, at + 1),
+            None => self.problem_at(key, code, message, help),
         }
     }
 
@@ -210,6 +238,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         front_matter_line: split.yaml_line,
     };
     problems.extend(validate(&document, config));
+    problems.extend(paths::refuse_escaping(&mut document));
     document.has_errors = problems.iter().any(Diagnostic::is_error);
     (Some(document), problems)
 }

@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::Diagnostic;
+use crate::root::{Resolved, SiteRoot};
 use crate::site_path::SitePath;
 use crate::yaml;
 
@@ -42,66 +43,145 @@ impl ThemeFiles {
     }
 }
 
-/// Reads `themes/<config.theme>` below `root`.
+/// Reads `themes/<config.theme>` below `root`. Only what lies inside the
+/// root is read ([`crate::root`]): a theme folder, template, strings file
+/// or static file that is a symlink out of it is an error and stays
+/// unopened.
 pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
     let dir = PathBuf::from("themes").join(&config.theme);
-    let absolute = root.join(&dir);
     let mut problems = Vec::new();
     let mut theme = ThemeFiles {
         dir: dir.clone(),
         ..ThemeFiles::default()
     };
-    if !absolute.is_dir() {
-        problems.push(Diagnostic::error(
-            "theme/missing",
-            "site.yaml",
-            format!(
-                "the theme `{}` does not exist: there is no folder {}",
-                config.theme,
-                dir.display()
-            ),
-            "set `theme:` in site.yaml to a folder below themes/",
-        ));
+    let Some((site_root, absolute)) = theme_folder(root, config, &dir, &mut problems) else {
         return (theme, problems);
-    }
-    let templates = files_below(
+    };
+    let templates = dir.join("templates");
+    for (path, below) in files_below(
+        &site_root,
         &absolute.join("templates"),
-        &dir.join("templates"),
+        &templates,
         &mut problems,
-    );
-    for (path, below) in templates {
+    ) {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 theme.templates.insert(below, text);
             }
             Err(error) => problems.push(Diagnostic::error(
                 "theme/unreadable",
-                dir.join("templates").join(&below),
+                templates.join(&below),
                 format!("this template cannot be read: {error}"),
                 "save it as UTF-8 text",
             )),
         }
     }
+    let strings = read_strings(&site_root, &dir, config, &mut problems);
+    problems.extend(missing_strings(&strings, &dir));
+    theme.strings = Arc::new(strings);
+    let statics = dir.join("static");
+    for (path, below) in files_below(
+        &site_root,
+        &absolute.join("static"),
+        &statics,
+        &mut problems,
+    ) {
+        match SitePath::new(&below) {
+            Ok(to) => theme.static_files.push((path, to)),
+            Err(_) => problems.push(Diagnostic::error(
+                "theme/unsafe-path",
+                statics.join(&below),
+                "this file's path cannot be published",
+                "rename it to letters, digits, hyphens and dots",
+            )),
+        }
+    }
+    (theme, problems)
+}
+
+/// The site root and the real path of the theme folder `dir`, when it
+/// exists inside the root; else the reason, in `problems`.
+fn theme_folder(
+    root: &Path,
+    config: &SiteConfig,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(SiteRoot, PathBuf)> {
+    let site_root = match SiteRoot::new(root) {
+        Ok(site_root) => site_root,
+        Err(error) => {
+            problems.push(Diagnostic::error(
+                "theme/unreadable",
+                dir,
+                format!("the site root cannot be read: {error}"),
+                "check that the folder exists and is readable",
+            ));
+            return None;
+        }
+    };
+    match site_root.resolve(dir) {
+        Resolved::Inside(real) if real.is_dir() => Some((site_root, real)),
+        Resolved::Outside { link } => {
+            problems.push(crate::root::refused(SYMLINK_OUTSIDE, dir, &link));
+            None
+        }
+        _ => {
+            problems.push(Diagnostic::error(
+                "theme/missing",
+                "site.yaml",
+                format!(
+                    "the theme `{}` does not exist: there is no folder {}",
+                    config.theme,
+                    dir.display()
+                ),
+                "set `theme:` in site.yaml to a folder below themes/",
+            ));
+            None
+        }
+    }
+}
+
+/// The code of a theme file that is not read because it leads out of the
+/// site root.
+const SYMLINK_OUTSIDE: &str = "theme/symlink-outside";
+
+/// `i18n/<lang>.yaml` of every language, each read only when it lies
+/// inside the root: a YAML error quotes the file, so a file from outside
+/// must never reach the parser.
+fn read_strings(
+    site_root: &SiteRoot,
+    dir: &Path,
+    config: &SiteConfig,
+    problems: &mut Vec<Diagnostic>,
+) -> Strings {
     let mut strings = Strings::new();
     for language in &config.languages {
         let relative = dir.join("i18n").join(format!("{}.yaml", language.code));
-        let loaded = read_regular(&root.join(&relative))
-            .map_err(|error| {
-                Diagnostic::error(
-                    "theme/i18n-missing",
-                    &relative,
-                    format!("the theme has no strings for `{}`: {error}", language.code),
-                    format!(
-                        "create {} with the same keys as the other languages",
-                        relative.display()
-                    ),
-                )
+        let missing = |reason: String| {
+            Diagnostic::error(
+                "theme/i18n-missing",
+                &relative,
+                format!("the theme has no strings for `{}`: {reason}", language.code),
+                format!(
+                    "create {} with the same keys as the other languages",
+                    relative.display()
+                ),
+            )
+        };
+        let text = match site_root.resolve(&relative) {
+            Resolved::Inside(path) => {
+                read_regular(&path).map_err(|error| missing(error.to_string()))
+            }
+            Resolved::Outside { link } => {
+                Err(crate::root::refused(SYMLINK_OUTSIDE, &relative, &link))
+            }
+            Resolved::Missing => Err(missing("there is no such file".to_string())),
+        };
+        let loaded = text.and_then(|text| {
+            yaml::from_str::<BTreeMap<String, String>>(&text).map_err(|e| {
+                Diagnostic::error(e.code, &relative, e.message, e.help).at(e.line, e.column)
             })
-            .and_then(|text| {
-                yaml::from_str::<BTreeMap<String, String>>(&text).map_err(|e| {
-                    Diagnostic::error(e.code, &relative, e.message, e.help).at(e.line, e.column)
-                })
-            });
+        });
         match loaded {
             Ok(map) => {
                 strings.insert(language.code.to_string(), map);
@@ -109,21 +189,7 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
             Err(problem) => problems.push(problem),
         }
     }
-    problems.extend(missing_strings(&strings, &dir));
-    theme.strings = Arc::new(strings);
-    let statics = files_below(&absolute.join("static"), &dir.join("static"), &mut problems);
-    for (path, below) in statics {
-        match SitePath::new(&below) {
-            Ok(to) => theme.static_files.push((path, to)),
-            Err(_) => problems.push(Diagnostic::error(
-                "theme/unsafe-path",
-                dir.join("static").join(&below),
-                "this file's path cannot be published",
-                "rename it to letters, digits, hyphens and dots",
-            )),
-        }
-    }
-    (theme, problems)
+    strings
 }
 
 /// A key present in one language's strings but not another's is an error
@@ -149,16 +215,29 @@ fn missing_strings(strings: &Strings, dir: &Path) -> Vec<Diagnostic> {
     problems
 }
 
-/// Every regular file below `dir`, sorted, with its `/`-separated path
-/// below `dir`. Pipes, sockets and devices are never opened (a FIFO would
-/// block the build); each is named in a warning, its path shown below
-/// `shown`, the site-relative name of `dir`.
-fn files_below(dir: &Path, shown: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(PathBuf, String)> {
+/// Every regular file below `dir` (the real path of `shown`, which names
+/// it in messages), sorted, with its `/`-separated path below `dir`.
+/// Symlinks are followed while they stay inside the root; one that leads
+/// out is an error and is neither read nor walked into. Pipes, sockets and
+/// devices are never opened (a FIFO would block the build); each is named
+/// in a warning.
+fn files_below(
+    site_root: &SiteRoot,
+    dir: &Path,
+    shown: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
-    let entries = WalkDir::new(dir).sort_by_file_name().into_iter();
-    for entry in entries.filter_map(Result::ok) {
-        let kind = entry.file_type();
-        if kind.is_dir() || crate::source::is_ignored(&entry.file_name().to_string_lossy()) {
+    let mut walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let Ok(entry) = entry else { continue };
+        if entry.depth() > 0 && crate::source::is_ignored(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
             continue;
         }
         let below = entry
@@ -169,9 +248,18 @@ fn files_below(dir: &Path, shown: &Path, problems: &mut Vec<Diagnostic>) -> Vec<
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
+        if entry.path_is_symlink() && !site_root.contains(entry.path()) {
+            let file = shown.join(&below);
+            problems.push(crate::root::refused(SYMLINK_OUTSIDE, &file, &file));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        let kind = entry.file_type();
         if kind.is_file() {
             files.push((entry.path().to_path_buf(), below));
-        } else {
+        } else if !kind.is_dir() {
             problems.push(crate::source::special_file(&shown.join(&below)));
         }
     }

@@ -3,10 +3,10 @@
 //! Walks `content/` in file-name order (walkdir), applies the file-name
 //! grammar of SPEC.md ([`name`]), reads Markdown as UTF-8 and lists every
 //! other file as an asset to publish. Symlinks are followed only while they
-//! stay inside the site root. Unreadable or non-UTF-8 files become
-//! diagnostics; the walk goes on. Pipes, sockets and devices are never
-//! opened (reading a FIFO would wait forever): they are skipped with a
-//! warning.
+//! stay inside the site root ([`crate::root`] decides). Unreadable or
+//! non-UTF-8 files become diagnostics; the walk goes on. Pipes, sockets
+//! and devices are never opened (reading a FIFO would wait forever): they
+//! are skipped with a warning.
 
 pub mod fingerprint;
 pub mod name;
@@ -17,6 +17,7 @@ use walkdir::WalkDir;
 
 use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
+use crate::root::SiteRoot;
 pub use name::{FileKind, FileName};
 
 /// The folder under the root that holds Markdown.
@@ -95,8 +96,8 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
         ));
         return (tree, problems);
     }
-    let canonical_root = match root.canonicalize() {
-        Ok(path) => path,
+    let site_root = match SiteRoot::new(root) {
+        Ok(site_root) => site_root,
         Err(error) => {
             problems.push(Diagnostic::error(
                 "source/unreadable",
@@ -138,12 +139,11 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
             }
             continue;
         }
-        if entry.path_is_symlink() && !stays_inside(path, &canonical_root) {
-            problems.push(Diagnostic::error(
+        if entry.path_is_symlink() && !site_root.contains(path) {
+            problems.push(crate::root::refused(
                 "source/symlink-outside",
                 &relative,
-                "this symlink leads out of the site root, so it is not read",
-                "copy the file into the repository instead of linking to it",
+                &relative,
             ));
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
@@ -228,12 +228,6 @@ fn has_bundle_index(dir: &Path, languages: &[Lang]) -> bool {
                     .is_some_and(|n| n.kind == FileKind::BundleIndex)
             })
         })
-        .unwrap_or(false)
-}
-
-fn stays_inside(path: &Path, canonical_root: &Path) -> bool {
-    path.canonicalize()
-        .map(|target| target.starts_with(canonical_root))
         .unwrap_or(false)
 }
 

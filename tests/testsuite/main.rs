@@ -14,6 +14,7 @@ mod input_limits;
 mod links;
 mod news;
 mod output;
+mod outside_root;
 mod publication;
 mod register;
 mod repository;
