@@ -7,7 +7,7 @@
 //! because a browser opens several connections at once, keeps one open for
 //! the event stream, and a careless or hostile client must not stall or
 //! bloat the server. hyper parses requests into a buffer of bounded size
-//! ([`MAX_HEAD`]) and answers a head that does not fit with 431, and gives
+//! ([`READ_BUFFER`]), answers a head over [`MAX_HEAD`] with 431, and gives
 //! up on heads that trickle in slower than [`HEAD_TIMEOUT`]. Weighed
 //! against it: `tiny_http` is smaller but reads a request line into a
 //! buffer without any limit and had no release since 2022; `axum` is hyper
@@ -48,10 +48,17 @@ pub struct Shared {
     pub live: watch::Sender<LiveState>,
 }
 
-/// The largest request head (request line and headers) read into memory.
-/// Browsers send a few hundred bytes; cookies other local tools set for
-/// `127.0.0.1` can add a few kilobytes.
-pub const MAX_HEAD: usize = 64 * 1024;
+/// The largest request head (request line and headers) answered; a larger
+/// one gets 431. Browsers send a few hundred bytes; cookies other local
+/// tools set for `127.0.0.1` can add a few kilobytes.
+pub const MAX_HEAD: usize = 32 * 1024;
+
+/// How much of a request is read into memory at most, per connection. A
+/// head that does not end within it gets 431 and the connection is closed
+/// with the rest unread (the client may then see a reset instead). Twice
+/// [`MAX_HEAD`], so a head just over the limit is read whole and its 431
+/// arrives for sure.
+const READ_BUFFER: usize = 2 * MAX_HEAD;
 
 /// The longest request target (path and query) answered; longer ones get
 /// 414. No page of a site comes near it.
@@ -145,7 +152,8 @@ async fn connection(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
     let _ = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT)
-        .max_buf_size(MAX_HEAD)
+        .max_header_size(MAX_HEAD)
+        .max_buf_size(READ_BUFFER)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }
