@@ -7,13 +7,16 @@
 //! because a browser opens several connections at once, keeps one open for
 //! the event stream, and a careless or hostile client must not stall or
 //! bloat the server. hyper parses requests into a buffer of bounded size
-//! ([`READ_BUFFER`]), answers a head over [`MAX_HEAD`] with 431, and gives
+//! (`READ_BUFFER`), answers a head over [`MAX_HEAD`] with 431, and gives
 //! up on heads that trickle in slower than [`HEAD_TIMEOUT`]. Weighed
-//! against it: `tiny_http` is smaller but reads a request line into a
-//! buffer without any limit and had no release since 2022; `axum` is hyper
-//! plus routing we do not need. hyper and tokio are kept by the tokio-rs
-//! and hyperium projects and released every few weeks; together with
-//! `hyper-util` and `http-body-util` they add 13 crates.
+//! against it: `tiny_http` (and `rouille`, built on it) is smaller but
+//! reads a request line into a buffer without any limit and had no release
+//! since 2022; `axum` is hyper plus routing we do not need. tokio and hyper
+//! are kept by the tokio-rs and hyperium projects and released often
+//! (tokio 1.54.1 in October 2026, hyper-util 0.1.21 in September 2026);
+//! with `hyper-util` and `http-body-util` they add 13 crates to the 156 of
+//! the tree and, measured on the shared build machine, about 45 s of crate
+//! compile time (tokio 24 s, hyper 6 s) to the roughly 900 s of all crates.
 //!
 //! What the server refuses: methods other than GET and HEAD (405), request
 //! targets longer than [`MAX_TARGET`] (414), and any path that would leave

@@ -114,7 +114,7 @@ const PING: Duration = Duration::from_secs(15);
 /// Opens an event stream that keeps one browser informed until it goes
 /// away or the server stops. It sends the current state at once, then
 /// each new one; between rebuilds its task sleeps until the rebuild loop
-/// wakes it (or [`PING`] passes).
+/// wakes it (or `PING` passes).
 pub fn events(shared: &Shared) -> Response<Body> {
     let mut states = shared.live.subscribe();
     states.mark_changed();
