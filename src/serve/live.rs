@@ -4,12 +4,14 @@
 //! Nothing here reaches `build` output: the script is added to HTML as
 //! the server sends it, never written to disk.
 
-use std::io::Write;
-use std::net::TcpStream;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use super::http::Shared;
+use http_body_util::{Either, channel::Channel};
+use hyper::Response;
+use hyper::body::Bytes;
+use hyper::header::{self, HeaderValue};
+
+use super::http::{Body, Shared};
 use crate::diagnostics::Diagnostic;
 
 /// Where the script is served.
@@ -105,33 +107,39 @@ fn escape(text: &str) -> String {
     crate::render::escape_attribute(text)
 }
 
-/// Keeps one browser informed until it goes away or the server stops.
-pub fn stream_events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
-    let mut sent: Option<u64> = None;
-    let mut idle = 0u32;
-    while !shared.stop.load(Ordering::Relaxed) {
-        let message = shared.live.lock().ok().and_then(|state| {
-            (sent != Some(state.version)).then(|| (state.version, event_json(&state)))
-        });
-        match message {
-            Some((version, json)) => {
-                stream.write_all(format!("data: {json}\n\n").as_bytes())?;
-                stream.flush()?;
-                sent = Some(version);
-                idle = 0;
-            }
-            None => {
-                idle += 1;
-                // A comment now and then notices browsers that left.
-                if idle % 300 == 0 {
-                    stream.write_all(b": ping\n\n")?;
-                }
-                std::thread::sleep(Duration::from_millis(25));
+/// How long an event stream may stay silent: a comment then notices
+/// browsers that left, so their task ends.
+const PING: Duration = Duration::from_secs(15);
+
+/// Opens an event stream that keeps one browser informed until it goes
+/// away or the server stops. It sends the current state at once, then
+/// each new one; between rebuilds its task sleeps until the rebuild loop
+/// wakes it (or `PING` passes).
+pub fn events(shared: &Shared) -> Response<Body> {
+    let mut states = shared.live.subscribe();
+    states.mark_changed();
+    let (mut sender, body) = Channel::<Bytes>::new(1);
+    tokio::spawn(async move {
+        loop {
+            let message = match tokio::time::timeout(PING, states.changed()).await {
+                Ok(Ok(())) => format!("data: {}\n\n", event_json(&states.borrow_and_update())),
+                // The rebuild loop is gone: so is the server.
+                Ok(Err(_)) => break,
+                Err(_) => ": ping\n\n".to_string(),
+            };
+            if sender.send_data(Bytes::from(message)).await.is_err() {
+                break;
             }
         }
-    }
-    Ok(())
+    });
+    let mut response = Response::new(Either::Right(body));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 fn event_json(state: &LiveState) -> String {

@@ -11,9 +11,9 @@ pub mod live;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
@@ -46,6 +46,8 @@ pub enum ServeError {
     },
     /// The file watcher could not start.
     Watch(String),
+    /// The HTTP server could not start (its runtime or its socket).
+    Server(std::io::Error),
     Io(crate::Error),
 }
 
@@ -65,6 +67,7 @@ impl std::fmt::Display for ServeError {
                 "cannot listen on {address}: {source}\n  help: use `--bind 127.0.0.1`"
             ),
             ServeError::Watch(message) => write!(f, "cannot watch the site's files: {message}"),
+            ServeError::Server(error) => write!(f, "cannot start the preview server: {error}"),
             ServeError::Io(error) => write!(f, "{error}"),
         }
     }
@@ -118,8 +121,7 @@ pub fn run(
     let shared = Arc::new(Shared {
         dir: out_dir,
         prefixes,
-        live: Mutex::new(LiveState::default()),
-        stop: AtomicBool::new(false),
+        live: tokio::sync::watch::Sender::new(LiveState::default()),
     });
     publish(&shared, first, &Changes::everything());
 
@@ -169,10 +171,7 @@ pub fn run(
         }
     }
 
-    let server = {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || http::serve(listener, shared))
-    };
+    let server = http::Server::start(listener, Arc::clone(&shared)).map_err(ServeError::Server)?;
     let url = format!("http://{}:{port}/", options.bind);
     println!(
         "serving {} at {url} (Ctrl-C to stop)",
@@ -208,9 +207,8 @@ pub fn run(
         let result = session.rebuild(&changes);
         publish(&shared, result, &changes);
     }
-    shared.stop.store(true, Ordering::Relaxed);
     drop(watcher);
-    let _ = server.join();
+    server.stop();
     println!("stopped");
     Ok(())
 }
@@ -266,15 +264,13 @@ fn relative(path: &Path, root: &Path, canonical_root: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Tells the terminal and the browsers what a rebuild did.
+/// Tells the terminal and the browsers what a rebuild did. Open event
+/// streams wake only when the state a browser sees has changed.
 fn publish(
     shared: &Shared,
     result: Result<session::Rebuilt, Vec<crate::Diagnostic>>,
     changes: &Changes,
 ) {
-    let Ok(mut state) = shared.live.lock() else {
-        return;
-    };
     match result {
         Ok(rebuilt) => {
             if !rebuilt.warnings.is_empty() {
@@ -287,25 +283,30 @@ fn publish(
                 rebuilt.written,
                 rebuilt.removed
             );
-            let was_broken = state.overlay.take().is_some();
-            if rebuilt.changed.is_empty() && !was_broken {
-                return;
-            }
-            state.version += 1;
-            state.css_only = !was_broken && changes.only_css(&rebuilt.changed);
-            state.changed = if was_broken {
-                vec!["*".to_string()]
-            } else {
-                rebuilt.changed
-            };
+            shared.live.send_if_modified(|state| {
+                let was_broken = state.overlay.take().is_some();
+                if rebuilt.changed.is_empty() && !was_broken {
+                    return false;
+                }
+                state.version += 1;
+                state.css_only = !was_broken && changes.only_css(&rebuilt.changed);
+                state.changed = if was_broken {
+                    vec!["*".to_string()]
+                } else {
+                    rebuilt.changed
+                };
+                true
+            });
         }
         Err(problems) => {
             eprint!("{}", session::report(&problems));
             eprintln!("the last good version is still served");
-            state.version += 1;
-            state.css_only = false;
-            state.changed = Vec::new();
-            state.overlay = Some(live::overlay(&problems));
+            shared.live.send_modify(|state| {
+                state.version += 1;
+                state.css_only = false;
+                state.changed = Vec::new();
+                state.overlay = Some(live::overlay(&problems));
+            });
         }
     }
 }

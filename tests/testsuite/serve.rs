@@ -58,28 +58,34 @@ impl Server {
 
     /// Status and body of a GET.
     fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .expect("send");
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).expect("read");
-        let text = String::from_utf8_lossy(&response).to_string();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = text
+        let (status, response) = self.exchange(
+            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        let body = response
             .split_once("\r\n\r\n")
             .map(|(_, b)| b.to_string())
             .unwrap_or_default();
         (status, body)
+    }
+
+    /// Sends `request` as it is; the status and the whole response (head
+    /// and body) that came back until the server closed.
+    fn exchange(&self, request: &[u8]) -> (u16, String) {
+        let mut stream = self.connect();
+        stream.write_all(request).expect("send");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).expect("read");
+        let text = String::from_utf8_lossy(&response).to_string();
+        (status_of(&text), text)
+    }
+
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream
     }
 
     /// Polls until `check` holds for the GET of `path`.
@@ -96,6 +102,15 @@ impl Server {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// The status code of a response's first line, 0 if there is none.
+fn status_of(response: &str) -> u16 {
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 impl Drop for Server {
@@ -484,4 +499,328 @@ fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
     );
     edit(&mut session, "content/about/links.md");
     assert_matches_full_build(&site, &out);
+}
+
+/// A header of `name` in a response, whatever its case.
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next().unwrap_or("");
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+fn request(method: &str, target: &str) -> Vec<u8> {
+    format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .into_bytes()
+}
+
+#[test]
+fn only_get_and_head_are_answered() {
+    let site = site();
+    let server = Server::start(&site, false);
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+        let (status, response) = server.exchange(&request(method, "/news/a/"));
+        assert_eq!(status, 405, "{method}: {response}");
+        assert_eq!(header(&response, "allow"), Some("GET, HEAD"), "{response}");
+    }
+    let (status, response) = server.exchange(&request("HEAD", "/news/a/"));
+    assert_eq!(status, 200, "{response}");
+    let length: usize = header(&response, "content-length")
+        .and_then(|l| l.parse().ok())
+        .expect("a length");
+    assert!(length > 0, "{response}");
+    assert!(
+        response.ends_with("\r\n\r\n"),
+        "HEAD sends no body: {response}"
+    );
+}
+
+#[test]
+fn pretty_urls_redirects_types_and_the_script_are_served_as_before() {
+    let site = site();
+    let server = Server::start(&site, false);
+    for target in ["/news", "//news"] {
+        let (status, response) = server.exchange(&request("GET", target));
+        assert_eq!(status, 301, "{target}: {response}");
+        assert_eq!(header(&response, "location"), Some("/news/"), "{response}");
+    }
+    let types = [
+        ("/news/a/", "text/html; charset=utf-8"),
+        ("/news/a/index.html", "text/html; charset=utf-8"),
+        ("/atom.xml", "application/xml"),
+        ("/__kommhub/live.js", "text/javascript; charset=utf-8"),
+    ];
+    for (target, kind) in types {
+        let (status, response) = server.exchange(&request("GET", target));
+        assert_eq!(status, 200, "{target}: {response}");
+        assert_eq!(header(&response, "content-type"), Some(kind), "{target}");
+    }
+    let (status, missing) = server.get("/gibt-es-nicht/");
+    assert_eq!(status, 404);
+    assert!(
+        missing.contains("<html lang=\"de\">") && missing.contains("/__kommhub/live.js"),
+        "the German 404 page with the script: {missing}"
+    );
+}
+
+#[test]
+fn over_long_targets_and_headers_are_refused() {
+    let site = site();
+    let server = Server::start(&site, false);
+    let long = format!("/{}", "a".repeat(kommhub::serve::http::MAX_TARGET));
+    let (status, response) = server.exchange(&request("GET", &long));
+    assert_eq!(status, 414, "{response}");
+    let big_header = format!(
+        "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "b".repeat(kommhub::serve::http::MAX_HEAD)
+    );
+    let (status, response) = server.exchange(big_header.as_bytes());
+    assert_eq!(status, 431, "{response}");
+    assert_eq!(server.get("/news/a/").0, 200, "still serving");
+}
+
+/// Sends 16 MB of request line without a newline; returns how the server
+/// answered (a status, or 0 when it closed the connection) and how long
+/// that took.
+fn send_endless_request_line(port: u16) -> (u16, Duration) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let started = Instant::now();
+    let chunk = vec![b'a'; 1024 * 1024];
+    // The server may close before everything is sent: that is an answer.
+    let _ = stream.write_all(b"GET /");
+    for _ in 0..16 {
+        if stream.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    let mut response = Vec::new();
+    match stream.read_to_end(&mut response) {
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(error) => panic!("no answer and no close: {error}"),
+    }
+    (
+        status_of(&String::from_utf8_lossy(&response)),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn an_endless_request_line_is_cut_off_and_others_are_served_meanwhile() {
+    let site = site();
+    let server = Server::start(&site, false);
+    let port = server.port;
+    let huge = std::thread::spawn(move || send_endless_request_line(port));
+    assert_eq!(server.get("/news/a/").0, 200, "served meanwhile");
+    let (status, took) = huge.join().expect("client");
+    assert!(
+        [0, 414, 431].contains(&status),
+        "a refusal or a closed connection, not {status}"
+    );
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert_eq!(server.get("/news/a/").0, 200, "served afterwards");
+}
+
+#[test]
+fn a_stalled_client_holds_up_nobody() {
+    let site = site();
+    let server = Server::start(&site, false);
+    let stalled: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let mut stream = server.connect();
+            stream
+                .write_all(b"GET /news/a/ HTTP/1.1\r\nHost: loc")
+                .expect("send half");
+            stream
+        })
+        .collect();
+    let events = {
+        let mut stream = server.connect();
+        stream
+            .write_all(&request("GET", "/__kommhub/events"))
+            .expect("open events");
+        stream
+    };
+    let started = Instant::now();
+    let (status, page) = server.get("/news/a/");
+    assert_eq!(status, 200, "{page}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop((stalled, events));
+}
+
+/// The first `count` server-sent events' versions that arrive on `stream`.
+fn read_versions(stream: &mut TcpStream, seen: &mut String, count: usize) -> Vec<u64> {
+    let mut buffer = [0u8; 4096];
+    loop {
+        let versions: Vec<u64> = seen
+            .match_indices("data: {\"version\":")
+            .filter_map(|(at, prefix)| {
+                let rest = &seen[at + prefix.len()..];
+                let end = rest.find(',')?;
+                rest[..end].parse().ok()
+            })
+            .collect();
+        if versions.len() >= count {
+            return versions;
+        }
+        let read = stream.read(&mut buffer).expect("an event");
+        assert!(read > 0, "the stream ended early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    }
+}
+
+#[test]
+fn event_streams_wake_on_a_rebuild_and_end_when_the_server_stops() {
+    let site = site();
+    let server = Server::start(&site, false);
+    let mut stream = server.connect();
+    stream
+        .write_all(&request("GET", "/__kommhub/events"))
+        .expect("open events");
+    let mut seen = String::new();
+    let first = read_versions(&mut stream, &mut seen, 1)[0];
+    assert!(
+        header(&seen, "content-type") == Some("text/event-stream"),
+        "{seen}"
+    );
+    let _site = site.file(
+        "content/news/a.md",
+        &release("Zweite Fassung", "2025-01-10", ""),
+    );
+    let versions = read_versions(&mut stream, &mut seen, 2);
+    assert!(versions[1] > first, "{versions:?}");
+    assert!(
+        seen.contains("/news/a/"),
+        "the changed page is named: {seen}"
+    );
+
+    let stopping = Instant::now();
+    drop(server);
+    assert!(stopping.elapsed() < Duration::from_secs(5));
+    let mut rest = Vec::new();
+    let closed = match stream.read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(error) => error.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    assert!(
+        closed && stopping.elapsed() < Duration::from_secs(5),
+        "the stream closes with the server"
+    );
+}
+
+#[test]
+fn files_outside_the_preview_folder_are_never_served() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("index.html"), "GEHEIMNIS-0815").expect("write");
+    let site = site().file("geheim.txt", "GEHEIMNIS-4711");
+    let server = Server::start(&site, false);
+    let preview = site.root().join(kommhub::serve::PREVIEW_DIR);
+    let secret = site.root().join("geheim.txt");
+    std::os::unix::fs::symlink(&secret, preview.join("leak.txt")).expect("link");
+    std::os::unix::fs::symlink(outside.path(), preview.join("leakdir")).expect("link");
+    std::os::unix::fs::symlink(preview.join("news/a/index.html"), preview.join("same.html"))
+        .expect("link");
+
+    let absolute = secret.display().to_string();
+    let targets = [
+        "/../geheim.txt".to_string(),
+        "/news/../../geheim.txt".to_string(),
+        "/%2e%2e/geheim.txt".to_string(),
+        "/%2E%2E%2Fgeheim.txt".to_string(),
+        "/..%5Cgeheim.txt".to_string(),
+        "/..\\geheim.txt".to_string(),
+        format!("/{absolute}"),
+        format!("/%2F{}", absolute.trim_start_matches('/')),
+        "/leak.txt".to_string(),
+        "/leakdir/".to_string(),
+        "/leakdir/index.html".to_string(),
+        "/leakdir".to_string(),
+    ];
+    for target in &targets {
+        let (status, response) = server.exchange(&request("GET", target));
+        assert!(
+            status != 200 && status != 301 && !response.contains("GEHEIMNIS"),
+            "{target}: {response}"
+        );
+    }
+    // A link that stays inside the folder is followed.
+    let (status, same) = server.get("/same.html");
+    assert_eq!(status, 200);
+    assert!(same.contains("Erste Fassung"), "{same}");
+}
+
+/// `kommhub serve` as a child process, for what only a process shows;
+/// killed when dropped.
+struct ServeProcess {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl ServeProcess {
+    fn start(site: &TestSite) -> ServeProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kommhub"))
+            .args(["serve", "--port", "0"])
+            .current_dir(site.root())
+            .env("SOURCE_DATE_EPOCH", BUILD_DATE.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start kommhub serve");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let port = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                let after = line.split("http://127.0.0.1:").nth(1)?;
+                after.split('/').next()?.parse().ok()
+            })
+            .expect("the address it serves");
+        // Keep reading, so the server never writes into a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        ServeProcess { child, port }
+    }
+
+    /// The most memory the process has held so far, in KiB.
+    fn peak_memory(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("process status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM")
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_request_lines_do_not_grow_the_server() {
+    let site = site();
+    let server = ServeProcess::start(&site);
+    let port = server.port;
+    let before = server.peak_memory();
+    let clients: Vec<_> = (0..4)
+        .map(|_| std::thread::spawn(move || send_endless_request_line(port)))
+        .collect();
+    for client in clients {
+        let (status, _) = client.join().expect("client");
+        assert!([0, 414, 431].contains(&status), "{status}");
+    }
+    let grown = server.peak_memory().saturating_sub(before);
+    assert!(
+        grown < 8 * 1024,
+        "4 × 16 MB requests grew the server by {grown} KiB"
+    );
 }
