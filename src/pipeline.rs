@@ -401,7 +401,7 @@ fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
     let site_root = SiteRoot::new(root).map_err(|error| missing(error.to_string()))?;
     match site_root.resolve(Path::new(config::FILE_NAME)) {
         Resolved::Inside(path) => {
-            std::fs::read_to_string(path).map_err(|error| missing(error.to_string()))
+            crate::root::read_regular(&path).map_err(|error| missing(error.to_string()))
         }
         Resolved::Outside { link } => Err(vec![crate::root::refused(
             "config/symlink-outside",

@@ -78,6 +78,16 @@ impl SiteRoot {
     }
 }
 
+/// The text of `path` when it is a regular file; a pipe or device is
+/// refused before it is opened, since reading it could wait forever.
+pub fn read_regular(path: &Path) -> std::io::Result<String> {
+    if std::fs::metadata(path)?.is_file() {
+        std::fs::read_to_string(path)
+    } else {
+        Err(std::io::Error::other("it is not a regular file"))
+    }
+}
+
 /// The error for `file`, which is not read because `link` (the file
 /// itself or a folder on its way) leads out of the site root. Names both,
 /// never the target.

@@ -277,6 +277,17 @@ fn attribute_problem(element: &str, own: &[&str], attribute: &str, value: &str) 
         });
     }
     if URL_ATTRIBUTES.contains(&attribute) {
+        if crate::site_path::Written::of(value) == crate::site_path::Written::Climbing {
+            return Some(Problem {
+                code: "markdown/unsafe-path",
+                message: format!(
+                    "`{attribute}` of `<{element}>` climbs out of this page's folder with `..`"
+                ),
+                help: "link other pages with `@/…` and put images next to this file, written by \
+                       their name only"
+                    .into(),
+            });
+        }
         return check_attribute_url(value).map(|mut problem| {
             problem.message = format!("`{attribute}` of `<{element}>`: {}", problem.message);
             problem
@@ -430,6 +441,19 @@ mod tests {
             &["markdown/unsafe-html@0"],
         );
         check("<noscript><p>x</p></noscript>", &["markdown/unsafe-html@0"]);
+    }
+
+    #[test]
+    fn raw_addresses_that_climb_out_of_the_folder_are_refused() {
+        check(
+            "<img src=\"../../x.jpg\" alt=\"x\">",
+            &["markdown/unsafe-path@5"],
+        );
+        check(
+            "<a href=\"%2e%2e/geheim/\">x</a>",
+            &["markdown/unsafe-path@3"],
+        );
+        check("<img src=\"foto.jpg\" alt=\"x\">", &[]);
     }
 
     #[test]

@@ -170,7 +170,7 @@ fn read_strings(
         };
         let text = match site_root.resolve(&relative) {
             Resolved::Inside(path) => {
-                read_regular(&path).map_err(|error| missing(error.to_string()))
+                crate::root::read_regular(&path).map_err(|error| missing(error.to_string()))
             }
             Resolved::Outside { link } => {
                 Err(crate::root::refused(SYMLINK_OUTSIDE, &relative, &link))
@@ -264,14 +264,4 @@ fn files_below(
         }
     }
     files
-}
-
-/// The text of `path` when it is a regular file; a pipe or device is
-/// refused before it is opened, since reading it could wait forever.
-fn read_regular(path: &Path) -> std::io::Result<String> {
-    if std::fs::metadata(path)?.is_file() {
-        std::fs::read_to_string(path)
-    } else {
-        Err(std::io::Error::other("it is not a regular file"))
-    }
 }

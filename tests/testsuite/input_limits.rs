@@ -64,6 +64,27 @@ fn a_fifo_in_content_or_theme_is_skipped_with_a_warning() {
 }
 
 #[test]
+fn a_fifo_as_site_yaml_or_strings_file_is_an_error_not_a_hang() {
+    let site = TestSite::new();
+    std::fs::remove_file(site.root().join("themes/hub/i18n/en.yaml")).unwrap();
+    mkfifo(&site, "themes/hub/i18n/en.yaml");
+    let errors = build_finishing(&site).expect_err("a strings file that is a pipe");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.code == "theme/i18n-missing" && e.message.contains("not a regular file")),
+        "{}",
+        report(&errors)
+    );
+    std::fs::remove_file(site.root().join("site.yaml")).unwrap();
+    mkfifo(&site, "site.yaml");
+    let errors = build_finishing(&site).expect_err("a site.yaml that is a pipe");
+    assert_eq!(errors.len(), 1, "{}", report(&errors));
+    assert_eq!(errors[0].code, "config/missing");
+    assert!(errors[0].message.contains("not a regular file"));
+}
+
+#[test]
 fn deep_and_huge_front_matter_is_refused_at_its_line() {
     let flow_list = |bytes| format!("---\ntitle: Tief\ntags: {}\n---\nText\n", "[".repeat(bytes));
     let huge = format!(
