@@ -82,6 +82,22 @@ impl PubDate {
     }
 }
 
+/// The months' English names; messages and English dates use them.
+pub const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Why a text shaped like `YYYY-MM-DD…` names no day of the calendar
 /// ("2025-02-30 does not exist: February 2025 has 28 days"); `None` when
 /// it has another shape or the day exists.
@@ -91,25 +107,11 @@ pub fn impossible(text: &str) -> Option<String> {
     let year: i16 = parts.next().filter(|p| p.len() == 4)?.parse().ok()?;
     let month: i8 = parts.next().filter(|p| p.len() == 2)?.parse().ok()?;
     let day: i8 = parts.next().filter(|p| p.len() == 2)?.parse().ok()?;
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     if !(1..=12).contains(&month) {
         return Some(format!("{date} does not exist: a year has 12 months"));
     }
     let days = Date::new(year, month, 1).ok()?.days_in_month();
-    let name = MONTHS[usize::try_from(month - 1).ok()?];
+    let name = MONTHS_EN[usize::try_from(month - 1).ok()?];
     (day < 1 || day > days).then(|| format!("{date} does not exist: {name} {year} has {days} days"))
 }
 

@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use tera::{Error, Kwargs, State, Tera, TeraResult};
 
 use super::theme::Strings;
+use crate::parse::dates::MONTHS_EN;
 
 /// Registers every kommhub function and filter on `tera`.
 pub fn register(tera: &mut Tera, strings: Arc<Strings>, base_url: &str, base_path: &str) {
@@ -82,20 +83,6 @@ const MONTHS_DE: [&str; 12] = [
     "Oktober",
     "November",
     "Dezember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 /// "20. Januar 2025" in German, "20 January 2025" in English, ISO otherwise.

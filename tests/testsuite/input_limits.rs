@@ -27,6 +27,14 @@ fn build_finishing(site: &TestSite) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> 
     }
 }
 
+/// (file, line, code) of every problem, in order.
+fn places(problems: &[Diagnostic]) -> Vec<(String, usize, &'static str)> {
+    problems
+        .iter()
+        .map(|p| (p.file.to_string_lossy().to_string(), p.line, p.code))
+        .collect()
+}
+
 fn mkfifo(site: &TestSite, path: &str) {
     let target = site.root().join(path);
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -103,10 +111,7 @@ fn deep_and_huge_front_matter_is_refused_at_its_line() {
             &format!("---\ntitle: Stufen\nextra:\n{nested_blocks}---\n"),
         );
     let problems = build_finishing(&site).expect_err("the build must fail");
-    let found: Vec<_> = problems
-        .iter()
-        .map(|p| (p.file.to_string_lossy().to_string(), p.line, p.code))
-        .collect();
+    let found = places(&problems);
     assert_eq!(
         found,
         [
@@ -138,10 +143,7 @@ fn over_long_slugs_tags_aliases_and_file_names_are_errors_at_their_line() {
         )
         .file(&file_name, "---\ntitle: Name\n---\n");
     let problems = build_finishing(&site).expect_err("the build must fail");
-    let found: Vec<_> = problems
-        .iter()
-        .map(|p| (p.file.to_string_lossy().to_string(), p.line, p.code))
-        .collect();
+    let found = places(&problems);
     assert_eq!(
         found,
         [
