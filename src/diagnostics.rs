@@ -6,8 +6,12 @@
 //! how to fix it. Infrastructure failures (a disk that cannot be written)
 //! are not diagnostics; they are [`crate::Error`]s.
 
+mod code;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+pub use code::{Code, UnknownCode};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -28,7 +28,7 @@ pub mod yaml;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Code, Diagnostic, Severity};
 pub use pipeline::{BuildFailure, BuildOptions, BuildReport, build, render_site};
 
 /// An infrastructure failure (the disk, not the user's content), or a
