@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Whether `c` may not appear in any output: a control character other
 /// than tab, line feed and carriage return (C0, DEL and C1), or one of the
@@ -108,7 +108,7 @@ pub fn diagnostics(path: &std::path::Path, text: &str) -> Vec<Diagnostic> {
                 n => format!("{n} invisible control characters are in this line, the first {what}"),
             };
             Diagnostic::error(
-                "content/control-character",
+                Code::ContentControlCharacter,
                 path,
                 message,
                 "delete the invisible character (it often comes from copying out of Word or a PDF): delete the text around this column and type it again",

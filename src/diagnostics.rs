@@ -30,8 +30,8 @@ pub struct Diagnostic {
     /// 1-based column, 0 when unknown.
     pub column: usize,
     pub severity: Severity,
-    /// A stable code such as `yaml/unknown-key`.
-    pub code: &'static str,
+    /// What kind of finding it is; its string (`yaml/unknown-key`) is stable.
+    pub code: Code,
     pub message: String,
     /// One sentence on how to fix it.
     pub help: String,
@@ -40,7 +40,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error about `file` as a whole; add a position with [`Diagnostic::at`].
     pub fn error(
-        code: &'static str,
+        code: Code,
         file: impl AsRef<Path>,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -58,7 +58,7 @@ impl Diagnostic {
 
     /// The same finding as a warning.
     pub fn warning(
-        code: &'static str,
+        code: Code,
         file: impl AsRef<Path>,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn display_has_position_code_and_help() {
-        let d = Diagnostic::error("yaml/syntax", "content/a.md", "bad", "fix it").at(3, 7);
+        let d = Diagnostic::error(Code::YamlSyntax, "content/a.md", "bad", "fix it").at(3, 7);
         assert_eq!(
             d.to_string(),
             "content/a.md:3:7: error[yaml/syntax]: bad\n  help: fix it"
@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn display_without_position_names_only_the_file() {
-        let d = Diagnostic::warning("x/y", "site.yaml", "m", "");
-        assert_eq!(d.to_string(), "site.yaml: warning[x/y]: m");
+        let d = Diagnostic::warning(Code::LinkBroken, "site.yaml", "m", "");
+        assert_eq!(d.to_string(), "site.yaml: warning[link/broken]: m");
     }
 }

@@ -15,7 +15,7 @@ use image::ImageReader;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::AssetFile;
 
 /// Widths of the generated variants, in pixels.
@@ -122,7 +122,7 @@ fn cache_is_real(root: &Path) -> Result<(), Diagnostic> {
         crate::output::refuse_link(&folder).map_err(|error| {
             let relative = folder.strip_prefix(root).unwrap_or(&folder);
             Diagnostic::error(
-                "image/cache",
+                Code::ImageCache,
                 relative,
                 "the image cache is a symlink, and kommhub does not write through links",
                 error.help().unwrap_or("remove the link"),
@@ -152,7 +152,7 @@ fn format_of(path: &Path) -> Option<&'static str> {
 fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageInfo, Diagnostic> {
     let problem = |what: String| {
         Diagnostic::error(
-            "image/unreadable",
+            Code::ImageUnreadable,
             &asset.path,
             format!("this image cannot be read: {what}"),
             "save it again as JPEG or PNG; the file may be damaged or have the wrong extension",
@@ -191,7 +191,7 @@ fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageI
             if let Some(image) = &decoded {
                 write_variant(image, target, target_height, &file).map_err(|e| {
                     Diagnostic::error(
-                        "image/cache",
+                        Code::ImageCache,
                         &asset.path,
                         format!(
                             "a smaller copy of this image could not be written to {}: {e}",

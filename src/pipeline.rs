@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 
 use crate::config::{self, SiteConfig};
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::{self, Publication, Site};
 use crate::parse;
 use crate::render::{self, Output, ThemeFiles};
@@ -392,7 +392,7 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
     let missing = |error: String| {
         vec![Diagnostic::error(
-            "config/missing",
+            Code::ConfigMissing,
             config::FILE_NAME,
             format!("site.yaml cannot be read in {}: {error}", root.display()),
             "run kommhub in the site's folder or pass `--root <folder>`",
@@ -404,7 +404,7 @@ fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
             crate::root::read_regular(&path).map_err(|error| missing(error.to_string()))
         }
         Resolved::Outside { link } => Err(vec![crate::root::refused(
-            "config/symlink-outside",
+            Code::ConfigSymlinkOutside,
             Path::new(config::FILE_NAME),
             &link,
         )]),

@@ -11,7 +11,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// The site root and its real location.
 #[derive(Debug, Clone)]
@@ -91,7 +91,7 @@ pub fn read_regular(path: &Path) -> std::io::Result<String> {
 /// The error for `file`, which is not read because `link` (the file
 /// itself or a folder on its way) leads out of the site root. Names both,
 /// never the target.
-pub fn refused(code: &'static str, file: &Path, link: &Path) -> Diagnostic {
+pub fn refused(code: Code, file: &Path, link: &Path) -> Diagnostic {
     let message = if file == link {
         "this is a symlink that leads out of the site root, so it is not read".to_string()
     } else {
@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn the_message_names_the_link_not_the_target() {
         let d = refused(
-            "theme/symlink-outside",
+            Code::ThemeSymlinkOutside,
             Path::new("themes/hub/i18n/de.yaml"),
             Path::new("themes/hub"),
         );

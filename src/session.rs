@@ -23,7 +23,7 @@ use tera::Tera;
 
 use crate::config::Lang;
 use crate::config::SiteConfig;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::images::{self, Images};
 use crate::model;
 use crate::model::news::{Listing, RunningNumber};
@@ -362,7 +362,7 @@ impl Session {
 
     fn write_problem(&self, error: &crate::Error) -> Diagnostic {
         Diagnostic::error(
-            "output/io",
+            Code::OutputIo,
             &self.out_dir,
             format!("the preview cannot be written: {error}"),
             "check that the folder is writable and the disk not full",

@@ -14,6 +14,8 @@ mod layout;
 
 use serde::de::DeserializeOwned;
 
+use crate::diagnostics::Code;
+
 /// The most YAML read in one block (a front matter, site.yaml, a theme's
 /// strings). Real front matter is a few hundred bytes; the bound keeps
 /// the work on a hostile file small.
@@ -40,7 +42,7 @@ pub struct YamlError {
     pub line: usize,
     /// 1-based column inside the YAML text, 0 when unknown.
     pub column: usize,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: String,
 }
@@ -92,7 +94,7 @@ fn check_bounds(text: &str) -> Result<(), YamlError> {
         return Err(YamlError {
             line: 1,
             column: 1,
-            code: "yaml/too-large",
+            code: Code::YamlTooLarge,
             message: format!(
                 "this YAML block is {} KB long; kommhub reads at most {} KB",
                 text.len().div_ceil(1024),
@@ -105,7 +107,7 @@ fn check_bounds(text: &str) -> Result<(), YamlError> {
         Some((line, column)) => Err(YamlError {
             line,
             column,
-            code: "yaml/too-deep",
+            code: Code::YamlTooDeep,
             message: format!("the YAML nests more than {MAX_DEPTH} levels deep here"),
             help: "write lists and keys at most a few levels deep, e.g. `tags: [a, b]`; check for brackets `[` or `{` that are never closed".to_string(),
         }),
@@ -164,7 +166,7 @@ fn explain(message: &str, line: usize, column: usize) -> YamlError {
     // separated by HELP_SEPARATOR; serde may prefix the key path.
     let mut parts = message.split(HELP_SEPARATOR);
     if let (Some(what), Some(help)) = (parts.next(), parts.next()) {
-        return error("yaml/invalid-value", what.to_string(), help.to_string());
+        return error(Code::YamlInvalidValue, what.to_string(), help.to_string());
     }
     if let Some(rest) = find_after(message, "unknown field `") {
         let (key, expected) = split_backticked(rest);
@@ -180,11 +182,11 @@ fn explain(message: &str, line: usize, column: usize) -> YamlError {
                 known.join(", ")
             ),
         };
-        return error("yaml/unknown-key", format!("unknown key `{key}`"), help);
+        return error(Code::YamlUnknownKey, format!("unknown key `{key}`"), help);
     }
     if let Some(key) = duplicated_key(message) {
         return error(
-            "yaml/duplicate-key",
+            Code::YamlDuplicateKey,
             format!("the key `{key}` is written a second time here"),
             format!(
                 "a key may appear only once in one block: keep one `{key}:` line and delete the other"
@@ -194,20 +196,20 @@ fn explain(message: &str, line: usize, column: usize) -> YamlError {
     if let Some(rest) = find_after(message, "missing field `") {
         let (key, _) = split_backticked(rest);
         return error(
-            "yaml/missing-key",
+            Code::YamlMissingKey,
             format!("the required key `{key}` is missing"),
             format!("add a line `{key}: …`"),
         );
     }
     if message.contains("invalid type") || message.contains("invalid value") {
         return error(
-            "yaml/wrong-type",
+            Code::YamlWrongType,
             message.to_string(),
             "check the value's form: text in quotes, lists in [brackets] or as `- ` lines, dates as 2025-01-20".to_string(),
         );
     }
     error(
-        "yaml/syntax",
+        Code::YamlSyntax,
         format!("this is not valid YAML: {message}"),
         "check indentation and colons; put values with `:` or `#` in quotes".to_string(),
     )
@@ -300,7 +302,7 @@ mod tests {
     #[test]
     fn a_duplicate_key_is_reported_at_its_second_line() {
         let err = from_str::<Sample>("title: a\nbase_url: b\ntitle: c\n").unwrap_err();
-        assert_eq!(err.code, "yaml/duplicate-key");
+        assert_eq!(err.code, Code::YamlDuplicateKey);
         assert_eq!((err.line, err.column), (3, 1));
         assert_eq!(err.message, "the key `title` is written a second time here");
     }
@@ -310,17 +312,17 @@ mod tests {
         let huge = format!("title: \"{}\"\n", "a".repeat(MAX_BYTES));
         assert_eq!(
             from_str::<Sample>(&huge).unwrap_err().code,
-            "yaml/too-large"
+            Code::YamlTooLarge
         );
         let deep = format!("title: a\nbase_url: {}\n", "[".repeat(50_000));
         let err = from_str::<Sample>(&deep).unwrap_err();
-        assert_eq!((err.code, err.line), ("yaml/too-deep", 2));
+        assert_eq!((err.code, err.line), (Code::YamlTooDeep, 2));
     }
 
     #[test]
     fn syntax_error_has_position() {
         let err = from_str::<Sample>("title: \"a\nbase_url: b\n").unwrap_err();
-        assert_eq!(err.code, "yaml/syntax");
+        assert_eq!(err.code, Code::YamlSyntax);
         assert!(err.line >= 1);
         assert!(!err.message.contains(" at line "));
     }

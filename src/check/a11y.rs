@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use super::html::collapse_white_space;
 use super::locate::Templates;
 use super::{At, Fault, Finding, HtmlPage, SiteIndex};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Link texts that say nothing about the target, German and English.
 const VAGUE_LINK_TEXTS: &[&str] = &[
@@ -76,7 +76,7 @@ fn lang(page: &HtmlPage, index: &SiteIndex, faults: &mut Vec<Fault>) {
     let list = configured.join(", ");
     match page.doc.element(html).attr("lang").map(str::trim) {
         None | Some("") => faults.push(Fault::error(
-            "a11y/lang",
+            Code::A11yLang,
             At::element(html),
             "the page does not say its language: <html> has no lang attribute".to_string(),
             "write <html lang=\"{{ lang }}\"> in the template, so screen readers pronounce the page right".to_string(),
@@ -85,14 +85,14 @@ fn lang(page: &HtmlPage, index: &SiteIndex, faults: &mut Vec<Fault>) {
             let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
             if !configured.contains(&primary.as_str()) {
                 faults.push(Fault::error(
-                    "a11y/lang",
+                    Code::A11yLang,
                     At::element(html),
                     format!("<html lang=\"{lang}\"> is not a language of the site ({list})"),
                     "write <html lang=\"{{ lang }}\"> in the template".to_string(),
                 ));
             } else if let Some(content) = page.page.filter(|p| p.lang.as_str() != primary) {
                 faults.push(Fault::error(
-                    "a11y/lang",
+                    Code::A11yLang,
                     At::element(html),
                     format!(
                         "the page is in `{}` ({}) but says <html lang=\"{lang}\">",
@@ -113,7 +113,7 @@ fn images(page: &HtmlPage, faults: &mut Vec<Fault>) {
         let name = file_name(src);
         match element.attr("alt") {
             None => faults.push(Fault::error(
-                "a11y/img-alt",
+                Code::A11yImgAlt,
                 At::element(i),
                 format!("the image {name} has no alt text"),
                 if page.in_body(i) {
@@ -123,7 +123,7 @@ fn images(page: &HtmlPage, faults: &mut Vec<Fault>) {
                 },
             )),
             Some(alt) if is_file_name(alt, &name) => faults.push(Fault::error(
-                "a11y/img-alt-filename",
+                Code::A11yImgAltFilename,
                 At::element(i),
                 format!("the alt text of the image {name} is its file name (\"{}\")", alt.trim()),
                 "write what the image shows, as you would tell someone on the phone".to_string(),
@@ -201,7 +201,7 @@ fn headings(page: &HtmlPage, faults: &mut Vec<Fault>) {
                 )
             };
             faults.push(Fault::warning(
-                "a11y/heading-order",
+                Code::A11yHeadingOrder,
                 At::element(i),
                 message,
                 help,
@@ -211,7 +211,7 @@ fn headings(page: &HtmlPage, faults: &mut Vec<Fault>) {
             match &first_h1 {
                 None => first_h1 = Some(text.clone()),
                 Some(first) => faults.push(Fault::warning(
-                    "a11y/multiple-h1",
+                    Code::A11yMultipleH1,
                     At::element(i),
                     format!("the page has a second h1 „{text}“ (the first is „{first}“)"),
                     if page.in_body(i) {
@@ -238,7 +238,7 @@ fn links(page: &HtmlPage, faults: &mut Vec<Fault>) {
         let name = page.doc.accessible_name(i);
         if name.is_empty() {
             faults.push(Fault::error(
-                "a11y/link-empty",
+                Code::A11yLinkEmpty,
                 At::element(i),
                 format!("the link to {href} has no text a screen reader could read"),
                 "write the link text between the brackets, [Jahresbericht 2025](…); a linked image needs an alt text that names the target".to_string(),
@@ -248,14 +248,14 @@ fn links(page: &HtmlPage, faults: &mut Vec<Fault>) {
         let plain = plain_words(&name);
         if VAGUE_LINK_TEXTS.contains(&plain.as_str()) {
             faults.push(Fault::warning(
-                "a11y/link-text",
+                Code::A11yLinkText,
                 At::element(i),
                 format!("the link text „{name}“ says nothing about where it leads"),
                 "name the target in the link text, e.g. [Jahresbericht 2025 (PDF)](…) instead of „hier“ or „mehr“: screen reader users often hear links out of context".to_string(),
             ));
         } else if is_bare_address(&name) {
             faults.push(Fault::warning(
-                "a11y/link-text",
+                Code::A11yLinkText,
                 At::element(i),
                 format!("the link text is a bare address („{name}“)"),
                 "name the target in words, e.g. [Landesbeauftragte für Datenschutz NRW](https://www.ldi.nrw.de): addresses are read out letter by letter".to_string(),
@@ -301,7 +301,7 @@ fn tables(page: &HtmlPage, faults: &mut Vec<Fault>) {
             .any(|child| page.doc.element(child).name == "th");
         if !has_header {
             faults.push(Fault::error(
-                "a11y/table-headers",
+                Code::A11yTableHeaders,
                 At::element(i),
                 "the table has no header cells (<th>), so screen readers cannot say which column or row a value belongs to".to_string(),
                 if page.in_body(i) {
@@ -344,7 +344,7 @@ pub(crate) fn duplicate_titles(pages: &[HtmlPage], templates: &Templates) -> Vec
             Some(content) => {
                 let (line, column) = content.doc.position_of("title");
                 Finding::in_file(
-                    Diagnostic::warning("a11y/duplicate-title", &content.doc.path, message, help)
+                    Diagnostic::warning(Code::A11yDuplicateTitle, &content.doc.path, message, help)
                         .at(line, column),
                 )
             }
@@ -355,7 +355,7 @@ pub(crate) fn duplicate_titles(pages: &[HtmlPage], templates: &Templates) -> Vec
                 };
                 Finding {
                     diagnostic: Diagnostic::warning(
-                        "a11y/duplicate-title",
+                        Code::A11yDuplicateTitle,
                         &location.file,
                         message,
                         help,

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use super::links::link_targets;
 use super::locate::{Lines, Location, Templates, word_offsets};
 use super::{Finding, HtmlPage, SiteIndex};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::Role;
@@ -106,7 +106,7 @@ fn https(site: &Site, config_text: &str) -> Option<Finding> {
     let (line, column) = crate::yaml::position_of_key(config_text, "base_url");
     Some(Finding::in_file(
         Diagnostic::error(
-            "legal/https",
+            Code::LegalHttps,
             crate::config::FILE_NAME,
             format!("`base_url: {base_url}` is not an https address"),
             "serve the site over https and write `base_url: \"https://…\"`: readers' requests must be encrypted (Art. 32 GDPR)",
@@ -133,7 +133,7 @@ fn missing_pages(site: &Site, by_role: &BTreeMap<Role, Vec<&Page>>) -> Vec<Findi
         else {
             findings.push(Finding {
                 diagnostic: Diagnostic::error(
-                    "legal/missing-page",
+                    Code::LegalMissingPage,
                     crate::source::CONTENT_DIR,
                     format!("the site has no {}", role_label(role)),
                     format!(
@@ -157,7 +157,7 @@ fn missing_pages(site: &Site, by_role: &BTreeMap<Role, Vec<&Page>>) -> Vec<Findi
             }
             let expected = translation_path(first, &language.code, default);
             findings.push(Finding::in_file(Diagnostic::error(
-                "legal/missing-page",
+                Code::LegalMissingPage,
                 &first.doc.path,
                 format!(
                     "the {} has no {} version ({} is missing)",
@@ -227,7 +227,7 @@ fn not_linked(
                     .unwrap_or_else(|| templates.whole(page.template));
                 findings.push(Finding {
                     diagnostic: Diagnostic::error(
-                        "legal/not-linked",
+                        Code::LegalNotLinked,
                         &location.file,
                         format!("the page does not link the {}", role_label(*role)),
                         format!(
@@ -263,7 +263,7 @@ fn not_linked(
                 .unwrap_or_default();
             findings.push(Finding {
                 diagnostic: Diagnostic::error(
-                    "legal/not-linked",
+                    Code::LegalNotLinked,
                     &location.file,
                     format!(
                         "the home page {} does not link the {}",
@@ -310,7 +310,7 @@ fn reviews(site: &Site, by_role: &BTreeMap<Role, Vec<&Page>>) -> Vec<Finding> {
             None => {
                 let (line, column) = page.doc.position_of("title");
                 Diagnostic::error(
-                    "legal/statement-review",
+                    Code::LegalStatementReview,
                     &page.doc.path,
                     "the accessibility statement has no `reviewed:` date".to_string(),
                     "review the statement against the site and write the date, e.g. `reviewed: 2026-11-20`",
@@ -324,7 +324,7 @@ fn reviews(site: &Site, by_role: &BTreeMap<Role, Vec<&Page>>) -> Vec<Finding> {
                 }
                 let (line, column) = page.doc.position_of("reviewed");
                 Diagnostic::error(
-                    "legal/statement-review",
+                    Code::LegalStatementReview,
                     &page.doc.path,
                     format!(
                         "the accessibility statement was last reviewed on {}, {days} days before the build date; it must be reviewed at least every {REVIEW_DAYS} days",
@@ -356,7 +356,7 @@ fn outdated_laws(
                     let (line, column) = lines.position(text, offset);
                     findings.push(Finding::in_file(
                         Diagnostic::error(
-                            "legal/outdated-law",
+                            Code::LegalOutdatedLaw,
                             &page.doc.path,
                             format!(
                                 "the {} cites the {law}, which was replaced on 14 May 2024",

@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 
 use super::{At, Fault, HtmlPage, SiteIndex};
+use crate::diagnostics::Code;
 use crate::model::Withheld;
 
 /// Where an address leads.
@@ -296,7 +297,7 @@ fn check_link(page: &HtmlPage, index: &SiteIndex, i: usize, href: &str, faults: 
                 }
             };
             faults.push(Fault::error(
-                "link/broken-anchor",
+                Code::LinkBrokenAnchor,
                 At::element(i),
                 format!(
                     "the link {href} names the anchor `#{fragment}`, which {} does not have",
@@ -330,7 +331,7 @@ fn check_link(page: &HtmlPage, index: &SiteIndex, i: usize, href: &str, faults: 
             better_href.push_str(&fragment);
         }
         faults.push(Fault::warning(
-            "link/other-language",
+            Code::LinkOtherLanguage,
             At::element(i),
             format!(
                 "the link {href} leads to the {} page although it exists in this page's language ({lang})",
@@ -356,7 +357,7 @@ fn missing(
     };
     match target {
         Target::OutsideBase => Some(Fault::error(
-            "link/broken",
+            Code::LinkBroken,
             At::element(i),
             format!("{what} outside the site (its addresses start with {})", index.site.base_path),
             "write links with `@/…` in Markdown, or with `url(path=…)` in templates, so the base path is added".to_string(),
@@ -366,7 +367,7 @@ fn missing(
             let withheld = as_index.and_then(|p| index.unpublished.get(p.as_str()));
             Some(match withheld {
                 Some(unpublished) => Fault::error(
-                    "link/unpublished",
+                    Code::LinkUnpublished,
                     At::element(i),
                     format!(
                         "{what} to {}, which is {} and so not part of this build",
@@ -380,7 +381,7 @@ fn missing(
                     "remove the link until the target is published, or publish the target first".to_string(),
                 ),
                 None => Fault::error(
-                    "link/broken",
+                    Code::LinkBroken,
                     At::element(i),
                     if *path == address.split(['?', '#']).next().unwrap_or(address) {
                         format!("{what} to a page or file this site does not have")

@@ -30,95 +30,13 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Page, PageId, Site, Withheld};
 use crate::render::{Content, Output, ThemeFiles};
 use crate::site_path::SitePath;
 use html::HtmlDoc;
 use locate::{ElementShape, Location, MarkdownFile, MdKind, Templates};
 pub use translations::SectionCoverage;
-
-/// Every code the lints of `check` report, with what it means. Only these
-/// can be silenced with `check: { allow: { code: reason } }`.
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "link/broken",
-        "an internal link or resource leads to no file of the site",
-    ),
-    (
-        "link/broken-anchor",
-        "an internal link names an anchor the target page does not have",
-    ),
-    (
-        "link/unpublished",
-        "a link leads to a draft, a scheduled or an expired page",
-    ),
-    (
-        "link/other-language",
-        "a link leads to another language although the page exists in the linking page's language",
-    ),
-    (
-        "translation/missing",
-        "a page is not translated into every language",
-    ),
-    ("a11y/img-alt", "an image has no alt attribute"),
-    (
-        "a11y/img-alt-filename",
-        "an image's alt text is its file name",
-    ),
-    ("a11y/heading-order", "a heading level is skipped"),
-    ("a11y/multiple-h1", "a page has more than one h1"),
-    (
-        "a11y/link-empty",
-        "a link has no text a screen reader could read",
-    ),
-    (
-        "a11y/link-text",
-        "a link text says nothing out of context (\"hier\", \"click here\", a bare address)",
-    ),
-    ("a11y/table-headers", "a table has no header cells"),
-    (
-        "a11y/lang",
-        "a page has no lang attribute, or one that is not a configured language",
-    ),
-    (
-        "a11y/duplicate-title",
-        "two pages of one language have the same title",
-    ),
-    (
-        "privacy/external-resource",
-        "a page, style sheet or SVG loads something from another host",
-    ),
-    (
-        "privacy/storage",
-        "a shipped script uses cookies or web storage",
-    ),
-    (
-        "register/consultation-closed",
-        "a standard is still in consultation after its comments_until date",
-    ),
-    (
-        "legal/missing-page",
-        "the Impressum, privacy policy, accessibility statement, Leichte Sprache or Gebärdensprache page is missing",
-    ),
-    (
-        "legal/not-linked",
-        "a page does not link a page it must link",
-    ),
-    (
-        "legal/statement-review",
-        "the accessibility statement was not reviewed in the last 365 days",
-    ),
-    (
-        "legal/outdated-law",
-        "a legal page cites the TMG or TTDSG, replaced in 2024 by the DDG and TDDDG",
-    ),
-    ("legal/https", "base_url is not an https address"),
-    (
-        "check/allow",
-        "a `check: allow:` entry is unknown, has no reason or silences nothing",
-    ),
-];
 
 /// What automated checks cannot judge; printed with every report.
 pub const NOT_CHECKED: &[&str] = &[
@@ -243,7 +161,7 @@ impl Finding {
 /// A fault a page lint found, before it is traced to its source.
 #[derive(Debug, Clone)]
 pub(crate) struct Fault {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub help: String,
@@ -265,7 +183,7 @@ pub(crate) enum At {
 }
 
 impl Fault {
-    pub fn error(code: &'static str, at: At, message: String, help: String) -> Self {
+    pub fn error(code: Code, at: At, message: String, help: String) -> Self {
         Fault {
             code,
             severity: Severity::Error,
@@ -275,7 +193,7 @@ impl Fault {
         }
     }
 
-    pub fn warning(code: &'static str, at: At, message: String, help: String) -> Self {
+    pub fn warning(code: Code, at: At, message: String, help: String) -> Self {
         Fault {
             severity: Severity::Warning,
             ..Fault::error(code, at, message, help)
@@ -631,17 +549,17 @@ fn silence(site: &Site, findings: Vec<Finding>) -> Report {
             allows.insert(&page.doc.path, (page, &page.doc.common.check.allow));
         }
     }
-    let mut used: HashSet<(PathBuf, String)> = HashSet::new();
+    let mut used: HashSet<(PathBuf, Code)> = HashSet::new();
     let mut report = Report::default();
     let mut merged: BTreeMap<Diagnostic, Vec<String>> = BTreeMap::new();
     for finding in findings {
         let allowed = finding.page.as_deref().and_then(|page| {
             let (_, allow) = allows.get(page)?;
-            let reason = allow.get(finding.diagnostic.code)?;
+            let reason = allow.get(finding.diagnostic.code.as_str())?;
             (!reason.trim().is_empty()).then(|| (page.to_path_buf(), reason.clone()))
         });
         if let Some((page, reason)) = allowed {
-            used.insert((page, finding.diagnostic.code.to_string()));
+            used.insert((page, finding.diagnostic.code));
             report.silenced.push(Silenced {
                 diagnostic: finding.diagnostic,
                 reason,
@@ -669,37 +587,41 @@ fn silence(site: &Site, findings: Vec<Finding>) -> Report {
         }
         report.findings.push(diagnostic);
     }
+    let known: Vec<String> = Code::silenceable_codes()
+        .map(|code| code.to_string())
+        .collect();
     for (path, (page, allow)) in allows {
-        for (code, reason) in allow {
-            let (line, column) = page.doc.position_of(code);
+        for (key, reason) in allow {
+            let (line, column) = page.doc.position_of(key);
             let problem = |message: String, help: String, severity: Severity| Diagnostic {
                 file: path.to_path_buf(),
                 line,
                 column,
                 severity,
-                code: "check/allow",
+                code: Code::CheckAllow,
                 message,
                 help,
             };
-            let known: Vec<String> = CODES.iter().map(|(c, _)| c.to_string()).collect();
-            if !known.contains(code) {
-                let help = match crate::yaml::nearest(code, &known) {
+            let Some(code) = key.parse::<Code>().ok().filter(|code| code.silenceable()) else {
+                let help = match crate::yaml::nearest(key, &known) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => "name one of the codes kommhub check reports, e.g. `a11y/link-text`"
                         .to_string(),
                 };
                 report.findings.push(problem(
-                    format!("`{code}` is not a code of kommhub check"),
+                    format!("`{key}` is not a code of kommhub check"),
                     help,
                     Severity::Warning,
                 ));
-            } else if reason.trim().is_empty() {
+                continue;
+            };
+            if reason.trim().is_empty() {
                 report.findings.push(problem(
                     format!("`{code}` is allowed without a reason"),
                     format!("say why the finding is right for this page: `{code}: \"…\"`"),
                     Severity::Error,
                 ));
-            } else if !used.contains(&(path.to_path_buf(), code.clone())) {
+            } else if !used.contains(&(path.to_path_buf(), code)) {
                 report.findings.push(problem(
                     format!("`{code}` is allowed but this page has no such finding"),
                     "remove the entry, so a new fault of this kind is not hidden".to_string(),

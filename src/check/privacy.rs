@@ -14,7 +14,7 @@ use super::links::{Target, resolve, resources};
 use super::locate::{Lines, word_offsets};
 use super::{At, Fault, Finding, HtmlPage, ShippedText, SiteIndex};
 use crate::check::html::{HtmlDoc, TextKind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Script APIs that store data on the reader's device.
 const STORAGE_APIS: &[&str] = &[
@@ -81,7 +81,7 @@ pub(crate) fn page(page: &HtmlPage, index: &SiteIndex) -> Vec<Fault> {
             TextKind::Script => {
                 for (at, api) in storage_uses(text) {
                     faults.push(Fault::error(
-                        "privacy/storage",
+                        Code::PrivacyStorage,
                         At::Text {
                             offset: offset + at,
                             needle: api.to_string(),
@@ -101,7 +101,7 @@ pub(crate) fn page(page: &HtmlPage, index: &SiteIndex) -> Vec<Fault> {
 
 fn external(at: At, what: &str, address: &str, in_body: bool) -> Fault {
     Fault::error(
-        "privacy/external-resource",
+        Code::PrivacyExternalResource,
         at,
         format!("{what} loads {address} from another host, which learns every reader's address"),
         if in_body {
@@ -141,7 +141,7 @@ pub(crate) fn shipped(files: &[ShippedText], index: &SiteIndex) -> Vec<Finding> 
                     findings.push(at(
                         offset,
                         Diagnostic::error(
-                            "privacy/external-resource",
+                            Code::PrivacyExternalResource,
                             &file.source,
                             format!("{what} loads {address} from another host, which learns every reader's address"),
                             "copy the file (a font, an image) into the theme's static/ folder and refer to it by a path",
@@ -154,7 +154,7 @@ pub(crate) fn shipped(files: &[ShippedText], index: &SiteIndex) -> Vec<Finding> 
                 findings.push(at(
                     offset,
                     Diagnostic::error(
-                        "privacy/storage",
+                        Code::PrivacyStorage,
                         &file.source,
                         format!("the script uses {api}, which stores data on the reader's device"),
                         storage_help(),
@@ -168,7 +168,7 @@ pub(crate) fn shipped(files: &[ShippedText], index: &SiteIndex) -> Vec<Finding> 
                     findings.push(at(
                         offset,
                         Diagnostic::error(
-                            "privacy/external-resource",
+                            Code::PrivacyExternalResource,
                             &file.source,
                             format!("{what} in the SVG loads {address} from another host"),
                             "embed the referenced file in the SVG or ship it with the site",

@@ -7,7 +7,7 @@
 //! still shown as "in Kommentierung" after its comment period ended.
 
 use super::Finding;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Site;
 use crate::parse::Kind;
 use crate::parse::front_matter::Status;
@@ -35,7 +35,7 @@ pub(crate) fn check(site: &Site) -> Vec<Finding> {
         let (line, column) = page.doc.position_of("comments_until");
         findings.push(Finding::in_file(
             Diagnostic::warning(
-                "register/consultation-closed",
+                Code::RegisterConsultationClosed,
                 &page.doc.path,
                 format!(
                     "{} {} is still shown as in consultation (in Kommentierung), but comments closed on {}",

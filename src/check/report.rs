@@ -217,7 +217,7 @@ struct JsonSilenced<'a> {
 
 fn json_finding(diagnostic: &Diagnostic) -> JsonFinding<'_> {
     JsonFinding {
-        code: diagnostic.code,
+        code: diagnostic.code.as_str(),
         severity: severity_name(diagnostic.severity),
         file: file_name(diagnostic),
         line: diagnostic.line,

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::Finding;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 
@@ -72,7 +72,7 @@ pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
             }
             let expected = super::legal::translation_path(first, &language.code, default);
             findings.push(Finding::in_file(Diagnostic::warning(
-                "translation/missing",
+                Code::TranslationMissing,
                 &first.doc.path,
                 format!("there is no {} version of this page ({} is missing)", language.name, expected.display()),
                 format!(

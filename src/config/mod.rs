@@ -15,7 +15,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::yaml;
 pub use base_url::{BadBaseUrl, BaseUrl};
 
@@ -155,8 +155,9 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
     let mut problems = Vec::new();
     let mut problem = |key: &str, message: String, help: String| {
         let (line, column) = yaml::position_of_key(text, key);
-        problems
-            .push(Diagnostic::error("config/invalid", FILE_NAME, message, help).at(line, column));
+        problems.push(
+            Diagnostic::error(Code::ConfigInvalid, FILE_NAME, message, help).at(line, column),
+        );
     };
 
     let mut resolved_languages: Vec<Language> = languages
@@ -340,7 +341,7 @@ fn unsafe_theme(theme: &str, text: &str) -> Option<Diagnostic> {
     let (line, column) = yaml::position_of_key(text, "theme");
     Some(
         Diagnostic::error(
-            "config/unsafe-theme",
+            Code::ConfigUnsafeTheme,
             FILE_NAME,
             format!("`theme: {theme}` is not the name of a folder below themes/"),
             "write only the folder's name, e.g. `theme: hub` for themes/hub/; a theme must lie inside the site's folder",
@@ -388,7 +389,7 @@ mod tests {
         for bad in ["../../../x", "/etc", "a/b", "..", "", "a\\b"] {
             let text = format!("{MINIMAL}theme: \"{}\"\n", bad.replace('\\', "\\\\"));
             let problems = parse(&text).unwrap_err();
-            assert_eq!(problems[0].code, "config/unsafe-theme", "{bad:?}");
+            assert_eq!(problems[0].code, Code::ConfigUnsafeTheme, "{bad:?}");
             assert_eq!(problems[0].line, 9, "{bad:?}");
         }
         let text = format!("{MINIMAL}theme: eigenes\n");

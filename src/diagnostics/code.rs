@@ -5,8 +5,9 @@
 //! `check: { allow: … }` keys of content files and in snapshots, so it never
 //! changes once released. Each code is written once, in the table below,
 //! with its string, whether a page may silence it and what it means; the
-//! enum, [`Code::ALL`] and the lookup by string are generated from that
-//! table.
+//! enum, [`Code::ALL`], the lookup by string and the list of codes `check`
+//! accepts in `check: allow` are all generated from that table, so a code
+//! mistyped at a call site does not compile.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -220,9 +221,9 @@ codes! {
     OutputUnsafePath = "output/unsafe-path", build,
         "An address cannot be written safely as a file of the output.";
 
-    // The lints of `kommhub check`, the only codes `check: allow` takes;
-    // kept in the order of `check::CODES`, because the nearest
-    // match suggested for a mistyped key breaks ties by order.
+    // The lints of `kommhub check`, the only codes `check: allow` takes.
+    // Their order is kept as it was when check listed them itself: the
+    // nearest code suggested for a mistyped key breaks ties by order.
     LinkBroken = "link/broken", lint,
         "An internal link or resource leads to no file of the site.";
     LinkBrokenAnchor = "link/broken-anchor", lint,
@@ -329,8 +330,8 @@ mod tests {
 
     use super::*;
 
-    /// The codes of `check::CODES`, in its order; `check: allow` keys in
-    /// content depend on exactly this set.
+    /// The codes `check::CODES` listed before codes were an enum, in its
+    /// order; `check: allow` keys in content depend on exactly this set.
     const FORMER_CHECK_CODES: &[&str] = &[
         "link/broken",
         "link/broken-anchor",

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::config::{Lang, SiteConfig};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::images::{ImageInfo, Images, variant_name};
 use crate::parse::{Document, Kind};
 use crate::site_path::SitePath;
@@ -300,9 +300,9 @@ fn url_conflict(blamed: &Document, kept: &Document, url: &str) -> Diagnostic {
     );
     let help = "give one of them another `slug:` in its front matter, or rename the file";
     if blamed.common.slug.is_some() {
-        blamed.problem_at("slug", "url/conflict", message, help.to_string())
+        blamed.problem_at("slug", Code::UrlConflict, message, help.to_string())
     } else {
-        Diagnostic::error("url/conflict", &blamed.path, message, help)
+        Diagnostic::error(Code::UrlConflict, &blamed.path, message, help)
     }
 }
 
@@ -353,9 +353,9 @@ impl<'a> LinkTargets<'a> {
                     continue;
                 }
                 let code = if self.withheld.contains_key(target) {
-                    "link/unpublished"
+                    Code::LinkUnpublished
                 } else {
-                    "link/broken"
+                    Code::LinkBroken
                 };
                 let (message, help) = match self.withheld.get(target) {
                     Some(reason) => (
@@ -405,7 +405,7 @@ impl<'a> LinkTargets<'a> {
                         ),
                     };
                     problems.push(at(
-                        "link/broken-anchor",
+                        Code::LinkBrokenAnchor,
                         format!(
                             "{} has no heading with the id `{anchor}`",
                             target_page.doc.path.display()
@@ -548,7 +548,7 @@ fn place_assets(
                     to,
                 }),
                 Err(_) => problems.push(Diagnostic::error(
-                    "source/unsafe-asset-path",
+                    Code::SourceUnsafeAssetPath,
                     &asset.path,
                     "this file's path cannot be published safely",
                     "rename the file to letters, digits, hyphens and dots",
@@ -651,7 +651,7 @@ fn collect_redirects(
                 let (line, column) = page.doc.position_of("aliases");
                 problems.push(
                     Diagnostic::error(
-                        "url/alias-conflict",
+                        Code::UrlAliasConflict,
                         &page.doc.path,
                         format!("the alias {alias} is the address of {}", owner.display()),
                         "remove the alias; a page's own address cannot redirect elsewhere",
@@ -664,7 +664,7 @@ fn collect_redirects(
                 let (line, column) = page.doc.position_of("aliases");
                 problems.push(
                     Diagnostic::error(
-                        "url/alias-conflict",
+                        Code::UrlAliasConflict,
                         &page.doc.path,
                         format!("the alias {alias} is also claimed by {}", owner.display()),
                         "keep the alias on one page only",

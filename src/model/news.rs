@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::config::{Lang, SiteConfig};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Kind, NEWS_FOLDER};
 use crate::slug::slugify;
 
@@ -324,7 +324,7 @@ fn running_numbers(
                     problems.push(
                         page.doc.problem_at(
                             "number",
-                            "news/duplicate-number",
+                            Code::NewsDuplicateNumber,
                             format!(
                                 "the number {number}/{year} is also used by {}",
                                 other.doc.path.display()

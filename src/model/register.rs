@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use super::{Page, PageId};
 use crate::config::{Lang, SiteConfig};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::parse::front_matter::{Standard, Status};
 use crate::parse::{Document, Kind, STANDARDS_FOLDER};
 use crate::slug::slugify;
@@ -276,7 +276,7 @@ pub fn identify(doc: &Document, standard: &Standard) -> Result<(StandardId, Vers
     if !in_own_folder {
         return Err(doc.problem_at(
             "id",
-            "standard/folder",
+            Code::StandardFolder,
             "a standard's files must lie in a folder of their own directly below content/standards/".into(),
             format!(
                 "move this file to content/standards/<name>/, e.g. content/standards/{}/",
@@ -287,7 +287,7 @@ pub fn identify(doc: &Document, standard: &Standard) -> Result<(StandardId, Vers
     let id = StandardId::parse(&standard.id).map_err(|message| {
         doc.problem_at(
             "id",
-            "standard/bad-id",
+            Code::StandardBadId,
             message,
             "write the id with letters, digits and hyphens, e.g. `id: HUB-STD-0007`".into(),
         )
@@ -295,7 +295,7 @@ pub fn identify(doc: &Document, standard: &Standard) -> Result<(StandardId, Vers
     let version = Version::parse(&standard.version.0).map_err(|message| {
         doc.problem_at(
             "version",
-            "standard/bad-version",
+            Code::StandardBadVersion,
             message,
             "write numbers separated by dots in quotes, e.g. `version: \"1.10\"`".into(),
         )
@@ -384,7 +384,7 @@ fn status_problems(doc: &Document, standard: &Standard) -> Vec<Diagnostic> {
         if !present {
             problems.push(doc.problem_at(
                 "status",
-                "standard/missing-date",
+                Code::StandardMissingDate,
                 format!("the status `{}` needs the date `{key}:`", status.key()),
                 format!("add `{key}:` with {what}"),
             ));
@@ -393,7 +393,7 @@ fn status_problems(doc: &Document, standard: &Standard) -> Vec<Diagnostic> {
     if standard.adopted.is_some() && matches!(status, Status::Draft | Status::Consultation) {
         problems.push(doc.problem_at(
             "adopted",
-            "standard/date-contradicts-status",
+            Code::StandardDateContradictsStatus,
             format!(
                 "a version in status `{}` cannot have been adopted",
                 status.key()
@@ -404,7 +404,7 @@ fn status_problems(doc: &Document, standard: &Standard) -> Vec<Diagnostic> {
     if standard.withdrawn.is_some() && status != Status::Withdrawn {
         problems.push(doc.problem_at(
             "withdrawn",
-            "standard/date-contradicts-status",
+            Code::StandardDateContradictsStatus,
             format!("a version in status `{}` is not withdrawn", status.key()),
             "remove `withdrawn:`, or set `status: withdrawn`".into(),
         ));
@@ -413,7 +413,7 @@ fn status_problems(doc: &Document, standard: &Standard) -> Vec<Diagnostic> {
         if withdrawn.instant < adopted.instant {
             problems.push(doc.problem_at(
                 "withdrawn",
-                "standard/date-order",
+                Code::StandardDateOrder,
                 format!(
                     "the standard is withdrawn ({withdrawn}) before it was adopted ({adopted})"
                 ),
@@ -434,7 +434,7 @@ fn duplicates(entries: &[Entry], rejected: &mut HashSet<PathBuf>) -> Vec<Diagnos
             Some(earlier) => {
                 problems.push(entry.doc.problem_at(
                     "version",
-                    "standard/duplicate-version",
+                    Code::StandardDuplicateVersion,
                     format!(
                         "{} version {} is already in {}",
                         entry.id,
@@ -464,7 +464,7 @@ fn folder_problems(entries: &[Entry]) -> Vec<Diagnostic> {
             Some(first) if first.doc.folder != folder => {
                 problems.push(entry.doc.problem_at(
                     "id",
-                    "standard/split-folders",
+                    Code::StandardSplitFolders,
                     format!(
                         "{} already has versions in content/{}/ ({})",
                         entry.id,
@@ -486,7 +486,7 @@ fn folder_problems(entries: &[Entry]) -> Vec<Diagnostic> {
         match id_of.get(folder) {
             Some(first) if first.id != entry.id => problems.push(entry.doc.problem_at(
                 "id",
-                "standard/mixed-folder",
+                Code::StandardMixedFolder,
                 format!(
                     "this folder holds {} ({}), not {}",
                     first.id,
@@ -517,7 +517,7 @@ fn supersedes_problems(entries: &[Entry]) -> Vec<Diagnostic> {
         if named == entry.id.as_str() {
             problems.push(entry.doc.problem_at(
                 "supersedes",
-                "standard/supersedes-itself",
+                Code::StandardSupersedesItself,
                 format!("{named} cannot supersede itself"),
                 "a new version replaces the old one by its higher number; `supersedes` names another standard".into(),
             ));
@@ -534,7 +534,7 @@ fn supersedes_problems(entries: &[Entry]) -> Vec<Diagnostic> {
             };
             problems.push(entry.doc.problem_at(
                 "supersedes",
-                "standard/unknown-supersedes",
+                Code::StandardUnknownSupersedes,
                 format!("`supersedes: {named}` names no standard in the register"),
                 help,
             ));
@@ -580,7 +580,7 @@ fn translation_problems(entries: &[Entry], config: &SiteConfig) -> Vec<Diagnosti
             for (key, _) in differences.iter().filter(|(_, differs)| *differs) {
                 problems.push(entry.doc.problem_at(
                     key,
-                    "standard/translation-differs",
+                    Code::StandardTranslationDiffers,
                     format!(
                         "`{key}` differs from {}, of which this file is a translation",
                         reference.doc.path.display()
@@ -735,7 +735,7 @@ fn url_conflicts(register: &Register, pages: &[Page]) -> Vec<Diagnostic> {
         for url in standard.urls.values() {
             if let Some(page) = taken.get(url.as_str()) {
                 problems.push(Diagnostic::error(
-                    "standard/url-conflict",
+                    Code::StandardUrlConflict,
                     &page.doc.path,
                     format!(
                         "this page has the address {url}, where {} shows its current version",
@@ -765,7 +765,7 @@ fn older_adopted_versions(register: &Register, pages: &[Page]) -> Vec<Diagnostic
             let doc = &pages[version.primary.0].doc;
             let mut problem = doc.problem_at(
                 "status",
-                "standard/older-still-adopted",
+                Code::StandardOlderStillAdopted,
                 format!(
                     "version {} is still `adopted`, but version {} is adopted and in force",
                     version.version, current.version
@@ -813,7 +813,7 @@ fn downloads(
                         }
                         None => problems.push(doc.problem_at(
                             "downloads",
-                            "standard/download-missing",
+                            Code::StandardDownloadMissing,
                             format!("the download `{name}` is not a file in content/{}/", doc.folder),
                             "put the file next to this one, or correct its name under `downloads:`".into(),
                         )),

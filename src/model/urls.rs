@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::config::{Lang, SiteConfig};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Document, Kind};
 use crate::slug::slugify;
 use crate::source::FileKind;
@@ -145,7 +145,7 @@ impl<'a> UrlPlan<'a> {
             let (line, column) = doc.position_of("slug");
             return Err(Some(
                 Diagnostic::error(
-                    "url/empty-slug",
+                    Code::UrlEmptySlug,
                     &doc.path,
                     "this page's address would be empty: its name has no letters or digits",
                     "rename the file or set `slug: …` with letters and digits",

@@ -530,6 +530,7 @@ impl Quoter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Code;
 
     fn html(markdown: &str, style: QuoteStyle) -> String {
         render(markdown, 1, style).0.html.to_string()
@@ -663,9 +664,9 @@ mod tests {
         assert_eq!(
             places,
             [
-                (9, 1, "markdown/unsafe-html"),
-                (12, 1, "markdown/unsafe-link"),
-                (12, 26, "markdown/unsafe-html"),
+                (9, 1, Code::MarkdownUnsafeHtml),
+                (12, 1, Code::MarkdownUnsafeLink),
+                (12, 26, Code::MarkdownUnsafeHtml),
             ]
         );
         assert!(

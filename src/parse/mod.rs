@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use crate::config::SiteConfig;
 use crate::control_chars;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::site_path::MAX_SEGMENT_BYTES;
 use crate::source::{ContentFile, FileKind, FileName};
 use crate::yaml::{self, YamlError};
@@ -115,7 +115,7 @@ impl Document {
         &self,
         key: &str,
         value: &str,
-        code: &'static str,
+        code: Code,
         message: String,
         help: String,
     ) -> Diagnostic {
@@ -135,13 +135,7 @@ impl Document {
     }
 
     /// A diagnostic at the front matter key `key`.
-    pub fn problem_at(
-        &self,
-        key: &str,
-        code: &'static str,
-        message: String,
-        help: String,
-    ) -> Diagnostic {
+    pub fn problem_at(&self, key: &str, code: Code, message: String, help: String) -> Diagnostic {
         let (line, column) = self.position_of(key);
         Diagnostic::error(code, &self.path, message, help).at(line, column)
     }
@@ -164,7 +158,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         Ok(split) => split,
         Err((line, message, help)) => {
             problems.push(
-                Diagnostic::error("front-matter/missing", &file.path, message, help).at(line, 1),
+                Diagnostic::error(Code::FrontMatterMissing, &file.path, message, help).at(line, 1),
             );
             return (None, problems);
         }
@@ -248,7 +242,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
 fn impossible_file_date(file: &ContentFile, date: &str) -> Diagnostic {
     let why = dates::impossible(date).unwrap_or_else(|| format!("{date} is not a date"));
     Diagnostic::error(
-        "source/impossible-date",
+        Code::SourceImpossibleDate,
         &file.path,
         why,
         "the file name (or its bundle folder's name) starts with this date: rename it with a day that exists, e.g. `2025-02-28-titel.md`",
@@ -261,7 +255,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
     if doc.common.title.trim().is_empty() {
         problems.push(doc.problem_at(
             "title",
-            "front-matter/empty-title",
+            Code::FrontMatterEmptyTitle,
             "the title is empty".into(),
             "write the page's title after `title:`".into(),
         ));
@@ -272,7 +266,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         if !safe {
             problems.push(doc.problem_at(
                 "slug",
-                "front-matter/unsafe-slug",
+                Code::FrontMatterUnsafeSlug,
                 format!("the slug `{slug}` is not a single URL segment"),
                 "use letters, digits and hyphens only, e.g. `slug: kooperation`".into(),
             ));
@@ -283,7 +277,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         if !alias.starts_with('/') || crate::site_path::SitePath::new(path).is_err() {
             problems.push(doc.problem_at(
                 "aliases",
-                "front-matter/unsafe-alias",
+                Code::FrontMatterUnsafeAlias,
                 format!("the alias `{alias}` is not a path on this site"),
                 "write old addresses as paths from the site root, e.g. `/presse/2025/kooperation/`, without `..`".into(),
             ));
@@ -294,7 +288,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         if image.alt.as_deref().is_none_or(|alt| alt.trim().is_empty()) && !image.decorative {
             problems.push(doc.problem_at(
                 "image",
-                "front-matter/image-alt",
+                Code::FrontMatterImageAlt,
                 "the image has no `alt` text".into(),
                 "describe what the image shows in `alt:`; only a purely decorative image may set `decorative: true` instead".into(),
             ));
@@ -304,7 +298,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         {
             problems.push(doc.problem_at(
                 "image",
-                "front-matter/image-credit",
+                Code::FrontMatterImageCredit,
                 "the lead image of a press release has no `credit`".into(),
                 "name the photographer or rights holder in `credit:` (§ 13 UrhG)".into(),
             ));
@@ -326,7 +320,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         if associations.is_empty() {
             problems.push(doc.problem_at(
                 "associations",
-                "front-matter/no-association",
+                Code::FrontMatterNoAssociation,
                 "no publishing association is named".into(),
                 format!(
                         "write e.g. `associations: [{}]`",
@@ -352,7 +346,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         if doc.common.date.is_none() && doc.name.date.is_none() {
             problems.push(doc.problem_at(
                 "title",
-                "front-matter/no-date",
+                Code::FrontMatterNoDate,
                 "a press release needs a date".into(),
                 "add `date: 2025-01-20` or start the file name with the date (`2025-01-20-titel.md`)".into(),
             ));
@@ -380,7 +374,7 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
     match &doc.common.slug {
         Some(slug) if too_long(&crate::slug::slugify(slug)) => problems.push(doc.problem_at(
             "slug",
-            "front-matter/too-long",
+            Code::FrontMatterTooLong,
             message("slug", &crate::slug::slugify(slug)),
             help("slug"),
         )),
@@ -388,7 +382,7 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
             && too_long(&crate::slug::slugify(&doc.name.stem)) =>
         {
             problems.push(Diagnostic::error(
-                "source/name-too-long",
+                Code::SourceNameTooLong,
                 &doc.path,
                 message("file name", &crate::slug::slugify(&doc.name.stem)),
                 format!("{}, or set a shorter `slug:`", help("file name")),
@@ -400,7 +394,7 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
         if too_long(&crate::slug::slugify(tag)) {
             problems.push(doc.problem_at(
                 "tags",
-                "front-matter/too-long",
+                Code::FrontMatterTooLong,
                 message("tag", &crate::slug::slugify(tag)),
                 help("tag"),
             ));
@@ -410,7 +404,7 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
         if let Some(segment) = alias.split(['/', '?', '#']).find(|s| too_long(s)) {
             problems.push(doc.problem_at(
                 "aliases",
-                "front-matter/too-long",
+                Code::FrontMatterTooLong,
                 message("alias", segment),
                 help("alias's segment"),
             ));
@@ -437,7 +431,7 @@ fn check_keys<'a>(
             };
             problems.push(doc.problem_at(
                 field,
-                "front-matter/unknown-reference",
+                Code::FrontMatterUnknownReference,
                 format!("`{key}` in `{field}` is not defined in site.yaml"),
                 help,
             ));

@@ -8,7 +8,7 @@
 //! the same mistake a second time somewhere else.
 
 use super::{Document, Kind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::site_path::Written;
 
 /// Reports every path of `doc` that leaves its folder and removes it.
@@ -19,7 +19,7 @@ pub(super) fn refuse_escaping(doc: &mut Document) -> Vec<Diagnostic> {
         problems.push(doc.problem_at_value(
             "image",
             &src,
-            "front-matter/unsafe-path",
+            Code::FrontMatterUnsafePath,
             format!("the image `{src}` is not a file in this page's folder"),
             "put the image next to this file (a page with images is a folder with `index.md`) and write only its name, e.g. `src: foto.jpg`".into(),
         ));
@@ -35,7 +35,7 @@ pub(super) fn refuse_escaping(doc: &mut Document) -> Vec<Diagnostic> {
         problems.push(doc.problem_at_value(
             "downloads",
             name,
-            "front-matter/unsafe-path",
+            Code::FrontMatterUnsafePath,
             format!("the download `{name}` is not a file in this standard's folder"),
             "put the file into the folder of this standard and write only its name under `downloads:`".into(),
         ));
@@ -62,7 +62,7 @@ pub(super) fn refuse_escaping(doc: &mut Document) -> Vec<Diagnostic> {
             )
         };
         problems.push(
-            Diagnostic::error("markdown/unsafe-path", &doc.path, message, help)
+            Diagnostic::error(Code::MarkdownUnsafePath, &doc.path, message, help)
                 .at(path.line, path.column),
         );
     }

@@ -27,7 +27,7 @@ use std::rc::Rc;
 use lol_html::html_content::Element;
 use lol_html::{HtmlRewriter, Settings, element};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Attributes every allowed element may carry.
 pub const GLOBAL_ATTRIBUTES: &[&str] = &["id", "class", "lang", "dir", "title", "translate"];
@@ -143,7 +143,7 @@ const DANGEROUS: &[(&[&str], &str, &str)] = &[
 /// What is wrong with one piece of markup or one address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: String,
 }
@@ -187,7 +187,7 @@ pub fn check_html(html: &str) -> Vec<(usize, Problem)> {
         found.push((
             0,
             Problem {
-                code: "markdown/unsafe-html",
+                code: Code::MarkdownUnsafeHtml,
                 message: "this HTML cannot be read reliably".into(),
                 help: "write the passage in Markdown instead of HTML".into(),
             },
@@ -225,7 +225,7 @@ fn check_element(el: &Element) -> Vec<(usize, Problem)> {
 fn element_problem(name: &str) -> Option<Problem> {
     if let Some((_, why, help)) = DANGEROUS.iter().find(|(names, _, _)| names.contains(&name)) {
         return Some(Problem {
-            code: "markdown/unsafe-html",
+            code: Code::MarkdownUnsafeHtml,
             message: format!("`<{name}>` is not allowed in a page: {why}"),
             help: (*help).to_string(),
         });
@@ -234,7 +234,7 @@ fn element_problem(name: &str) -> Option<Problem> {
         return None;
     }
     Some(Problem {
-        code: "markdown/html-not-allowed",
+        code: Code::MarkdownHtmlNotAllowed,
         message: format!("`<{name}>` is not among the HTML elements allowed in a page"),
         help: format!(
             "write it in Markdown, or use an allowed element: {}",
@@ -251,7 +251,7 @@ fn element_problem(name: &str) -> Option<Problem> {
 /// element `element`, whose own attributes are `own`.
 fn attribute_problem(element: &str, own: &[&str], attribute: &str, value: &str) -> Option<Problem> {
     let unsafe_attribute = |why: &str, help: &str| Problem {
-        code: "markdown/unsafe-html",
+        code: Code::MarkdownUnsafeHtml,
         message: format!("the attribute `{attribute}` on `<{element}>` is not allowed: {why}"),
         help: help.to_string(),
     };
@@ -271,7 +271,7 @@ fn attribute_problem(element: &str, own: &[&str], attribute: &str, value: &str) 
         let mut allowed: Vec<&str> = own.to_vec();
         allowed.extend(GLOBAL_ATTRIBUTES);
         return Some(Problem {
-            code: "markdown/html-not-allowed",
+            code: Code::MarkdownHtmlNotAllowed,
             message: format!("the attribute `{attribute}` is not allowed on `<{element}>`"),
             help: format!("remove it; `<{element}>` may have: {}", allowed.join(", ")),
         });
@@ -279,7 +279,7 @@ fn attribute_problem(element: &str, own: &[&str], attribute: &str, value: &str) 
     if URL_ATTRIBUTES.contains(&attribute) {
         if crate::site_path::Written::of(value) == crate::site_path::Written::Climbing {
             return Some(Problem {
-                code: "markdown/unsafe-path",
+                code: Code::MarkdownUnsafePath,
                 message: format!(
                     "`{attribute}` of `<{element}>` climbs out of this page's folder with `..`"
                 ),
@@ -303,7 +303,7 @@ fn check_attribute_url(raw: &str) -> Option<Problem> {
     let head_end = raw.find([':', '/', '?', '#']).unwrap_or(raw.len());
     if raw[..head_end].contains('&') {
         return Some(Problem {
-            code: "markdown/unsafe-html",
+            code: Code::MarkdownUnsafeHtml,
             message: "the address is disguised with character codes (`&…;`)".into(),
             help: "write the address plainly, e.g. `https://www.example.org/seite`".into(),
         });
@@ -323,13 +323,13 @@ pub fn check_url(url: &str) -> Option<Problem> {
     let shown = if scheme.is_empty() { ":" } else { &scheme };
     if UNSAFE_SCHEMES.contains(&scheme.as_str()) {
         return Some(Problem {
-            code: "markdown/unsafe-link",
+            code: Code::MarkdownUnsafeLink,
             message: format!("an address starting with `{shown}:` would run code or hide content in the link"),
             help: "link to a web address (`https://…`), an e-mail address (`mailto:…`) or another page (`@/news/….md`)".into(),
         });
     }
     Some(Problem {
-        code: "markdown/unsafe-link",
+        code: Code::MarkdownUnsafeLink,
         message: format!("addresses starting with `{shown}:` are not allowed"),
         help: format!(
             "use an address starting with {}, or a page of this site (`@/….md`)",
@@ -521,7 +521,9 @@ mod tests {
             let found = check_html(html);
             assert!(!found.is_empty(), "{html}");
             assert!(
-                found.iter().all(|(_, p)| p.code == "markdown/unsafe-html"),
+                found
+                    .iter()
+                    .all(|(_, p)| p.code == Code::MarkdownUnsafeHtml),
                 "{html}: {found:?}"
             );
             assert_eq!(found[0].0, 0, "{html}");
@@ -587,7 +589,7 @@ mod tests {
             let problem = check_url(bad);
             assert_eq!(
                 problem.map(|p| p.code),
-                Some("markdown/unsafe-link"),
+                Some(Code::MarkdownUnsafeLink),
                 "{bad:?}"
             );
         }

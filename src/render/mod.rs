@@ -21,7 +21,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::config::Lang;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::Role;
@@ -75,7 +75,7 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Tera, Vec<Diagnostic>>
     ] {
         if !tera.contains_template(required) {
             return Err(vec![Diagnostic::error(
-                "theme/template-missing",
+                Code::ThemeTemplateMissing,
                 theme.template_path(required),
                 format!("the theme has no template `{required}`"),
                 "create it; see ARCHITECTURE.md for the templates a theme needs",
@@ -249,7 +249,7 @@ pub fn render_selected(
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {
             problems.push(Diagnostic::error(
-                "output/conflict",
+                Code::OutputConflict,
                 pair[1].path.as_str(),
                 format!("two files would be written to {}", pair[1].path),
                 "rename the asset or static file, or change the page's slug",
@@ -354,7 +354,7 @@ pub(crate) fn render_index(
         .map_err(|error| template_problem(theme, template, &error))?;
     let path = SitePath::index_of_url(url).map_err(|_| {
         Diagnostic::error(
-            "output/unsafe-path",
+            Code::OutputUnsafePath,
             source,
             format!("the address {url} cannot be written safely"),
             "use letters, digits and hyphens in slugs, tags, ids and language codes",
@@ -453,7 +453,7 @@ fn render_not_found(
         .map_err(|error| template_problem(theme, "404.html", &error))?;
     let path = SitePath::new(url.trim_start_matches('/')).map_err(|_| {
         Diagnostic::error(
-            "output/unsafe-path",
+            Code::OutputUnsafePath,
             "site.yaml",
             "a language code makes an unsafe path",
             "use plain language codes",
@@ -529,7 +529,7 @@ pub(crate) fn template_problem(
                 source = inner.source();
             }
             Diagnostic::error(
-                "template/error",
+                Code::TemplateError,
                 theme.template_path(report.filename()),
                 message,
                 "fix the template at this line; the message says what Tera expected",
@@ -556,7 +556,7 @@ pub(crate) fn template_problem(
                 });
             let (name, line, column) = location.unwrap_or((template.to_string(), 0, 0));
             Diagnostic::error(
-                "template/error",
+                Code::TemplateError,
                 theme.template_path(&name),
                 what.to_string(),
                 "fix the template at this line; the message says what Tera expected",

@@ -12,7 +12,7 @@ use tera::{Context, Tera, Value};
 use super::views::{self, FeedLink, PageSummary, PaginationView};
 use super::{Content, OutputFile, ThemeFiles, escape_xml};
 use crate::config::Lang;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::news::{Listing, ListingKind};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
@@ -272,7 +272,7 @@ fn fill(
         .map(|text| text.replace("{1}", first).replace("{2}", second))
         .ok_or_else(|| {
             Diagnostic::error(
-                "theme/i18n-key-missing",
+                Code::ThemeI18nKeyMissing,
                 theme.dir.join("i18n").join(format!("{lang}.yaml")),
                 format!("the string `{key}` is missing; listing pages need it"),
                 format!("add `{key}: \"…\"` ({{1}} and {{2}} are filled in)"),

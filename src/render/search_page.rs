@@ -15,7 +15,7 @@ use tera::{Context, Tera, Value};
 use super::views::{AlternateView, SwitcherEntry};
 use super::{OutputFile, ThemeFiles, insert_head_links};
 use crate::config::Lang;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Site;
 
 /// The template a theme provides to get search pages.
@@ -81,7 +81,7 @@ fn render_page(
         .map(str::to_string)
         .ok_or_else(|| {
             Diagnostic::error(
-                "theme/string-missing",
+                Code::ThemeStringMissing,
                 theme.dir.join("i18n").join(format!("{lang}.yaml")),
                 format!("the theme has a search page but no string `{TITLE_KEY}` for `{lang}`"),
                 format!("add `{TITLE_KEY}: \"…\"` to i18n/{lang}.yaml"),

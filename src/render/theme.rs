@@ -8,7 +8,7 @@ use std::sync::Arc;
 use walkdir::WalkDir;
 
 use crate::config::{Lang, SiteConfig};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::root::{Resolved, SiteRoot};
 use crate::site_path::SitePath;
 use crate::yaml;
@@ -69,7 +69,7 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
                 theme.templates.insert(below, text);
             }
             Err(error) => problems.push(Diagnostic::error(
-                "theme/unreadable",
+                Code::ThemeUnreadable,
                 templates.join(&below),
                 format!("this template cannot be read: {error}"),
                 "save it as UTF-8 text",
@@ -89,7 +89,7 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
         match SitePath::new(&below) {
             Ok(to) => theme.static_files.push((path, to)),
             Err(_) => problems.push(Diagnostic::error(
-                "theme/unsafe-path",
+                Code::ThemeUnsafePath,
                 statics.join(&below),
                 "this file's path cannot be published",
                 "rename it to letters, digits, hyphens and dots",
@@ -111,7 +111,7 @@ fn theme_folder(
         Ok(site_root) => site_root,
         Err(error) => {
             problems.push(Diagnostic::error(
-                "theme/unreadable",
+                Code::ThemeUnreadable,
                 dir,
                 format!("the site root cannot be read: {error}"),
                 "check that the folder exists and is readable",
@@ -127,7 +127,7 @@ fn theme_folder(
         }
         _ => {
             problems.push(Diagnostic::error(
-                "theme/missing",
+                Code::ThemeMissing,
                 "site.yaml",
                 format!(
                     "the theme `{}` does not exist: there is no folder {}",
@@ -143,7 +143,7 @@ fn theme_folder(
 
 /// The code of a theme file that is not read because it leads out of the
 /// site root.
-const SYMLINK_OUTSIDE: &str = "theme/symlink-outside";
+const SYMLINK_OUTSIDE: Code = Code::ThemeSymlinkOutside;
 
 /// `i18n/<lang>.yaml` of every language, each read only when it lies
 /// inside the root: a YAML error quotes the file, so a file from outside
@@ -159,7 +159,7 @@ fn read_strings(
         let relative = dir.join("i18n").join(format!("{}.yaml", language.code));
         let missing = |reason: String| {
             Diagnostic::error(
-                "theme/i18n-missing",
+                Code::ThemeI18nMissing,
                 &relative,
                 format!("the theme has no strings for `{}`: {reason}", language.code),
                 format!(
@@ -203,7 +203,7 @@ fn missing_strings(strings: &Strings, dir: &Path) -> Vec<Diagnostic> {
             for key in strings[*other].keys() {
                 if !strings[*lang].contains_key(key) {
                     problems.push(Diagnostic::error(
-                        "theme/i18n-key-missing",
+                        Code::ThemeI18nKeyMissing,
                         dir.join("i18n").join(format!("{lang}.yaml")),
                         format!("the string `{key}` is missing here but exists in {other}.yaml"),
                         format!("add `{key}: \"…\"` in this language"),

@@ -61,7 +61,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::Lang;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::render::theme::Strings;
@@ -471,7 +471,7 @@ fn merge(output: &mut Output, files: Vec<OutputFile>) -> Vec<Diagnostic> {
     for file in files {
         if taken.contains(&file.path) {
             problems.push(Diagnostic::error(
-                "output/conflict",
+                Code::OutputConflict,
                 PathBuf::from(file.path.as_str()),
                 format!(
                     "{} is part of the search index, but another file would be written there too",

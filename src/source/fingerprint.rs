@@ -11,7 +11,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// What a downloadable file is: its length and checksum.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,7 +61,7 @@ pub fn of_download(
         Ok(bytes) => Some(Fingerprint::of(&bytes)),
         Err(error) => {
             problems.push(Diagnostic::error(
-                "source/unreadable",
+                Code::SourceUnreadable,
                 relative,
                 format!("this file cannot be read: {error}"),
                 "check the file's permissions",

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::Lang;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::root::SiteRoot;
 pub use name::{FileKind, FileName};
 
@@ -89,7 +89,7 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         problems.push(Diagnostic::error(
-            "source/no-content",
+            Code::SourceNoContent,
             CONTENT_DIR,
             "there is no `content/` folder",
             "create `content/_index.md` with the home page's title",
@@ -100,7 +100,7 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
         Ok(site_root) => site_root,
         Err(error) => {
             problems.push(Diagnostic::error(
-                "source/unreadable",
+                Code::SourceUnreadable,
                 root,
                 format!("the site root cannot be read: {error}"),
                 "check that the folder exists and is readable",
@@ -123,7 +123,7 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
                     .map(|p| relative_to(p, root))
                     .unwrap_or_default();
                 problems.push(Diagnostic::error(
-                    "source/unreadable",
+                    Code::SourceUnreadable,
                     path,
                     format!("this cannot be read: {error}"),
                     "check permissions, and remove symlinks that point back into their own folder",
@@ -141,7 +141,7 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
         }
         if entry.path_is_symlink() && !site_root.contains(path) {
             problems.push(crate::root::refused(
-                "source/symlink-outside",
+                Code::SourceSymlinkOutside,
                 &relative,
                 &relative,
             ));
@@ -204,7 +204,7 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
 /// The warning for a FIFO, socket or device file, which is skipped.
 pub fn special_file(relative: &Path) -> Diagnostic {
     Diagnostic::warning(
-        "source/special-file",
+        Code::SourceSpecialFile,
         relative,
         "this is not a regular file (a pipe, socket or device), so it is skipped without being read",
         "remove it from the site folder; content and theme files must be ordinary files",
@@ -234,7 +234,7 @@ fn has_bundle_index(dir: &Path, languages: &[Lang]) -> bool {
 fn read_text(path: &Path, relative: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|error| {
         Diagnostic::error(
-            "source/unreadable",
+            Code::SourceUnreadable,
             relative,
             format!("this file cannot be read: {error}"),
             "check the file's permissions",
@@ -245,7 +245,7 @@ fn read_text(path: &Path, relative: &Path) -> Result<String, Diagnostic> {
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
         let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
         Diagnostic::error(
-            "source/not-utf8",
+            Code::SourceNotUtf8,
             relative,
             "this file is not UTF-8 text (is it a binary file, or saved as Latin-1?)",
             "save it as UTF-8 in your editor; images and PDFs belong next to an `index.md` in a page bundle",

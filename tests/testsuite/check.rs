@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use jiff::Timestamp;
-use kommhub::BuildOptions;
 use kommhub::check::{self, Report};
+use kommhub::{BuildOptions, Code};
 
 use crate::support::{BUILD_DATE, TestSite};
 
@@ -225,7 +225,7 @@ fn every_fault_is_found_with_its_code_file_and_line() {
         report
             .silenced
             .iter()
-            .any(|s| s.diagnostic.code == "a11y/link-text")
+            .any(|s| s.diagnostic.code == Code::A11yLinkText)
     );
     insta::assert_snapshot!("check_human", check::report::human(&report));
     insta::assert_snapshot!("check_json", check::report::json(&report));
@@ -244,7 +244,7 @@ fn the_command_exits_1_on_errors_and_prints_json_for_ci() {
             .as_array()
             .expect("findings")
             .iter()
-            .any(|f| f["code"] == "a11y/img-alt")
+            .any(|f| f["code"] == Code::A11yImgAlt.as_str())
     );
     assert!(!site.exists("public"), "check wrote the site");
 }
@@ -260,7 +260,7 @@ fn warnings_pass_and_strict_turns_them_into_errors() {
         lenient
             .findings
             .iter()
-            .any(|d| d.code == "a11y/link-text" && !d.is_error()),
+            .any(|d| d.code == Code::A11yLinkText && !d.is_error()),
         "{}",
         check::report::human(&lenient)
     );
@@ -278,7 +278,8 @@ fn the_repository_site_passes_with_only_intended_warnings() {
     assert_eq!(report.errors(), 0, "{human}");
     for warning in &report.findings {
         assert_eq!(
-            warning.code, "translation/missing",
+            warning.code,
+            Code::TranslationMissing,
             "unexpected warning:\n{human}"
         );
     }

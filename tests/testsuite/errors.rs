@@ -1,6 +1,8 @@
 //! Bad input: every problem reported at once, with file, line and column,
 //! never a panic, and the previous output left as it was.
 
+use kommhub::Code;
+
 use crate::support::{TestSite, news, report, tree};
 
 #[test]
@@ -96,9 +98,9 @@ fn slugs_and_aliases_with_dot_dot_are_refused_and_nothing_escapes() {
     assert_eq!(
         codes,
         [
-            "front-matter/unsafe-slug",
-            "front-matter/unsafe-alias",
-            "front-matter/unsafe-slug"
+            Code::FrontMatterUnsafeSlug,
+            Code::FrontMatterUnsafeAlias,
+            Code::FrontMatterUnsafeSlug
         ]
     );
     let parent = site.root().parent().expect("parent");
@@ -175,6 +177,6 @@ fn symlinks_out_of_the_root_are_refused() {
     )
     .expect("symlink");
     let problems = site.errors();
-    assert_eq!(problems[0].code, "source/symlink-outside");
+    assert_eq!(problems[0].code, Code::SourceSymlinkOutside);
     assert_eq!(problems[0].file.to_string_lossy(), "content/geheim.md");
 }

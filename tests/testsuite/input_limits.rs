@@ -6,7 +6,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use kommhub::{BuildFailure, Diagnostic};
+use kommhub::{BuildFailure, Code, Diagnostic};
 
 use crate::support::{TestSite, report};
 
@@ -28,7 +28,7 @@ fn build_finishing(site: &TestSite) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> 
 }
 
 /// (file, line, code) of every problem, in order.
-fn places(problems: &[Diagnostic]) -> Vec<(String, usize, &'static str)> {
+fn places(problems: &[Diagnostic]) -> Vec<(String, usize, Code)> {
     problems
         .iter()
         .map(|p| (p.file.to_string_lossy().to_string(), p.line, p.code))
@@ -55,7 +55,7 @@ fn a_fifo_in_content_or_theme_is_skipped_with_a_warning() {
     let warnings = build_finishing(&site).unwrap_or_else(|e| panic!("{}", report(&e)));
     let named: Vec<_> = warnings
         .iter()
-        .filter(|w| w.code == "source/special-file")
+        .filter(|w| w.code == Code::SourceSpecialFile)
         .map(|w| w.file.to_string_lossy().to_string())
         .collect();
     assert_eq!(
@@ -80,7 +80,7 @@ fn a_fifo_as_site_yaml_or_strings_file_is_an_error_not_a_hang() {
     assert!(
         errors
             .iter()
-            .any(|e| e.code == "theme/i18n-missing" && e.message.contains("not a regular file")),
+            .any(|e| e.code == Code::ThemeI18nMissing && e.message.contains("not a regular file")),
         "{}",
         report(&errors)
     );
@@ -88,7 +88,7 @@ fn a_fifo_as_site_yaml_or_strings_file_is_an_error_not_a_hang() {
     mkfifo(&site, "site.yaml");
     let errors = build_finishing(&site).expect_err("a site.yaml that is a pipe");
     assert_eq!(errors.len(), 1, "{}", report(&errors));
-    assert_eq!(errors[0].code, "config/missing");
+    assert_eq!(errors[0].code, Code::ConfigMissing);
     assert!(errors[0].message.contains("not a regular file"));
 }
 
@@ -115,10 +115,10 @@ fn deep_and_huge_front_matter_is_refused_at_its_line() {
     assert_eq!(
         found,
         [
-            ("content/gross.md".to_string(), 2, "yaml/too-large"),
-            ("content/riesig.md".to_string(), 2, "yaml/too-large"),
-            ("content/stufen.md".to_string(), 36, "yaml/too-deep"),
-            ("content/tief.md".to_string(), 3, "yaml/too-deep"),
+            ("content/gross.md".to_string(), 2, Code::YamlTooLarge),
+            ("content/riesig.md".to_string(), 2, Code::YamlTooLarge),
+            ("content/stufen.md".to_string(), 36, Code::YamlTooDeep),
+            ("content/tief.md".to_string(), 3, Code::YamlTooDeep),
         ]
     );
     insta::assert_snapshot!(report(&problems));
@@ -147,14 +147,14 @@ fn over_long_slugs_tags_aliases_and_file_names_are_errors_at_their_line() {
     assert_eq!(
         found,
         [
-            ("content/alias.md".to_string(), 3, "front-matter/too-long"),
-            (file_name, 0, "source/name-too-long"),
+            ("content/alias.md".to_string(), 3, Code::FrontMatterTooLong),
+            (file_name, 0, Code::SourceNameTooLong),
             (
                 "content/news/2025-01-20-tag.md".to_string(),
                 5,
-                "front-matter/too-long"
+                Code::FrontMatterTooLong
             ),
-            ("content/slug.md".to_string(), 3, "front-matter/too-long"),
+            ("content/slug.md".to_string(), 3, Code::FrontMatterTooLong),
         ],
         "{}",
         report(&problems)

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use kommhub::Code;
+
 use crate::support::{BUILD_DATE, SITE_YAML, TestSite, jpeg};
 
 fn release(title: &str, date: &str, extra: &str) -> String {
@@ -179,7 +181,7 @@ fn duplicate_fixed_numbers_are_errors() {
             &release("B", "2025-03-01", "number: 1\n"),
         );
     let problems = site.errors();
-    assert_eq!(problems[0].code, "news/duplicate-number");
+    assert_eq!(problems[0].code, Code::NewsDuplicateNumber);
     assert_eq!(problems[0].line, 6);
 }
 

@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use kommhub::Code;
+
 use crate::support::{BUILD_DATE, TestSite, jpeg, news, tree};
 
 const MARKER: &str = kommhub::output::MARKER;
@@ -190,7 +192,10 @@ fn a_symlinked_image_cache_is_refused_and_nothing_is_written_through_it() {
     let outside = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(outside.path(), site.root().join(".kommhub-cache")).unwrap();
     let errors = site.errors();
-    assert!(errors.iter().any(|d| d.code == "image/cache"), "{errors:?}");
+    assert!(
+        errors.iter().any(|d| d.code == Code::ImageCache),
+        "{errors:?}"
+    );
     assert!(tree(outside.path()).is_empty());
     assert!(!site.exists("public"));
 }

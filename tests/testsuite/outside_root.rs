@@ -298,8 +298,8 @@ fn assert_one_finding_at_the_content_line(root: &Path, expected: &str) {
         .findings
         .iter()
         .filter(|d| {
-            d.code.ends_with("unsafe-path")
-                || d.code.starts_with("link/")
+            d.code.as_str().ends_with("unsafe-path")
+                || d.code.as_str().starts_with("link/")
                 || d.file.starts_with("themes")
         })
         .map(|d| format!("{} {}:{}", d.code, d.file.display(), d.line))

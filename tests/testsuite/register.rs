@@ -2,6 +2,8 @@
 //! permanent address, supersessions, filters, exports, the feed, and every
 //! register error at its file and line.
 
+use kommhub::Code;
+
 use crate::support::{TestSite, report, tree};
 
 const REGISTER_DE: &str = "---\ntitle: Standards\n---\nDas Register.\n";
@@ -568,7 +570,7 @@ fn every_register_error_is_reported_at_its_file_and_line() {
             &version("HUB-STD-0006", "1.0", "beschlossen", "", "F."),
         );
     let problems = site.errors();
-    let found: Vec<(String, usize, &str)> = problems
+    let found: Vec<(String, usize, Code)> = problems
         .iter()
         .map(|p| (p.file.to_string_lossy().replace('\\', "/"), p.line, p.code))
         .collect();
@@ -576,18 +578,18 @@ fn every_register_error_is_reported_at_its_file_and_line() {
         (
             "content/standards/a/kopie.md",
             4,
-            "standard/duplicate-version",
+            Code::StandardDuplicateVersion,
         ),
-        ("content/standards/b/1.1.md", 3, "standard/split-folders"),
+        ("content/standards/b/1.1.md", 3, Code::StandardSplitFolders),
         (
             "content/standards/c/1.0.md",
             5,
-            "standard/unknown-supersedes",
+            Code::StandardUnknownSupersedes,
         ),
-        ("content/standards/d/1.0.md", 5, "standard/missing-date"),
-        ("content/standards/d/2.0.md", 5, "standard/missing-date"),
-        ("content/standards/e/1.0.md", 5, "standard/missing-date"),
-        ("content/standards/f/1.0.md", 5, "yaml/invalid-value"),
+        ("content/standards/d/1.0.md", 5, Code::StandardMissingDate),
+        ("content/standards/d/2.0.md", 5, Code::StandardMissingDate),
+        ("content/standards/e/1.0.md", 5, Code::StandardMissingDate),
+        ("content/standards/f/1.0.md", 5, Code::YamlInvalidValue),
     ] {
         let expected = (expected.0.to_string(), expected.1, expected.2);
         assert!(
@@ -626,7 +628,7 @@ fn a_page_at_a_standards_address_is_a_conflict() {
     let problems = site.errors();
     assert_eq!(
         problems[0].code,
-        "standard/url-conflict",
+        Code::StandardUrlConflict,
         "{}",
         report(&problems)
     );

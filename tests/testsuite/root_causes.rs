@@ -2,6 +2,8 @@
 //! line to fix, never follow-up errors blamed on the theme or on files
 //! that are fine.
 
+use kommhub::Code;
+
 use crate::support::{TestSite, copy_dir, news, report};
 
 #[test]
@@ -12,7 +14,7 @@ fn a_duplicate_key_is_reported_at_the_duplicate_line() {
     );
     let problems = site.errors();
     assert_eq!(problems.len(), 1, "{}", report(&problems));
-    assert_eq!(problems[0].code, "yaml/duplicate-key");
+    assert_eq!(problems[0].code, Code::YamlDuplicateKey);
     assert_eq!((problems[0].line, problems[0].column), (5, 1));
     insta::assert_snapshot!(report(&problems));
 }
@@ -63,7 +65,7 @@ fn a_release_without_a_date_is_one_error_not_a_template_error_too() {
         let problems = site.errors();
         let text = report(&problems);
         let codes: Vec<_> = problems.iter().map(|p| p.code).collect();
-        assert_eq!(codes, ["front-matter/no-date"], "{text}");
+        assert_eq!(codes, [Code::FrontMatterNoDate], "{text}");
         assert_eq!(
             problems[0].file.to_string_lossy(),
             "content/news/ohne-datum.md"
@@ -92,7 +94,7 @@ fn a_slug_conflict_is_one_error_on_the_file_whose_slug_claims_the_address() {
     let problems = site.errors();
     let text = report(&problems);
     assert_eq!(problems.len(), 1, "{text}");
-    assert_eq!(problems[0].code, "url/conflict");
+    assert_eq!(problems[0].code, Code::UrlConflict);
     assert_eq!(
         problems[0].file.to_string_lossy(),
         "content/news/2025-01-01-neu.md"

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use kommhub::Code;
+
 use crate::support::{TestSite, news};
 
 const NEWS_DE: &str = "---\ntitle: Presse\n---\n";
@@ -253,7 +255,7 @@ fn a_file_in_the_bundle_folder_is_a_conflict() {
         .file("themes/hub/static/search-index/de/engine.js", "// not ours")
         .errors();
     assert!(
-        problems.iter().any(|p| p.code == "output/conflict"),
+        problems.iter().any(|p| p.code == Code::OutputConflict),
         "{}",
         crate::support::report(&problems)
     );

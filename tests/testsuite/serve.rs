@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
+use kommhub::Code;
 use kommhub::serve::{ServeOptions, run};
 
 use crate::support::{BUILD_DATE, TestSite};
@@ -473,7 +474,7 @@ fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
         .rebuild(&saved(&["content/about/links.md"]))
         .expect_err("broken link");
     assert!(
-        problems.iter().any(|p| p.code == "link/broken"),
+        problems.iter().any(|p| p.code == Code::LinkBroken),
         "{problems:?}"
     );
     // An anchor that the target lost is reported too.
@@ -490,7 +491,7 @@ fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
         .rebuild(&saved(&["content/about/links.md", "content/news/m03.md"]))
         .expect_err("lost anchor");
     assert!(
-        problems.iter().any(|p| p.code == "link/broken-anchor"),
+        problems.iter().any(|p| p.code == Code::LinkBrokenAnchor),
         "{problems:?}"
     );
     let site = site.file(

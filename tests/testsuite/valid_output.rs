@@ -3,6 +3,8 @@
 //! base URL checked the same on the command line as in site.yaml, and the
 //! raw-HTML policy of Markdown bodies.
 
+use kommhub::Code;
+
 use crate::support::{TestSite, news, report};
 
 const RELEASE: &str = "content/news/2025-01-20-a.md";
@@ -21,9 +23,9 @@ fn control_characters_in_a_release_fail_the_build_at_their_line() {
     assert_eq!(
         places,
         [
-            ("content/control-character", 2, 11),
-            ("content/control-character", 7, 5),
-            ("content/control-character", 9, 12),
+            (Code::ContentControlCharacter, 2, 11),
+            (Code::ContentControlCharacter, 7, 5),
+            (Code::ContentControlCharacter, 9, 12),
         ]
     );
     insta::assert_snapshot!(report(&problems));
@@ -148,7 +150,10 @@ fn command_line_and_site_yaml_refuse_a_base_url_with_the_same_words() {
         format!("`base_url: {value}` {}", bad.problem)
     );
     assert_eq!(problems[0].help, bad.help);
-    assert_eq!((problems[0].line, problems[0].code), (2, "config/invalid"));
+    assert_eq!(
+        (problems[0].line, problems[0].code),
+        (2, Code::ConfigInvalid)
+    );
 }
 
 #[test]
@@ -206,5 +211,8 @@ fn dangerous_raw_html_fails_build_and_check_at_its_markdown_line() {
     let run = site.run(&["check"]);
     assert_eq!(run.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(stdout.contains("markdown/unsafe-html"), "{stdout}");
+    assert!(
+        stdout.contains(Code::MarkdownUnsafeHtml.as_str()),
+        "{stdout}"
+    );
 }

@@ -13,7 +13,7 @@ use tera::{Context, Tera, Value};
 
 use super::{Filter, build_register_view, build_standard_view, filters_of, register_page};
 use crate::config::Lang;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
 use crate::render::views::{self, AlternateView, PageView, SwitcherEntry};
@@ -71,7 +71,7 @@ impl Renderer<'_> {
         let site = self.site;
         let Some((_, shown)) = standard.shown_in(lang) else {
             return Err(Diagnostic::error(
-                "standard/no-version",
+                Code::StandardNoVersion,
                 &standard.folder,
                 format!("{} has no version in `{lang}`", standard.id),
                 "",
@@ -245,7 +245,7 @@ pub(super) fn string(theme: &ThemeFiles, lang: &Lang, key: &str) -> Result<Strin
         .map(str::to_string)
         .ok_or_else(|| {
             Diagnostic::error(
-                "theme/i18n-key-missing",
+                Code::ThemeI18nKeyMissing,
                 theme.dir.join("i18n").join(format!("{lang}.yaml")),
                 format!("the string `{key}` is missing; the standards register needs it"),
                 format!("add `{key}: \"…\"`"),
