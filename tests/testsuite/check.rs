@@ -270,6 +270,30 @@ fn warnings_pass_and_strict_turns_them_into_errors() {
 }
 
 #[test]
+fn allow_refuses_a_build_code_as_it_refuses_an_unknown_one() {
+    let site = TestSite::new().file(
+        "content/seite.md",
+        "---\ntitle: Seite\ncheck:\n  allow:\n    yaml/unknown-key: \"ein Build-Fehler\"\n    link/brokn: \"vertippt\"\n---\n\nText.\n",
+    );
+    let report = check_of(site.root(), BUILD_DATE, false);
+    let refused: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|d| d.code == Code::CheckAllow)
+        .map(|d| format!("{}:{} {} / {}", d.line, d.column, d.message, d.help))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "5:5 `yaml/unknown-key` is not a code of kommhub check / name one of the codes kommhub check reports, e.g. `a11y/link-text`",
+            "6:5 `link/brokn` is not a code of kommhub check / did you mean `link/broken`?",
+        ],
+        "{}",
+        check::report::human(&report)
+    );
+}
+
+#[test]
 fn the_repository_site_passes_with_only_intended_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // 2026-11-25: within a year of the statement's last review.
