@@ -12,6 +12,7 @@ mod check;
 mod errors;
 mod links;
 mod news;
+mod property;
 mod publication;
 mod register;
 mod repository;
