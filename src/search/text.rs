@@ -70,7 +70,9 @@ fn push_text(text: &str, out: &mut String) {
 /// The character a reference at the start of `text` stands for, and how
 /// many bytes it used; `(None, 1)` when it is not one we know.
 fn character_reference(text: &str) -> (Option<String>, usize) {
-    let Some(end) = text[..text.len().min(12)].find(';') else {
+    // Bytes, not `str`: twelve bytes may end inside a character, and the
+    // `;` found is ASCII, so slicing at it is always on a boundary.
+    let Some(end) = memchr::memchr(b';', &text.as_bytes()[..text.len().min(12)]) else {
         return (None, 1);
     };
     let name = &text[1..end];
@@ -168,6 +170,15 @@ mod tests {
             text("&#8222;Zitat&#x201C; &copy; a&b &lt;"),
             "„Zitat“ &copy; a&b <"
         );
+    }
+
+    /// Found by the property test: a release body `&ẞtraße` renders as
+    /// `&amp;ẞtraße`, whose twelfth byte is inside the `ß`; looking for the
+    /// `;` in the first twelve bytes sliced the text there and panicked.
+    #[test]
+    fn a_reference_followed_by_multibyte_letters_does_not_panic() {
+        assert_eq!(text("<p>&amp;ẞtraße&amp;</p>"), "&ẞtraße&");
+        assert_eq!(text("&ßßßßßßßß;"), "&ßßßßßßßß;");
     }
 
     #[test]
