@@ -723,7 +723,7 @@ fn page_changed(old: &Site, before: &Page, new: &Site, after: &Page) -> bool {
                 .any(|(x, y)| x.lang != y.lang || x.url != y.url)
     };
     !Arc::ptr_eq(&before.doc, &after.doc)
-        || (!Arc::ptr_eq(&before.html, &after.html) && before.html != after.html)
+        || !render::body::same_inputs(old, before, new, after)
         || translations_differ
         || number(old, before) != number(new, after)
         || !same_items(old, &before.children, new, &after.children)

@@ -307,7 +307,7 @@ pub fn run(input: &Input, strict: bool) -> Report {
             Content::Bytes(bytes) => std::str::from_utf8(bytes).ok().map(|html| (file, html)),
             Content::Copy(_) => None,
         })
-        .map(|(file, html)| html_page(site, &shown, &file.path, html))
+        .map(|(file, html)| html_page(site, &input.theme, &shown, &file.path, html))
         .collect();
 
     let index = SiteIndex {
@@ -391,6 +391,7 @@ fn shown_pages(site: &Site) -> HashMap<String, PageId> {
 
 fn html_page<'a>(
     site: &'a Site,
+    theme: &ThemeFiles,
     shown: &HashMap<String, PageId>,
     path: &'a SitePath,
     html: &'a str,
@@ -398,11 +399,11 @@ fn html_page<'a>(
     let doc = HtmlDoc::parse(html);
     let page = shown.get(path.as_str()).map(|id| site.page(*id));
     let body = page.and_then(|page| {
-        let body: &str = &page.html;
+        let body = crate::render::body::html(site, page, &theme.settings.image_sizes);
         if body.trim().is_empty() {
             return None;
         }
-        html.find(body).map(|start| start..start + body.len())
+        html.find(&*body).map(|start| start..start + body.len())
     });
     let url = match path.as_str().strip_suffix("index.html") {
         Some(folder) => format!("/{folder}"),

@@ -5,6 +5,11 @@
 //! translations are paired by file name, `@/…` links are resolved to the
 //! target's URL in the same language, bundle assets get their places and
 //! aliases become redirects. Pure: no disk, no clock.
+//!
+//! The model holds data and writes no markup: a page keeps the body its
+//! document brought (a [`crate::parse::BodyHtml`], which only `parse`
+//! can make) and, beside it, where each of its links leads; the images it
+//! shows are facts in [`Site::images`]. `render::body` makes the HTML.
 
 pub mod news;
 pub mod patch;
@@ -40,8 +45,9 @@ pub struct Page {
     pub lang: Lang,
     /// Site-relative URL with slashes at both ends: `/en/news/kooperation/`.
     pub url: String,
-    /// The body with internal links resolved.
-    pub html: Arc<str>,
+    /// Where the body's internal links lead: entry `n` for the body's
+    /// placeholder `n` ([`crate::parse::markdown::link_placeholder`]).
+    pub links: Vec<LinkTarget>,
     /// For sections: the pages and subsections listed, newest first.
     pub children: Vec<PageId>,
     /// Set on synthesised home pages for languages without `_index.<lang>.md`.
@@ -49,13 +55,13 @@ pub struct Page {
 }
 
 impl Page {
-    /// A page at `url` with the body not yet resolved and no children.
+    /// A page at `url` with its links not yet resolved and no children.
     fn new(id: PageId, doc: Arc<Document>, url: String) -> Page {
         Page {
             id,
             lang: doc.name.lang.clone(),
             url,
-            html: Arc::clone(&doc.body.html),
+            links: Vec::new(),
             children: Vec::new(),
             synthetic: doc.path.as_os_str().is_empty(),
             doc,
@@ -69,6 +75,17 @@ impl Page {
     pub fn is_home(&self) -> bool {
         self.is_section() && self.doc.folder.is_empty()
     }
+}
+
+/// Where an internal link of a body leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A page of this build, in the linking page's language when it has
+    /// one: its site-relative URL and the heading id after `#`, if any.
+    Page { url: String, anchor: Option<String> },
+    /// No page of this build (reported while assembling); the link leads
+    /// nowhere.
+    Nowhere,
 }
 
 /// A file published as it is.
@@ -196,23 +213,18 @@ pub fn assemble(
     }
 
     let links = LinkTargets::new(&pages, &translations, &withheld, &placed.conflicted);
-    let resolved: Vec<(Arc<str>, Vec<Diagnostic>)> = pages
+    let resolved: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)> = pages
         .iter()
-        .map(|page| links.resolve_body(page, &base_path))
+        .map(|page| links.resolve(page, &page.doc))
         .collect();
-    for (page, (html, page_problems)) in pages.iter_mut().zip(resolved) {
-        page.html = html;
+    for (page, (targets, page_problems)) in pages.iter_mut().zip(resolved) {
+        page.links = targets;
         problems.extend(page_problems);
     }
 
     attach_children(&mut pages);
     let (published_assets, image_urls) =
         place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
-    for page in &mut pages {
-        if let Some(html) = responsive_images(&page.html, &page.url, &base_path, &image_urls) {
-            page.html = html.into();
-        }
-    }
     let redirects = collect_redirects(&pages, &owner_of_url, &mut problems);
     let (news, news_problems) = news::index(&pages, &config);
     problems.extend(news_problems);
@@ -336,42 +348,21 @@ impl<'a> LinkTargets<'a> {
         }
     }
 
-    /// The body's HTML with every placeholder replaced, and the problems.
-    fn resolve_body(&self, page: &Page, base_path: &str) -> (Arc<str>, Vec<Diagnostic>) {
+    /// Where each internal link of `doc`, the document of `page` (or its
+    /// edited version), leads, and the problems.
+    fn resolve(&self, page: &Page, doc: &Document) -> (Vec<LinkTarget>, Vec<Diagnostic>) {
         let mut problems = Vec::new();
-        let mut hrefs = Vec::with_capacity(page.doc.body.links.len());
-        for link in &page.doc.body.links {
+        let mut targets = Vec::with_capacity(doc.body.links.len());
+        for link in &doc.body.links {
             let at = |code, message: String, help: String| {
-                Diagnostic::error(code, &page.doc.path, message, help).at(link.line, link.column)
+                Diagnostic::error(code, &doc.path, message, help).at(link.line, link.column)
             };
             let target = link.target.trim_start_matches("./").trim_start_matches('/');
             let Some(named) = self.by_link_path.get(target) else {
-                hrefs.push(String::from("#"));
-                // The target lost its address to another file; that
-                // conflict is the one error to fix.
-                if self.conflicted.contains(target) {
-                    continue;
+                targets.push(LinkTarget::Nowhere);
+                if let Some((code, message, help)) = self.why_missing(target) {
+                    problems.push(at(code, message, help));
                 }
-                let code = if self.withheld.contains_key(target) {
-                    Code::LinkUnpublished
-                } else {
-                    Code::LinkBroken
-                };
-                let (message, help) = match self.withheld.get(target) {
-                    Some(reason) => (
-                        format!("the link target @/{target} is {} and so not part of this build", match reason {
-                            Withheld::Draft => "a draft",
-                            Withheld::Scheduled => "scheduled for later",
-                            Withheld::Expired => "expired",
-                        }),
-                        "remove the link until the target is published".to_string(),
-                    ),
-                    None => (
-                        format!("the link target @/{target} does not exist"),
-                        "write the path of a file below content/, e.g. `@/news/2025-01-20-kooperation.md`".to_string(),
-                    ),
-                };
-                problems.push(at(code, message, help));
                 continue;
             };
             let named = &self.pages[named.0];
@@ -381,79 +372,79 @@ impl<'a> LinkTargets<'a> {
                 .and_then(|by_lang| by_lang.get(&page.lang))
                 .map(|id| &self.pages[id.0])
                 .unwrap_or(named);
-            let mut href = format!("{base_path}{}", target_page.url);
             if let Some(anchor) = &link.anchor {
-                let ids: Vec<String> = target_page
-                    .doc
-                    .body
-                    .headings
-                    .iter()
-                    .map(|h| h.id.clone())
-                    .collect();
-                if !ids.contains(anchor) {
-                    let help = match crate::yaml::nearest(anchor, &ids) {
-                        Some(best) => format!("did you mean `#{best}`?"),
-                        None if ids.is_empty() => {
-                            "the target has no headings; link to the page without `#…`".to_string()
-                        }
-                        None => format!(
-                            "the target's headings are: {}",
-                            ids.iter()
-                                .map(|i| format!("#{i}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    problems.push(at(
-                        Code::LinkBrokenAnchor,
-                        format!(
-                            "{} has no heading with the id `{anchor}`",
-                            target_page.doc.path.display()
-                        ),
-                        help,
-                    ));
+                if let Some((message, help)) = missing_anchor(target_page, anchor) {
+                    problems.push(at(Code::LinkBrokenAnchor, message, help));
                 }
-                href.push('#');
-                href.push_str(anchor);
             }
-            hrefs.push(href);
+            targets.push(LinkTarget::Page {
+                url: target_page.url.clone(),
+                anchor: link.anchor.clone(),
+            });
         }
-        let html = if hrefs.is_empty() {
-            Arc::clone(&page.doc.body.html)
-        } else {
-            fill_placeholders(&page.doc.body.html, &hrefs).into()
-        };
-        (html, problems)
+        (targets, problems)
+    }
+
+    /// Why no page has the link path `target`: the code, message and help
+    /// of the error, or `None` when the target lost its address to another
+    /// file (that conflict is the one error to fix).
+    fn why_missing(&self, target: &str) -> Option<(Code, String, String)> {
+        if self.conflicted.contains(target) {
+            return None;
+        }
+        Some(match self.withheld.get(target) {
+            Some(reason) => (
+                Code::LinkUnpublished,
+                format!(
+                    "the link target @/{target} is {} and so not part of this build",
+                    match reason {
+                        Withheld::Draft => "a draft",
+                        Withheld::Scheduled => "scheduled for later",
+                        Withheld::Expired => "expired",
+                    }
+                ),
+                "remove the link until the target is published".to_string(),
+            ),
+            None => (
+                Code::LinkBroken,
+                format!("the link target @/{target} does not exist"),
+                "write the path of a file below content/, e.g. `@/news/2025-01-20-kooperation.md`"
+                    .to_string(),
+            ),
+        })
     }
 }
 
-/// Replaces `@link:N` in `href` attributes with `hrefs[N]`, in one pass.
-fn fill_placeholders(html: &str, hrefs: &[String]) -> String {
-    if hrefs.is_empty() {
-        return html.to_string();
+/// The message and help when `target` has no heading `anchor`.
+fn missing_anchor(target: &Page, anchor: &str) -> Option<(String, String)> {
+    let ids: Vec<String> = target
+        .doc
+        .body
+        .headings
+        .iter()
+        .map(|h| h.id.clone())
+        .collect();
+    if ids.iter().any(|id| id == anchor) {
+        return None;
     }
-    const MARK: &str = "href=\"@link:";
-    let mut out = String::with_capacity(html.len() + hrefs.len() * 32);
-    let mut rest = html;
-    while let Some(start) = rest.find(MARK) {
-        let after = &rest[start + MARK.len()..];
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        let index: Option<usize> = after[..digits].parse().ok();
-        match index.and_then(|i| hrefs.get(i)) {
-            Some(href) => {
-                out.push_str(&rest[..start]);
-                out.push_str("href=\"");
-                out.push_str(&crate::render::escape_attribute(href));
-                rest = &after[digits..];
-            }
-            None => {
-                out.push_str(&rest[..start + MARK.len()]);
-                rest = after;
-            }
+    let help = match crate::yaml::nearest(anchor, &ids) {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None if ids.is_empty() => {
+            "the target has no headings; link to the page without `#…`".to_string()
         }
-    }
-    out.push_str(rest);
-    out
+        None => format!(
+            "the target's headings are: {}",
+            ids.iter()
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let message = format!(
+        "{} has no heading with the id `{anchor}`",
+        target.doc.path.display()
+    );
+    Some((message, help))
 }
 
 /// Gives every section its pages and subsections in the same language,
@@ -559,77 +550,6 @@ fn place_assets(
     placed.sort();
     placed.dedup();
     (placed, image_urls)
-}
-
-/// The `srcset` of an image at `url`: every variant and the original.
-pub fn srcset(url: &str, info: &ImageInfo, base_path: &str) -> String {
-    let (folder, name) = url.rsplit_once('/').unwrap_or(("", url));
-    let mut parts: Vec<String> = info
-        .variants
-        .iter()
-        .map(|v| {
-            format!(
-                "{base_path}{folder}/{} {}w",
-                variant_name(name, v.width),
-                v.width
-            )
-        })
-        .collect();
-    parts.push(format!("{base_path}{url} {}w", info.width));
-    parts.join(", ")
-}
-
-/// The variant to put in `src`: the widest up to 960 pixels, else the
-/// original.
-pub fn default_variant(url: &str, info: &ImageInfo, base_path: &str) -> String {
-    let (folder, name) = url.rsplit_once('/').unwrap_or(("", url));
-    info.variants
-        .iter()
-        .rfind(|v| v.width <= 960)
-        .map(|v| format!("{base_path}{folder}/{}", variant_name(name, v.width)))
-        .unwrap_or_else(|| format!("{base_path}{url}"))
-}
-
-/// Turns relative `<img src>` in a body into site paths, and raster
-/// images with variants into responsive ones with width and height.
-fn responsive_images(
-    html: &str,
-    page_url: &str,
-    base_path: &str,
-    images: &HashMap<String, ImageInfo>,
-) -> Option<String> {
-    const MARK: &str = "<img src=\"";
-    if !html.contains(MARK) {
-        return None;
-    }
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some(start) = rest.find(MARK) {
-        let after = &rest[start + MARK.len()..];
-        let Some(end) = after.find('"') else { break };
-        let src = &after[..end];
-        out.push_str(&rest[..start]);
-        let relative =
-            !src.contains(':') && !src.starts_with('/') && !src.starts_with('#') && !src.is_empty();
-        if relative {
-            let url = format!("{page_url}{src}");
-            match images.get(&url) {
-                Some(info) => out.push_str(&format!(
-                    "<img src=\"{}\" srcset=\"{}\" sizes=\"(max-width: 50rem) 100vw, 50rem\" width=\"{}\" height=\"{}\"",
-                    default_variant(&url, info, base_path),
-                    srcset(&url, info, base_path),
-                    info.width,
-                    info.height
-                )),
-                None => out.push_str(&format!("<img src=\"{base_path}{url}\"")),
-            }
-        } else {
-            out.push_str(&format!("<img src=\"{src}\""));
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 fn collect_redirects(

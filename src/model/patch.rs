@@ -5,14 +5,14 @@
 //! title or text, changes nothing any other page depends on: URLs,
 //! translations, dates, tags, associations, running numbers, aliases and
 //! heading ids stay as they were. [`patch`] swaps such documents into the
-//! site and resolves their bodies exactly as [`super::assemble`] does; for
+//! site and resolves their links exactly as [`super::assemble`] does; for
 //! anything else it refuses and leaves the site untouched, and the caller
 //! assembles from scratch. Pure: no disk, no clock.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::{LinkTargets, PageId, Site, attach_order, responsive_images};
+use super::{LinkTarget, LinkTargets, PageId, Site, attach_order};
 use crate::parse::{Document, Kind, STANDARDS_FOLDER};
 
 /// Replaces the document of each page in `edits` by its edited version.
@@ -20,42 +20,32 @@ use crate::parse::{Document, Kind, STANDARDS_FOLDER};
 /// anything but the page itself and the teasers that show it, or when
 /// its body would need a diagnostic (a full assembly reports it).
 pub fn patch(site: &mut Site, edits: &[(PageId, Arc<Document>)]) -> Option<()> {
-    let mut bodies = Vec::with_capacity(edits.len());
-    if edits.iter().any(|(_, doc)| !doc.body.links.is_empty()) {
-        // Patches apply only to a site that assembled without errors, so
-        // no page lost its address to a conflict.
-        let (withheld, conflicted) = (HashMap::new(), HashSet::new());
-        let links = LinkTargets::new(&site.pages, &site.translations, &withheld, &conflicted);
-        for (id, doc) in edits {
-            let before = site.pages.get(id.0)?;
-            if !keeps_structure(&before.doc, doc) {
-                return None;
-            }
-            let edited = super::Page {
-                doc: Arc::clone(doc),
-                ..before.clone()
-            };
-            let (html, problems) = links.resolve_body(&edited, &site.base_path);
-            if !problems.is_empty() {
-                return None;
-            }
-            bodies.push(html);
+    let mut resolved: Vec<Vec<LinkTarget>> = Vec::with_capacity(edits.len());
+    // Patches apply only to a site that assembled without errors, so no
+    // page lost its address to a conflict.
+    let (withheld, conflicted) = (HashMap::new(), HashSet::new());
+    // The index of link paths costs a pass over every page: only for links.
+    let links = edits
+        .iter()
+        .any(|(_, doc)| !doc.body.links.is_empty())
+        .then(|| LinkTargets::new(&site.pages, &site.translations, &withheld, &conflicted));
+    for (id, doc) in edits {
+        let before = site.pages.get(id.0)?;
+        if !keeps_structure(&before.doc, doc) {
+            return None;
         }
-    } else {
-        for (id, doc) in edits {
-            let before = site.pages.get(id.0)?;
-            if !keeps_structure(&before.doc, doc) {
-                return None;
-            }
-            bodies.push(Arc::clone(&doc.body.html));
-        }
-    }
-    for ((id, doc), html) in edits.iter().zip(bodies) {
-        let page = &mut site.pages[id.0];
-        page.html = match responsive_images(&html, &page.url, &site.base_path, &site.images) {
-            Some(html) => html.into(),
-            None => html,
+        let (targets, problems) = match &links {
+            Some(links) => links.resolve(before, doc),
+            None => (Vec::new(), Vec::new()),
         };
+        if !problems.is_empty() {
+            return None;
+        }
+        resolved.push(targets);
+    }
+    for ((id, doc), targets) in edits.iter().zip(resolved) {
+        let page = &mut site.pages[id.0];
+        page.links = targets;
         page.doc = Arc::clone(doc);
     }
     // A title decides the order of pages of the same date in a section.

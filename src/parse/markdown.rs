@@ -3,8 +3,9 @@
 //! pulldown-cmark with tables, footnotes, strikethrough and task lists. On
 //! the way through the event stream we give every heading a stable id,
 //! turn straight quotes into the language's typographic ones, and replace
-//! each internal link `@/path.md#anchor` with a numbered placeholder that
-//! the model fills in once every page's URL is known. Raw HTML and link
+//! each internal link `@/path.md#anchor` with a numbered placeholder: the
+//! model resolves its target once every page's URL is known, and render
+//! puts the address in when it writes the page. Raw HTML and link
 //! addresses pass the policy of [`super::raw_html`] here, where their
 //! Markdown line is known; what it refuses is left out of the body. An
 //! image or link whose path leads out of the page's folder loses its
@@ -84,9 +85,9 @@ pub struct EscapingPath {
 /// The rendered body and what the model needs to know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Body {
-    /// HTML in which internal link `n` appears as [`link_placeholder`]`(n)`.
-    /// Shared, so pages without links publish it without a copy.
-    pub html: std::sync::Arc<str>,
+    /// HTML in which internal link `n` appears as [`link_placeholder`]`(n)`
+    /// and images keep their `src` as written.
+    pub html: BodyHtml,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
     /// Plain text of the first paragraph, for teasers and descriptions.
@@ -97,7 +98,46 @@ pub struct Body {
     pub escaping: Vec<EscapingPath>,
 }
 
-/// What an internal link's `href` holds until the model resolves it.
+/// The body's HTML as this stage wrote it, shared so pages without links
+/// or images publish it without a copy.
+///
+/// Only the Markdown stage makes one (its constructor is private to
+/// `parse`), so no later stage can put markup of its own in a document:
+/// the model keeps data beside the body, and `render::body` makes the
+/// page's HTML from both.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BodyHtml(std::sync::Arc<str>);
+
+impl BodyHtml {
+    fn new(html: String) -> BodyHtml {
+        BodyHtml(html.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The same text, shared.
+    pub fn shared(&self) -> std::sync::Arc<str> {
+        std::sync::Arc::clone(&self.0)
+    }
+}
+
+impl std::fmt::Display for BodyHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for BodyHtml {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What an internal link's `href` holds until render fills it in.
 pub fn link_placeholder(index: usize) -> String {
     format!("@link:{index}")
 }
@@ -250,7 +290,7 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, V
     }
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    body.html = html.into();
+    body.html = BodyHtml::new(html);
     body.first_paragraph = body.first_paragraph.trim().to_string();
     (body, guard.refused)
 }

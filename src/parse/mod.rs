@@ -23,7 +23,7 @@ use crate::source::{ContentFile, FileKind, FileName};
 use crate::yaml::{self, YamlError};
 use dates::PubDate;
 use front_matter::{Common, News, Plain, Standard};
-pub use markdown::Body;
+pub use markdown::{Body, BodyHtml};
 
 /// What kind of content a file is, with the keys only that kind has.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,6 +6,7 @@
 //! serialised once per language. Pure: the output is a sorted list of
 //! paths and contents, written elsewhere ([`crate::output`]).
 
+pub mod body;
 pub mod functions;
 pub mod news;
 pub mod register;
@@ -200,12 +201,13 @@ pub fn render_selected(
             (&l.code, Value::from_serializable(&view))
         })
         .collect();
+    let bodies = body::Bodies::new(site, &theme.settings);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = site
         .pages
         .par_iter()
         .filter(|page| selection.page(page.id))
         .filter_map(
-            |page| match render_page(site, theme, tera, page, &site_values) {
+            |page| match render_page(site, theme, tera, page, &site_values, &bodies) {
                 // The page's own file has an error, reported at its line; a
                 // template failing on what is wrong there is no second fault.
                 Err(_) if page.doc.has_errors => None,
@@ -228,10 +230,10 @@ pub fn render_selected(
         }
     }
     if selection.feeds() {
-        files.extend(news::feeds(site));
+        files.extend(news::feeds(site, &bodies));
     }
     if selection.register() {
-        for result in register::render_pages(site, theme, tera, &site_values) {
+        for result in register::render_pages(site, theme, tera, &site_values, &bodies) {
             match result {
                 Ok(file) => files.push(file),
                 Err(problem) => problems.push(problem),
@@ -324,6 +326,7 @@ fn render_page(
     tera: &Tera,
     page: &Page,
     site_values: &HashMap<&Lang, Value>,
+    bodies: &body::Bodies,
 ) -> Result<OutputFile, Diagnostic> {
     let template = template_for(page, tera);
     let mut context = Context::new();
@@ -331,7 +334,7 @@ fn render_page(
     if let Some(value) = site_values.get(&page.lang) {
         context.insert_value("site", value.clone());
     }
-    context.insert("page", &views::page_view(site, page));
+    context.insert("page", &views::page_view(site, page, bodies));
     let alternates = views::alternates(site, page);
     insert_head_links(&mut context, site, &site.permalink(&page.url), &alternates);
     context.insert("alternates", &alternates);

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use tera::{Context, Tera, Value};
 
+use super::body::Bodies;
 use super::views::{self, FeedLink, PageSummary, PaginationView};
 use super::{Content, OutputFile, ThemeFiles, escape_xml};
 use crate::config::Lang;
@@ -361,14 +362,14 @@ pub fn in_feeds(site: &Site, pages: &[crate::model::PageId]) -> bool {
 }
 
 /// The Atom feeds of every language.
-pub fn feeds(site: &Site) -> Vec<OutputFile> {
+pub fn feeds(site: &Site, bodies: &Bodies) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for language in &site.config.languages {
         for feed in feeds_of(site, &language.code) {
             if let Ok(path) = SitePath::new(feed.url.trim_start_matches('/')) {
                 files.push(OutputFile {
                     path,
-                    content: Content::Bytes(atom(site, &feed).into_bytes()),
+                    content: Content::Bytes(atom(site, &feed, bodies).into_bytes()),
                 });
             }
         }
@@ -406,7 +407,7 @@ fn rfc3339(date: &crate::parse::dates::PubDate) -> String {
         .to_string()
 }
 
-fn atom(site: &Site, feed: &Feed) -> String {
+fn atom(site: &Site, feed: &Feed, bodies: &Bodies) -> String {
     let updated_of = |page: &Page| {
         page.doc
             .common
@@ -484,7 +485,7 @@ fn atom(site: &Site, feed: &Feed) -> String {
         xml.push_str(&format!("<summary>{}</summary>\n", escape_xml(&summary)));
         xml.push_str(&format!(
             "<content type=\"html\">{}</content>\n",
-            escape_xml(&page.html)
+            escape_xml(bodies.of(page))
         ));
         xml.push_str("</entry>\n");
     }

@@ -1,5 +1,6 @@
-//! Loading a theme from `themes/<name>/`: templates, translation strings
-//! and static files. One of the few places that read the disk.
+//! Loading a theme from `themes/<name>/`: templates, translation strings,
+//! static files and the settings of `theme.yaml`. One of the few places
+//! that read the disk.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,33 @@ pub struct ThemeFiles {
     pub strings: Arc<Strings>,
     /// Files of `static/` and where they are published.
     pub static_files: Vec<(PathBuf, SitePath)>,
+    pub settings: ThemeSettings,
+}
+
+/// What a theme decides that kommhub's own code writes too, from the
+/// theme's `theme.yaml` (optional; every key has a default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeSettings {
+    /// The `sizes` attribute of every responsive image: how wide the
+    /// theme shows it. The images of a body get it from `render::body`,
+    /// the theme's own templates as `page.image_set.sizes`, so both agree.
+    pub image_sizes: String,
+}
+
+impl Default for ThemeSettings {
+    /// What browsers assume without `sizes`: as wide as the window.
+    fn default() -> ThemeSettings {
+        ThemeSettings {
+            image_sizes: "100vw".to_string(),
+        }
+    }
+}
+
+/// `theme.yaml` as written.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    image_sizes: Option<String>,
 }
 
 /// The string `key` of `lang`, when the theme has it.
@@ -76,6 +104,7 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
             )),
         }
     }
+    theme.settings = read_settings(&site_root, &dir, &mut problems);
     let strings = read_strings(&site_root, &dir, config, &mut problems);
     problems.extend(missing_strings(&strings, &dir));
     theme.strings = Arc::new(strings);
@@ -144,6 +173,42 @@ fn theme_folder(
 /// The code of a theme file that is not read because it leads out of the
 /// site root.
 const SYMLINK_OUTSIDE: Code = Code::ThemeSymlinkOutside;
+
+/// `theme.yaml`, when the theme has one and it lies inside the root;
+/// the defaults otherwise.
+fn read_settings(
+    site_root: &SiteRoot,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> ThemeSettings {
+    let relative = dir.join("theme.yaml");
+    let text = match site_root.resolve(&relative) {
+        Resolved::Missing => return ThemeSettings::default(),
+        Resolved::Outside { link } => Err(crate::root::refused(SYMLINK_OUTSIDE, &relative, &link)),
+        Resolved::Inside(path) => crate::root::read_regular(&path).map_err(|error| {
+            Diagnostic::error(
+                Code::ThemeUnreadable,
+                &relative,
+                format!("the theme's settings cannot be read: {error}"),
+                "save it as UTF-8 text",
+            )
+        }),
+    };
+    let raw = text.and_then(|text| {
+        yaml::from_str::<RawSettings>(&text).map_err(|e| {
+            Diagnostic::error(e.code, &relative, e.message, e.help).at(e.line, e.column)
+        })
+    });
+    match raw {
+        Ok(RawSettings { image_sizes }) => ThemeSettings {
+            image_sizes: image_sizes.unwrap_or_else(|| ThemeSettings::default().image_sizes),
+        },
+        Err(problem) => {
+            problems.push(problem);
+            ThemeSettings::default()
+        }
+    }
+}
 
 /// `i18n/<lang>.yaml` of every language, each read only when it lies
 /// inside the root: a YAML error quotes the file, so a file from outside

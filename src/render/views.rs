@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::body::{self, Bodies};
 use crate::config::{AccessibilityLinks, Association, Contact};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
@@ -86,7 +87,7 @@ pub struct PageView<'a> {
     pub image_url: Option<String>,
     /// For a JPEG or PNG lead image: its responsive variants and the
     /// original offered as a download.
-    pub image_set: Option<ImageSetView>,
+    pub image_set: Option<ImageSetView<'a>>,
     pub role: Option<&'static str>,
     pub subtitle: Option<&'a str>,
     pub place: Option<&'a str>,
@@ -154,10 +155,13 @@ pub struct PageSummary<'a> {
 
 /// Responsive variants of a raster image (`page.image_set`).
 #[derive(Debug, Serialize)]
-pub struct ImageSetView {
+pub struct ImageSetView<'a> {
     /// The variant to put in `src`.
     pub src: String,
     pub srcset: String,
+    /// The theme's `sizes` (`image_sizes` in its `theme.yaml`), the same
+    /// value the images of a body get.
+    pub sizes: &'a str,
     pub width: u32,
     pub height: u32,
     /// The original file, for the press.
@@ -240,7 +244,8 @@ fn summary_of(page: &Page) -> String {
         .unwrap_or_else(|| page.doc.body.first_paragraph.clone())
 }
 
-pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
+/// `page` for a page's own template; its body comes from `bodies`.
+pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> PageView<'a> {
     let config = &site.config;
     let (associations, contacts, subtitle, place, role) = match &page.doc.kind {
         Kind::News(news) => (
@@ -273,7 +278,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         date: page.doc.common.date.as_ref().map(|d| d.iso()),
         updated: page.doc.common.updated.as_ref().map(|d| d.iso()),
         summary: summary_of(page),
-        content: &page.html,
+        content: bodies.of(page),
         tags: &page.doc.common.tags,
         image: page.doc.common.image.as_ref(),
         image_set: page
@@ -281,7 +286,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
             .common
             .image
             .as_ref()
-            .and_then(|image| image_set(site, page, &image.src)),
+            .and_then(|image| image_set(site, page, &image.src, bodies.image_sizes())),
         image_url: page.doc.common.image.as_ref().map(|image| {
             if image.src.starts_with('/') {
                 site.href(&image.src)
@@ -350,7 +355,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
             Kind::News(news) => &news.related,
             _ => &[],
         },
-        standard: super::register::standard_view(site, page),
+        standard: super::register::standard_view(site, page, bodies),
         register: super::register::register_view(site, page),
         statement: match &page.doc.kind {
             Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => Some(StatementView {
@@ -461,7 +466,7 @@ pub fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
 
 /// The variants of a page's image `src`, when it is a raster image of the
 /// page's bundle.
-fn image_set(site: &Site, page: &Page, src: &str) -> Option<ImageSetView> {
+fn image_set<'a>(site: &Site, page: &Page, src: &str, sizes: &'a str) -> Option<ImageSetView<'a>> {
     let url = if src.starts_with('/') {
         src.to_string()
     } else {
@@ -469,8 +474,9 @@ fn image_set(site: &Site, page: &Page, src: &str) -> Option<ImageSetView> {
     };
     let info = site.images.get(&url)?;
     Some(ImageSetView {
-        src: crate::model::default_variant(&url, info, &site.base_path),
-        srcset: crate::model::srcset(&url, info, &site.base_path),
+        src: body::default_variant(&url, info, &site.base_path),
+        srcset: body::srcset(&url, info, &site.base_path),
+        sizes,
         width: info.width,
         height: info.height,
         original: site.href(&url),

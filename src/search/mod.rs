@@ -217,7 +217,9 @@ fn record(
         body.push_str(lead);
         body.push('\n');
     }
-    text::html_to_text(&page.html, &mut body);
+    // Only the text counts: link addresses and image markup, which
+    // render adds to the parsed body, are dropped with the tags anyway.
+    text::html_to_text(&page.doc.body.html, &mut body);
     body.truncate(body.trim_end().len());
     Record {
         url: site.href(url),

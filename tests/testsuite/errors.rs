@@ -150,6 +150,23 @@ fn a_missing_translation_string_is_an_error() {
 }
 
 #[test]
+fn a_mistyped_theme_setting_is_an_error_at_its_line() {
+    let site = TestSite::new().file(
+        "themes/hub/theme.yaml",
+        "# Settings\nimage_size: \"100vw\"\n",
+    );
+    let problems = site.errors();
+    let text = report(&problems);
+    assert_eq!(
+        problems[0].file.to_string_lossy(),
+        "themes/hub/theme.yaml",
+        "{text}"
+    );
+    assert_eq!(problems[0].line, 2, "{text}");
+    assert!(text.contains("image_sizes"), "{text}");
+}
+
+#[test]
 fn a_missing_string_used_by_a_template_is_an_error_at_its_line() {
     let site = TestSite::new().file(
         "themes/hub/templates/404.html",

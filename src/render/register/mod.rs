@@ -32,6 +32,7 @@ use crate::model::register::{RegisteredStandard, StandardVersion, parent_url};
 use crate::model::{Page, Site};
 use crate::parse::front_matter::{Standard, Status};
 use crate::parse::{Kind, STANDARDS_FOLDER};
+use crate::render::body::Bodies;
 use crate::slug::slugify;
 
 /// `page.standard` on a standard's page: one version and its standard.
@@ -386,14 +387,19 @@ fn links_to<'a>(
 }
 
 /// `page.standard` for a standard's page at its version's address.
-pub fn standard_view<'a>(site: &'a Site, page: &'a Page) -> Option<StandardView<'a>> {
-    build_standard_view(site, page, false)
+pub fn standard_view<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    bodies: &Bodies,
+) -> Option<StandardView<'a>> {
+    build_standard_view(site, page, false, bodies)
 }
 
 fn build_standard_view<'a>(
     site: &'a Site,
     page: &'a Page,
     at_standard_url: bool,
+    bodies: &Bodies,
 ) -> Option<StandardView<'a>> {
     let standard = standard_of(page)?;
     let (entry, index) = site.register.locate(page.id)?;
@@ -439,7 +445,7 @@ fn build_standard_view<'a>(
             .collect(),
         previous: previous.map(|p| version_link(site, p, lang)),
         diff: previous_here
-            .map(|old| diff::compare(&old.html, &page.html))
+            .map(|old| diff::compare(bodies.of(old), bodies.of(page)))
             .unwrap_or_default(),
         diff_available: previous_here.is_some(),
         supersedes: links_to(site, &entry.supersedes, lang),

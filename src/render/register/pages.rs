@@ -16,6 +16,7 @@ use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
+use crate::render::body::Bodies;
 use crate::render::views::{self, AlternateView, PageView, SwitcherEntry};
 use crate::render::{OutputFile, ThemeFiles, insert_head_links};
 
@@ -27,12 +28,14 @@ pub fn render_pages(
     theme: &ThemeFiles,
     tera: &Tera,
     site_values: &HashMap<&Lang, Value>,
+    bodies: &Bodies,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let renderer = Renderer {
         site,
         theme,
         tera,
         site_values,
+        bodies,
     };
     let mut results = Vec::new();
     for standard in &site.register.standards {
@@ -58,6 +61,7 @@ struct Renderer<'a> {
     theme: &'a ThemeFiles,
     tera: &'a Tera,
     site_values: &'a HashMap<&'a Lang, Value>,
+    bodies: &'a Bodies<'a>,
 }
 
 impl Renderer<'_> {
@@ -78,10 +82,10 @@ impl Renderer<'_> {
             ));
         };
         let page = site.page(shown);
-        let mut view = views::page_view(site, page);
+        let mut view = views::page_view(site, page, self.bodies);
         view.url = site.href(url);
         view.permalink = site.permalink(url);
-        view.standard = build_standard_view(site, page, true);
+        view.standard = build_standard_view(site, page, true, self.bodies);
         let alternates: Vec<AlternateView> = site
             .config
             .languages
@@ -114,7 +118,7 @@ impl Renderer<'_> {
         let site = self.site;
         let lang = &register.lang;
         let url = filter.url(&register.url, lang);
-        let mut view = views::page_view(site, register);
+        let mut view = views::page_view(site, register, self.bodies);
         let register_view = build_register_view(site, register, Some(filter));
         let group_label = string(
             self.theme,
