@@ -1,19 +1,19 @@
 //! Where a finding in the rendered HTML comes from.
 //!
 //! A fault in a page's body was written in Markdown: [`MarkdownFile`]
-//! parses the file again with pulldown-cmark (and scans its raw HTML) to
-//! list its images, links, headings and tables with their positions, and
-//! matches the rendered element to one of them. Anything else on a page
-//! comes from the theme: [`Templates`] finds the template line whose tag
-//! looks most like the rendered element (same tag, the same literal
-//! attributes). Lines are 1-based, columns count characters from 1; line 0
+//! matches the rendered element to one of the images, links, headings and
+//! tables the parse stage recorded with their positions
+//! ([`crate::parse::items`]); Markdown is never parsed here. Anything else
+//! on a page comes from the theme: [`Templates`] finds, starting from the
+//! template render says it used, the template line whose tag looks most
+//! like the rendered element (same tag, the same literal attributes). Lines are 1-based, columns count characters from 1; line 0
 //! means "somewhere in this file".
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-
+use crate::parse::Body;
+use crate::parse::items::{BodyItem, ItemKind};
 use crate::render::ThemeFiles;
 
 /// A file and a position in it.
@@ -73,47 +73,36 @@ pub fn word_offsets(text: &str, word: &str) -> Vec<usize> {
         .collect()
 }
 
-/// What a Markdown body holds that a lint may point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MdKind {
-    Image,
-    Link,
-    Heading,
-    Table,
-}
-
-#[derive(Debug, Clone)]
-struct MdItem {
-    kind: MdKind,
-    dest: String,
-    text: String,
-    offset: usize,
-}
-
 /// A content file, ready to answer "which line wrote this element?".
 #[derive(Debug)]
 pub struct MarkdownFile<'a> {
     path: &'a Path,
+    /// The file's text, for faults found by a piece of text.
     text: &'a str,
     lines: Lines,
     body_start: usize,
-    items: Vec<MdItem>,
+    /// What the parse stage recorded: the body's images, links, headings
+    /// and tables where they are written.
+    items: &'a [BodyItem],
     used: HashSet<usize>,
     text_uses: HashMap<String, usize>,
 }
 
 impl<'a> MarkdownFile<'a> {
-    pub fn new(path: &'a Path, text: &'a str) -> Self {
-        let body = crate::parse::front_matter::split(text)
-            .map(|split| split.body)
-            .unwrap_or(text);
-        let body_start = text.len() - body.len();
+    /// The file at `path` with text `text`, whose body parsed to `body`.
+    pub fn new(path: &'a Path, text: &'a str, body: &'a Body) -> Self {
+        let lines = Lines::new(text);
+        let body_start = body
+            .first_line
+            .checked_sub(1)
+            .and_then(|index| lines.starts.get(index).copied())
+            .unwrap_or(text.len());
         MarkdownFile {
             path,
             text,
-            lines: Lines::new(text),
+            lines,
             body_start,
-            items: items_of(body, body_start),
+            items: &body.items,
             used: HashSet::new(),
             text_uses: HashMap::new(),
         }
@@ -135,7 +124,7 @@ impl<'a> MarkdownFile<'a> {
         location
     }
 
-    fn of_kind(&self, kind: MdKind) -> Vec<usize> {
+    fn of_kind(&self, kind: ItemKind) -> Vec<usize> {
         (0..self.items.len())
             .filter(|i| self.items[*i].kind == kind)
             .collect()
@@ -143,11 +132,16 @@ impl<'a> MarkdownFile<'a> {
 
     fn take(&mut self, index: usize) -> Location {
         self.used.insert(index);
-        self.at(self.items[index].offset)
+        let item = &self.items[index];
+        Location {
+            file: self.path.to_path_buf(),
+            line: item.line,
+            column: item.column,
+        }
     }
 
     /// The `ordinal`-th heading, table or image of the body.
-    pub fn nth(&mut self, kind: MdKind, ordinal: usize) -> Option<Location> {
+    pub fn nth(&mut self, kind: ItemKind, ordinal: usize) -> Option<Location> {
         let index = *self.of_kind(kind).get(ordinal)?;
         Some(self.take(index))
     }
@@ -156,7 +150,7 @@ impl<'a> MarkdownFile<'a> {
     /// `src` (perhaps a resized variant of the file written).
     pub fn image(&mut self, ordinal: usize, src: &str) -> Location {
         let wanted = image_key(src);
-        let images = self.of_kind(MdKind::Image);
+        let images = self.of_kind(ItemKind::Image);
         let by_order = images
             .get(ordinal)
             .copied()
@@ -176,7 +170,7 @@ impl<'a> MarkdownFile<'a> {
     /// place among the links (`@/…` links are rendered with the target's
     /// address).
     pub fn link(&mut self, href: &str, text: &str, ordinal: usize) -> Location {
-        let links = self.of_kind(MdKind::Link);
+        let links = self.of_kind(ItemKind::Link);
         let unused = |i: &usize| !self.used.contains(i);
         let by_dest = links
             .iter()
@@ -246,113 +240,6 @@ fn same_destination(href: &str, dest: &str) -> bool {
     href == dest || {
         let dest = dest.trim_start_matches("./");
         !dest.is_empty() && href.ends_with(dest)
-    }
-}
-
-/// Images, links, headings and tables of a body, with their offsets in
-/// the whole file; raw HTML is scanned for the same elements.
-fn items_of(body: &str, body_start: usize) -> Vec<MdItem> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut items: Vec<MdItem> = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        let offset = body_start + range.start;
-        match event {
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                open.push(items.len());
-                items.push(item(MdKind::Image, &dest_url, offset));
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                open.push(items.len());
-                items.push(item(MdKind::Link, &dest_url, offset));
-            }
-            Event::Start(Tag::Heading { .. }) => {
-                open.push(items.len());
-                items.push(item(MdKind::Heading, "", offset));
-            }
-            Event::Start(Tag::Table(_)) => items.push(item(MdKind::Table, "", offset)),
-            Event::End(TagEnd::Image | TagEnd::Link | TagEnd::Heading(_)) => {
-                open.pop();
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some(last) = open.last() {
-                    items[*last].text.push_str(&text);
-                }
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                items.extend(raw_html_items(&html, offset))
-            }
-            _ => {}
-        }
-    }
-    for entry in &mut items {
-        entry.text = super::html::collapse_white_space(&entry.text);
-    }
-    items.sort_by_key(|entry| entry.offset);
-    items
-}
-
-fn item(kind: MdKind, dest: &str, offset: usize) -> MdItem {
-    MdItem {
-        kind,
-        dest: dest.to_string(),
-        text: String::new(),
-        offset,
-    }
-}
-
-fn raw_html_items(html: &str, offset: usize) -> Vec<MdItem> {
-    let lower = html.to_ascii_lowercase();
-    let mut found = Vec::new();
-    for (at, _) in lower.match_indices('<') {
-        let rest = &lower[at + 1..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let (kind, attribute) = match name.as_str() {
-            "img" => (MdKind::Image, "src"),
-            "a" => (MdKind::Link, "href"),
-            "table" => (MdKind::Table, ""),
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => (MdKind::Heading, ""),
-            _ => continue,
-        };
-        let tag_end = rest.find('>').map_or(html.len(), |end| at + 1 + end);
-        let tag = &html[at..tag_end.min(html.len())];
-        found.push(item(
-            kind,
-            &attribute_value(tag, attribute).unwrap_or_default(),
-            offset + at,
-        ));
-    }
-    found
-}
-
-/// The value of `name="…"` (or `'…'`) in a start tag's text.
-fn attribute_value(tag: &str, name: &str) -> Option<String> {
-    if name.is_empty() {
-        return None;
-    }
-    let lower = tag.to_ascii_lowercase();
-    let at = lower
-        .match_indices(name)
-        .find(|(at, _)| lower[at + name.len()..].trim_start().starts_with('='))?
-        .0;
-    let rest = tag[at + name.len()..]
-        .trim_start()
-        .strip_prefix('=')?
-        .trim_start();
-    let quote = rest.chars().next()?;
-    if quote == '"' || quote == '\'' {
-        rest[1..].split(quote).next().map(str::to_string)
-    } else {
-        rest.split(|c: char| c.is_whitespace() || c == '>')
-            .next()
-            .map(str::to_string)
     }
 }
 
@@ -658,14 +545,22 @@ mod tests {
     #[test]
     fn markdown_items_have_file_positions() {
         let text = "---\ntitle: A\n---\n\n## Eins\n\nSiehe [hier](/x/) und ![](foto.jpg).\n\n<table><tr><td>1</td></tr></table>\n";
+        let split = crate::parse::front_matter::split(text).unwrap();
+        let body = crate::parse::markdown::render(
+            split.body,
+            split.body_line,
+            crate::parse::markdown::QuoteStyle::None,
+        )
+        .0;
         let path = Path::new("content/a.md");
-        let mut file = MarkdownFile::new(path, text);
-        assert_eq!(file.nth(MdKind::Heading, 0).unwrap().line, 5);
+        let mut file = MarkdownFile::new(path, text, &body);
+        assert_eq!(file.body().line, 4);
+        assert_eq!(file.nth(ItemKind::Heading, 0).unwrap().line, 5);
         let link = file.link("/x/", "hier", 0);
         assert_eq!((link.line, link.column), (7, 7));
         let image = file.image(0, "/a/foto-480w.jpg");
         assert_eq!((image.line, image.column), (7, 23));
-        assert_eq!(file.nth(MdKind::Table, 0).unwrap().line, 9);
+        assert_eq!(file.nth(ItemKind::Table, 0).unwrap().line, 9);
     }
 
     #[test]

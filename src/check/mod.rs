@@ -32,10 +32,11 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Page, PageId, Site, Withheld};
+use crate::parse::items::ItemKind;
 use crate::render::{Content, Output, ThemeFiles};
 use crate::site_path::SitePath;
 use html::HtmlDoc;
-use locate::{ElementShape, Location, MarkdownFile, MdKind, Templates};
+use locate::{ElementShape, Location, MarkdownFile, Templates};
 pub use translations::SectionCoverage;
 
 /// What automated checks cannot judge; printed with every report.
@@ -449,7 +450,10 @@ fn trace(
             .get(&p.doc.path)
             .map(|text| (p.doc.path.as_path(), text.as_str()))
     });
-    let mut markdown = source.map(|(path, text)| MarkdownFile::new(path, text));
+    let mut markdown = source.and_then(|(path, text)| {
+        let body = &page.page?.doc.body;
+        Some(MarkdownFile::new(path, text, body))
+    });
     let mut findings = Vec::with_capacity(faults.len());
     for fault in faults {
         let location = match (&fault.at, markdown.as_mut()) {
@@ -516,11 +520,11 @@ fn in_markdown(
             ordinal(&|e| e.name == "a" && !e.attr("href").is_some_and(|h| h.starts_with('#'))),
         ),
         "table" => markdown
-            .nth(MdKind::Table, ordinal(&|e| e.name == "table"))
+            .nth(ItemKind::Table, ordinal(&|e| e.name == "table"))
             .or_else(|| markdown.text("<table"))
             .unwrap_or_else(|| markdown.body()),
         _ if element.heading_level().is_some() => markdown
-            .nth(MdKind::Heading, ordinal(&|e| e.heading_level().is_some()))
+            .nth(ItemKind::Heading, ordinal(&|e| e.heading_level().is_some()))
             .unwrap_or_else(|| markdown.body()),
         _ => markdown.body(),
     }

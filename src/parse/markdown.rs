@@ -13,6 +13,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::items::{BodyItem, Collector};
 use super::raw_html::{self, HtmlBlock, Problem, Refusal};
 use crate::site_path::Written;
 use crate::slug::UniqueIds;
@@ -96,6 +97,12 @@ pub struct Body {
     pub plain_text: String,
     /// Images and links refused because they leave the page's folder.
     pub escaping: Vec<EscapingPath>,
+    /// The body's images, links, headings and tables where they are
+    /// written, in order.
+    pub items: Vec<BodyItem>,
+    /// The line of the file the body starts on (0 for a body without a
+    /// file).
+    pub first_line: usize,
 }
 
 /// The body's HTML as this stage wrote it, shared so pages without links
@@ -160,12 +167,14 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, V
     let mut first_paragraph_done = false;
     let mut in_code_block = false;
     let mut guard = Guard::new(&lines);
+    let mut items = Collector::default();
 
     // Headings get their ids after the pass, so explicit `{#id}`s anywhere
     // in the page are reserved before any id is generated.
     let mut pending_headings: Vec<(usize, HeadingLevel, String)> = Vec::new();
 
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        items.observe(&event, range.start);
         let event = guard.screen(event, range.start, events.len());
         if let Some(start) = guard.refused_block.take() {
             events.truncate(start);
@@ -292,6 +301,8 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, V
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     body.html = BodyHtml::new(html);
     body.first_paragraph = body.first_paragraph.trim().to_string();
+    body.items = items.finish(|offset| lines.char_position(markdown, offset));
+    body.first_line = first_line;
     (body, guard.refused)
 }
 
@@ -491,6 +502,18 @@ impl LineIndex {
         let offset = offset.min(self.text_len);
         let line = self.starts.partition_point(|start| *start <= offset) - 1;
         (self.first_line + line, offset - self.starts[line] + 1)
+    }
+
+    /// Like [`LineIndex::position`], with the column counted in
+    /// characters of `text` (the text this index was made of).
+    fn char_position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text_len);
+        let line = self.starts.partition_point(|start| *start <= offset) - 1;
+        let start = self.starts[line];
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |before| before.chars().count());
+        (self.first_line + line, column + 1)
     }
 }
 
@@ -717,6 +740,34 @@ mod tests {
         for gone in ["onerror", "javascript", "<script", "<img"] {
             assert!(!body.html.contains(gone), "{gone} in {}", body.html);
         }
+    }
+
+    #[test]
+    fn images_links_headings_and_tables_are_recorded_where_written() {
+        use crate::parse::items::ItemKind;
+        let body = render(
+            "## Über [uns](/u/)\n\näö ![Karte „x“](karte.png)\n\n|a|\n|-|\n|1|\n\n<p><img src='r.jpg'> <a href=\"../x/\">x</a></p>\n",
+            4,
+            QuoteStyle::German,
+        )
+        .0;
+        let found: Vec<_> = body
+            .items
+            .iter()
+            .map(|i| (i.kind, i.dest.as_str(), i.text.as_str(), i.line, i.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (ItemKind::Heading, "", "Über", 4, 1),
+                (ItemKind::Link, "/u/", "uns", 4, 9),
+                (ItemKind::Image, "karte.png", "Karte „x“", 6, 4),
+                (ItemKind::Table, "", "", 8, 1),
+                (ItemKind::Image, "r.jpg", "", 12, 4),
+                (ItemKind::Link, "../x/", "", 12, 22),
+            ]
+        );
+        assert_eq!(body.first_line, 4);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod dates;
 pub mod front_matter;
+pub mod items;
 pub mod markdown;
 mod paths;
 pub mod raw_html;
