@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Page, PageId, Site, Withheld};
 use crate::parse::items::ItemKind;
-use crate::render::{Content, Output, ThemeFiles};
+use crate::render::{Content, Output, OutputFile, ThemeFiles};
 use crate::site_path::SitePath;
 use html::HtmlDoc;
 use locate::{ElementShape, Location, MarkdownFile, Templates};
@@ -221,10 +221,10 @@ pub(crate) struct HtmlPage<'a> {
     pub doc: HtmlDoc,
     /// The content page shown here, if any.
     pub page: Option<&'a Page>,
-    /// Where the page's Markdown body sits in `html`.
+    /// Where the page's Markdown body sits in `html`, as render recorded.
     pub body: Option<Range<usize>>,
-    /// The template that most likely rendered it.
-    pub template: &'static str,
+    /// The template that rendered it, as render recorded.
+    pub template: &'a str,
     /// The language the page is in: its content page's, else `<html lang>`.
     pub lang: Option<String>,
 }
@@ -291,7 +291,6 @@ pub(crate) struct SiteIndex<'a> {
 pub fn run(input: &Input, strict: bool) -> Report {
     let site = &input.site;
     let templates = Templates::new(&input.theme);
-    let shown = shown_pages(site);
     let redirects: HashSet<String> = site
         .redirects
         .iter()
@@ -308,7 +307,7 @@ pub fn run(input: &Input, strict: bool) -> Report {
             Content::Bytes(bytes) => std::str::from_utf8(bytes).ok().map(|html| (file, html)),
             Content::Copy(_) => None,
         })
-        .map(|(file, html)| html_page(site, &input.theme, &shown, &file.path, html))
+        .map(|(file, html)| html_page(site, file, html))
         .collect();
 
     let index = SiteIndex {
@@ -318,7 +317,12 @@ pub fn run(input: &Input, strict: bool) -> Report {
             .iter()
             .map(|page| (page.path.as_str(), page.doc.ids()))
             .collect(),
-        pages: shown.iter().map(|(path, id)| (path.clone(), *id)).collect(),
+        pages: input
+            .output
+            .files
+            .iter()
+            .filter_map(|file| Some((file.path.as_str().to_string(), file.origin.as_ref()?.page?)))
+            .collect(),
         unpublished: input
             .unpublished
             .iter()
@@ -365,47 +369,13 @@ pub fn run(input: &Input, strict: bool) -> Report {
     report
 }
 
-/// Output path (`…/index.html`) → the content page it shows: each page at
-/// its own address, and each standard's current version at the standard's.
-fn shown_pages(site: &Site) -> HashMap<String, PageId> {
-    let mut shown: HashMap<String, PageId> = site
-        .pages
-        .iter()
-        .filter_map(|page| {
-            Some((
-                SitePath::index_of_url(&page.url).ok()?.as_str().to_string(),
-                page.id,
-            ))
-        })
-        .collect();
-    for standard in &site.register.standards {
-        for (lang, url) in &standard.urls {
-            if let (Some((_, page)), Ok(path)) =
-                (standard.shown_in(lang), SitePath::index_of_url(url))
-            {
-                shown.entry(path.as_str().to_string()).or_insert(page);
-            }
-        }
-    }
-    shown
-}
-
-fn html_page<'a>(
-    site: &'a Site,
-    theme: &ThemeFiles,
-    shown: &HashMap<String, PageId>,
-    path: &'a SitePath,
-    html: &'a str,
-) -> HtmlPage<'a> {
+/// An HTML file of the output, parsed, with what render recorded about
+/// it: its template, the page it shows and where that page's body sits.
+fn html_page<'a>(site: &'a Site, file: &'a OutputFile, html: &'a str) -> HtmlPage<'a> {
     let doc = HtmlDoc::parse(html);
-    let page = shown.get(path.as_str()).map(|id| site.page(*id));
-    let body = page.and_then(|page| {
-        let body = crate::render::body::html(site, page, &theme.settings.image_sizes);
-        if body.trim().is_empty() {
-            return None;
-        }
-        html.find(&*body).map(|start| start..start + body.len())
-    });
+    let origin = file.origin.as_ref();
+    let page = origin.and_then(|o| o.page).map(|id| site.page(id));
+    let path = &file.path;
     let url = match path.as_str().strip_suffix("index.html") {
         Some(folder) => format!("/{folder}"),
         None => format!("/{}", path.as_str()),
@@ -418,20 +388,11 @@ fn html_page<'a>(
         path,
         url,
         html,
-        template: page.map_or_else(
-            || {
-                if path.as_str().ends_with("404.html") {
-                    "404.html"
-                } else {
-                    "base.html"
-                }
-            },
-            crate::render::preferred_template,
-        ),
+        template: origin.map_or("base.html", |o| o.template.as_str()),
         lang: page.map(|p| p.lang.to_string()).or(html_lang),
         page,
+        body: origin.and_then(|o| o.body.clone()),
         doc,
-        body,
     }
 }
 

@@ -43,6 +43,31 @@ pub enum Content {
 pub struct OutputFile {
     pub path: SitePath,
     pub content: Content,
+    /// For a file rendered from a template: what it was made of.
+    pub origin: Option<Origin>,
+}
+
+/// What a rendered HTML file was made of, as render knows it; `check`
+/// traces its findings with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The template that rendered it, as the theme names it.
+    pub template: String,
+    /// The content page it shows, if any.
+    pub page: Option<crate::model::PageId>,
+    /// Where that page's body sits in the file (bytes), when the theme
+    /// printed it as it is.
+    pub body: Option<std::ops::Range<usize>>,
+}
+
+impl Origin {
+    fn of_template(template: &str) -> Self {
+        Origin {
+            template: template.to_string(),
+            page: None,
+            body: None,
+        }
+    }
 }
 
 /// Every file of the built site, sorted by path.
@@ -202,12 +227,13 @@ pub fn render_selected(
         })
         .collect();
     let bodies = body::Bodies::new(site, &theme.settings);
+    let engine = Engine::new(tera, theme);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = site
         .pages
         .par_iter()
         .filter(|page| selection.page(page.id))
         .filter_map(
-            |page| match render_page(site, theme, tera, page, &site_values, &bodies) {
+            |page| match render_page(site, &engine, page, &site_values, &bodies) {
                 // The page's own file has an error, reported at its line; a
                 // template failing on what is wrong there is no second fault.
                 Err(_) if page.doc.has_errors => None,
@@ -290,16 +316,18 @@ fn render_site_files(
     files.extend(theme.static_files.iter().map(|(from, to)| OutputFile {
         path: to.clone(),
         content: Content::Copy(from.clone()),
+        origin: None,
     }));
     files.extend(site.assets.iter().map(|asset| OutputFile {
         path: asset.to.clone(),
         content: Content::Copy(asset.from.clone()),
+        origin: None,
     }));
 }
 
 /// The template a theme is expected to have for `page`; `template_for`
-/// falls back when it has not. `check` names it in its findings.
-pub fn preferred_template(page: &Page) -> &'static str {
+/// falls back when it has not.
+fn preferred_template(page: &Page) -> &'static str {
     match &page.doc.kind {
         Kind::Section(_) if page.is_home() => "home.html",
         Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register.html",
@@ -322,24 +350,136 @@ fn template_for(page: &Page, tera: &Tera) -> &'static str {
 
 fn render_page(
     site: &Site,
-    theme: &ThemeFiles,
-    tera: &Tera,
+    engine: &Engine,
     page: &Page,
     site_values: &HashMap<&Lang, Value>,
     bodies: &body::Bodies,
 ) -> Result<OutputFile, Diagnostic> {
-    let template = template_for(page, tera);
+    let template = template_for(page, engine.tera);
     let mut context = Context::new();
     context.insert("lang", page.lang.as_str());
     if let Some(value) = site_values.get(&page.lang) {
         context.insert_value("site", value.clone());
     }
-    context.insert("page", &views::page_view(site, page, bodies));
     let alternates = views::alternates(site, page);
     insert_head_links(&mut context, site, &site.permalink(&page.url), &alternates);
     context.insert("alternates", &alternates);
     context.insert("switcher", &views::switcher(site, page));
-    render_index(tera, theme, template, &context, &page.url, &page.doc.path)
+    let view = views::page_view(site, page, bodies);
+    engine.render_page(template, &mut context, view, page, &page.url)
+}
+
+/// What renders a content page: the compiled templates, the theme they
+/// came from, and whether the page's body may be marked to learn where it
+/// lands ([`marks_bodies`]).
+pub(crate) struct Engine<'a> {
+    pub tera: &'a Tera,
+    pub theme: &'a ThemeFiles,
+    pub marks: bool,
+}
+
+impl Engine<'_> {
+    pub fn new<'a>(tera: &'a Tera, theme: &'a ThemeFiles) -> Engine<'a> {
+        Engine {
+            tera,
+            theme,
+            marks: marks_bodies(theme),
+        }
+    }
+
+    /// Renders `template` with `view` as `page` into the `index.html` of
+    /// `url`, recording the template, the page shown and where its body
+    /// landed.
+    pub fn render_page(
+        &self,
+        template: &str,
+        context: &mut Context,
+        view: views::PageView,
+        page: &Page,
+        url: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        let (html, body) = self
+            .render_marked(template, context, view)
+            .map_err(|error| template_problem(self.theme, template, &error))?;
+        let origin = Origin {
+            template: template.to_string(),
+            page: Some(page.id),
+            body,
+        };
+        index_file(url, &page.doc.path, html, origin)
+    }
+
+    /// The page, and the byte range of its body in it. The body is
+    /// rendered between two marks that are taken out again; when the
+    /// theme did anything but print it once as it is (the marks are not
+    /// found once each around the body), the page is rendered again
+    /// without them and its body's place is not known.
+    fn render_marked(
+        &self,
+        template: &str,
+        context: &mut Context,
+        view: views::PageView,
+    ) -> Result<(String, Option<std::ops::Range<usize>>), tera::Error> {
+        let marked: String;
+        let mut view = view;
+        let body = view.content;
+        if self.marks && !body.trim().is_empty() {
+            marked = format!("{BODY_START}{body}{BODY_END}");
+            view.content = &marked;
+            context.insert("page", &view);
+            let html = self.tera.render(template, context)?;
+            if let Some(found) = unmark(&html, body) {
+                return Ok((found.0, Some(found.1)));
+            }
+            view.content = body;
+        }
+        context.insert("page", &view);
+        Ok((self.tera.render(template, context)?, None))
+    }
+}
+
+/// Marks around a page's body while it renders (private-use characters,
+/// which no text of kommhub's own carries).
+const BODY_START: char = '\u{E000}';
+const BODY_END: char = '\u{E001}';
+
+/// Whether the theme prints `page.content` only as it is: every use is
+/// followed by `| safe`, `}}` or `%}` (an `if`), so marks around the body
+/// cannot change what a filter computes from it (a length, a word count).
+pub(crate) fn marks_bodies(theme: &ThemeFiles) -> bool {
+    theme.templates.values().all(|text| {
+        text.match_indices("page.content").all(|(at, name)| {
+            let rest = text[at + name.len()..].trim_start();
+            match rest.strip_prefix('|') {
+                Some(filter) => filter
+                    .trim_start()
+                    .strip_prefix("safe")
+                    .is_some_and(|after| after.trim_start().starts_with("}}")),
+                None => rest.starts_with("}}") || rest.starts_with("%}"),
+            }
+        })
+    })
+}
+
+/// `html` without the body marks, and the body's range in it, when the
+/// marks stand once each around exactly `body`.
+fn unmark(html: &str, body: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let width = BODY_START.len_utf8();
+    let start = html.find(BODY_START)?;
+    let end = start + width + body.len();
+    let once = |mark: char, from: usize| !html[from..].contains(mark);
+    if html.get(start + width..end)? != body
+        || !html[end..].starts_with(BODY_END)
+        || !once(BODY_START, start + width)
+        || !once(BODY_END, end + width)
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len() - 2 * width);
+    out.push_str(&html[..start]);
+    out.push_str(body);
+    out.push_str(&html[end + width..]);
+    Some((out, start..start + body.len()))
 }
 
 /// Renders `template` into the `index.html` of the pretty URL `url`;
@@ -355,6 +495,16 @@ pub(crate) fn render_index(
     let html = tera
         .render(template, context)
         .map_err(|error| template_problem(theme, template, &error))?;
+    index_file(url, source, html, Origin::of_template(template))
+}
+
+/// `html` as the `index.html` of the pretty URL `url`.
+fn index_file(
+    url: &str,
+    source: &std::path::Path,
+    html: String,
+    origin: Origin,
+) -> Result<OutputFile, Diagnostic> {
     let path = SitePath::index_of_url(url).map_err(|_| {
         Diagnostic::error(
             Code::OutputUnsafePath,
@@ -366,6 +516,7 @@ pub(crate) fn render_index(
     Ok(OutputFile {
         path,
         content: Content::Bytes(html.into_bytes()),
+        origin: Some(origin),
     })
 }
 
@@ -454,6 +605,7 @@ fn render_not_found(
     let html = tera
         .render("404.html", &context)
         .map_err(|error| template_problem(theme, "404.html", &error))?;
+    let origin = Some(Origin::of_template("404.html"));
     let path = SitePath::new(url.trim_start_matches('/')).map_err(|_| {
         Diagnostic::error(
             Code::OutputUnsafePath,
@@ -465,6 +617,7 @@ fn render_not_found(
     Ok(OutputFile {
         path,
         content: Content::Bytes(html.into_bytes()),
+        origin,
     })
 }
 
@@ -483,6 +636,7 @@ fn redirect_pages(site: &Site) -> Vec<OutputFile> {
             Some(OutputFile {
                 path,
                 content: Content::Bytes(html.into_bytes()),
+                origin: None,
             })
         })
         .collect()
@@ -572,6 +726,42 @@ pub(crate) fn template_problem(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn theme_with(template: &str) -> ThemeFiles {
+        let mut theme = ThemeFiles::default();
+        theme
+            .templates
+            .insert("page.html".to_string(), template.to_string());
+        theme
+    }
+
+    #[test]
+    fn bodies_are_marked_only_where_the_theme_prints_them_as_they_are() {
+        for (template, marks) in [
+            ("{{ page.content | safe }}", true),
+            (
+                "{% if page.content %}<div>{{ page.content|safe }}</div>{% endif %}",
+                true,
+            ),
+            ("{{ page.content | striptags | truncate(length=9) }}", false),
+            ("{{ page.content | length }}", false),
+        ] {
+            assert_eq!(marks_bodies(&theme_with(template)), marks, "{template}");
+        }
+    }
+
+    #[test]
+    fn the_body_is_found_between_its_marks_and_the_marks_go() {
+        let body = "<p>Text</p>";
+        let html = format!("<main>{BODY_START}{body}{BODY_END}</main>");
+        let (clean, range) = unmark(&html, body).unwrap();
+        assert_eq!(clean, "<main><p>Text</p></main>");
+        assert_eq!(&clean[range], body);
+        let twice = format!("{html}{BODY_START}{body}{BODY_END}");
+        assert_eq!(unmark(&twice, body), None);
+        let changed = format!("<main>{BODY_START}<p>Tex</p>{BODY_END}</main>");
+        assert_eq!(unmark(&changed, body), None);
+    }
 
     #[test]
     fn escaping_drops_characters_xml_forbids_and_escapes_markup() {

@@ -370,6 +370,7 @@ pub fn feeds(site: &Site, bodies: &Bodies) -> Vec<OutputFile> {
                 files.push(OutputFile {
                     path,
                     content: Content::Bytes(atom(site, &feed, bodies).into_bytes()),
+                    origin: None,
                 });
             }
         }
@@ -543,6 +544,7 @@ pub fn sitemap(site: &Site) -> OutputFile {
     OutputFile {
         path: SitePath::trusted("sitemap.xml"),
         content: Content::Bytes(xml.into_bytes()),
+        origin: None,
     }
 }
 
@@ -555,6 +557,7 @@ pub fn robots(site: &Site) -> OutputFile {
     OutputFile {
         path: SitePath::trusted("robots.txt"),
         content: Content::Bytes(text.into_bytes()),
+        origin: None,
     }
 }
 
@@ -574,5 +577,6 @@ pub fn redirect_map(site: &Site) -> OutputFile {
     OutputFile {
         path: SitePath::trusted("redirects.map"),
         content: Content::Bytes(text.into_bytes()),
+        origin: None,
     }
 }

@@ -457,6 +457,7 @@ fn file(folder: &str, name: &str, bytes: Vec<u8>) -> Option<OutputFile> {
     Some(OutputFile {
         path: SitePath::new(&format!("{folder}/{name}")).ok()?,
         content: crate::render::Content::Bytes(bytes),
+        origin: None,
     })
 }
 

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use kommhub::check::{self, Report};
 use kommhub::{BuildOptions, Code};
 
-use crate::support::{BUILD_DATE, TestSite};
+use crate::support::{BUILD_DATE, TestSite, news};
 
 const SITE_YAML: &str = r#"title: { de: "Testhub", en: "Test hub" }
 base_url: "http://hub.example.org"
@@ -288,6 +288,30 @@ fn allow_refuses_a_build_code_as_it_refuses_an_unknown_one() {
             "5:5 `yaml/unknown-key` is not a code of kommhub check / name one of the codes kommhub check reports, e.g. `a11y/link-text`",
             "6:5 `link/brokn` is not a code of kommhub check / did you mean `link/broken`?",
         ],
+        "{}",
+        check::report::human(&report)
+    );
+}
+
+/// A press release of a theme without `news.html` is rendered by
+/// `page.html`; a fault in it is traced to `page.html`, the template render
+/// used, even where another template holds the very same line.
+#[test]
+fn a_fault_is_blamed_on_the_template_that_rendered_the_page() {
+    let template = "{% extends \"base.html\" %}\n{% block content %}<h1>{{ page.title }}</h1>\n<img src=\"/logo.svg\">\n{{ page.content | safe }}{% endblock content %}\n";
+    let site = TestSite::new()
+        .remove("themes/hub/templates/news.html")
+        .file("themes/hub/templates/another.html", template)
+        .file("themes/hub/templates/page.html", template)
+        .file("content/news/2025-01-10-meldung.md", &news("Meldung", ""));
+    let report = check_of(site.root(), BUILD_DATE, false);
+    let missing_alt: Vec<String> = places(&report)
+        .into_iter()
+        .filter(|place| place.starts_with("a11y/img-alt "))
+        .collect();
+    assert_eq!(
+        missing_alt,
+        ["a11y/img-alt themes/hub/templates/page.html:3"],
         "{}",
         check::report::human(&report)
     );

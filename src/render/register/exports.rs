@@ -181,12 +181,14 @@ pub fn exports(site: &Site) -> Vec<OutputFile> {
             files.push(OutputFile {
                 path,
                 content: Content::Bytes(json.into_bytes()),
+                origin: None,
             });
         }
         if let Some(path) = file_path(register, CSV_NAME) {
             files.push(OutputFile {
                 path,
                 content: Content::Bytes(csv(&records).into_bytes()),
+                origin: None,
             });
         }
     }
@@ -342,6 +344,7 @@ pub fn feeds(site: &Site, theme: &ThemeFiles) -> (Vec<OutputFile>, Vec<Diagnosti
                     files.push(OutputFile {
                         path,
                         content: Content::Bytes(xml.into_bytes()),
+                        origin: None,
                     });
                 }
             }

@@ -18,7 +18,7 @@ use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
 use crate::render::body::Bodies;
 use crate::render::views::{self, AlternateView, PageView, SwitcherEntry};
-use crate::render::{OutputFile, ThemeFiles, insert_head_links};
+use crate::render::{Engine, OutputFile, ThemeFiles, insert_head_links};
 
 /// The pages of the register that have no file of their own: each
 /// standard's current version at the standard's address, and one page per
@@ -36,6 +36,7 @@ pub fn render_pages(
         tera,
         site_values,
         bodies,
+        engine: Engine::new(tera, theme),
     };
     let mut results = Vec::new();
     for standard in &site.register.standards {
@@ -62,6 +63,7 @@ struct Renderer<'a> {
     tera: &'a Tera,
     site_values: &'a HashMap<&'a Lang, Value>,
     bodies: &'a Bodies<'a>,
+    engine: Engine<'a>,
 }
 
 impl Renderer<'_> {
@@ -102,15 +104,9 @@ impl Renderer<'_> {
         } else {
             "page.html"
         };
-        self.render(
-            template,
-            lang,
-            url,
-            &view,
-            &alternates,
-            &switcher,
-            &page.doc.path,
-        )
+        let mut context = self.context(lang, url, &alternates, &switcher);
+        self.engine
+            .render_page(template, &mut context, view, page, url)
     }
 
     /// The register of `register`'s language narrowed by `filter`.
@@ -196,12 +192,24 @@ impl Renderer<'_> {
         switcher: &[SwitcherEntry],
         source: &std::path::Path,
     ) -> Result<OutputFile, Diagnostic> {
+        let mut context = self.context(lang, url, alternates, switcher);
+        context.insert("page", view);
+        crate::render::render_index(self.tera, self.theme, template, &context, url, source)
+    }
+
+    /// Every part of a page's context but `page`.
+    fn context(
+        &self,
+        lang: &Lang,
+        url: &str,
+        alternates: &[AlternateView],
+        switcher: &[SwitcherEntry],
+    ) -> Context {
         let mut context = Context::new();
         context.insert("lang", lang.as_str());
         if let Some(value) = self.site_values.get(lang) {
             context.insert_value("site", value.clone());
         }
-        context.insert("page", view);
         insert_head_links(
             &mut context,
             self.site,
@@ -210,7 +218,7 @@ impl Renderer<'_> {
         );
         context.insert("alternates", alternates);
         context.insert("switcher", switcher);
-        crate::render::render_index(self.tera, self.theme, template, &context, url, source)
+        context
     }
 }
 
