@@ -163,7 +163,6 @@ struct Stages {
     output: Output,
     theme: ThemeFiles,
     tree: source::SourceTree,
-    documents: Vec<std::sync::Arc<parse::Document>>,
     images: images::Images,
     problems: Vec<Diagnostic>,
     timings: Timings,
@@ -201,7 +200,7 @@ fn run_stages(options: &BuildOptions, purpose: Purpose) -> Result<Stages, Vec<Di
     let (site, model_problems) = timings.measure("assemble", || {
         model::assemble(
             config,
-            documents.clone(),
+            documents,
             &tree.assets,
             &images,
             options.publication,
@@ -222,7 +221,6 @@ fn run_stages(options: &BuildOptions, purpose: Purpose) -> Result<Stages, Vec<Di
         output,
         theme,
         tree,
-        documents,
         images,
         problems,
         timings,
@@ -239,14 +237,10 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
         output,
         theme,
         tree,
-        documents,
-        images,
         problems,
-        mut timings,
+        timings,
+        ..
     } = stages;
-    let unpublished = timings.measure("unpublished", || {
-        unpublished_pages(&site, documents, &tree.assets, &images)
-    });
     let shipped = shipped_texts(&options.root, &output, &theme, &site);
     let config_text = read_config_text(&options.root).unwrap_or_default();
     let sources = tree
@@ -263,40 +257,9 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
             sources,
             config_text,
             shipped,
-            unpublished,
         },
         timings,
     ))
-}
-
-/// Where the pages this build leaves out would live: the model assembled
-/// once more with drafts, scheduled and expired pages included.
-fn unpublished_pages(
-    site: &Site,
-    documents: Vec<std::sync::Arc<parse::Document>>,
-    assets: &[source::AssetFile],
-    images: &images::Images,
-) -> Vec<check::Unpublished> {
-    let publication = site.publication;
-    let everything = Publication {
-        drafts: true,
-        future: true,
-        expired: true,
-        ..publication
-    };
-    let (all, _) = model::assemble(site.config.clone(), documents, assets, images, everything);
-    all.pages
-        .iter()
-        .filter(|page| !page.synthetic)
-        .filter_map(|page| {
-            let reason = publication.withheld(&page.doc)?;
-            Some(check::Unpublished {
-                url: page.url.clone(),
-                path: page.doc.path.clone(),
-                reason,
-            })
-        })
-        .collect()
 }
 
 /// The text of every style sheet, script and SVG file in the output: the

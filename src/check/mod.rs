@@ -7,7 +7,9 @@
 //! `source`: it parses each HTML page once (`html`), runs the lints of
 //! `links`, `a11y`, `privacy`, `legal`, `register` and
 //! `translations`, traces every finding back to the Markdown or template
-//! line it came from (`locate`), applies the `check: { allow: … }` of
+//! line it came from (`locate`, with what the stages recorded: each HTML
+//! file's template, page and body range from render, each body's items
+//! with positions from parse), applies the `check: { allow: … }` of
 //! each page's front matter and returns a [`Report`] that [`report`]
 //! prints for people or as JSON for CI.
 //!
@@ -31,7 +33,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::model::{Page, PageId, Site, Withheld};
+use crate::model::{Page, PageId, Site, WithheldPage};
 use crate::parse::items::ItemKind;
 use crate::render::{Content, Output, OutputFile, ThemeFiles};
 use crate::site_path::SitePath;
@@ -57,15 +59,6 @@ pub struct ShippedText {
     pub text: String,
 }
 
-/// A page this build leaves out, and the address it would have.
-#[derive(Debug, Clone)]
-pub struct Unpublished {
-    /// Site-relative URL: `/presse/entwurf/`.
-    pub url: String,
-    pub path: PathBuf,
-    pub reason: Withheld,
-}
-
 /// Everything `check` looks at; made by `pipeline::check_input`.
 #[derive(Debug)]
 pub struct Input {
@@ -79,7 +72,6 @@ pub struct Input {
     /// Text of site.yaml.
     pub config_text: String,
     pub shipped: Vec<ShippedText>,
-    pub unpublished: Vec<Unpublished>,
 }
 
 /// A finding silenced by a page's front matter.
@@ -281,8 +273,9 @@ pub(crate) struct SiteIndex<'a> {
     pub ids: HashMap<&'a str, HashSet<String>>,
     /// HTML output path → the content page it shows.
     pub pages: HashMap<String, PageId>,
-    /// HTML output path a withheld page would have → the page.
-    pub unpublished: HashMap<String, &'a Unpublished>,
+    /// HTML output path a withheld page would have → the page (the model
+    /// knows where each would live).
+    pub unpublished: HashMap<String, &'a WithheldPage>,
     /// `https://host` of base_url, lower case.
     pub origin: String,
 }
@@ -323,8 +316,8 @@ pub fn run(input: &Input, strict: bool) -> Report {
             .iter()
             .filter_map(|file| Some((file.path.as_str().to_string(), file.origin.as_ref()?.page?)))
             .collect(),
-        unpublished: input
-            .unpublished
+        unpublished: site
+            .withheld
             .iter()
             .filter_map(|u| Some((SitePath::index_of_url(&u.url).ok()?.as_str().to_string(), u)))
             .collect(),

@@ -29,7 +29,7 @@ use crate::images::{ImageInfo, Images, variant_name};
 use crate::parse::{Document, Kind};
 use crate::site_path::SitePath;
 use crate::source::{AssetFile, FileKind};
-pub use publication::{Publication, Withheld};
+pub use publication::{Publication, Withheld, WithheldPage};
 
 /// Index of a page in [`Site::pages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -125,6 +125,9 @@ pub struct Site {
     pub images: HashMap<String, ImageInfo>,
     /// The standards register: versions, current versions, supersessions.
     pub register: register::Register,
+    /// The pages this build leaves out, with the addresses they would
+    /// have (for `check`); nothing renders them.
+    pub withheld: Vec<WithheldPage>,
 }
 
 impl Site {
@@ -179,6 +182,7 @@ pub fn assemble(
     let mut next_scheduled: Option<(Timestamp, PathBuf)> = None;
     let mut published = Vec::new();
     let mut withheld: HashMap<String, Withheld> = HashMap::new();
+    let mut withheld_docs = Vec::new();
     for doc in documents {
         match publication.withheld(&doc) {
             None => published.push(doc),
@@ -194,11 +198,13 @@ pub fn assemble(
                     }
                 }
                 withheld.insert(doc.link_path.clone(), reason);
+                withheld_docs.push((doc, reason));
             }
         }
     }
     urls::add_missing_homes(&config, &mut published);
     problems.extend(register::screen(&mut published, &config));
+    let withheld_pages = publication::place_withheld(&config, &published, withheld_docs);
 
     let url_plan = urls::UrlPlan::new(&config, &published);
     let placed = place_pages(published, &url_plan, &mut problems);
@@ -243,6 +249,7 @@ pub fn assemble(
         publication,
         register,
         images: image_urls,
+        withheld: withheld_pages,
     };
     (site, problems)
 }

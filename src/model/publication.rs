@@ -1,8 +1,14 @@
 //! Which documents a build publishes: drafts, scheduled and expired pages
-//! against a build date that is an input, never the clock.
+//! against a build date that is an input, never the clock; and where the
+//! pages it leaves out would live, so `check` can tell a link to one from
+//! a broken link without assembling the site a second time.
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use crate::config::SiteConfig;
 use crate::parse::Document;
 
 /// What the user asked for on the command line, plus the build date.
@@ -60,4 +66,46 @@ impl Publication {
         }
         None
     }
+}
+
+/// A page this build leaves out, and the address it would have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithheldPage {
+    /// Site-relative URL: `/presse/entwurf/`.
+    pub url: String,
+    /// The content file, relative to the root.
+    pub path: PathBuf,
+    pub reason: Withheld,
+}
+
+/// The address each withheld document would have if it were published:
+/// made by the URL plan of the published and withheld documents together
+/// (a standard's folder is addressed by the id its files name, withheld
+/// ones included), as in a build with `--drafts --future --expired`. A
+/// document that could have no address (an unusable slug, reported
+/// elsewhere) is left out.
+pub(crate) fn place_withheld(
+    config: &SiteConfig,
+    published: &[Arc<Document>],
+    withheld: Vec<(Arc<Document>, Withheld)>,
+) -> Vec<WithheldPage> {
+    if withheld.is_empty() {
+        return Vec::new();
+    }
+    let everything: Vec<Arc<Document>> = published
+        .iter()
+        .chain(withheld.iter().map(|(doc, _)| doc))
+        .cloned()
+        .collect();
+    let plan = super::urls::UrlPlan::new(config, &everything);
+    withheld
+        .into_iter()
+        .filter_map(|(doc, reason)| {
+            Some(WithheldPage {
+                url: plan.url_of(&doc).ok()?,
+                path: doc.path.clone(),
+                reason,
+            })
+        })
+        .collect()
 }

@@ -29,6 +29,45 @@ fn withheld_pages_are_absent_by_default() {
     assert!(site.exists("public/news/laeuft/index.html"));
 }
 
+/// The one assembly knows where each withheld page would live (below a
+/// section's own `slug:` too); nothing renders them.
+#[test]
+fn the_model_knows_where_withheld_pages_would_live() {
+    let site = site()
+        .file(
+            "content/projekte/_index.md",
+            "---\ntitle: Projekte\nslug: vorhaben\n---\n",
+        )
+        .file(
+            "content/projekte/bau.md",
+            "---\ntitle: Bau\ndate: 2026-02-01\n---\n\nBald.\n",
+        );
+    let rendered = kommhub::pipeline::render_site(&site.options()).expect("render");
+    let mut withheld: Vec<String> = rendered
+        .site
+        .withheld
+        .iter()
+        .map(|w| format!("{} {} {:?}", w.url, w.path.display(), w.reason))
+        .collect();
+    withheld.sort();
+    assert_eq!(
+        withheld,
+        [
+            "/news/abgelaufen/ content/news/2025-06-01-abgelaufen.md Expired",
+            "/news/entwurf/ content/news/2025-12-01-entwurf.md Draft",
+            "/news/geplant/ content/news/2026-03-01-geplant.md Scheduled",
+            "/vorhaben/bau/ content/projekte/bau.md Scheduled",
+        ]
+    );
+    assert!(
+        rendered
+            .output
+            .files
+            .iter()
+            .all(|f| !f.path.as_str().starts_with("vorhaben/bau/"))
+    );
+}
+
 #[test]
 fn flags_bring_them_back() {
     let site = site();
