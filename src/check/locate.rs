@@ -339,10 +339,13 @@ impl<'a> Templates<'a> {
         })
     }
 
-    /// Template indices: `preferred` and its parents first, then
-    /// `base.html`, then the rest.
+    /// Template indices: `preferred` and the templates it extends first,
+    /// outermost first, then `base.html`, then the rest. A line a page's
+    /// template shares with the one it extends is most often the frame
+    /// every page has (menus, footers), which the outer one writes.
     fn ranked(&self, preferred: &str) -> Vec<usize> {
-        let chain = self.chain(preferred);
+        let mut chain = self.chain(preferred);
+        chain.reverse();
         let mut order: Vec<usize> = (0..self.list.len()).collect();
         order.sort_by_key(|i| {
             let in_chain = chain.iter().position(|c| c == i).unwrap_or(usize::MAX);
@@ -575,6 +578,35 @@ mod tests {
             output,
         );
         assert!(list > card, "{list} {card}");
+    }
+
+    #[test]
+    fn a_line_the_template_shares_with_its_parent_is_blamed_on_the_parent() {
+        let mut theme = ThemeFiles::default();
+        let line = "<li><a href=\"{{ item.url }}\">{{ item.title }}</a></li>\n";
+        theme.templates.insert(
+            "base.html".to_string(),
+            format!(
+                "<main>{{% block content %}}{{% endblock content %}}</main>\n<ul>\n{line}</ul>\n"
+            ),
+        );
+        theme.templates.insert(
+            "search.html".to_string(),
+            format!("{{% extends \"base.html\" %}}\n{{% block content %}}<ul>\n{line}</ul>{{% endblock content %}}\n"),
+        );
+        let templates = Templates::new(&theme);
+        let attrs = [("href".to_string(), "/x/".to_string())];
+        let shape = ElementShape {
+            tag: "a",
+            attrs: &attrs,
+            text: Some("X"),
+            output_line: "<li><a href=\"/x/\">X</a></li>",
+            output_before: "<ul>",
+            output_after: "</ul>",
+        };
+        let found = templates.element("search.html", &shape);
+        assert!(found.file.ends_with("base.html"), "{found:?}");
+        assert_eq!(found.line, 3);
     }
 
     #[test]
