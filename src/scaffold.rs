@@ -10,8 +10,8 @@
 use jiff::civil::Date;
 
 use crate::config::{Lang, SiteConfig};
-use crate::parse::NEWS_FOLDER;
 use crate::slug::slugify;
+use crate::source::role::NEWS_FOLDER;
 
 /// What to create.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,7 +33,7 @@ use crate::parse::{self, Document};
 use crate::pipeline::{BuildOptions, load_config};
 use crate::render::{self, Content, Selection, ThemeFiles, views};
 use crate::site_path::SitePath;
-use crate::source::{self, ContentFile, SourceTree};
+use crate::source::{self, ContentFile, FileRole, SourceTree};
 
 /// What changed on disk since the last run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -673,10 +673,11 @@ fn dirty(old: &Site, new: &Site) -> Selection {
         .map(|listing| listing.url.clone())
         .collect();
     let register = !changed_languages.is_empty()
-        || new.pages.iter().filter(|p| pages.contains(&p.id)).any(|p| {
-            matches!(p.doc.kind, Kind::Standard(_))
-                || p.doc.folder == crate::parse::STANDARDS_FOLDER
-        })
+        || new
+            .pages
+            .iter()
+            .filter(|p| pages.contains(&p.id))
+            .any(|p| matches!(p.doc.role, FileRole::Standard | FileRole::Register))
         || old.register.standards.len() != new.register.standards.len();
     if std::env::var_os("KOMMHUB_DEBUG_SELECTION").is_some() {
         eprintln!(

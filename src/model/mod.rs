@@ -26,9 +26,9 @@ use jiff::Timestamp;
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::images::{ImageInfo, Images, variant_name};
-use crate::parse::{Document, Kind};
+use crate::parse::Document;
 use crate::site_path::SitePath;
-use crate::source::{AssetFile, FileKind};
+use crate::source::{AssetFile, FileKind, FileRole};
 pub use publication::{Publication, Withheld, WithheldPage};
 
 /// Index of a page in [`Site::pages`].
@@ -69,11 +69,11 @@ impl Page {
     }
 
     pub fn is_section(&self) -> bool {
-        matches!(self.doc.kind, Kind::Section(_))
+        self.doc.role.is_section()
     }
 
     pub fn is_home(&self) -> bool {
-        self.is_section() && self.doc.folder.is_empty()
+        self.doc.role == FileRole::Home
     }
 }
 

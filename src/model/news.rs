@@ -10,8 +10,9 @@ use std::fmt;
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::parse::{Kind, NEWS_FOLDER};
+use crate::parse::Kind;
 use crate::slug::slugify;
+use crate::source::FileRole;
 
 use super::{Page, PageId};
 
@@ -110,7 +111,7 @@ pub fn url_word(lang: &Lang, word: &str) -> &'static str {
 }
 
 fn is_release(page: &Page) -> bool {
-    matches!(page.doc.kind, Kind::News(_))
+    page.doc.role == FileRole::Release
 }
 
 /// Numbers every release and builds every listing.
@@ -125,7 +126,7 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         let lang = &language.code;
         let Some(section) = pages
             .iter()
-            .find(|p| p.is_section() && p.doc.folder == NEWS_FOLDER && p.lang == *lang)
+            .find(|p| p.doc.role == FileRole::NewsSection && p.lang == *lang)
         else {
             continue;
         };

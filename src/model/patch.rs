@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::{LinkTarget, LinkTargets, PageId, Site, attach_order};
-use crate::parse::{Document, Kind, STANDARDS_FOLDER};
+use crate::parse::{Document, Kind};
+use crate::source::FileRole;
 
 /// Replaces the document of each page in `edits` by its edited version.
 /// Returns `None`, leaving `site` as it was, when an edit could change
@@ -74,8 +75,7 @@ pub fn keeps_structure(old: &Document, new: &Document) -> bool {
         (Kind::Plain(a), Kind::Plain(b)) => a.role == b.role,
         _ => false,
     };
-    let in_register =
-        old.folder == STANDARDS_FOLDER || old.folder.starts_with(&format!("{STANDARDS_FOLDER}/"));
+    let in_register = matches!(old.role, FileRole::Register | FileRole::Standard);
     if !kinds_allowed || in_register {
         return false;
     }

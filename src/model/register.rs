@@ -26,7 +26,7 @@ use super::{Page, PageId};
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::parse::front_matter::{Standard, Status};
-use crate::parse::{Document, Kind, STANDARDS_FOLDER};
+use crate::parse::{Document, Kind};
 use crate::slug::slugify;
 use crate::source::AssetFile;
 use crate::source::fingerprint::Fingerprint;
@@ -268,12 +268,7 @@ fn required_date(status: Status) -> Option<(&'static str, &'static str)> {
 /// The id and version of a standard's file, or the one problem that
 /// keeps it out of the register (reported at its line).
 pub fn identify(doc: &Document, standard: &Standard) -> Result<(StandardId, Version), Diagnostic> {
-    let in_own_folder = doc
-        .folder
-        .strip_prefix(STANDARDS_FOLDER)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .is_some_and(|name| !name.is_empty() && !name.contains('/'));
-    if !in_own_folder {
+    if !crate::source::role::is_standard_folder(&doc.folder) {
         return Err(doc.problem_at(
             "id",
             Code::StandardFolder,

@@ -11,7 +11,7 @@ use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Document, Kind};
 use crate::slug::slugify;
-use crate::source::FileKind;
+use crate::source::{FileKind, FileRole};
 
 /// Translation key of the home pages (`content/_index*.md`).
 pub const HOME_KEY: &str = "_index";
@@ -47,9 +47,9 @@ fn parent_folder(folder: &str) -> &str {
 /// the language switcher always has somewhere to lead.
 pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<std::sync::Arc<Document>>) {
     for language in &config.languages {
-        let present = docs.iter().any(|d| {
-            d.name.kind == FileKind::Section && d.folder.is_empty() && d.name.lang == language.code
-        });
+        let present = docs
+            .iter()
+            .any(|d| d.role == FileRole::Home && d.name.lang == language.code);
         if !present {
             let title = config
                 .title
@@ -74,7 +74,7 @@ impl<'a> UrlPlan<'a> {
     pub fn new(config: &'a SiteConfig, docs: &[std::sync::Arc<Document>]) -> Self {
         let mut section_slugs: HashMap<(String, Lang), String> = docs
             .iter()
-            .filter(|d| matches!(d.kind, Kind::Section(_)))
+            .filter(|d| d.role.is_section())
             .filter_map(|d| {
                 let slug = slugify(d.common.slug.as_deref()?);
                 (!slug.is_empty()).then(|| ((d.folder.clone(), d.name.lang.clone()), slug))

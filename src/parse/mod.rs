@@ -20,7 +20,7 @@ use crate::config::SiteConfig;
 use crate::control_chars;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::site_path::MAX_SEGMENT_BYTES;
-use crate::source::{ContentFile, FileKind, FileName};
+use crate::source::{ContentFile, FileKind, FileName, FileRole};
 use crate::yaml::{self, YamlError};
 use dates::PubDate;
 use front_matter::{Common, News, Plain, Standard};
@@ -43,6 +43,8 @@ pub struct Document {
     /// Folder relative to `content/`.
     pub folder: String,
     pub name: FileName,
+    /// What the file is, as the source stage decided.
+    pub role: FileRole,
     pub translation_key: String,
     /// What `@/…` links name this file by.
     pub link_path: String,
@@ -72,6 +74,7 @@ impl Document {
                 lang,
                 date: None,
             },
+            role: FileRole::Home,
             translation_key: "_index".to_string(),
             link_path: String::new(),
             common: Common {
@@ -142,11 +145,6 @@ impl Document {
     }
 }
 
-/// The folder below `content/` that holds press releases.
-pub const NEWS_FOLDER: &str = "news";
-/// The folder below `content/` that holds the standards register.
-pub const STANDARDS_FOLDER: &str = "standards";
-
 /// Parses one file. Returns the document when its front matter could be
 /// read at all, together with every problem found.
 pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>, Vec<Diagnostic>) {
@@ -168,31 +166,30 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         Diagnostic::error(e.code, &file.path, e.message, e.help)
             .at(e.line + split.yaml_line - 1, e.column)
     };
-    let top_folder = file.folder.split('/').next().unwrap_or("");
-    let parsed = match (file.name.kind, top_folder) {
-        (FileKind::Section, _) => yaml::from_str::<front_matter::Section>(split.yaml).map(|s| {
-            let common = Common {
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                slug: s.slug.clone(),
-                aliases: s.aliases.clone(),
-                extra: s.extra.clone(),
-                check: s.check.clone(),
-                ..Common::default()
-            };
-            (common, Kind::Section(s))
-        }),
-        (_, NEWS_FOLDER) => yaml::from_str::<front_matter::RawNews>(split.yaml).map(|raw| {
+    let parsed = match file.role {
+        FileRole::Home | FileRole::NewsSection | FileRole::Register | FileRole::Section => {
+            yaml::from_str::<front_matter::Section>(split.yaml).map(|s| {
+                let common = Common {
+                    title: s.title.clone(),
+                    summary: s.summary.clone(),
+                    slug: s.slug.clone(),
+                    aliases: s.aliases.clone(),
+                    extra: s.extra.clone(),
+                    check: s.check.clone(),
+                    ..Common::default()
+                };
+                (common, Kind::Section(s))
+            })
+        }
+        FileRole::Release => yaml::from_str::<front_matter::RawNews>(split.yaml).map(|raw| {
             let (common, own) = raw.into_parts();
             (common, Kind::News(own))
         }),
-        (_, STANDARDS_FOLDER) => {
-            yaml::from_str::<front_matter::RawStandard>(split.yaml).map(|raw| {
-                let (common, own) = raw.into_parts();
-                (common, Kind::Standard(Box::new(own)))
-            })
-        }
-        _ => yaml::from_str::<front_matter::RawPlain>(split.yaml).map(|raw| {
+        FileRole::Standard => yaml::from_str::<front_matter::RawStandard>(split.yaml).map(|raw| {
+            let (common, own) = raw.into_parts();
+            (common, Kind::Standard(Box::new(own)))
+        }),
+        FileRole::Page => yaml::from_str::<front_matter::RawPlain>(split.yaml).map(|raw| {
             let (common, own) = raw.into_parts();
             (common, Kind::Plain(own))
         }),
@@ -223,6 +220,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         path: file.path.clone(),
         folder: file.folder.clone(),
         name: file.name.clone(),
+        role: file.role,
         translation_key: file.translation_key(),
         link_path: file.link_path(),
         common,

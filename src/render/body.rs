@@ -228,6 +228,7 @@ mod tests {
                     .with_bundle_folder(folder.rsplit('/').next().unwrap_or(""));
                 let file = ContentFile {
                     path: PathBuf::from("content").join(path),
+                    role: crate::source::FileRole::of(folder, name.kind),
                     folder: folder.to_string(),
                     name,
                     text: text.to_string(),

@@ -27,6 +27,7 @@ use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::Role;
 use crate::site_path::SitePath;
+use crate::source::FileRole;
 pub use theme::ThemeFiles;
 
 /// What a published file holds.
@@ -328,14 +329,18 @@ fn render_site_files(
 /// The template a theme is expected to have for `page`; `template_for`
 /// falls back when it has not.
 fn preferred_template(page: &Page) -> &'static str {
-    match &page.doc.kind {
-        Kind::Section(_) if page.is_home() => "home.html",
-        Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register.html",
-        Kind::Section(_) => "section.html",
-        Kind::News(_) => "news.html",
-        Kind::Standard(_) => "standard.html",
-        Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => "accessibility.html",
-        Kind::Plain(_) => "page.html",
+    let statement = matches!(
+        &page.doc.kind,
+        Kind::Plain(plain) if plain.role == Some(Role::Accessibility)
+    );
+    match page.doc.role {
+        FileRole::Home => "home.html",
+        FileRole::Register => "register.html",
+        FileRole::NewsSection | FileRole::Section => "section.html",
+        FileRole::Release => "news.html",
+        FileRole::Standard => "standard.html",
+        FileRole::Page if statement => "accessibility.html",
+        FileRole::Page => "page.html",
     }
 }
 

@@ -14,6 +14,7 @@ use crate::config::{AccessibilityLinks, Association, Contact};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::{Conformance, Image, Role};
+use crate::source::FileRole;
 use crate::yaml;
 
 /// `site`: the same on every page of one language.
@@ -216,13 +217,13 @@ pub struct SwitcherEntry<'a> {
 }
 
 pub fn kind_name(page: &Page) -> &'static str {
-    match &page.doc.kind {
-        Kind::Section(_) if page.is_home() => "home",
-        Kind::Section(_) if page.doc.folder == crate::parse::STANDARDS_FOLDER => "register",
-        Kind::Section(_) => "section",
-        Kind::News(_) => "news",
-        Kind::Standard(_) => "standard",
-        Kind::Plain(_) => "page",
+    match page.doc.role {
+        FileRole::Home => "home",
+        FileRole::Register => "register",
+        FileRole::NewsSection | FileRole::Section => "section",
+        FileRole::Release => "news",
+        FileRole::Standard => "standard",
+        FileRole::Page => "page",
     }
 }
 

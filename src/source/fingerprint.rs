@@ -41,9 +41,7 @@ impl Fingerprint {
 /// Whether files in `folder` (relative to `content/`) are downloads of a
 /// standard: anything below `standards/`.
 pub fn is_download_folder(folder: &str) -> bool {
-    folder
-        .strip_prefix(crate::parse::STANDARDS_FOLDER)
-        .is_some_and(|rest| rest.starts_with('/'))
+    super::role::is_below_register(folder)
 }
 
 /// The fingerprint of the asset at `path` when it lies in a standard's

@@ -1,8 +1,9 @@
 //! Disk → source files. The only stage that reads `content/`.
 //!
 //! Walks `content/` in file-name order (walkdir), applies the file-name
-//! grammar of SPEC.md ([`name`]), reads Markdown as UTF-8 and lists every
-//! other file as an asset to publish. Symlinks are followed only while they
+//! grammar of SPEC.md ([`name`]), decides once what part each file plays
+//! ([`role`]), reads Markdown as UTF-8 and lists every other file as an
+//! asset to publish. Symlinks are followed only while they
 //! stay inside the site root ([`crate::root`] decides). Unreadable or
 //! non-UTF-8 files become diagnostics; the walk goes on. Pipes, sockets
 //! and devices are never opened (reading a FIFO would wait forever): they
@@ -10,6 +11,7 @@
 
 pub mod fingerprint;
 pub mod name;
+pub mod role;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,7 @@ use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::root::SiteRoot;
 pub use name::{FileKind, FileName};
+pub use role::FileRole;
 
 /// The folder under the root that holds Markdown.
 pub const CONTENT_DIR: &str = "content";
@@ -31,6 +34,8 @@ pub struct ContentFile {
     /// Folder relative to `content/` with `/` separators; `""` at the top.
     pub folder: String,
     pub name: FileName,
+    /// What the file is, decided here once from `folder` and `name`.
+    pub role: FileRole,
     pub text: String,
 }
 
@@ -174,6 +179,7 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
             match read_text(path, &relative) {
                 Ok(text) => tree.files.push(ContentFile {
                     path: relative,
+                    role: FileRole::of(&folder, name.kind),
                     folder,
                     name,
                     text,

@@ -30,10 +30,11 @@ pub use pages::render_pages;
 use crate::config::Lang;
 use crate::model::register::{RegisteredStandard, StandardVersion, parent_url};
 use crate::model::{Page, Site};
+use crate::parse::Kind;
 use crate::parse::front_matter::{Standard, Status};
-use crate::parse::{Kind, STANDARDS_FOLDER};
 use crate::render::body::Bodies;
 use crate::slug::slugify;
+use crate::source::FileRole;
 
 /// `page.standard` on a standard's page: one version and its standard.
 #[derive(Debug, Serialize)]
@@ -307,10 +308,10 @@ fn standard_of(page: &Page) -> Option<&Standard> {
 pub fn register_page<'a>(site: &'a Site, lang: &Lang) -> Option<&'a Page> {
     // Looked up by translation key: every standard's page asks for it.
     site.translations
-        .get(&format!("{STANDARDS_FOLDER}/_index"))
+        .get(&crate::source::role::register_key())
         .and_then(|by_lang| by_lang.get(lang))
         .map(|id| site.page(*id))
-        .filter(|p| p.is_section() && p.doc.folder == STANDARDS_FOLDER)
+        .filter(|p| p.doc.role == FileRole::Register)
 }
 
 /// A version's page in `lang`, else in the default language, else any.
@@ -542,8 +543,7 @@ fn size_text(bytes: u64, lang: &str) -> String {
 
 /// `page.register` for the register page of its language.
 pub fn register_view<'a>(site: &'a Site, page: &'a Page) -> Option<RegisterView<'a>> {
-    (page.is_section() && page.doc.folder == STANDARDS_FOLDER)
-        .then(|| build_register_view(site, page, None))
+    (page.doc.role == FileRole::Register).then(|| build_register_view(site, page, None))
 }
 
 fn build_register_view<'a>(
