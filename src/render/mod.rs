@@ -6,6 +6,7 @@
 //! serialised once per language. Pure: the output is a sorted list of
 //! paths and contents, written elsewhere ([`crate::output`]).
 
+pub mod atom;
 pub mod body;
 pub mod functions;
 pub mod news;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use tera::{Context, Tera, Value};
 
+use super::atom;
 use super::body::Bodies;
 use super::views::{self, FeedLink, PageSummary, PaginationView};
 use super::{Content, OutputFile, ThemeFiles, escape_xml};
@@ -400,98 +401,68 @@ fn entry_id(site: &Site, page: &Page) -> String {
     )
 }
 
-/// RFC 3339 time of a page's last change, as Atom wants it.
-fn rfc3339(date: &crate::parse::dates::PubDate) -> String {
-    date.instant
-        .to_zoned_datetime(crate::parse::dates::berlin())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+/// When a page last changed: its `updated`, else its `date`.
+fn updated_of(page: &Page) -> Option<&crate::parse::dates::PubDate> {
+    page.doc
+        .common
+        .updated
+        .as_ref()
+        .or(page.doc.common.date.as_ref())
 }
 
+/// The Atom document of one news feed.
 fn atom(site: &Site, feed: &Feed, bodies: &Bodies) -> String {
-    let updated_of = |page: &Page| {
-        page.doc
-            .common
-            .updated
-            .as_ref()
-            .or(page.doc.common.date.as_ref())
-            .cloned()
-    };
     let updated = feed
         .entries
         .iter()
         .filter_map(|p| updated_of(p))
         .max()
-        .map(|d| rfc3339(&d))
-        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string());
-    let mut xml = String::with_capacity(4096 + feed.entries.len() * 4096);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}/\">\n",
-        feed.lang,
-        escape_xml(&site.config.base_url)
-    ));
-    xml.push_str(&format!("<title>{}</title>\n", escape_xml(&feed.title)));
-    xml.push_str(&format!(
-        "<id>{}</id>\n",
-        escape_xml(&site.permalink(&feed.url))
-    ));
-    xml.push_str(&format!(
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape_xml(&site.permalink(&feed.url))
-    ));
-    xml.push_str(&format!(
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape_xml(&site.permalink(&feed.listing))
-    ));
-    xml.push_str(&format!("<updated>{updated}</updated>\n"));
-    let author = site
-        .config
-        .title
-        .get(feed.lang)
-        .cloned()
-        .unwrap_or_default();
-    xml.push_str(&format!(
-        "<author><name>{}</name></author>\n",
-        escape_xml(&author)
-    ));
-    for page in &feed.entries {
-        let Some(date) = &page.doc.common.date else {
-            continue;
-        };
-        xml.push_str("<entry>\n");
-        xml.push_str(&format!(
-            "<title>{}</title>\n",
-            escape_xml(&page.doc.common.title)
-        ));
-        xml.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape_xml(&site.permalink(&page.url))
-        ));
-        xml.push_str(&format!("<id>{}</id>\n", escape_xml(&entry_id(site, page))));
-        xml.push_str(&format!("<published>{}</published>\n", rfc3339(date)));
-        let updated = updated_of(page)
-            .map(|d| rfc3339(&d))
-            .unwrap_or_else(|| rfc3339(date));
-        xml.push_str(&format!("<updated>{updated}</updated>\n"));
-        for tag in &page.doc.common.tags {
-            xml.push_str(&format!("<category term=\"{}\"/>\n", escape_xml(tag)));
-        }
-        let summary = page
+        .map_or_else(|| atom::NEVER.to_string(), atom::rfc3339);
+    let own_url = site.permalink(&feed.url);
+    atom::write(&atom::Feed {
+        lang: feed.lang.to_string(),
+        base: Some(format!("{}/", site.config.base_url)),
+        title: feed.title.clone(),
+        id: own_url.clone(),
+        self_link: own_url,
+        alternate: site.permalink(&feed.listing),
+        updated,
+        author: site
+            .config
+            .title
+            .get(feed.lang)
+            .cloned()
+            .unwrap_or_default(),
+        entries: feed
+            .entries
+            .iter()
+            .filter_map(|page| atom_entry(site, page, bodies))
+            .collect(),
+    })
+}
+
+/// A release as a feed entry; `None` for one without a date.
+fn atom_entry<'b>(site: &Site, page: &Page, bodies: &'b Bodies) -> Option<atom::Entry<'b>> {
+    let date = page.doc.common.date.as_ref()?;
+    let updated = updated_of(page).unwrap_or(date);
+    Some(atom::Entry {
+        title: page.doc.common.title.clone(),
+        link: atom::Link {
+            href: site.permalink(&page.url),
+            hreflang: None,
+        },
+        id: entry_id(site, page),
+        published: Some(atom::rfc3339(date)),
+        updated: atom::rfc3339(updated),
+        categories: page.doc.common.tags.clone(),
+        summary: page
             .doc
             .common
             .summary
             .clone()
-            .unwrap_or_else(|| page.doc.body.first_paragraph.clone());
-        xml.push_str(&format!("<summary>{}</summary>\n", escape_xml(&summary)));
-        xml.push_str(&format!(
-            "<content type=\"html\">{}</content>\n",
-            escape_xml(bodies.of(page))
-        ));
-        xml.push_str("</entry>\n");
-    }
-    xml.push_str("</feed>\n");
-    xml
+            .unwrap_or_else(|| page.doc.body.first_paragraph.clone()),
+        content: Some(bodies.of(page)),
+    })
 }
 
 /// `sitemap.xml`: every page and listing with its language alternates.

@@ -384,17 +384,7 @@ fn weight(posting: &Posting, length: usize, average: f64) -> u32 {
 
 fn entry_json(word: &str, stem: &str, weights: &[u32]) -> String {
     let stem = if stem == word { "" } else { stem };
-    let mut json = serde_json::to_string(&(word, stem)).unwrap_or_default();
-    json.pop();
-    json.push_str(",[");
-    for (i, n) in weights.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(&n.to_string());
-    }
-    json.push_str("]]");
-    json
+    serde_json::to_string(&(word, stem, weights)).unwrap_or_default()
 }
 
 /// Groups sorted `entries` into shards by their first `depth` characters;

@@ -142,38 +142,26 @@ pub fn events(shared: &Shared) -> Response<Body> {
     response
 }
 
+/// The event's JSON. `<` is written as `\u003c` so that an overlay's
+/// markup can never close a script element; outside strings JSON has no
+/// `<`, so replacing it after serde_json is safe.
 fn event_json(state: &LiveState) -> String {
-    let changed: Vec<String> = state.changed.iter().map(|u| json_string(u)).collect();
-    format!(
-        "{{\"version\":{},\"changed\":[{}],\"css\":{},\"overlay\":{}}}",
-        state.version,
-        changed.join(","),
-        state.css_only,
-        state
-            .overlay
-            .as_deref()
-            .map(json_string)
-            .unwrap_or_else(|| "null".to_string())
-    )
-}
-
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            '<' => out.push_str("\\u003c"),
-            c => out.push(c),
-        }
+    #[derive(serde::Serialize)]
+    struct Event<'a> {
+        version: u64,
+        changed: &'a [String],
+        css: bool,
+        overlay: Option<&'a str>,
     }
-    out.push('"');
-    out
+    let event = Event {
+        version: state.version,
+        changed: &state.changed,
+        css: state.css_only,
+        overlay: state.overlay.as_deref(),
+    };
+    serde_json::to_string(&event)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
 }
 
 #[cfg(test)]

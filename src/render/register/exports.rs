@@ -17,9 +17,9 @@ use crate::config::Lang;
 use crate::diagnostics::Diagnostic;
 use crate::model::register::{RegisteredStandard, StandardVersion};
 use crate::model::{Page, Site};
-use crate::parse::dates::{PubDate, berlin};
+use crate::parse::dates::PubDate;
 use crate::render::views::FeedLink;
-use crate::render::{Content, OutputFile, ThemeFiles, escape_xml};
+use crate::render::{Content, OutputFile, ThemeFiles, atom};
 use crate::site_path::SitePath;
 
 /// File names below the register page's URL.
@@ -276,6 +276,16 @@ impl EventKind<'_> {
             EventKind::Supersedes(id) => format!("supersedes-{}", id.to_ascii_lowercase()),
         }
     }
+
+    /// The entry's Atom category.
+    fn category(&self) -> &'static str {
+        match self {
+            EventKind::Version => "version",
+            EventKind::Adopted => "adopted",
+            EventKind::Withdrawn => "withdrawn",
+            EventKind::Supersedes(_) => "supersedes",
+        }
+    }
 }
 
 /// Every dated change, newest first. The facts are the language-neutral
@@ -354,49 +364,21 @@ pub fn feeds(site: &Site, theme: &ThemeFiles) -> (Vec<OutputFile>, Vec<Diagnosti
     (files, problems)
 }
 
-/// RFC 3339 in Berlin time, as Atom wants it.
-fn rfc3339(date: &PubDate) -> String {
-    date.instant
-        .to_zoned_datetime(berlin())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
+/// The Atom document of the register's changes in the register page's
+/// language.
 fn atom(
     site: &Site,
     theme: &ThemeFiles,
     register: &Page,
     events: &[Event],
 ) -> Result<String, Diagnostic> {
-    let lang = &register.lang;
-    let word = |key: &str| string(theme, lang, key);
-    let version_word = word("version")?;
+    let version_word = string(theme, &register.lang, "version")?;
     let feed_url = site.permalink(&format!("{}{FEED_NAME}", register.url));
     let updated = events
         .iter()
         .map(|e| e.date)
         .max_by_key(|d| d.instant)
-        .map(rfc3339)
-        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string());
-    let mut xml = String::with_capacity(2048 + events.len() * 1024);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n"
-    ));
-    xml.push_str(&format!(
-        "<title>{}</title>\n",
-        escape_xml(&feed_title(site, register))
-    ));
-    xml.push_str(&format!("<id>{}</id>\n", escape_xml(&feed_url)));
-    xml.push_str(&format!(
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape_xml(&feed_url)
-    ));
-    xml.push_str(&format!(
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape_xml(&site.permalink(&register.url))
-    ));
-    xml.push_str(&format!("<updated>{updated}</updated>\n"));
+        .map_or_else(|| atom::NEVER.to_string(), atom::rfc3339);
     let author = site
         .config
         .associations
@@ -404,64 +386,68 @@ fn atom(
         .map(|a| a.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    xml.push_str(&format!(
-        "<author><name>{}</name></author>\n",
-        escape_xml(&author)
-    ));
-    for event in events {
-        let page = version_page(site, event.version, lang);
-        let what = match &event.kind {
-            EventKind::Version => word("register_event_version")?,
-            EventKind::Adopted => word("status_adopted")?,
-            EventKind::Withdrawn => word("status_withdrawn")?,
-            EventKind::Supersedes(other) => {
-                format!("{} {other}", word("register_event_supersedes")?)
-            }
-        };
-        let title = format!(
-            "{} {version_word} {}: {what}",
-            event.standard.id, event.version.version
-        );
-        let link = site.permalink(&page.url);
-        let hreflang = if page.lang == *lang {
-            String::new()
-        } else {
-            format!(" hreflang=\"{}\"", page.lang)
-        };
-        let mut summary = page.doc.common.title.clone();
-        if let (EventKind::Version, Some(changes)) = (
-            &event.kind,
-            super::standard_of(page).and_then(|s| s.changes.as_deref()),
-        ) {
-            summary.push_str(" – ");
-            summary.push_str(changes);
+    let entries = events
+        .iter()
+        .map(|event| atom_entry(site, theme, &register.lang, &version_word, event))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(atom::write(&atom::Feed {
+        lang: register.lang.to_string(),
+        base: None,
+        title: feed_title(site, register),
+        id: feed_url.clone(),
+        self_link: feed_url,
+        alternate: site.permalink(&register.url),
+        updated,
+        author,
+        entries,
+    }))
+}
+
+/// One register change as a feed entry, linking the version's page in
+/// `lang` or, untranslated, in the language it has.
+fn atom_entry(
+    site: &Site,
+    theme: &ThemeFiles,
+    lang: &Lang,
+    version_word: &str,
+    event: &Event,
+) -> Result<atom::Entry<'static>, Diagnostic> {
+    let word = |key: &str| string(theme, lang, key);
+    let page = version_page(site, event.version, lang);
+    let what = match &event.kind {
+        EventKind::Version => word("register_event_version")?,
+        EventKind::Adopted => word("status_adopted")?,
+        EventKind::Withdrawn => word("status_withdrawn")?,
+        EventKind::Supersedes(other) => {
+            format!("{} {other}", word("register_event_supersedes")?)
         }
-        xml.push_str("<entry>\n");
-        xml.push_str(&format!("<title>{}</title>\n", escape_xml(&title)));
-        xml.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\"{hreflang} href=\"{}\"/>\n",
-            escape_xml(&link)
-        ));
-        xml.push_str(&format!(
-            "<id>{}#{}</id>\n",
-            escape_xml(&link),
-            event.kind.fragment()
-        ));
-        xml.push_str(&format!("<updated>{}</updated>\n", rfc3339(event.date)));
-        xml.push_str(&format!(
-            "<category term=\"{}\"/>\n",
-            match event.kind {
-                EventKind::Version => "version",
-                EventKind::Adopted => "adopted",
-                EventKind::Withdrawn => "withdrawn",
-                EventKind::Supersedes(_) => "supersedes",
-            }
-        ));
-        xml.push_str(&format!("<summary>{}</summary>\n", escape_xml(&summary)));
-        xml.push_str("</entry>\n");
+    };
+    let title = format!(
+        "{} {version_word} {}: {what}",
+        event.standard.id, event.version.version
+    );
+    let mut summary = page.doc.common.title.clone();
+    if let (EventKind::Version, Some(changes)) = (
+        &event.kind,
+        super::standard_of(page).and_then(|s| s.changes.as_deref()),
+    ) {
+        summary.push_str(" – ");
+        summary.push_str(changes);
     }
-    xml.push_str("</feed>\n");
-    Ok(xml)
+    let href = site.permalink(&page.url);
+    Ok(atom::Entry {
+        title,
+        id: format!("{href}#{}", event.kind.fragment()),
+        link: atom::Link {
+            href,
+            hreflang: (page.lang != *lang).then(|| page.lang.to_string()),
+        },
+        published: None,
+        updated: atom::rfc3339(event.date),
+        categories: vec![event.kind.category().to_string()],
+        summary,
+        content: None,
+    })
 }
 
 #[cfg(test)]
