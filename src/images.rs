@@ -179,11 +179,11 @@ fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageI
             / u64::from(width))
         .max(1) as u32;
         let file = cache.join(format!("{digest}-{target}.{extension}"));
-        if counts.mode == Variants::Plan {
-            // `check` needs the variant's name and size, not its pixels.
-        } else if file.exists() {
+        // `check` (Plan) needs the variant's name and size, not its pixels.
+        let make = counts.mode == Variants::Make;
+        if make && file.exists() {
             counts.cached.fetch_add(1, Ordering::Relaxed);
-        } else {
+        } else if make {
             if decoded.is_none() {
                 let image = image::load_from_memory(&bytes).map_err(|e| problem(e.to_string()))?;
                 decoded = Some(image);

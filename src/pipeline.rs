@@ -114,7 +114,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         force: options.force_output,
     };
     // Refused before the work, so a wrong `--output` costs no time.
-    output::claim(destination.root, &out_dir, destination.force).map_err(BuildFailure::Io)?;
+    let claimed =
+        output::claim(destination.root, &out_dir, destination.force).map_err(BuildFailure::Io)?;
     let mut rendered = render_site(options).map_err(BuildFailure::Content)?;
     let waiting = |lock: &Path| {
         eprintln!(
@@ -125,7 +126,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let written = rendered
         .timings
         .measure("write", || {
-            output::write(&rendered.output, destination, waiting)
+            output::write(&rendered.output, destination, &claimed, waiting)
         })
         .map_err(BuildFailure::Io)?;
     Ok(BuildReport {

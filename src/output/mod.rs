@@ -46,10 +46,13 @@ pub struct Destination<'a> {
 }
 
 /// Writes `output` to the destination via the staging folder and a swap.
-/// `waiting` is called when another build holds the lock.
+/// `first` is the claim the caller made before rendering (so a wrong
+/// folder costs no time); `waiting` is called when another build holds
+/// the lock.
 pub fn write(
     output: &Output,
     destination: Destination,
+    first: &Claim,
     waiting: impl FnOnce(&Path),
 ) -> Result<WriteReport, Error> {
     let Destination {
@@ -57,7 +60,6 @@ pub fn write(
         out_dir,
         force,
     } = destination;
-    let first = claim(root, out_dir, force)?;
     if let Some(parent) = first.lock.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
@@ -97,17 +99,11 @@ fn set_aside(claim: &Claim) -> Result<PathBuf, Error> {
 /// Makes `dir` hold exactly `output`: writes files whose bytes differ,
 /// leaves equal ones alone and removes files that are no longer produced.
 pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
-    remove_links(dir)?;
+    let existing = existing_files(dir)?;
     // The marker first: a build killed half-way leaves a folder that the
     // next build still recognises as its own.
     let marker = dir.join(MARKER);
-    write_if_changed(&marker, MARKER_TEXT.as_bytes(), true)?;
-    let existing: HashSet<PathBuf> = WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().to_path_buf())
-        .collect();
+    write_if_changed(&marker, MARKER_TEXT.as_bytes(), existing.contains(&marker))?;
     let mut folders: Vec<PathBuf> = output
         .files
         .iter()
@@ -162,21 +158,23 @@ pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
     })
 }
 
-/// Removes every symlink below `dir` (the links, not what they point to):
-/// kommhub writes none, and writing through one would put files outside
-/// the output folder.
-fn remove_links(dir: &Path) -> Result<(), Error> {
-    let links: Vec<PathBuf> = WalkDir::new(dir)
+/// The files below `dir`, in one walk that also removes every symlink
+/// (the link, not what it points to): kommhub writes none, and writing
+/// through one would put files outside the output folder.
+fn existing_files(dir: &Path) -> Result<HashSet<PathBuf>, Error> {
+    let mut files = HashSet::new();
+    for entry in WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.path_is_symlink())
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    for link in links {
-        std::fs::remove_file(&link).map_err(|e| Error::io(&link, e))?;
+    {
+        if entry.path_is_symlink() {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        } else if entry.file_type().is_file() {
+            files.insert(entry.into_path());
+        }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// Writes `bytes` unless `target` already holds exactly them; true if written.
