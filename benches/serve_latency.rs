@@ -176,20 +176,17 @@ fn new_release(c: &Corpus, name: &str, title: &str) -> String {
 fn new_file(c: &Corpus, n: usize) -> Vec<Step> {
     let name = format!("messung-neu-{n}");
     let file = c.root.join(format!("content/news/{name}.md"));
-    vec![Step {
-        writes: vec![(file, Some(new_release(c, &name, &marker("Neu", n))))],
-        renames: Vec::new(),
-        effect: Effect::Appears(page(&name)),
-    }]
+    vec![Step::write(
+        file,
+        new_release(c, &name, &marker("Neu", n)),
+        Effect::Appears(page(&name)),
+    )]
 }
 
 fn deleted_file(c: &Corpus, n: usize) -> Vec<Step> {
     let name = format!("messung-neu-{n}");
-    vec![Step {
-        writes: vec![(c.root.join(format!("content/news/{name}.md")), None)],
-        renames: Vec::new(),
-        effect: Effect::Disappears(page(&name)),
-    }]
+    let file = c.root.join(format!("content/news/{name}.md"));
+    vec![Step::remove(vec![file], Effect::Disappears(page(&name)))]
 }
 
 /// A new file, renamed: the page moves to the new name's address.
@@ -200,24 +197,17 @@ fn renamed_file(c: &Corpus, n: usize) -> Vec<Step> {
         c.root.join(format!("content/news/{to}.md")),
     );
     vec![
-        Step {
-            writes: vec![(
-                from_file.clone(),
-                Some(new_release(c, &from, &marker("Alt", n))),
-            )],
-            renames: Vec::new(),
-            effect: Effect::Appears(page(&from)),
-        },
+        Step::write(
+            from_file.clone(),
+            new_release(c, &from, &marker("Alt", n)),
+            Effect::Appears(page(&from)),
+        ),
         Step {
             writes: Vec::new(),
             renames: vec![(from_file, to_file.clone())],
             effect: Effect::Appears(page(&to)),
         },
-        Step {
-            writes: vec![(to_file, None)],
-            renames: Vec::new(),
-            effect: Effect::Disappears(page(&to)),
-        },
+        Step::remove(vec![to_file], Effect::Disappears(page(&to))),
     ]
 }
 
@@ -228,21 +218,13 @@ fn translation(c: &Corpus, n: usize) -> Vec<Step> {
     let english = c.root.join(format!("content/news/{name}.en.md"));
     let text = new_release(c, &name, &marker("Translated", n));
     vec![
-        Step {
-            writes: vec![(german.clone(), Some(text.clone()))],
-            renames: Vec::new(),
-            effect: Effect::Appears(page(&name)),
-        },
-        Step {
-            writes: vec![(english.clone(), Some(text))],
-            renames: Vec::new(),
-            effect: Effect::Appears(format!("en/{}", page(&name))),
-        },
-        Step {
-            writes: vec![(english, None), (german, None)],
-            renames: Vec::new(),
-            effect: Effect::Disappears(page(&name)),
-        },
+        Step::write(german.clone(), text.clone(), Effect::Appears(page(&name))),
+        Step::write(
+            english.clone(),
+            text,
+            Effect::Appears(format!("en/{}", page(&name))),
+        ),
+        Step::remove(vec![english, german], Effect::Disappears(page(&name))),
     ]
 }
 
@@ -279,16 +261,8 @@ fn standard(c: &Corpus, n: usize) -> Vec<Step> {
         folder.unwrap_or_default()
     );
     vec![
-        Step {
-            writes: vec![(file.clone(), Some(text))],
-            renames: Vec::new(),
-            effect: Effect::Appears(target.clone()),
-        },
-        Step {
-            writes: vec![(file, None)],
-            renames: Vec::new(),
-            effect: Effect::Disappears(target),
-        },
+        Step::write(file.clone(), text, Effect::Appears(target.clone())),
+        Step::remove(vec![file], Effect::Disappears(target)),
     ]
 }
 
@@ -393,6 +367,14 @@ impl Step {
     fn write(file: PathBuf, text: String, effect: Effect) -> Step {
         Step {
             writes: vec![(file, Some(text))],
+            renames: Vec::new(),
+            effect,
+        }
+    }
+
+    fn remove(files: Vec<PathBuf>, effect: Effect) -> Step {
+        Step {
+            writes: files.into_iter().map(|file| (file, None)).collect(),
             renames: Vec::new(),
             effect,
         }
