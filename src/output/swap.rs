@@ -83,6 +83,12 @@ fn two_renames(staging: &Path, out_dir: &Path) -> Result<(), Error> {
     let mut old = staging.as_os_str().to_os_string();
     old.push(".old");
     let old = Path::new(&old);
+    if std::fs::symlink_metadata(old).is_ok() {
+        // Left by a fallback swap that was interrupted; removed only when
+        // it is kommhub's own (marked or empty, not a link).
+        super::claim::working_folder(old)?;
+        std::fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
+    }
     std::fs::rename(out_dir, old).map_err(|e| Error::io(out_dir, e))?;
     if let Err(error) = std::fs::rename(staging, out_dir) {
         let _ = std::fs::rename(old, out_dir);
@@ -120,6 +126,33 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(staging.join("index.html")).expect("read"),
             "new"
+        );
+    }
+
+    #[test]
+    fn the_fallback_clears_its_own_leftover_but_never_a_foreign_folder() {
+        let dir = tempfile::tempdir().expect("temp");
+        let (staging, out) = (
+            dir.path().join(".public.staging"),
+            dir.path().join("public"),
+        );
+        let old = dir.path().join(".public.staging.old");
+        for folder in [&staging, &out, &old] {
+            std::fs::create_dir(folder).expect("mkdir");
+        }
+        std::fs::write(staging.join("index.html"), "new").expect("write");
+        std::fs::write(old.join(super::super::MARKER), "").expect("marker");
+        two_renames(&staging, &out).expect("an own leftover is cleared");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).expect("read"),
+            "new"
+        );
+        std::fs::create_dir(&old).expect("mkdir");
+        std::fs::write(old.join("brief.odt"), "theirs").expect("write");
+        assert!(two_renames(&staging, &out).is_err());
+        assert_eq!(
+            std::fs::read_to_string(old.join("brief.odt")).expect("read"),
+            "theirs"
         );
     }
 
