@@ -486,18 +486,23 @@ impl LineIndex {
         }
     }
 
-    fn position(&self, offset: usize) -> (usize, usize) {
+    /// The 0-based line holding `offset` (clamped to the text), where
+    /// that line starts, and the clamped offset.
+    fn locate(&self, offset: usize) -> (usize, usize, usize) {
         let offset = offset.min(self.text_len);
         let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        (self.first_line + line, offset - self.starts[line] + 1)
+        (line, self.starts[line], offset)
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let (line, start, offset) = self.locate(offset);
+        (self.first_line + line, offset - start + 1)
     }
 
     /// Like [`LineIndex::position`], with the column counted in
     /// characters of `text` (the text this index was made of).
     fn char_position(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text_len);
-        let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        let start = self.starts[line];
+        let (line, start, offset) = self.locate(offset);
         let column = text
             .get(start..offset)
             .map_or(offset - start, |before| before.chars().count());
