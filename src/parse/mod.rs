@@ -125,13 +125,15 @@ impl Document {
         help: String,
     ) -> Diagnostic {
         let (key_line, _) = yaml::position_of_key(&self.front_matter, key);
-        let found = self
-            .front_matter
-            .lines()
-            .enumerate()
-            .skip(key_line.saturating_sub(1))
-            .find_map(|(index, line)| Some((index, line.find(value)?)))
-            .filter(|_| key_line > 0 && !value.is_empty());
+        let found = (key_line > 0 && !value.is_empty())
+            .then(|| {
+                self.front_matter
+                    .lines()
+                    .enumerate()
+                    .skip(key_line - 1)
+                    .find_map(|(index, line)| Some((index, line.find(value)?)))
+            })
+            .flatten();
         match found {
             Some((index, at)) => Diagnostic::error(code, &self.path, message, help)
                 .at(self.front_matter_line + index, at + 1),
