@@ -353,28 +353,10 @@ impl<'a> Guard<'a> {
                 event
             }
             Event::InlineHtml(_) => self.inline(event, offset),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if !dest_url.starts_with("@/") => Event::Start(Tag::Link {
-                link_type,
-                dest_url: self.address(dest_url, offset),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: self.address(dest_url, offset),
-                title,
-                id,
-            }),
+            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => event,
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                with_dest(event, |url| self.address(url, offset))
+            }
             other => other,
         }
     }
@@ -442,26 +424,32 @@ fn refuse_escaping<'a>(
         line,
         column,
     });
+    with_dest(event, |_| CowStr::Borrowed(""))
+}
+
+/// The start of a link or image with its address passed through `change`;
+/// any other event unchanged.
+fn with_dest<'e>(event: Event<'e>, change: impl FnOnce(CowStr<'e>) -> CowStr<'e>) -> Event<'e> {
     match event {
-        Event::Start(Tag::Image {
+        Event::Start(Tag::Link {
             link_type,
+            dest_url,
             title,
             id,
-            ..
-        }) => Event::Start(Tag::Image {
+        }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: CowStr::from(""),
+            dest_url: change(dest_url),
             title,
             id,
         }),
-        Event::Start(Tag::Link {
+        Event::Start(Tag::Image {
             link_type,
+            dest_url,
             title,
             id,
-            ..
-        }) => Event::Start(Tag::Link {
+        }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: CowStr::from(""),
+            dest_url: change(dest_url),
             title,
             id,
         }),
@@ -498,18 +486,23 @@ impl LineIndex {
         }
     }
 
-    fn position(&self, offset: usize) -> (usize, usize) {
+    /// The 0-based line holding `offset` (clamped to the text), where
+    /// that line starts, and the clamped offset.
+    fn locate(&self, offset: usize) -> (usize, usize, usize) {
         let offset = offset.min(self.text_len);
         let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        (self.first_line + line, offset - self.starts[line] + 1)
+        (line, self.starts[line], offset)
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let (line, start, offset) = self.locate(offset);
+        (self.first_line + line, offset - start + 1)
     }
 
     /// Like [`LineIndex::position`], with the column counted in
     /// characters of `text` (the text this index was made of).
     fn char_position(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text_len);
-        let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        let start = self.starts[line];
+        let (line, start, offset) = self.locate(offset);
         let column = text
             .get(start..offset)
             .map_or(offset - start, |before| before.chars().count());

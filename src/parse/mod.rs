@@ -20,6 +20,7 @@ use crate::config::SiteConfig;
 use crate::control_chars;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::site_path::MAX_SEGMENT_BYTES;
+use crate::slug::slugify;
 use crate::source::{ContentFile, FileKind, FileName, FileRole};
 use crate::yaml::{self, YamlError};
 use dates::PubDate;
@@ -124,13 +125,15 @@ impl Document {
         help: String,
     ) -> Diagnostic {
         let (key_line, _) = yaml::position_of_key(&self.front_matter, key);
-        let found = self
-            .front_matter
-            .lines()
-            .enumerate()
-            .skip(key_line.saturating_sub(1))
-            .find_map(|(index, line)| Some((index, line.find(value)?)))
-            .filter(|_| key_line > 0 && !value.is_empty());
+        let found = (key_line > 0 && !value.is_empty())
+            .then(|| {
+                self.front_matter
+                    .lines()
+                    .enumerate()
+                    .skip(key_line - 1)
+                    .find_map(|(index, line)| Some((index, line.find(value)?)))
+            })
+            .flatten();
         match found {
             Some((index, at)) => Diagnostic::error(code, &self.path, message, help)
                 .at(self.front_matter_line + index, at + 1),
@@ -260,8 +263,7 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
         ));
     }
     if let Some(slug) = &doc.common.slug {
-        let safe =
-            !slug.contains('/') && !slug.contains('\\') && !crate::slug::slugify(slug).is_empty();
+        let safe = !slug.contains('/') && !slug.contains('\\') && !slugify(slug).is_empty();
         if !safe {
             problems.push(doc.problem_at(
                 "slug",
@@ -371,30 +373,37 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
         )
     };
     match &doc.common.slug {
-        Some(slug) if too_long(&crate::slug::slugify(slug)) => problems.push(doc.problem_at(
-            "slug",
-            Code::FrontMatterTooLong,
-            message("slug", &crate::slug::slugify(slug)),
-            help("slug"),
-        )),
-        None if doc.name.kind != FileKind::Section
-            && too_long(&crate::slug::slugify(&doc.name.stem)) =>
-        {
-            problems.push(Diagnostic::error(
-                Code::SourceNameTooLong,
-                &doc.path,
-                message("file name", &crate::slug::slugify(&doc.name.stem)),
-                format!("{}, or set a shorter `slug:`", help("file name")),
-            ))
+        Some(slug) => {
+            let slug = slugify(slug);
+            if too_long(&slug) {
+                problems.push(doc.problem_at(
+                    "slug",
+                    Code::FrontMatterTooLong,
+                    message("slug", &slug),
+                    help("slug"),
+                ));
+            }
         }
-        _ => {}
+        None if doc.name.kind != FileKind::Section => {
+            let stem = slugify(&doc.name.stem);
+            if too_long(&stem) {
+                problems.push(Diagnostic::error(
+                    Code::SourceNameTooLong,
+                    &doc.path,
+                    message("file name", &stem),
+                    format!("{}, or set a shorter `slug:`", help("file name")),
+                ));
+            }
+        }
+        None => {}
     }
     for tag in &doc.common.tags {
-        if too_long(&crate::slug::slugify(tag)) {
+        let tag = slugify(tag);
+        if too_long(&tag) {
             problems.push(doc.problem_at(
                 "tags",
                 Code::FrontMatterTooLong,
-                message("tag", &crate::slug::slugify(tag)),
+                message("tag", &tag),
                 help("tag"),
             ));
         }
