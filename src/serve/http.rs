@@ -259,17 +259,17 @@ fn resolve(dir: &Path, path: &str) -> Resolved {
     let candidate = dir.join(relative);
     let index = candidate.join("index.html");
     // The type follows the name asked for, not a symlink's target.
-    let named = if path.ends_with('/') {
-        index
-    } else if inside(dir, &candidate).is_some() {
-        candidate
+    let (named, real) = if path.ends_with('/') {
+        let real = inside(dir, &index);
+        (index, real)
+    } else if let Some(real) = inside(dir, &candidate) {
+        (candidate, Some(real))
     } else if inside(dir, &index).is_some() {
         return Resolved::AddSlash;
     } else {
         return Resolved::Missing;
     };
-    inside(dir, &named)
-        .and_then(|real| std::fs::read(real).ok())
+    real.and_then(|real| std::fs::read(real).ok())
         .map_or(Resolved::Missing, |bytes| Resolved::File(named, bytes))
 }
 
