@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use super::{At, Fault, HtmlPage, SiteIndex};
 use crate::diagnostics::Code;
 use crate::model::Withheld;
+use crate::site_path::percent_decode;
 
 /// Where an address leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,32 +124,6 @@ fn normalise(path: &str) -> String {
     }
     let joined = segments.join("/");
     format!("/{}", joined.trim_start_matches('/'))
-}
-
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
-            .flatten()
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match hex {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The output file a site path is served from: `/a/` → `a/index.html`;

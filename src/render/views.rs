@@ -466,13 +466,10 @@ pub fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
 }
 
 /// The variants of a page's image `src`, when it is a raster image of the
-/// page's bundle.
+/// page's bundle. Parse has already refused a `src` that is absolute or
+/// climbs out of the folder, so `src` is relative to the page.
 fn image_set<'a>(site: &Site, page: &Page, src: &str, sizes: &'a str) -> Option<ImageSetView<'a>> {
-    let url = if src.starts_with('/') {
-        src.to_string()
-    } else {
-        format!("{}{src}", page.url)
-    };
+    let url = format!("{}{src}", page.url);
     let info = site.images.get(&url)?;
     Some(ImageSetView {
         src: body::default_variant(&url, info, &site.base_path),

@@ -39,6 +39,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::{oneshot, watch};
 
 use super::live::{self, LiveState};
+use crate::site_path::percent_decode;
 
 /// What the server shares with the rebuild loop.
 pub struct Shared {
@@ -258,17 +259,17 @@ fn resolve(dir: &Path, path: &str) -> Resolved {
     let candidate = dir.join(relative);
     let index = candidate.join("index.html");
     // The type follows the name asked for, not a symlink's target.
-    let named = if path.ends_with('/') {
-        index
-    } else if inside(dir, &candidate).is_some() {
-        candidate
+    let (named, real) = if path.ends_with('/') {
+        let real = inside(dir, &index);
+        (index, real)
+    } else if let Some(real) = inside(dir, &candidate) {
+        (candidate, Some(real))
     } else if inside(dir, &index).is_some() {
         return Resolved::AddSlash;
     } else {
         return Resolved::Missing;
     };
-    inside(dir, &named)
-        .and_then(|real| std::fs::read(real).ok())
+    real.and_then(|real| std::fs::read(real).ok())
         .map_or(Resolved::Missing, |bytes| Resolved::File(named, bytes))
 }
 
@@ -343,26 +344,6 @@ pub fn content_type(path: &Path) -> &'static str {
         "wasm" => "application/wasm",
         _ => "application/octet-stream",
     }
-}
-
-/// Decodes `%C3%BC` and friends in a URL path.
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use hyper::header::{self, HeaderValue};
 
 use super::http::{Body, Shared};
 use crate::diagnostics::Diagnostic;
+use crate::render::escape_attribute;
 
 /// Where the script is served.
 pub const SCRIPT_PATH: &str = "/__kommhub/live.js";
@@ -94,17 +95,13 @@ pub fn overlay(problems: &[Diagnostic]) -> String {
         };
         html.push_str(&format!(
             "<li><p><strong><code>{}</code></strong><br>{}</p><p>Fix: {}</p></li>",
-            escape(&place),
-            escape(&problem.message),
-            escape(&problem.help)
+            escape_attribute(&place),
+            escape_attribute(&problem.message),
+            escape_attribute(&problem.help)
         ));
     }
     html.push_str("</ul></div>");
     html
-}
-
-fn escape(text: &str) -> String {
-    crate::render::escape_attribute(text)
 }
 
 /// How long an event stream may stay silent: a comment then notices

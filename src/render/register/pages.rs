@@ -80,7 +80,9 @@ impl Renderer<'_> {
                 Code::StandardNoVersion,
                 &standard.folder,
                 format!("{} has no version in `{lang}`", standard.id),
-                "",
+                format!(
+                    "write the standard in `{lang}` too: add a file such as `<version>.{lang}.md` to this folder"
+                ),
             ));
         };
         let page = site.page(shown);
