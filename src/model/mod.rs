@@ -131,7 +131,10 @@ pub struct Site {
 }
 
 impl Site {
+    /// The page `id`; the way every view reaches another page, so the
+    /// read is recorded ([`crate::reads`]).
     pub fn page(&self, id: PageId) -> &Page {
+        crate::reads::record(crate::reads::Read::Page(id));
         &self.pages[id.0]
     }
 

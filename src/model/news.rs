@@ -84,9 +84,18 @@ pub struct NewsIndex {
 impl NewsIndex {
     /// Page 1 of the news section of `section`, rendered as the section page.
     pub fn section_first_page(&self, section: PageId) -> Option<&Listing> {
-        self.first_pages
+        let listing = self
+            .first_pages
             .get(&section)
-            .and_then(|at| self.listings.get(*at))
+            .and_then(|at| self.listings.get(*at))?;
+        crate::reads::record(crate::reads::Read::Listing(listing.url.clone()));
+        Some(listing)
+    }
+
+    /// The releases of `lang`, newest first (recorded as read).
+    pub fn newest(&self, lang: &Lang) -> &[PageId] {
+        crate::reads::record(crate::reads::Read::Newest(lang.clone()));
+        self.newest.get(lang).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// Every listing page that is rendered with the listing template (all

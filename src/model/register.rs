@@ -200,7 +200,9 @@ impl RegisteredStandard {
     }
 }
 
-/// Every standard of the site, ordered by id.
+/// Every standard of the site, ordered by id. Render reads it through
+/// its methods, which record the read ([`crate::reads`]); code that walks
+/// `standards` while rendering records it itself.
 #[derive(Debug, Clone, Default)]
 pub struct Register {
     pub standards: Vec<RegisteredStandard>,
@@ -213,21 +215,28 @@ pub struct Register {
 
 impl Register {
     pub fn is_empty(&self) -> bool {
+        crate::reads::record(crate::reads::Read::Register);
         self.standards.is_empty()
     }
 
     pub fn get(&self, id: &StandardId) -> Option<&RegisteredStandard> {
+        crate::reads::record(crate::reads::Read::Standard(id.as_str().to_string()));
         self.by_id.get(id).map(|index| &self.standards[*index])
     }
 
     /// The standard and the index of the version that `page` shows.
     pub fn locate(&self, page: PageId) -> Option<(&RegisteredStandard, usize)> {
-        self.by_page
-            .get(&page)
-            .map(|(standard, version)| (&self.standards[*standard], *version))
+        let (standard, version) = self.by_page.get(&page)?;
+        let standard = &self.standards[*standard];
+        crate::reads::record(crate::reads::Read::Standard(
+            standard.id.as_str().to_string(),
+        ));
+        Some((standard, *version))
     }
 
     /// Size and checksum of the file `name` in a standard's `folder`.
+    /// Not recorded: a standard's downloads belong to its
+    /// [`crate::reads::Read::Standard`], read before them.
     pub fn download(&self, folder: &str, name: &str) -> Option<&Fingerprint> {
         self.downloads.get(&(folder.to_string(), name.to_string()))
     }

@@ -1,4 +1,5 @@
-//! [`Output`] → `public/`. The only code that writes the site.
+//! [`Output`] → `public/` or the preview folder. The only code that
+//! writes the site: `build` through [`write`], `serve` through [`Preview`].
 //!
 //! A build is written into a staging folder next to the output folder and
 //! swapped in with one exchange (`swap.rs`), so a failed or interrupted
@@ -12,6 +13,7 @@
 //! (ext4 spends its time looking for free inodes).
 
 mod claim;
+mod preview;
 mod swap;
 
 use std::collections::HashSet;
@@ -24,6 +26,7 @@ use crate::Error;
 use crate::render::{Content, Output};
 
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
+pub use preview::{Preview, Updated};
 
 /// What a write changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -185,8 +188,26 @@ fn write_if_changed(target: &Path, bytes: &[u8], known: bool) -> Result<bool, Er
             return Ok(false);
         }
     }
-    std::fs::write(target, bytes).map_err(|e| Error::io(target, e))?;
+    put(target, bytes)?;
     Ok(true)
+}
+
+/// Writes `bytes` to `target`, creating its folder. A symlink at `target`
+/// (which kommhub never writes) is removed first, never written through.
+fn put(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink()) {
+        std::fs::remove_file(target).map_err(|e| Error::io(target, e))?;
+    }
+    if let Some(folder) = target.parent() {
+        if !folder.is_dir() {
+            if std::fs::symlink_metadata(folder).is_ok() {
+                // A file where a folder must go (an old page became a section).
+                std::fs::remove_file(folder).map_err(|e| Error::io(folder, e))?;
+            }
+            std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+        }
+    }
+    std::fs::write(target, bytes).map_err(|e| Error::io(target, e))
 }
 
 fn remove_empty_folders(dir: &Path) {

@@ -90,7 +90,7 @@ fn responsive_images(html: &str, page: &Page, site: &Site, sizes: &str) -> Optio
         let src = &after[..end];
         out.push_str(&rest[..start]);
         match bundle_url(page, src) {
-            Some(url) => match site.images.get(&url) {
+            Some(url) => match record_images(&site.images).get(&url) {
                 Some(info) => out.push_str(&format!(
                     "<img src=\"{}\" srcset=\"{}\" sizes=\"{}\" width=\"{}\" height=\"{}\"",
                     default_variant(&url, info, base_path),
@@ -167,6 +167,14 @@ pub fn same_inputs(old: &Site, before: &Page, new: &Site, after: &Page) -> bool 
     })
 }
 
+/// The site's image sizes, recorded as read ([`crate::reads`]).
+fn record_images(
+    images: &std::collections::HashMap<String, crate::images::ImageInfo>,
+) -> &std::collections::HashMap<String, crate::images::ImageInfo> {
+    crate::reads::record(crate::reads::Read::Images);
+    images
+}
+
 /// Each page's body, made at most once per render and shared by its page,
 /// its feed entries and the register's diff. Safe to read from the
 /// threads that render pages in parallel.
@@ -187,6 +195,7 @@ impl<'a> Bodies<'a> {
 
     /// The body of `page`, a page of this render's site.
     pub fn of(&self, page: &Page) -> &str {
+        crate::reads::record(crate::reads::Read::Page(page.id));
         self.made[page.id.0].get_or_init(|| html(self.site, page, self.image_sizes))
     }
 

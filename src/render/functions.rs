@@ -22,6 +22,7 @@ pub fn register(tera: &mut Tera, strings: Arc<Strings>, base_url: &str, base_pat
     tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
         let key: String = kwargs.must_get("key")?;
         let lang = current_lang(state, &kwargs)?;
+        crate::reads::record(crate::reads::Read::Strings(crate::config::Lang::new(&lang)));
         strings
             .get(&lang)
             .and_then(|by_key| by_key.get(&key))

@@ -145,188 +145,343 @@ fn failing_template(theme: &ThemeFiles, site: &Site) -> String {
         .unwrap_or_default()
 }
 
-/// Which pages and listings to render; everything else (feeds, sitemap,
-/// register, static files) is always produced.
-#[derive(Debug, Clone, Default)]
-pub enum Selection {
-    #[default]
-    All,
-    /// Only these pages and the listings at these URLs (`serve` after a
-    /// change: the rest of the folder is still up to date).
-    Only {
-        pages: std::collections::HashSet<crate::model::PageId>,
-        listings: std::collections::HashSet<String>,
-        /// Whether the register's own pages, exports and feed are redone.
-        register: bool,
-        /// Whether the Atom feeds of press releases are redone.
-        feeds: bool,
-        /// Whether the files every change may touch are redone: sitemap,
-        /// robots.txt, redirect map and pages, 404 and search pages, static
-        /// files and assets. `serve` leaves them out after an edit that
-        /// keeps the site's structure ([`crate::model::patch`]).
-        site_files: bool,
-    },
+/// A part of the site that renders on its own: one content page, one
+/// listing page, one standard's current version, or a group of files made
+/// together. `serve` keeps, per unit, what it read ([`crate::reads`]) and
+/// the files it made, and renders again only the units whose reads changed.
+/// Units are named by what stays the same between two assemblies (an
+/// address), never by a [`crate::model::PageId`], which is a position.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// A content page, by its site URL.
+    Page(String),
+    /// A listing page of press releases (not a section's first page), by URL.
+    Listing(String),
+    /// The current version of a standard at the standard's own address.
+    Standard(String),
+    /// The register's filter pages, `standards.json`, `.csv` and its feed.
+    Register,
+    /// The Atom feeds of press releases.
+    Feeds,
+    /// Sitemap, robots.txt, redirect map and pages, 404 and search pages.
+    SiteFiles,
+    /// The theme's static files and the bundle assets, copied as they are.
+    Copies,
 }
 
-impl Selection {
-    pub fn page(&self, id: crate::model::PageId) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { pages, .. } => pages.contains(&id),
-        }
-    }
-
-    pub fn listing(&self, url: &str) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { listings, .. } => listings.contains(url),
-        }
-    }
-
-    pub fn register(&self) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { register, .. } => *register,
-        }
-    }
-
-    pub fn feeds(&self) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { feeds, .. } => *feeds,
-        }
-    }
-
-    pub fn site_files(&self) -> bool {
-        match self {
-            Selection::All => true,
-            Selection::Only { site_files, .. } => *site_files,
-        }
-    }
+/// What rendering one unit made and read.
+#[derive(Debug)]
+pub struct UnitOutput {
+    pub unit: Unit,
+    pub files: Vec<OutputFile>,
+    pub reads: Vec<crate::reads::Read>,
+    pub problems: Vec<Diagnostic>,
 }
 
-/// Renders every page, the 404 pages and the redirects, and lists the
-/// static files and assets to copy.
+/// Every unit of `site`, in a stable order.
+pub fn units(site: &Site) -> Vec<Unit> {
+    let mut units: Vec<Unit> = site
+        .pages
+        .iter()
+        .map(|page| Unit::Page(page.url.clone()))
+        .collect();
+    units.extend(
+        site.news
+            .listing_pages()
+            .map(|listing| Unit::Listing(listing.url.clone())),
+    );
+    for standard in &site.register.standards {
+        units.extend(
+            standard
+                .urls
+                .values()
+                .map(|url| Unit::Standard(url.clone())),
+        );
+    }
+    units.extend([Unit::Register, Unit::Feeds, Unit::SiteFiles, Unit::Copies]);
+    units
+}
+
+/// Renders every page, listing, feed and site file, and lists the static
+/// files and assets to copy.
 pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diagnostic>) {
-    render_selected(site, theme, tera, &Selection::All)
+    let all = units(site);
+    let mut problems = Vec::new();
+    let mut files = Vec::with_capacity(site.pages.len() + site.assets.len());
+    for unit in render_units(site, theme, tera, &all) {
+        files.extend(unit.files);
+        problems.extend(unit.problems);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    problems.extend(conflicts(&files));
+    files.dedup_by(|a, b| a.path == b.path);
+    (Output { files }, problems)
 }
 
-/// [`render`], limited to the pages and listings of `selection`.
-pub fn render_selected(
+/// One error for each path that two files would be written to; `files`
+/// sorted by path.
+pub fn conflicts(files: &[OutputFile]) -> Vec<Diagnostic> {
+    files
+        .windows(2)
+        .filter(|pair| pair[0].path == pair[1].path)
+        .map(|pair| conflict(&pair[1].path))
+        .collect()
+}
+
+/// The error for two files that would be written to `path`.
+pub fn conflict(path: &SitePath) -> Diagnostic {
+    Diagnostic::error(
+        Code::OutputConflict,
+        path.as_str(),
+        format!("two files would be written to {path}"),
+        "rename the asset or static file, or change the page's slug",
+    )
+}
+
+/// Renders `units` in parallel, each with a recorder on its thread.
+pub fn render_units(
     site: &Site,
     theme: &ThemeFiles,
     tera: &Tera,
-    selection: &Selection,
-) -> (Output, Vec<Diagnostic>) {
-    let site_values: HashMap<&Lang, Value> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| {
-            let mut view = views::site_view(site, &l.code);
-            view.search_url = search_page::link(site, tera, &l.code);
-            (&l.code, Value::from_serializable(&view))
-        })
-        .collect();
-    let bodies = body::Bodies::new(site, &theme.settings);
-    let engine = Engine::new(tera, theme);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = site
-        .pages
+    units: &[Unit],
+) -> Vec<UnitOutput> {
+    let context = UnitContext::new(site, theme, tera);
+    units
         .par_iter()
-        .filter(|page| selection.page(page.id))
-        .filter_map(
-            |page| match render_page(site, &engine, page, &site_values, &bodies) {
-                // The page's own file has an error, reported at its line; a
-                // template failing on what is wrong there is no second fault.
-                Err(_) if page.doc.has_errors => None,
-                result => Some(result),
-            },
-        )
-        .collect();
-    let mut problems = Vec::new();
-    let mut files = Vec::with_capacity(site.pages.len() + site.assets.len());
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
+        .map(|unit| {
+            let ((files, problems), reads) = crate::reads::recording(|| context.render(unit));
+            UnitOutput {
+                unit: unit.clone(),
+                files,
+                reads,
+                problems,
+            }
+        })
+        .collect()
+}
+
+/// What every unit of one render shares: the per-language site values,
+/// the bodies, and where to find a unit's page, listing or standard.
+struct UnitContext<'a> {
+    site: &'a Site,
+    theme: &'a ThemeFiles,
+    tera: &'a Tera,
+    site_values: HashMap<&'a Lang, Value>,
+    bodies: body::Bodies<'a>,
+    engine: Engine<'a>,
+    pages: HashMap<&'a str, &'a Page>,
+    listings: HashMap<&'a str, &'a crate::model::news::Listing>,
+    listing_alternates: HashMap<news::GroupKey, Vec<(Lang, String)>>,
+    standards: HashMap<&'a str, (&'a crate::model::register::RegisteredStandard, &'a Lang)>,
+}
+
+impl<'a> UnitContext<'a> {
+    fn new(site: &'a Site, theme: &'a ThemeFiles, tera: &'a Tera) -> Self {
+        let site_values = site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                (
+                    &l.code,
+                    Value::from_serializable(&site_value(site, tera, &l.code)),
+                )
+            })
+            .collect();
+        let standards = site
+            .register
+            .standards
+            .iter()
+            .flat_map(|s| {
+                s.urls
+                    .iter()
+                    .map(move |(lang, url)| (url.as_str(), (s, lang)))
+            })
+            .collect();
+        UnitContext {
+            site,
+            theme,
+            tera,
+            site_values,
+            bodies: body::Bodies::new(site, &theme.settings),
+            engine: Engine::new(tera, theme),
+            pages: site.pages.iter().map(|p| (p.url.as_str(), p)).collect(),
+            listings: site
+                .news
+                .listing_pages()
+                .map(|l| (l.url.as_str(), l))
+                .collect(),
+            listing_alternates: news::listing_alternates(site, |_| true),
+            standards,
         }
     }
-    for result in news::render_listings(site, theme, tera, &site_values, selection) {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    if selection.feeds() {
-        files.extend(news::feeds(site, &bodies));
-    }
-    if selection.register() {
-        for result in register::render_pages(site, theme, tera, &site_values, &bodies) {
+
+    /// The files of `unit` and the template errors met on the way. Every
+    /// templated file of a language reads that language's `site`.
+    fn render(&self, unit: &Unit) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        use crate::reads::{Read, record};
+        let site = self.site;
+        let every_language = || {
+            for language in &site.config.languages {
+                record(Read::Site(language.code.clone()));
+            }
+        };
+        let results: Vec<Result<OutputFile, Diagnostic>> = match unit {
+            Unit::Page(url) => {
+                let Some(page) = self.pages.get(url.as_str()) else {
+                    return (Vec::new(), Vec::new());
+                };
+                record(Read::Page(page.id));
+                record(Read::Site(page.lang.clone()));
+                match render_page(site, &self.engine, page, &self.site_values, &self.bodies) {
+                    // The page's own file has an error, reported at its
+                    // line; a template failing on what is wrong there is no
+                    // second fault.
+                    Err(_) if page.doc.has_errors => Vec::new(),
+                    result => vec![result],
+                }
+            }
+            Unit::Listing(url) => {
+                let Some(listing) = self.listings.get(url.as_str()) else {
+                    return (Vec::new(), Vec::new());
+                };
+                record(Read::Listing(listing.url.clone()));
+                record(Read::Site(listing.lang.clone()));
+                vec![news::render_listing(
+                    site,
+                    self.theme,
+                    self.tera,
+                    &self.site_values,
+                    listing,
+                    &self.listing_alternates,
+                )]
+            }
+            Unit::Standard(url) => {
+                let Some((standard, lang)) = self.standards.get(url.as_str()) else {
+                    return (Vec::new(), Vec::new());
+                };
+                record(Read::Site((*lang).clone()));
+                vec![register::render_current(
+                    site,
+                    self.theme,
+                    self.tera,
+                    &self.site_values,
+                    &self.bodies,
+                    standard,
+                    lang,
+                    url,
+                )]
+            }
+            Unit::Register => {
+                every_language();
+                let mut results = register::render_filter_pages(
+                    site,
+                    self.theme,
+                    self.tera,
+                    &self.site_values,
+                    &self.bodies,
+                );
+                results.extend(register::exports(site).into_iter().map(Ok));
+                let (feeds, problems) = register::feeds(site, self.theme);
+                results.extend(feeds.into_iter().map(Ok));
+                results.extend(problems.into_iter().map(Err));
+                results
+            }
+            Unit::Feeds => news::feeds(site, &self.bodies)
+                .into_iter()
+                .map(Ok)
+                .collect(),
+            Unit::SiteFiles => {
+                every_language();
+                record(Read::Pages);
+                site_files(site, self.theme, self.tera, &self.site_values)
+            }
+            Unit::Copies => {
+                record(Read::Copies);
+                copies(site, self.theme).into_iter().map(Ok).collect()
+            }
+        };
+        let mut files = Vec::new();
+        let mut problems = Vec::new();
+        for result in results {
             match result {
                 Ok(file) => files.push(file),
                 Err(problem) => problems.push(problem),
             }
         }
-        files.extend(register::exports(site));
-        let (register_feeds, feed_problems) = register::feeds(site, theme);
-        files.extend(register_feeds);
-        problems.extend(feed_problems);
+        (files, problems)
     }
-    if selection.site_files() {
-        render_site_files(site, theme, tera, &site_values, &mut files, &mut problems);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    for pair in files.windows(2) {
-        if pair[0].path == pair[1].path {
-            problems.push(Diagnostic::error(
-                Code::OutputConflict,
-                pair[1].path.as_str(),
-                format!("two files would be written to {}", pair[1].path),
-                "rename the asset or static file, or change the page's slug",
-            ));
-        }
-    }
-    files.dedup_by(|a, b| a.path == b.path);
-    (Output { files }, problems)
 }
 
 /// The files that do not belong to one page or listing.
-fn render_site_files(
+fn site_files(
     site: &Site,
     theme: &ThemeFiles,
     tera: &Tera,
     site_values: &HashMap<&Lang, Value>,
-    files: &mut Vec<OutputFile>,
-    problems: &mut Vec<Diagnostic>,
-) {
-    files.push(news::sitemap(site));
-    files.push(news::robots(site));
-    files.push(news::redirect_map(site));
-    for result in search_page::render_pages(site, theme, tera, site_values) {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
-    }
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    let mut results = vec![
+        Ok(news::sitemap(site)),
+        Ok(news::robots(site)),
+        Ok(news::redirect_map(site)),
+    ];
+    results.extend(search_page::render_pages(site, theme, tera, site_values));
     for language in &site.config.languages {
-        match render_not_found(site, theme, tera, &language.code, site_values) {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
+        results.push(render_not_found(
+            site,
+            theme,
+            tera,
+            &language.code,
+            site_values,
+        ));
     }
-    files.extend(redirect_pages(site));
-    files.extend(theme.static_files.iter().map(|(from, to)| OutputFile {
-        path: to.clone(),
-        content: Content::Copy(from.clone()),
-        origin: None,
-    }));
-    files.extend(site.assets.iter().map(|asset| OutputFile {
-        path: asset.to.clone(),
-        content: Content::Copy(asset.from.clone()),
-        origin: None,
-    }));
+    results.extend(redirect_pages(site).into_iter().map(Ok));
+    results
 }
 
+/// The theme's static files and the bundle assets, copied as they are.
+fn copies(site: &Site, theme: &ThemeFiles) -> Vec<OutputFile> {
+    let statics = theme.static_files.iter().map(|(from, to)| (from, to));
+    let assets = site.assets.iter().map(|asset| (&asset.from, &asset.to));
+    statics
+        .chain(assets)
+        .map(|(from, to)| OutputFile {
+            path: to.clone(),
+            content: Content::Copy(from.clone()),
+            origin: None,
+        })
+        .collect()
+}
+
+/// `site` for the templates of `lang`.
+fn site_value<'a>(site: &'a Site, tera: &Tera, lang: &'a Lang) -> views::SiteView<'a> {
+    let mut view = views::site_view(site, lang);
+    view.search_url = search_page::link(site, tera, lang);
+    view
+}
+
+/// `site` of every language as JSON text: what templates see of the rest
+/// of the site, for the engine to compare between runs.
+pub fn site_values_text(site: &Site, tera: &Tera) -> HashMap<Lang, String> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| {
+            let text = serde_json::to_string(&site_value(site, tera, &l.code)).unwrap_or_default();
+            (l.code.clone(), text)
+        })
+        .collect()
+}
+
+/// Renders `template` with `context`, recording the read.
+pub(crate) fn render_template(
+    tera: &Tera,
+    template: &str,
+    context: &Context,
+) -> Result<String, tera::Error> {
+    crate::reads::record(crate::reads::Read::Template(template.to_string()));
+    tera.render(template, context)
+}
 /// The template a theme is expected to have for `page`; `template_for`
 /// falls back when it has not.
 fn preferred_template(page: &Page) -> &'static str {
@@ -433,14 +588,14 @@ impl Engine<'_> {
             marked = format!("{BODY_START}{body}{BODY_END}");
             view.content = &marked;
             context.insert("page", &view);
-            let html = self.tera.render(template, context)?;
+            let html = render_template(self.tera, template, context)?;
             if let Some(found) = unmark(&html, body) {
                 return Ok((found.0, Some(found.1)));
             }
             view.content = body;
         }
         context.insert("page", &view);
-        Ok((self.tera.render(template, context)?, None))
+        Ok((render_template(self.tera, template, context)?, None))
     }
 }
 
@@ -498,8 +653,7 @@ pub(crate) fn render_index(
     url: &str,
     source: &std::path::Path,
 ) -> Result<OutputFile, Diagnostic> {
-    let html = tera
-        .render(template, context)
+    let html = render_template(tera, template, context)
         .map_err(|error| template_problem(theme, template, &error))?;
     index_file(url, source, html, Origin::of_template(template))
 }
@@ -608,8 +762,7 @@ fn render_not_found(
         })
         .collect();
     context.insert("switcher", &switcher);
-    let html = tera
-        .render("404.html", &context)
+    let html = render_template(tera, "404.html", &context)
         .map_err(|error| template_problem(theme, "404.html", &error))?;
     let origin = Some(Origin::of_template("404.html"));
     let path = SitePath::new(url.trim_start_matches('/')).map_err(|_| {

@@ -45,9 +45,10 @@ struct Feed<'a> {
 }
 
 fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
-    let Some(newest) = site.news.newest.get(lang) else {
+    let newest = site.news.newest(lang);
+    if newest.is_empty() {
         return Vec::new();
-    };
+    }
     let Some(section) = site
         .news
         .listings
@@ -100,71 +101,59 @@ fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
     feeds
 }
 
-/// Every listing page but the section pages' first pages, rendered with
+/// One listing page (not a section's first page), rendered with
 /// `listing.html` (or `section.html` when the theme has none).
-pub fn render_listings(
+/// `alternates` holds the language versions of every listing group
+/// ([`listing_alternates`]).
+pub fn render_listing(
     site: &Site,
     theme: &ThemeFiles,
     tera: &Tera,
     site_values: &HashMap<&Lang, Value>,
-    selection: &super::Selection,
-) -> Vec<Result<OutputFile, Diagnostic>> {
-    let alternates = match selection {
-        super::Selection::All => listing_alternates(site, |_| true),
-        super::Selection::Only { listings, .. } => {
-            let wanted: std::collections::HashSet<GroupKey> = site
-                .news
-                .listing_pages()
-                .filter(|listing| listings.contains(&listing.url))
-                .map(group_key)
-                .collect();
-            listing_alternates(site, |key| wanted.contains(key))
-        }
-    };
+    listing: &Listing,
+    alternates: &HashMap<GroupKey, Vec<(Lang, String)>>,
+) -> Result<OutputFile, Diagnostic> {
     let template = if tera.contains_template("listing.html") {
         "listing.html"
     } else {
         "section.html"
     };
-    site.news
-        .listing_pages()
-        .filter(|listing| selection.listing(&listing.url))
-        .map(|listing| {
-            let mut context = Context::new();
-            context.insert("lang", listing.lang.as_str());
-            if let Some(value) = site_values.get(&listing.lang) {
-                context.insert_value("site", value.clone());
-            }
-            context.insert("page", &listing_view(site, theme, listing)?);
-            let group = alternates
-                .get(&group_key(listing))
-                .cloned()
-                .unwrap_or_default();
-            let alternate_views: Vec<views::AlternateView> = group
-                .iter()
-                .map(|(lang, url)| views::AlternateView {
-                    lang: lang.as_str(),
-                    permalink: site.permalink(url),
-                })
-                .collect();
-            super::insert_head_links(
-                &mut context,
-                site,
-                &site.permalink(&listing.url),
-                &alternate_views,
-            );
-            context.insert("alternates", &alternate_views);
-            context.insert("switcher", &listing_switcher(site, listing, &group));
-            super::render_index(
-                tera,
-                theme,
-                template,
-                &context,
-                &listing.url,
-                std::path::Path::new("content/news"),
-            )
+    let mut context = Context::new();
+    context.insert("lang", listing.lang.as_str());
+    if let Some(value) = site_values.get(&listing.lang) {
+        context.insert_value("site", value.clone());
+    }
+    context.insert("page", &listing_view(site, theme, listing)?);
+    let group = alternates
+        .get(&group_key(listing))
+        .cloned()
+        .unwrap_or_default();
+    for (_, url) in &group {
+        crate::reads::record(crate::reads::Read::Listing(url.clone()));
+    }
+    let alternate_views: Vec<views::AlternateView> = group
+        .iter()
+        .map(|(lang, url)| views::AlternateView {
+            lang: lang.as_str(),
+            permalink: site.permalink(url),
         })
-        .collect()
+        .collect();
+    super::insert_head_links(
+        &mut context,
+        site,
+        &site.permalink(&listing.url),
+        &alternate_views,
+    );
+    context.insert("alternates", &alternate_views);
+    context.insert("switcher", &listing_switcher(site, listing, &group));
+    super::render_index(
+        tera,
+        theme,
+        template,
+        &context,
+        &listing.url,
+        std::path::Path::new("content/news"),
+    )
 }
 
 /// What `listing.html` gets as `page`.
@@ -284,7 +273,7 @@ fn fill(
 
 /// Listings that exist in several languages: the section pages, years,
 /// associations and the tag index (tags themselves are per language).
-type GroupKey = (std::mem::Discriminant<ListingKind>, String, usize);
+pub type GroupKey = (std::mem::Discriminant<ListingKind>, String, usize);
 
 fn group_key(listing: &Listing) -> GroupKey {
     let detail = match &listing.kind {
@@ -297,7 +286,7 @@ fn group_key(listing: &Listing) -> GroupKey {
 }
 
 /// The language versions of each listing group that `wanted` accepts.
-fn listing_alternates(
+pub fn listing_alternates(
     site: &Site,
     wanted: impl Fn(&GroupKey) -> bool,
 ) -> HashMap<GroupKey, Vec<(Lang, String)>> {

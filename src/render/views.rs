@@ -321,15 +321,11 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
         },
         latest_news: if page.is_home() {
             site.news
-                .newest
-                .get(&page.lang)
-                .map(|ids| {
-                    ids.iter()
-                        .take(LATEST_NEWS)
-                        .map(|id| page_summary(site, site.page(*id)))
-                        .collect()
-                })
-                .unwrap_or_default()
+                .newest(&page.lang)
+                .iter()
+                .take(LATEST_NEWS)
+                .map(|id| page_summary(site, site.page(*id)))
+                .collect()
         } else {
             Vec::new()
         },
@@ -470,6 +466,7 @@ pub fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
 /// climbs out of the folder, so `src` is relative to the page.
 fn image_set<'a>(site: &Site, page: &Page, src: &str, sizes: &'a str) -> Option<ImageSetView<'a>> {
     let url = format!("{}{src}", page.url);
+    crate::reads::record(crate::reads::Read::Images);
     let info = site.images.get(&url)?;
     Some(ImageSetView {
         src: body::default_variant(&url, info, &site.base_path),

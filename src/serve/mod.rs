@@ -8,6 +8,7 @@
 
 pub mod http;
 pub mod live;
+mod session;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -21,9 +22,10 @@ use notify::{RecursiveMode, Watcher};
 use crate::config::BaseUrl;
 use crate::model::Publication;
 use crate::pipeline::BuildOptions;
-use crate::session::{self, Changes, Session};
+use crate::pipeline::{self, Changes};
 use http::Shared;
 use live::LiveState;
+pub use session::{Rebuilt, Session};
 
 /// What `kommhub serve` was asked for.
 #[derive(Debug, Clone)]
@@ -109,6 +111,7 @@ pub fn run(
     let mut session = Session::new(build, out_dir.clone());
     let first = session.rebuild(&Changes::everything());
     let prefixes = session
+        .engine
         .config()
         .map(|c| {
             c.languages
@@ -149,6 +152,7 @@ pub fn run(
     // Only what the site is made of: watching the whole root would also
     // watch the preview folder, one directory per page.
     let theme_name = session
+        .engine
         .config()
         .map(|c| c.theme.clone())
         .unwrap_or_else(|| "hub".into());
@@ -200,7 +204,7 @@ pub fn run(
             .iter()
             .map(|p| relative(p, &options.root, &canonical_root))
             .collect();
-        let changes = session::classify(Path::new(""), &theme, &paths, &ignored);
+        let changes = pipeline::classify(Path::new(""), &theme, &paths, &ignored);
         if changes.is_empty() {
             continue;
         }
@@ -266,15 +270,11 @@ fn relative(path: &Path, root: &Path, canonical_root: &Path) -> PathBuf {
 
 /// Tells the terminal and the browsers what a rebuild did. Open event
 /// streams wake only when the state a browser sees has changed.
-fn publish(
-    shared: &Shared,
-    result: Result<session::Rebuilt, Vec<crate::Diagnostic>>,
-    changes: &Changes,
-) {
+fn publish(shared: &Shared, result: Result<Rebuilt, Vec<crate::Diagnostic>>, changes: &Changes) {
     match result {
         Ok(rebuilt) => {
             if !rebuilt.warnings.is_empty() {
-                eprint!("{}", session::report(&rebuilt.warnings));
+                eprint!("{}", crate::diagnostics::render_report(&rebuilt.warnings));
             }
             println!(
                 "rebuilt in {:.0} ms: {} parsed, {} written, {} removed",
@@ -299,7 +299,7 @@ fn publish(
             });
         }
         Err(problems) => {
-            eprint!("{}", session::report(&problems));
+            eprint!("{}", crate::diagnostics::render_report(&problems));
             eprintln!("the last good version is still served");
             shared.live.send_modify(|state| {
                 state.version += 1;

@@ -122,6 +122,7 @@ impl Record<'_> {
 
 fn records<'a>(site: &'a Site, lang: &Lang) -> Vec<Record<'a>> {
     let mut records = Vec::new();
+    crate::reads::record(crate::reads::Read::Register);
     for standard in &site.register.standards {
         let standard_url =
             super::standard_target(site, standard, lang).map(|(_, url)| site.permalink(url));
@@ -292,6 +293,7 @@ impl EventKind<'_> {
 /// ones of each version's primary file.
 fn events<'a>(site: &'a Site) -> Vec<Event<'a>> {
     let mut events = Vec::new();
+    crate::reads::record(crate::reads::Read::Register);
     for standard in &site.register.standards {
         for version in &standard.versions {
             let page = site.page(version.primary);

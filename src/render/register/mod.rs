@@ -25,7 +25,7 @@ use serde::Serialize;
 
 pub use diff::{DiffBlock, Segment};
 pub use exports::{exports, feed_links, feeds};
-pub use pages::render_pages;
+pub use pages::{render_current, render_filter_pages};
 
 use crate::config::Lang;
 use crate::model::register::{RegisteredStandard, StandardVersion, parent_url};
@@ -583,6 +583,7 @@ fn build_register_view<'a>(
 
 /// Every standard's current version as readers of `lang` see it.
 fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<'a>> {
+    crate::reads::record(crate::reads::Read::Register);
     site.register
         .standards
         .iter()
@@ -716,6 +717,7 @@ fn filter_groups(
 
 /// Every filter page of `lang`'s register.
 fn filters_of(site: &Site, register: &Page) -> Vec<Filter> {
+    crate::reads::record(crate::reads::Read::Register);
     let rows = rows(site, &register.lang, &register.url);
     let mut filters: Vec<Filter> = Status::ALL
         .into_iter()

@@ -20,16 +20,42 @@ use crate::render::body::Bodies;
 use crate::render::views::{self, AlternateView, PageView, SwitcherEntry};
 use crate::render::{Engine, OutputFile, ThemeFiles, insert_head_links};
 
-/// The pages of the register that have no file of their own: each
-/// standard's current version at the standard's address, and one page per
-/// filter value (with `register.html`).
-pub fn render_pages(
+/// The current version of `standard` at its own address `url` in `lang`
+/// (a page without a file of its own).
+#[allow(clippy::too_many_arguments)]
+pub fn render_current(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    site_values: &HashMap<&Lang, Value>,
+    bodies: &Bodies,
+    standard: &RegisteredStandard,
+    lang: &Lang,
+    url: &str,
+) -> Result<OutputFile, Diagnostic> {
+    crate::reads::record(crate::reads::Read::Standard(
+        standard.id.as_str().to_string(),
+    ));
+    let renderer = Renderer {
+        site,
+        theme,
+        tera,
+        site_values,
+        bodies,
+        engine: Engine::new(tera, theme),
+    };
+    renderer.current_version(standard, lang, url)
+}
+
+/// The register's page per filter value (with `register.html`).
+pub fn render_filter_pages(
     site: &Site,
     theme: &ThemeFiles,
     tera: &Tera,
     site_values: &HashMap<&Lang, Value>,
     bodies: &Bodies,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
+    crate::reads::record(crate::reads::Read::Register);
     let renderer = Renderer {
         site,
         theme,
@@ -39,11 +65,6 @@ pub fn render_pages(
         engine: Engine::new(tera, theme),
     };
     let mut results = Vec::new();
-    for standard in &site.register.standards {
-        for (lang, url) in &standard.urls {
-            results.push(renderer.current_version(standard, lang, url));
-        }
-    }
     if tera.contains_template("register.html") {
         for language in &site.config.languages {
             let Some(register) = register_page(site, &language.code) else {

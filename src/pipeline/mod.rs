@@ -1,8 +1,18 @@
-//! Runs the stages in order; the table of contents of a build.
+//! The one pipeline of `build`, `check` and `serve`.
 //!
 //! `site.yaml, content/, themes/<theme>` → [`SiteConfig`] and documents →
-//! [`Site`] → [`Output`] → `public/`. Every stage returns its value and its
-//! diagnostics; if any diagnostic is an error, nothing is written.
+//! [`Site`] → [`Output`] → `public/`. The stages run in an [`Engine`]
+//! (`engine.rs`), which `build` and `check` use once and `serve` keeps
+//! between runs; this file is what each command asks of it. Every stage
+//! returns its value and its diagnostics; if any diagnostic is an error,
+//! nothing is written.
+
+mod changes;
+mod engine;
+mod versions;
+
+pub use changes::{Changes, classify};
+pub use engine::{Engine, Purpose, Run, fingerprint};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -143,88 +153,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
 /// Every stage but writing: what `build` would write, in memory.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> {
-    let stages = run_stages(options, Purpose::Build)?;
-    let problems = diagnostics::sorted(stages.problems);
+    let mut engine = Engine::new(options.clone(), Purpose::Build);
+    let mut run = engine.run(&Changes::everything())?;
+    if run.failed() {
+        return Err(run.problems);
+    }
+    let (site, theme, _) = engine.into_parts();
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Err(run.problems);
+    };
+    let mut output = Output {
+        files: std::mem::take(&mut run.files),
+    };
+    let search_problems = run.timings.measure("search", || {
+        search::add_index(&site, &theme.files.strings, &mut output)
+    });
+    let problems = diagnostics::sorted(run.problems.into_iter().chain(search_problems).collect());
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
     Ok(Rendered {
-        site: stages.site,
-        output: stages.output,
-        diagnostics: problems,
-        timings: stages.timings,
-        images_encoded: stages.images.encoded,
-        images_cached: stages.images.cached,
-    })
-}
-
-/// What every stage but writing produced, errors or not.
-struct Stages {
-    site: Site,
-    output: Output,
-    theme: ThemeFiles,
-    tree: source::SourceTree,
-    images: images::Images,
-    problems: Vec<Diagnostic>,
-    timings: Timings,
-}
-
-/// Why the stages run: to write a site, or for `check`, which writes
-/// nothing (image variants are planned, not encoded) and has no use for
-/// the search index (seconds on large sites).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Purpose {
-    Build,
-    Check,
-}
-
-/// Runs the stages in order; only a broken site.yaml stops them early.
-fn run_stages(options: &BuildOptions, purpose: Purpose) -> Result<Stages, Vec<Diagnostic>> {
-    let mut timings = Timings::default();
-    let config = load_config(&options.root)?;
-    let config = match &options.base_url {
-        Some(url) => config.with_base_url(url),
-        None => config,
-    };
-    let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let (tree, mut problems) =
-        timings.measure("walk", || source::read_content(&options.root, &languages));
-    let variants = match purpose {
-        Purpose::Build => images::Variants::Make,
-        Purpose::Check => images::Variants::Plan,
-    };
-    let (images, image_problems) = timings.measure("images", || {
-        images::prepare(&options.root, &tree.assets, variants)
-    });
-    problems.extend(image_problems);
-    let documents = timings.measure("parse", || parse_all(&tree.files, &config, &mut problems));
-    let (site, model_problems) = timings.measure("assemble", || {
-        model::assemble(
-            config,
-            documents,
-            &tree.assets,
-            &images,
-            options.publication,
-        )
-    });
-    problems.extend(model_problems);
-    let (theme, theme_problems) = render::theme::read(&options.root, &site.config);
-    problems.extend(theme_problems);
-    let mut output = timings.measure("render", || render_with(&site, &theme, &mut problems));
-    if purpose == Purpose::Build && !problems.iter().any(Diagnostic::is_error) {
-        let search_problems = timings.measure("search", || {
-            search::add_index(&site, &theme.strings, &mut output)
-        });
-        problems.extend(search_problems);
-    }
-    Ok(Stages {
         site,
         output,
-        theme,
-        tree,
-        images,
-        problems,
-        timings,
+        diagnostics: problems,
+        timings: run.timings,
+        images_encoded: run.images_encoded,
+        images_cached: run.images_cached,
     })
 }
 
@@ -232,16 +186,14 @@ fn run_stages(options: &BuildOptions, purpose: Purpose) -> Result<Stages, Vec<Di
 /// also when the build has errors, with the texts findings point into.
 /// Writes nothing. Fails only when site.yaml cannot be read.
 pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Vec<Diagnostic>> {
-    let stages = run_stages(options, Purpose::Check)?;
-    let Stages {
-        site,
-        output,
-        theme,
-        tree,
-        problems,
-        timings,
-        ..
-    } = stages;
+    let mut engine = Engine::new(options.clone(), Purpose::Check);
+    let run = engine.run(&Changes::everything())?;
+    let (site, theme, tree) = engine.into_parts();
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Err(run.problems);
+    };
+    let output = Output { files: run.files };
+    let theme = theme.files;
     let shipped = shipped_texts(&options.root, &output, &theme, &site);
     let config_text = read_config_text(&options.root).unwrap_or_default();
     let sources = tree
@@ -254,12 +206,12 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
             site,
             output,
             theme,
-            build: diagnostics::sorted(problems),
+            build: run.problems,
             sources,
             config_text,
             shipped,
         },
-        timings,
+        run.timings,
     ))
 }
 
@@ -391,25 +343,4 @@ fn parse_all(
         documents.extend(document.map(std::sync::Arc::new));
     }
     documents
-}
-
-fn render_with(site: &Site, theme: &ThemeFiles, problems: &mut Vec<Diagnostic>) -> Output {
-    // Without a language's strings file (missing, broken or refused, each
-    // already an error) every template would only repeat that error once
-    // per string it uses.
-    let strings_missing = theme.strings.len() < site.config.languages.len();
-    if theme.templates.is_empty() || strings_missing {
-        return Output::default();
-    }
-    match render::compile(theme, site) {
-        Ok(tera) => {
-            let (output, render_problems) = render::render(site, theme, &tera);
-            problems.extend(render_problems);
-            output
-        }
-        Err(compile_problems) => {
-            problems.extend(compile_problems);
-            Output::default()
-        }
-    }
 }

@@ -1,0 +1,150 @@
+//! The preview folder of `serve`, kept current file by file.
+//!
+//! The same writer as a build's ([`super::sync`] makes the folder hold a
+//! whole run at first); after that each run hands over only what it
+//! rendered and what is gone, and only files whose bytes differ from what
+//! this writer last put there are written. Every write goes through
+//! [`super::put`], which never writes through a symlink.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::render::{Content, Output, OutputFile};
+use crate::site_path::SitePath;
+
+/// What one update changed.
+#[derive(Debug, Clone, Default)]
+pub struct Updated {
+    /// Site URLs whose files were written or removed: `/news/a/`, `/style.css`.
+    pub changed: Vec<String>,
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// A folder this writer fills, and what it wrote there.
+pub struct Preview {
+    dir: PathBuf,
+    /// Fingerprints of the bytes last written, by output path.
+    written: HashMap<SitePath, u64>,
+}
+
+impl Preview {
+    pub fn new(dir: PathBuf) -> Self {
+        Preview {
+            dir,
+            written: HashMap::new(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Makes the folder hold exactly `files` (the first run): files left
+    /// from an earlier session and planted symlinks go.
+    pub fn fill(&mut self, files: Vec<OutputFile>) -> Result<Updated, Error> {
+        let output = Output { files };
+        let report = super::sync(&output, &self.dir)?;
+        self.written.clear();
+        for file in &output.files {
+            let bytes = bytes_of(file)?;
+            self.written
+                .insert(file.path.clone(), crate::pipeline::fingerprint(&bytes));
+        }
+        Ok(Updated {
+            changed: output.files.iter().map(|f| url_of(&f.path)).collect(),
+            written: report.written,
+            removed: report.removed,
+        })
+    }
+
+    /// Writes those of `files` whose bytes changed and removes `removed`.
+    pub fn update(&mut self, files: &[OutputFile], removed: &[SitePath]) -> Result<Updated, Error> {
+        let mut updated = Updated::default();
+        for file in files {
+            let bytes = bytes_of(file)?;
+            let print = crate::pipeline::fingerprint(&bytes);
+            let target = self.dir.join(file.path.as_str());
+            if self.written.get(&file.path) == Some(&print) && target.is_file() {
+                continue;
+            }
+            super::put(&target, &bytes)?;
+            self.written.insert(file.path.clone(), print);
+            updated.changed.push(url_of(&file.path));
+            updated.written += 1;
+        }
+        for path in removed {
+            let target = self.dir.join(path.as_str());
+            if std::fs::symlink_metadata(&target).is_ok() {
+                std::fs::remove_file(&target).map_err(|e| Error::io(&target, e))?;
+            }
+            self.written.remove(path);
+            updated.changed.push(url_of(path));
+            updated.removed += 1;
+        }
+        updated.changed.sort();
+        Ok(updated)
+    }
+}
+
+fn bytes_of(file: &OutputFile) -> Result<std::borrow::Cow<'_, [u8]>, Error> {
+    Ok(match &file.content {
+        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+        Content::Copy(from) => {
+            std::borrow::Cow::Owned(std::fs::read(from).map_err(|e| Error::io(from, e))?)
+        }
+    })
+}
+
+/// `en/news/a/index.html` → `/en/news/a/`; other files keep their name.
+fn url_of(path: &SitePath) -> String {
+    let text = path.as_str();
+    match text.strip_suffix("index.html") {
+        Some(folder) => format!("/{folder}"),
+        None => format!("/{text}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_of_written_files() {
+        assert_eq!(
+            url_of(&SitePath::new("en/news/a/index.html").unwrap()),
+            "/en/news/a/"
+        );
+        assert_eq!(url_of(&SitePath::new("index.html").unwrap()), "/");
+        assert_eq!(url_of(&SitePath::new("style.css").unwrap()), "/style.css");
+    }
+
+    #[test]
+    fn an_update_replaces_a_planted_link_instead_of_writing_through_it() {
+        let dir = std::env::temp_dir().join(format!("kommhub-preview-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let outside = dir.with_extension("outside");
+        std::fs::write(&outside, "keep").unwrap();
+        let mut preview = Preview::new(dir.clone());
+        preview.fill(Vec::new()).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("a.txt")).unwrap();
+        let file = OutputFile {
+            path: SitePath::new("a.txt").unwrap(),
+            content: Content::Bytes(b"new".to_vec()),
+            origin: None,
+        };
+        let updated = preview.update(&[file], &[]).unwrap();
+        assert_eq!(updated.changed, vec!["/a.txt".to_string()]);
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(dir.join("a.txt")).unwrap(), "new");
+        assert!(
+            !std::fs::symlink_metadata(dir.join("a.txt"))
+                .unwrap()
+                .is_symlink()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_file(&outside);
+    }
+}

@@ -1,0 +1,589 @@
+//! The stages with a memory: what `build`, `check` and `serve` all run.
+//!
+//! An [`Engine`] keeps what its last run read, parsed, assembled and
+//! rendered. `build` and `check` run a fresh one once; `serve` keeps one
+//! and runs it after every change. A run re-reads only changed files,
+//! re-parses only files whose text changed, patches edited documents into
+//! the last model when the edit keeps the site's structure
+//! ([`model::patch`]) and assembles again otherwise, and then renders only
+//! the output units ([`render::Unit`]) that read an input whose version
+//! changed ([`super::versions`]) or that did not exist before. Which units
+//! show what is never written down by hand: each unit recorded its reads
+//! while it rendered ([`crate::reads`]).
+//!
+//! A run never writes: it hands the files it made, and the files that
+//! are gone, to the one writer ([`crate::output`]).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use super::versions::{self, Key, Sources};
+use super::{BuildOptions, Changes, Timings, load_config};
+use crate::config::SiteConfig;
+use crate::diagnostics::{self, Diagnostic};
+use crate::images::{self, Images};
+use crate::model::{self, PageId, Site};
+use crate::parse::{self, Document, Kind};
+use crate::render::{self, OutputFile, ThemeFiles, Unit};
+use crate::site_path::SitePath;
+use crate::source::{self, ContentFile, SourceTree};
+
+/// What a run is for: it decides how images are treated and whether the
+/// engine remembers units for the next run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Write a site once: image variants are encoded.
+    Build,
+    /// Lint it: variants are planned, not encoded; nothing is written.
+    Check,
+    /// Keep a preview current: variants encoded, every unit's reads and
+    /// files remembered for the next run.
+    Serve,
+}
+
+/// What one run produced.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// The files of every unit rendered in this run (all of them on the
+    /// first run), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Files the last run wrote that no unit makes any more.
+    pub removed: Vec<SitePath>,
+    /// Every problem that stands, sorted; the run failed if one is an error.
+    pub problems: Vec<Diagnostic>,
+    /// Documents parsed in this run.
+    pub parsed: usize,
+    /// Units rendered in this run.
+    pub rendered: usize,
+    /// Image variants encoded in this run, and taken from the cache.
+    pub images_encoded: usize,
+    pub images_cached: usize,
+    pub timings: Timings,
+}
+
+impl Run {
+    pub fn failed(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// One file's parse, kept while its text is unchanged.
+struct Parsed {
+    fingerprint: u64,
+    document: Option<Arc<Document>>,
+    problems: Vec<Diagnostic>,
+}
+
+/// The theme as read, and its templates compiled for the current site.
+pub(super) struct Theme {
+    pub files: ThemeFiles,
+    pub problems: Vec<Diagnostic>,
+    tera: Option<Tera>,
+}
+
+/// What a unit made and read when it last rendered.
+struct Record {
+    reads: Vec<Key>,
+    files: Vec<SitePath>,
+    problems: Vec<Diagnostic>,
+}
+
+/// The cached pipeline.
+pub struct Engine {
+    options: BuildOptions,
+    purpose: Purpose,
+    config: Option<SiteConfig>,
+    tree: SourceTree,
+    source_problems: Vec<Diagnostic>,
+    parsed: HashMap<PathBuf, Parsed>,
+    images: Images,
+    image_problems: Vec<Diagnostic>,
+    theme: Option<Theme>,
+    /// The site of the last successful run; kept alive so the document
+    /// identities in `versions` stay unique ([`super::versions`]).
+    site: Option<Site>,
+    model_problems: Vec<Diagnostic>,
+    /// The last run succeeded, so an edit may be patched into `site`.
+    clean: bool,
+    records: HashMap<Unit, Record>,
+    /// The version of every key some record read, as of `site`.
+    versions: HashMap<Key, Option<u64>>,
+    /// Files (places in `tree.files`) read since they were last parsed;
+    /// `None` after a full walk, when every file must be compared.
+    touched: Option<Vec<usize>>,
+}
+
+impl Engine {
+    pub fn new(options: BuildOptions, purpose: Purpose) -> Self {
+        Engine {
+            options,
+            purpose,
+            config: None,
+            tree: SourceTree::default(),
+            source_problems: Vec::new(),
+            parsed: HashMap::new(),
+            images: Images::default(),
+            image_problems: Vec::new(),
+            theme: None,
+            site: None,
+            model_problems: Vec::new(),
+            clean: false,
+            records: HashMap::new(),
+            versions: HashMap::new(),
+            touched: None,
+        }
+    }
+
+    pub fn config(&self) -> Option<&SiteConfig> {
+        self.config.as_ref()
+    }
+
+    /// The site of the last successful run.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    pub(super) fn into_parts(self) -> (Option<Site>, Option<Theme>, SourceTree) {
+        (self.site, self.theme, self.tree)
+    }
+
+    /// Brings everything up to date with `changes`. Fails early only when
+    /// site.yaml cannot be read; content problems are in [`Run::problems`],
+    /// and a failed run leaves the engine as the last good run left it.
+    pub fn run(&mut self, changes: &Changes) -> Result<Run, Vec<Diagnostic>> {
+        let mut timings = Timings::default();
+        let clean = std::mem::replace(&mut self.clean, false);
+        if changes.config || self.config.is_none() {
+            timings.measure("walk", || self.reset())?;
+        } else if !changes.content.is_empty() {
+            timings.measure("walk", || self.update_content(&changes.content));
+        }
+        let Some(config) = self.config.clone() else {
+            return Err(Vec::new());
+        };
+        if changes.theme || changes.statics || self.theme.is_none() {
+            self.read_theme(&config);
+        }
+        let walked = self.touched.is_none();
+        let fresh = timings.measure("parse", || self.parse_changed(&config));
+        let parsed = fresh.len();
+        let patched = clean && !walked && timings.measure("patch", || self.patch(&fresh));
+        let site = match patched {
+            true => self.site.take(),
+            false => Some(timings.measure("assemble", || self.assemble(config))),
+        };
+        let Some(site) = site else {
+            return Err(Vec::new());
+        };
+        let mut run = timings.measure("render", || self.render(site));
+        if let Some(run) = run.as_mut() {
+            run.parsed = parsed;
+            run.timings.stages.splice(0..0, timings.stages);
+        }
+        run.ok_or_else(|| self.standing_problems())
+    }
+
+    /// Reads site.yaml and everything below `content/` again.
+    fn reset(&mut self) -> Result<(), Vec<Diagnostic>> {
+        let config = load_config(&self.options.root)?;
+        let config = match &self.options.base_url {
+            Some(url) => config.with_base_url(url),
+            None => config,
+        };
+        self.config = Some(config);
+        self.parsed.clear();
+        self.theme = None;
+        self.site = None;
+        self.records.clear();
+        self.versions.clear();
+        self.reread_all();
+        Ok(())
+    }
+
+    fn read_theme(&mut self, config: &SiteConfig) {
+        let (files, problems) = render::theme::read(&self.options.root, config);
+        // Theme settings reach into every body: with other settings,
+        // nothing rendered before stands.
+        if self
+            .theme
+            .as_ref()
+            .is_some_and(|old| old.files.settings != files.settings)
+        {
+            self.records.clear();
+        }
+        self.theme = Some(Theme {
+            files,
+            problems,
+            tera: None,
+        });
+    }
+
+    fn assemble(&mut self, config: SiteConfig) -> Site {
+        let mut documents = Vec::with_capacity(self.parsed.len());
+        for file in &self.tree.files {
+            if let Some(entry) = self.parsed.get(&file.path) {
+                documents.extend(entry.document.clone());
+            }
+        }
+        let (site, problems) = model::assemble(
+            config,
+            documents,
+            &self.tree.assets,
+            &self.images,
+            self.options.publication,
+        );
+        self.model_problems = problems;
+        site
+    }
+
+    /// Patches the edited documents into the last site; false (and the
+    /// site untouched) when the edits change its structure.
+    fn patch(&mut self, fresh: &[PathBuf]) -> bool {
+        // Problems the last assembly found in an edited file may go away
+        // or move: only a full assembly can tell.
+        if self
+            .model_problems
+            .iter()
+            .any(|problem| fresh.contains(&problem.file))
+        {
+            return false;
+        }
+        let Some(site) = self.site.as_mut() else {
+            return false;
+        };
+        let mut edits = Vec::with_capacity(fresh.len());
+        for path in fresh {
+            let Some(entry) = self.parsed.get(path) else {
+                return false;
+            };
+            let (false, Some(document)) = (
+                entry.problems.iter().any(Diagnostic::is_error),
+                entry.document.as_ref(),
+            ) else {
+                return false;
+            };
+            let at = site
+                .pages
+                .iter()
+                .position(|page| page.doc.path.as_os_str() == path.as_os_str());
+            let Some(at) = at else { return false };
+            edits.push((PageId(at), Arc::clone(document)));
+        }
+        // Sections make the navigation; a page with a role is linked from
+        // every page: both go through a full assembly.
+        let structural = edits.iter().any(|(id, _)| {
+            let page = &site.pages[id.0];
+            page.is_section() || matches!(&page.doc.kind, Kind::Plain(p) if p.role.is_some())
+        });
+        !structural && model::patch::patch(site, &edits).is_some()
+    }
+
+    /// Renders the units whose reads changed; commits the new state only
+    /// when the run has no errors. `None` when nothing can be rendered
+    /// (the theme failed), with the problems left in place.
+    fn render(&mut self, site: Site) -> Option<Run> {
+        let compile_problems = self.compile(&site);
+        let theme = self.theme.as_ref()?;
+        let Some(tera) = theme.tera.as_ref() else {
+            let mut run = Run {
+                problems: self.standing_problems(),
+                ..Run::default()
+            };
+            run.problems.extend(compile_problems);
+            run.problems = diagnostics::sorted(run.problems);
+            self.site = Some(site);
+            return Some(run);
+        };
+        let site_values = render::site_values_text(&site, tera);
+        let sources = Sources::new(&site, &theme.files, &site_values);
+        let all = render::units(&site);
+        let known: Vec<&Key> = self.versions.keys().collect();
+        let now = versions::versions(&sources, known);
+        let dirty: Vec<Unit> = all
+            .iter()
+            .filter(|unit| self.is_dirty(unit, &now))
+            .cloned()
+            .collect();
+        let outputs = render::render_units(&site, &theme.files, tera, &dirty);
+        let rendered = outputs.len();
+        let mut records: HashMap<Unit, Record> = HashMap::with_capacity(rendered);
+        let mut files = Vec::new();
+        let remember = self.purpose == Purpose::Serve;
+        for output in outputs {
+            let reads = match remember {
+                true => output
+                    .reads
+                    .into_iter()
+                    .map(|r| Key::of(&site, r))
+                    .collect(),
+                false => Vec::new(),
+            };
+            records.insert(
+                output.unit,
+                Record {
+                    reads,
+                    files: output.files.iter().map(|f| f.path.clone()).collect(),
+                    problems: output.problems,
+                },
+            );
+            files.extend(output.files);
+        }
+        let mut new_keys: HashSet<&Key> = HashSet::new();
+        for record in records.values() {
+            new_keys.extend(record.reads.iter().filter(|k| !now.contains_key(*k)));
+        }
+        let added = versions::versions(&sources, new_keys.into_iter().collect::<Vec<_>>());
+        drop(sources);
+        let kept: HashSet<&Unit> = all.iter().collect();
+        let removed = self.removed(&records, &kept);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut run = Run {
+            files,
+            removed,
+            rendered,
+            images_encoded: self.images.encoded,
+            images_cached: self.images.cached,
+            ..Run::default()
+        };
+        run.problems = self.problems_with(&records, &kept);
+        // A failed preview keeps showing the last good site, and the engine
+        // what that site was made of; build and check keep the site to
+        // report on.
+        if run.failed() && self.purpose == Purpose::Serve {
+            return Some(run);
+        }
+        let mut now = now;
+        now.extend(added);
+        self.commit(site, records, &kept, now);
+        Some(run)
+    }
+
+    /// Compiles the theme's templates for `site` unless they are.
+    fn compile(&mut self, site: &Site) -> Vec<Diagnostic> {
+        let Some(theme) = self.theme.as_mut() else {
+            return Vec::new();
+        };
+        if theme.tera.is_some() {
+            return Vec::new();
+        }
+        match compile(&theme.files, site) {
+            Ok(tera) => {
+                theme.tera = Some(tera);
+                Vec::new()
+            }
+            Err(problems) => problems,
+        }
+    }
+
+    /// Whether `unit` must render: new, or one of its reads has another
+    /// version now. Without memory (build, check) every unit is new.
+    fn is_dirty(&self, unit: &Unit, now: &HashMap<Key, Option<u64>>) -> bool {
+        match self.records.get(unit) {
+            None => true,
+            Some(record) => record
+                .reads
+                .iter()
+                .any(|key| now.get(key) != self.versions.get(key)),
+        }
+    }
+
+    /// The files written before that no unit makes any more: those of
+    /// units that are gone, and those a re-rendered unit no longer makes.
+    fn removed(&self, records: &HashMap<Unit, Record>, kept: &HashSet<&Unit>) -> Vec<SitePath> {
+        let made: HashSet<&SitePath> = records.values().flat_map(|r| &r.files).collect();
+        let mut removed: Vec<SitePath> = self
+            .records
+            .iter()
+            .filter(|(unit, _)| !kept.contains(unit) || records.contains_key(*unit))
+            .flat_map(|(_, record)| &record.files)
+            .filter(|path| !made.contains(path))
+            .cloned()
+            .collect();
+        removed.sort();
+        removed.dedup();
+        removed
+    }
+
+    /// Every problem that stands after this run: the stages' and those of
+    /// every unit (fresh or remembered), and two units making one file.
+    fn problems_with(
+        &self,
+        records: &HashMap<Unit, Record>,
+        kept: &HashSet<&Unit>,
+    ) -> Vec<Diagnostic> {
+        let mut problems = self.standing_problems();
+        let remembered = self
+            .records
+            .iter()
+            .filter(|(unit, _)| kept.contains(unit) && !records.contains_key(*unit));
+        let mut owners: HashMap<&SitePath, &Unit> = HashMap::new();
+        for (unit, record) in remembered.chain(records.iter()) {
+            problems.extend(record.problems.iter().cloned());
+            for path in &record.files {
+                if owners.insert(path, unit).is_some_and(|other| other != unit) {
+                    problems.push(render::conflict(path));
+                }
+            }
+        }
+        diagnostics::sorted(problems)
+    }
+
+    fn commit(
+        &mut self,
+        site: Site,
+        records: HashMap<Unit, Record>,
+        kept: &HashSet<&Unit>,
+        versions: HashMap<Key, Option<u64>>,
+    ) {
+        if self.purpose == Purpose::Serve {
+            self.records.retain(|unit, _| kept.contains(unit));
+            self.records.extend(records);
+            self.versions = versions;
+        }
+        self.site = Some(site);
+        self.clean = true;
+    }
+
+    /// The problems that stand while no file changes: reading, images,
+    /// parsing, assembling and the theme.
+    fn standing_problems(&self) -> Vec<Diagnostic> {
+        let mut problems = self.source_problems.clone();
+        problems.extend(self.image_problems.iter().cloned());
+        for file in &self.tree.files {
+            if let Some(entry) = self.parsed.get(&file.path) {
+                problems.extend(entry.problems.iter().cloned());
+            }
+        }
+        problems.extend(self.model_problems.iter().cloned());
+        if let Some(theme) = &self.theme {
+            problems.extend(theme.problems.iter().cloned());
+        }
+        problems
+    }
+
+    fn languages(&self) -> Vec<crate::config::Lang> {
+        self.config
+            .as_ref()
+            .map(|c| c.languages.iter().map(|l| l.code.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn reread_all(&mut self) {
+        self.touched = None;
+        let (tree, problems) = source::read_content(&self.options.root, &self.languages());
+        let variants = match self.purpose {
+            Purpose::Check => images::Variants::Plan,
+            Purpose::Build | Purpose::Serve => images::Variants::Make,
+        };
+        let (images, image_problems) = images::prepare(&self.options.root, &tree.assets, variants);
+        self.tree = tree;
+        self.source_problems = problems;
+        self.images = images;
+        self.image_problems = image_problems;
+        let known: HashSet<&PathBuf> = self.tree.files.iter().map(|f| &f.path).collect();
+        self.parsed.retain(|path, _| known.contains(path));
+    }
+
+    /// The common case, saving Markdown files that already existed, reads
+    /// just those files; anything else (new, removed or renamed files,
+    /// assets) walks `content/` again.
+    fn update_content(&mut self, paths: &BTreeSet<PathBuf>) {
+        let site_root = crate::root::SiteRoot::new(&self.options.root).ok();
+        let mut read = Vec::with_capacity(paths.len());
+        for path in paths {
+            // Comparing the bytes of paths is much faster than comparing
+            // (or hashing) their components, which matters at 20,000 files.
+            let at = self
+                .tree
+                .files
+                .iter()
+                .position(|f| f.path.as_os_str() == path.as_os_str());
+            let full = self.options.root.join(path);
+            // A file saved as a symlink out of the root is left to the
+            // walk, which refuses it with an error.
+            let inside = site_root.as_ref().is_some_and(|root| root.contains(&full));
+            let text = std::fs::read(&full)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            match (at, inside && full.is_file(), text) {
+                (Some(at), true, Some(text)) => read.push((at, text)),
+                _ => return self.reread_all(),
+            }
+        }
+        for (at, text) in read {
+            if let Some(touched) = self.touched.as_mut() {
+                touched.push(at);
+            }
+            self.tree.files[at] = ContentFile {
+                text,
+                ..self.tree.files[at].clone()
+            };
+        }
+    }
+
+    /// Parses the files whose text changed since they were last parsed;
+    /// returns their paths.
+    fn parse_changed(&mut self, config: &SiteConfig) -> Vec<PathBuf> {
+        let files: Vec<&ContentFile> = match self.touched.take() {
+            Some(mut touched) => {
+                touched.sort_unstable();
+                touched.dedup();
+                touched
+                    .iter()
+                    .filter_map(|at| self.tree.files.get(*at))
+                    .collect()
+            }
+            None => self.tree.files.iter().collect(),
+        };
+        let remember = self.purpose == Purpose::Serve;
+        let fresh: Vec<(PathBuf, Parsed)> = files
+            .par_iter()
+            .filter_map(|file| {
+                let print = if remember {
+                    fingerprint(file.text.as_bytes())
+                } else {
+                    0
+                };
+                let known = self.parsed.get(&file.path);
+                if known.is_some_and(|p| p.fingerprint == print) && remember {
+                    return None;
+                }
+                let (document, problems) = parse::parse_file(file, config);
+                let parsed = Parsed {
+                    fingerprint: print,
+                    document: document.map(Arc::new),
+                    problems,
+                };
+                Some((file.path.clone(), parsed))
+            })
+            .collect();
+        let paths = fresh.iter().map(|(path, _)| path.clone()).collect();
+        self.parsed.extend(fresh);
+        self.touched = Some(Vec::new());
+        paths
+    }
+}
+
+/// Compiles the theme for `site`.
+fn compile(theme: &ThemeFiles, site: &Site) -> Result<Tera, Vec<Diagnostic>> {
+    // Without a language's strings file (missing, broken or refused, each
+    // already an error) every template would only repeat that error once
+    // per string it uses.
+    let strings_missing = theme.strings.len() < site.config.languages.len();
+    if theme.templates.is_empty() || strings_missing {
+        return Err(Vec::new());
+    }
+    render::compile(theme, site)
+}
+
+/// A fast fingerprint of bytes, to notice changes (not for security).
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}

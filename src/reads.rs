@@ -1,0 +1,107 @@
+//! What an output read while it was rendered.
+//!
+//! `serve` must re-render exactly the outputs whose inputs changed, and no
+//! hand-kept list of "what shows what" could stay true while templates and
+//! views grow. So the inputs note themselves: while render makes one output
+//! unit it holds a recorder on its thread ([`recording`]), and the places
+//! through which a view reaches the rest of the site ([`Site::page`], the
+//! per-language site value, a listing, the register, a template, a
+//! language's strings) call [`record`]. A view that starts to read another
+//! page's field is tracked without anyone touching the incremental code,
+//! because it can only reach that page through [`Site::page`].
+//!
+//! Outside a recording (assembling the model, `check`, `build`), [`record`]
+//! costs one thread-local look-up and does nothing.
+//!
+//! [`Site::page`]: crate::model::Site::page
+
+use std::cell::RefCell;
+
+use crate::config::Lang;
+use crate::model::PageId;
+
+/// One input an output unit read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Read {
+    /// A page as a whole: its document, address, links, children,
+    /// running number and translations.
+    Page(PageId),
+    /// The list of every page (the sitemap, the redirects).
+    Pages,
+    /// One listing page of press releases, by its URL.
+    Listing(String),
+    /// The newest releases of a language (home page teasers, feeds).
+    Newest(Lang),
+    /// The standards register as a whole (its list of standards).
+    Register,
+    /// One standard of the register, by id: its versions, their pages'
+    /// addresses, its supersessions and downloads.
+    Standard(String),
+    /// The per-language part of every page (`site` in templates).
+    Site(Lang),
+    /// A template, by the theme's name for it.
+    Template(String),
+    /// The translation strings of a language.
+    Strings(Lang),
+    /// The sizes of the site's raster images.
+    Images,
+    /// The static files and bundle assets copied as they are.
+    Copies,
+}
+
+thread_local! {
+    static RECORDER: RefCell<Option<Vec<Read>>> = const { RefCell::new(None) };
+}
+
+/// Notes that the output being rendered on this thread read `read`.
+pub fn record(read: Read) {
+    RECORDER.with(|recorder| {
+        if let Some(reads) = recorder.borrow_mut().as_mut() {
+            reads.push(read);
+        }
+    });
+}
+
+/// Runs `work` with a recorder on this thread; returns what it read,
+/// sorted and without repeats. Work must not hand reads to other threads
+/// (rendering one unit is single-threaded).
+pub fn recording<T>(work: impl FnOnce() -> T) -> (T, Vec<Read>) {
+    let outer = RECORDER.with(|recorder| recorder.borrow_mut().replace(Vec::new()));
+    let value = work();
+    let mut reads = RECORDER
+        .with(|recorder| std::mem::replace(&mut *recorder.borrow_mut(), outer))
+        .unwrap_or_default();
+    reads.sort_unstable();
+    reads.dedup();
+    (value, reads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_kept_only_while_recording() {
+        record(Read::Pages);
+        let ((), reads) = recording(|| {
+            record(Read::Register);
+            record(Read::Page(PageId(3)));
+            record(Read::Register);
+        });
+        assert_eq!(reads, vec![Read::Page(PageId(3)), Read::Register]);
+        let ((), none) = recording(|| {});
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_nested_recording_keeps_the_outer_one() {
+        let (inner, outer) = recording(|| {
+            record(Read::Pages);
+            let ((), inner) = recording(|| record(Read::Images));
+            record(Read::Copies);
+            inner
+        });
+        assert_eq!(inner, vec![Read::Images]);
+        assert_eq!(outer, vec![Read::Pages, Read::Copies]);
+    }
+}

@@ -1,0 +1,260 @@
+//! The serve engine against a full build, byte for byte, after every kind
+//! of edit a staff member makes (issue 16).
+//!
+//! The site is a copy of the repository's own hub (its content, theme and
+//! site.yaml), so every template and view of the real theme takes part.
+//! Each step changes files, hands the engine what the watcher would report,
+//! and then compares the preview folder with a fresh `build` of the same
+//! files; a stale or missing file fails the step that caused it.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use kommhub::pipeline::{BuildOptions, Changes, classify};
+use kommhub::serve::Session;
+
+use crate::support::{copy_dir, tree};
+
+/// The hub, copied into a temporary folder.
+struct Hub {
+    dir: tempfile::TempDir,
+}
+
+impl Hub {
+    fn new() -> Self {
+        let hub = Hub {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &hub.root().join("content"));
+        copy_dir(&repo.join("themes"), &hub.root().join("themes"));
+        std::fs::copy(repo.join("site.yaml"), hub.root().join("site.yaml")).expect("site.yaml");
+        hub
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn options(&self) -> BuildOptions {
+        // After every dated release of the hub, so none is withheld.
+        BuildOptions::new(
+            self.root(),
+            Timestamp::from_second(1_796_000_000).expect("date"),
+        )
+    }
+
+    fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root().join(path)).expect(path)
+    }
+
+    fn write(&self, path: &str, text: &str) -> PathBuf {
+        let target = self.root().join(path);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&target, text).expect("write");
+        target
+    }
+
+    /// `path` with its first `from` replaced by `to`.
+    fn edit(&self, path: &str, from: &str, to: &str) -> PathBuf {
+        let text = self.read(path);
+        assert!(text.contains(from), "{path} has no `{from}`");
+        self.write(path, &text.replacen(from, to, 1))
+    }
+
+    fn remove(&self, path: &str) -> PathBuf {
+        let target = self.root().join(path);
+        std::fs::remove_file(&target).expect("remove");
+        target
+    }
+
+    fn rename(&self, from: &str, to: &str) -> Vec<PathBuf> {
+        let (a, b) = (self.root().join(from), self.root().join(to));
+        std::fs::rename(&a, &b).expect("rename");
+        vec![a, b]
+    }
+}
+
+/// Runs the session after `paths` changed (as the watcher reports them)
+/// and compares the preview with a full build.
+fn step(hub: &Hub, session: &mut Session, what: &str, paths: &[PathBuf]) -> usize {
+    let changes: Changes = classify(hub.root(), "hub", paths, &[]);
+    assert!(!changes.is_empty(), "{what}: nothing to do for {paths:?}");
+    let rebuilt = session.rebuild(&changes).unwrap_or_else(|problems| {
+        panic!("{what}: {}", kommhub::diagnostics::render_report(&problems))
+    });
+    assert_same_as_build(hub, what);
+    rebuilt.rendered
+}
+
+fn assert_same_as_build(hub: &Hub, what: &str) {
+    let full = hub.root().join("full");
+    let options = BuildOptions {
+        output: Some(full.clone()),
+        ..hub.options()
+    };
+    kommhub::build(&options).unwrap_or_else(|_| panic!("{what}: the full build fails"));
+    let keep = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+        files
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with(kommhub::search::BUNDLE_DIR))
+            .filter(|(name, _)| name != kommhub::output::MARKER)
+            .collect()
+    };
+    let preview = keep(tree(&hub.root().join("preview")));
+    let build = keep(tree(&full));
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&preview), names(&build), "{what}: other files");
+    for ((name, a), (_, b)) in preview.iter().zip(&build) {
+        assert!(
+            a == b,
+            "{what}: {name} differs from a full build:\n--- serve\n{}\n--- build\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
+}
+
+const RELEASE: &str = "content/news/2024-09-03-ausbildungsstart.md";
+const TITLE: &str = "title: \"Neue Auszubildende starten bei der kdvz Rhein-Erft-Rur\"";
+
+#[test]
+fn every_kind_of_edit_leaves_the_preview_equal_to_a_full_build() {
+    let hub = Hub::new();
+    let mut session = Session::new(hub.options(), hub.root().join("preview"));
+    let first = session.rebuild(&Changes::everything()).expect("first run");
+    assert_same_as_build(&hub, "first run");
+    let everything = first.rendered;
+
+    let body = hub.edit(RELEASE, "## Ausbildung", "Ein neuer Satz.\n\n## Ausbildung");
+    let rendered = step(&hub, &mut session, "body", &[body]);
+    assert!(
+        rendered < everything / 4,
+        "a body edit rendered {rendered} of {everything}"
+    );
+    let title = hub.edit(RELEASE, TITLE, "title: \"Ausbildungsstart 2024\"");
+    step(&hub, &mut session, "title", &[title]);
+    let summary = hub.edit(RELEASE, "summary: \"Zum 1.", "summary: \"Seit dem 1.");
+    step(&hub, &mut session, "summary", &[summary]);
+
+    // From 2024 to the newest date, with its translation: listings
+    // reorder, running numbers shift in both years.
+    let old = "content/news/2024-11-12-informationssicherheit-workshop";
+    let dated = "content/news/2026-11-30-informationssicherheit-workshop.md";
+    let mut moved = hub.rename(&format!("{old}.md"), dated);
+    moved.extend(hub.rename(
+        &format!("{old}.en.md"),
+        "content/news/2026-11-30-informationssicherheit-workshop.en.md",
+    ));
+    step(&hub, &mut session, "date", &moved);
+
+    let tagged = hub.edit(
+        dated,
+        "tags: [\"Informationssicherheit\"",
+        "tags: [\"Messwert\", \"Informationssicherheit\"",
+    );
+    step(&hub, &mut session, "tag added", &[tagged]);
+    assert!(
+        hub.root()
+            .join("preview/presse/themen/messwert/index.html")
+            .is_file()
+    );
+    let untagged = hub.edit(dated, "tags: [\"Messwert\", ", "tags: [");
+    step(&hub, &mut session, "tag removed", &[untagged]);
+    assert!(
+        !hub.root()
+            .join("preview/presse/themen/messwert/index.html")
+            .exists()
+    );
+
+    let text = hub.read(dated).replacen(
+        "title: \"Informationssicherheit: kdvz Rhein-Erft-Rur lädt Kommunen zum Fachtag\"",
+        "title: \"Neu im Hub\"",
+        1,
+    );
+    assert!(text.contains("Neu im Hub"));
+    let new = hub.write("content/news/2026-12-01-neu-im-hub.md", &text);
+    step(&hub, &mut session, "new file", &[new]);
+    let renamed = hub.rename(
+        "content/news/2026-12-01-neu-im-hub.md",
+        "content/news/2026-12-01-umbenannt.md",
+    );
+    step(&hub, &mut session, "renamed file", &renamed);
+    let english = hub.write(
+        "content/news/2026-12-01-umbenannt.en.md",
+        &text.replacen("title: \"Neu im Hub\"", "title: \"New at the hub\"", 1),
+    );
+    step(&hub, &mut session, "translation", &[english]);
+    let deleted = vec![
+        hub.remove("content/news/2026-12-01-umbenannt.md"),
+        hub.remove("content/news/2026-12-01-umbenannt.en.md"),
+    ];
+    step(&hub, &mut session, "deleted files", &deleted);
+
+    standards(&hub, &mut session);
+    site_wide(&hub, &mut session);
+}
+
+/// A standard's new version, and a status that changes.
+fn standards(hub: &Hub, session: &mut Session) {
+    let draft = hub
+        .read("content/standards/passwortrichtlinie/1.0.md")
+        .lines()
+        .filter(|line| {
+            ![
+                "adopted:",
+                "effective:",
+                "decided_by:",
+                "decision:",
+                "valid_until:",
+                "withdrawn:",
+            ]
+            .iter()
+            .any(|key| line.starts_with(key))
+        })
+        .map(|line| match line {
+            l if l.starts_with("version:") => "version: \"2.0\"".to_string(),
+            l if l.starts_with("status:") => "status: draft".to_string(),
+            l => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let version = hub.write(
+        "content/standards/passwortrichtlinie/2.0.md",
+        &format!("{draft}\n"),
+    );
+    step(hub, session, "standard version", &[version]);
+    let status = hub.edit(
+        "content/standards/passwortrichtlinie/2.0.md",
+        "status: draft",
+        "status: consultation\ncomments_until: 2027-03-31",
+    );
+    step(hub, session, "standard status", &[status]);
+}
+
+/// Section, role page, strings, template, static file and site.yaml.
+fn site_wide(hub: &Hub, session: &mut Session) {
+    let section = hub.edit("content/news/_index.md", "title: ", "title: Aktuelles – ");
+    step(hub, session, "_index.md", &[section]);
+    let role = hub.edit("content/impressum.md", "title: ", "title: Angaben – ");
+    step(hub, session, "role page", &[role]);
+    let strings = hub.edit(
+        "themes/hub/i18n/de.yaml",
+        "nav_home: \"Startseite\"",
+        "nav_home: \"Start\"",
+    );
+    step(hub, session, "i18n string", &[strings]);
+    let template = hub.edit(
+        "themes/hub/templates/news.html",
+        "{% block content %}",
+        "{% block content %}<!-- geändert -->",
+    );
+    step(hub, session, "template", &[template]);
+    let css = hub.root().join("themes/hub/static/style.css");
+    let mut style = std::fs::read_to_string(&css).expect("style.css");
+    style.push_str("\n/* geändert */\n");
+    std::fs::write(&css, style).expect("write");
+    step(hub, session, "static file", &[css]);
+    let config = hub.edit("site.yaml", "de: \"", "de: \"Neu: ");
+    step(hub, session, "site.yaml", &[config]);
+}
