@@ -19,7 +19,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::config::Lang;
@@ -30,6 +29,7 @@ use crate::parse::front_matter::Role;
 use crate::site_path::SitePath;
 use crate::source::FileRole;
 pub use theme::ThemeFiles;
+use views::NotFoundView;
 
 /// What a published file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -542,16 +542,6 @@ pub(crate) fn insert_head_links(
         .map(|a| a.permalink.clone())
         .unwrap_or_else(|| canonical.to_string());
     context.insert("x_default", &x_default);
-}
-
-/// What the 404 template gets as `page`.
-#[derive(Serialize)]
-struct NotFoundView {
-    kind: &'static str,
-    title: &'static str,
-    summary: &'static str,
-    url: String,
-    permalink: String,
 }
 
 fn not_found_url(site: &Site, lang: &Lang) -> String {

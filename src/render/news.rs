@@ -11,7 +11,7 @@ use tera::{Context, Tera, Value};
 
 use super::atom;
 use super::body::Bodies;
-use super::views::{self, FeedLink, PageSummary, PaginationView};
+use super::views::{self, FeedLink, ListingView, TagLink};
 use super::{Content, OutputFile, ThemeFiles, escape_xml};
 use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
@@ -165,35 +165,6 @@ pub fn render_listings(
             )
         })
         .collect()
-}
-
-/// What `listing.html` gets as `page`.
-#[derive(serde::Serialize)]
-struct ListingView<'a> {
-    kind: &'static str,
-    /// `section`, `year`, `tag`, `tags` or `association`.
-    listing: &'static str,
-    title: String,
-    summary: String,
-    url: String,
-    permalink: String,
-    content: &'static str,
-    pages: Vec<PageSummary<'a>>,
-    pagination: PaginationView,
-    /// On the tag index: every tag with its listing and count.
-    tags: Vec<TagLink>,
-    /// The section's link, to lead back.
-    section_url: String,
-    section_title: &'a str,
-    /// On association listings: its Atom feed.
-    feed_url: Option<String>,
-}
-
-#[derive(serde::Serialize)]
-struct TagLink {
-    name: String,
-    url: String,
-    count: usize,
 }
 
 fn listing_view<'a>(

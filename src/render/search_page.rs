@@ -9,10 +9,9 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use super::views::{AlternateView, SwitcherEntry};
+use super::views::{AlternateView, SearchPageView, SwitcherEntry};
 use super::{OutputFile, ThemeFiles, insert_head_links};
 use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
@@ -23,23 +22,6 @@ pub const TEMPLATE: &str = "search.html";
 
 /// The i18n string that titles the page (and its breadcrumb).
 const TITLE_KEY: &str = "search_title";
-
-/// What `search.html` gets as `page`.
-#[derive(Debug, Serialize)]
-pub struct SearchPageView {
-    /// `search`.
-    pub kind: &'static str,
-    /// The `search_title` string of this language.
-    pub title: String,
-    pub lang: String,
-    /// Link target (with base path) and absolute address of this page.
-    pub url: String,
-    pub permalink: String,
-    pub summary: &'static str,
-    /// Where this language's search index lives (link target with base
-    /// path, ending in `/`): the script imports `pagefind.js` from there.
-    pub bundle_url: String,
-}
 
 /// Site-relative URL of the search page of `lang`: `/suche/` in German,
 /// `/<lang>/search/` in other languages.

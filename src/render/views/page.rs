@@ -1,0 +1,232 @@
+//! `page` for a content page: the page's own facts, those its kind adds
+//! (a release's dateline, a standard's associations, the accessibility
+//! statement), the pages it lists, and the summaries listings show.
+
+use super::{
+    CorrectionView, ImageSetView, LATEST_NEWS, PageSummary, PageView, PaginationView, StatementView,
+};
+use crate::model::{Page, Site};
+use crate::parse::Kind;
+use crate::parse::front_matter::{Conformance, Role};
+use crate::render::body::{self, Bodies};
+use crate::source::FileRole;
+
+pub fn kind_name(page: &Page) -> &'static str {
+    match page.doc.role {
+        FileRole::Home => "home",
+        FileRole::Register => "register",
+        FileRole::NewsSection | FileRole::Section => "section",
+        FileRole::Release => "news",
+        FileRole::Standard => "standard",
+        FileRole::Page => "page",
+    }
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Impressum => "impressum",
+        Role::Privacy => "privacy",
+        Role::Accessibility => "accessibility",
+        Role::EasyLanguage => "easy_language",
+        Role::SignLanguage => "sign_language",
+    }
+}
+
+fn summary_of(page: &Page) -> String {
+    page.doc
+        .common
+        .summary
+        .clone()
+        .unwrap_or_else(|| page.doc.body.first_paragraph.clone())
+}
+
+/// `page` for a page's own template; its body comes from `bodies`.
+pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> PageView<'a> {
+    let config = &site.config;
+    let (associations, contacts, subtitle, place, role) = match &page.doc.kind {
+        Kind::News(news) => (
+            news.associations.as_slice(),
+            news.contact.0.as_slice(),
+            news.subtitle.as_deref(),
+            news.place.as_deref(),
+            None,
+        ),
+        Kind::Standard(standard) => (
+            standard.associations.as_slice(),
+            standard
+                .contact
+                .as_ref()
+                .map(|c| c.0.as_slice())
+                .unwrap_or(&[]),
+            None,
+            None,
+            None,
+        ),
+        Kind::Plain(plain) => (&[][..], &[][..], None, None, plain.role.map(role_name)),
+        Kind::Section(_) => (&[][..], &[][..], None, None, None),
+    };
+    PageView {
+        kind: kind_name(page),
+        title: &page.doc.common.title,
+        lang: page.lang.as_str(),
+        url: site.href(&page.url),
+        permalink: site.permalink(&page.url),
+        date: page.doc.common.date.as_ref().map(|d| d.iso()),
+        updated: page.doc.common.updated.as_ref().map(|d| d.iso()),
+        summary: summary_of(page),
+        content: bodies.of(page),
+        tags: &page.doc.common.tags,
+        image: page.doc.common.image.as_ref(),
+        image_set: page
+            .doc
+            .common
+            .image
+            .as_ref()
+            .and_then(|image| image_set(site, page, &image.src, bodies.image_sizes())),
+        image_url: page.doc.common.image.as_ref().map(|image| {
+            if image.src.starts_with('/') {
+                site.href(&image.src)
+            } else {
+                format!("{}{}", site.href(&page.url), image.src)
+            }
+        }),
+        role,
+        subtitle,
+        place,
+        associations: associations
+            .iter()
+            .filter_map(|k| config.associations.get(k))
+            .collect(),
+        contacts: contacts
+            .iter()
+            .filter_map(|k| config.contacts.get(k))
+            .collect(),
+        extra: &page.doc.common.extra,
+        pages: match site.news.section_first_page(page.id) {
+            Some(listing) => listing
+                .items
+                .iter()
+                .map(|id| page_summary(site, site.page(*id)))
+                .collect(),
+            None => page
+                .children
+                .iter()
+                .map(|id| page_summary(site, site.page(*id)))
+                .collect(),
+        },
+        latest_news: if page.is_home() {
+            site.news
+                .newest
+                .get(&page.lang)
+                .map(|ids| {
+                    ids.iter()
+                        .take(LATEST_NEWS)
+                        .map(|id| page_summary(site, site.page(*id)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+        draft: page.doc.common.draft,
+        scheduled: page
+            .doc
+            .common
+            .date
+            .as_ref()
+            .is_some_and(|d| d.instant > site.publication.build_date),
+        pagination: site
+            .news
+            .section_first_page(page.id)
+            .map(|l| pagination(site, l)),
+        number: running_number(site, page),
+        correction: match &page.doc.kind {
+            Kind::News(news) => news.correction.as_ref().map(|c| CorrectionView {
+                date: c.date.iso(),
+                text: &c.text,
+            }),
+            _ => None,
+        },
+        related: match &page.doc.kind {
+            Kind::News(news) => &news.related,
+            _ => &[],
+        },
+        standard: crate::render::register::standard_view(site, page, bodies),
+        register: crate::render::register::register_view(site, page),
+        statement: match &page.doc.kind {
+            Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => Some(StatementView {
+                conformance: plain.conformance.map(|c| match c {
+                    Conformance::Full => "full",
+                    Conformance::Partial => "partial",
+                    Conformance::None => "none",
+                }),
+                prepared: plain.prepared.as_ref().map(|d| d.iso()),
+                reviewed: plain.reviewed.as_ref().map(|d| d.iso()),
+                method: plain.method.as_deref(),
+                barriers: &plain.barriers,
+            }),
+            _ => None,
+        },
+    }
+}
+
+pub fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {
+    PageSummary {
+        kind: kind_name(page),
+        title: &page.doc.common.title,
+        url: site.href(&page.url),
+        date: page.doc.common.date.as_ref().map(|d| d.iso()),
+        summary: summary_of(page),
+        number: running_number(site, page),
+        place: match &page.doc.kind {
+            Kind::News(news) => news.place.as_deref(),
+            _ => None,
+        },
+    }
+}
+
+/// The variants of a page's image `src`, when it is a raster image of the
+/// page's bundle. Parse has already refused a `src` that is absolute or
+/// climbs out of the folder, so `src` is relative to the page.
+fn image_set<'a>(site: &Site, page: &Page, src: &str, sizes: &'a str) -> Option<ImageSetView<'a>> {
+    let url = format!("{}{src}", page.url);
+    let info = site.images.get(&url)?;
+    Some(ImageSetView {
+        src: body::default_variant(&url, info, &site.base_path),
+        srcset: body::srcset(&url, info, &site.base_path),
+        sizes,
+        width: info.width,
+        height: info.height,
+        original: site.href(&url),
+        format: info.format,
+        size: human_size(info.bytes),
+    })
+}
+
+/// "840 KB", "2.4 MB".
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}
+
+/// The pagination of a listing page, with link targets.
+pub fn pagination(site: &Site, listing: &crate::model::news::Listing) -> PaginationView {
+    PaginationView {
+        page: listing.page,
+        pages: listing.pages,
+        prev: listing.prev.as_deref().map(|u| site.href(u)),
+        next: listing.next.as_deref().map(|u| site.href(u)),
+    }
+}
+
+/// "12/2025" for a press release.
+pub fn running_number(site: &Site, page: &Page) -> Option<String> {
+    site.news
+        .numbers
+        .get(&page.doc.translation_key)
+        .filter(|_| matches!(page.doc.kind, Kind::News(_)))
+        .map(|n| n.to_string())
+}
