@@ -7,11 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tera::{Context, Tera, Value};
+use tera::{Tera, Value};
 
 use super::atom;
 use super::body::Bodies;
-use super::views::{self, FeedLink, ListingView, TagLink};
+use super::views::{self, FeedLink, Frame, ListingView, TagLink};
 use super::{Content, OutputFile, ThemeFiles, escape_xml};
 use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
@@ -109,7 +109,50 @@ pub fn render_listings(
     site_values: &HashMap<&Lang, Value>,
     selection: &super::Selection,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
-    let alternates = match selection {
+    let alternates = selected_alternates(site, selection);
+    let template = if tera.contains_template("listing.html") {
+        "listing.html"
+    } else {
+        "section.html"
+    };
+    site.news
+        .listing_pages()
+        .filter(|listing| selection.listing(&listing.url))
+        .map(|listing| {
+            let group = alternates
+                .get(&group_key(listing))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let frame = Frame::new(
+                site,
+                site_values,
+                &listing.lang,
+                listing.url.clone(),
+                |other| {
+                    group
+                        .iter()
+                        .find(|(lang, _)| lang == other)
+                        .map(|(_, url)| url.clone())
+                },
+            );
+            super::render_index(
+                tera,
+                theme,
+                template,
+                &frame.context(&listing_view(site, theme, listing)?),
+                &listing.url,
+                std::path::Path::new("content/news"),
+            )
+        })
+        .collect()
+}
+
+/// The language versions of the listing groups `selection` renders.
+fn selected_alternates(
+    site: &Site,
+    selection: &super::Selection,
+) -> HashMap<GroupKey, Vec<(Lang, String)>> {
+    match selection {
         super::Selection::All => listing_alternates(site, |_| true),
         super::Selection::Only { listings, .. } => {
             let wanted: std::collections::HashSet<GroupKey> = site
@@ -120,51 +163,7 @@ pub fn render_listings(
                 .collect();
             listing_alternates(site, |key| wanted.contains(key))
         }
-    };
-    let template = if tera.contains_template("listing.html") {
-        "listing.html"
-    } else {
-        "section.html"
-    };
-    site.news
-        .listing_pages()
-        .filter(|listing| selection.listing(&listing.url))
-        .map(|listing| {
-            let mut context = Context::new();
-            context.insert("lang", listing.lang.as_str());
-            if let Some(value) = site_values.get(&listing.lang) {
-                context.insert_value("site", value.clone());
-            }
-            context.insert("page", &listing_view(site, theme, listing)?);
-            let group = alternates
-                .get(&group_key(listing))
-                .cloned()
-                .unwrap_or_default();
-            let alternate_views: Vec<views::AlternateView> = group
-                .iter()
-                .map(|(lang, url)| views::AlternateView {
-                    lang: lang.as_str(),
-                    permalink: site.permalink(url),
-                })
-                .collect();
-            super::insert_head_links(
-                &mut context,
-                site,
-                &site.permalink(&listing.url),
-                &alternate_views,
-            );
-            context.insert("alternates", &alternate_views);
-            context.insert("switcher", &listing_switcher(site, listing, &group));
-            super::render_index(
-                tera,
-                theme,
-                template,
-                &context,
-                &listing.url,
-                std::path::Path::new("content/news"),
-            )
-        })
-        .collect()
+    }
 }
 
 fn listing_view<'a>(
@@ -293,33 +292,6 @@ fn listing_alternates(
     groups
         .into_iter()
         .map(|(key, by_lang)| (key, by_lang.into_values().collect()))
-        .collect()
-}
-
-fn listing_switcher<'a>(
-    site: &'a Site,
-    listing: &Listing,
-    group: &[(Lang, String)],
-) -> Vec<views::SwitcherEntry<'a>> {
-    site.config
-        .languages
-        .iter()
-        .filter(|l| l.code != listing.lang)
-        .map(|language| {
-            let same = group.iter().find(|(lang, _)| *lang == language.code);
-            views::SwitcherEntry {
-                lang: language.code.as_str(),
-                name: &language.name,
-                url: match same {
-                    Some((_, url)) => site.href(url),
-                    None => site
-                        .home(&language.code)
-                        .map(|h| site.href(&h.url))
-                        .unwrap_or_else(|| site.href("/")),
-                },
-                translated: same.is_some(),
-            }
-        })
         .collect()
 }
 

@@ -4,13 +4,16 @@
 //! this module, serialised per page. Fields are documented here because
 //! this module is the contract with theme authors: a struct a template can
 //! see is declared here and nowhere else. The views are grouped by the
-//! template that gets them. Per-language parts that are the same on every page ([`SiteView`]) are
+//! template that gets them; every HTML file a template renders also gets
+//! the same frame (`lang`, `site`, `alternates`, `switcher`, `canonical`,
+//! `x_default`), which one function builds ([`Frame::context`]).
+//! Per-language parts that are the same on every page ([`SiteView`]) are
 //! built once per language, not per page.
 //!
 //! The functions that fill the views of every page live beside this file
-//! (`frame.rs`, `site.rs`, `page.rs`); the register's and the listings'
-//! views are filled where their pages are made (`render::register`,
-//! `render::news`), from the model's register and listings.
+//! (`frame.rs`, `site.rs`, `page.rs`); the other views are filled where
+//! their pages are made (`render::register`, `render::news`,
+//! `render::search_page`, the 404 pages in `render`).
 
 mod frame;
 mod page;
@@ -20,7 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use frame::{alternates, switcher};
+pub use frame::{Frame, switcher};
 pub use page::{kind_name, page_summary, page_view, pagination, role_name, running_number};
 pub use site::site_view;
 
@@ -34,7 +37,7 @@ use crate::yaml;
 // `lang` (the language code), `site`, `alternates`, `switcher`, `canonical`
 // (this file's absolute address) and `x_default` (the default language's
 // version, else the first) come with every page, whichever template renders
-// it; `page` differs by template (below).
+// it; `page` differs by template (below). See [`Frame`].
 
 /// `site`: the same on every page of one language.
 #[derive(Debug, Serialize)]
