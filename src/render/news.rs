@@ -172,40 +172,14 @@ fn listing_view<'a>(
     listing: &'a Listing,
 ) -> Result<ListingView<'a>, Diagnostic> {
     let section = site.page(listing.section);
-    let section_title = section.doc.common.title.as_str();
-    let (kind, key, value): (&'static str, &str, String) = match &listing.kind {
-        ListingKind::Section => ("section", "listing_section", String::new()),
-        ListingKind::Year(year) => ("year", "listing_year", year.to_string()),
-        ListingKind::Tag { name, .. } => ("tag", "listing_tag", name.clone()),
-        ListingKind::TagIndex => ("tags", "listing_tags", String::new()),
-        ListingKind::Association(key) => (
-            "association",
-            "listing_association",
-            site.config
-                .associations
-                .get(key)
-                .map(|a| a.name.clone())
-                .unwrap_or_else(|| key.clone()),
-        ),
-    };
-    let mut title = fill(theme, &listing.lang, key, section_title, &value)?;
-    if listing.page > 1 {
-        let page = fill(
-            theme,
-            &listing.lang,
-            "listing_page",
-            &listing.page.to_string(),
-            &listing.pages.to_string(),
-        )?;
-        title = format!("{title} – {page}");
-    }
+    let title = listing_title(site, theme, listing)?;
     let feed_url = match &listing.kind {
         ListingKind::Association(_) => Some(site.href(&format!("{}atom.xml", listing.first_url))),
         _ => None,
     };
     Ok(ListingView {
         kind: "listing",
-        listing: kind,
+        listing: listing_kind_name(&listing.kind),
         summary: title.clone(),
         title,
         url: site.href(&listing.url),
@@ -227,9 +201,52 @@ fn listing_view<'a>(
             })
             .collect(),
         section_url: site.href(&section.url),
-        section_title,
+        section_title: &section.doc.common.title,
         feed_url,
     })
+}
+
+/// `page.listing`: which kind of listing this is.
+fn listing_kind_name(kind: &ListingKind) -> &'static str {
+    match kind {
+        ListingKind::Section => "section",
+        ListingKind::Year(_) => "year",
+        ListingKind::Tag { .. } => "tag",
+        ListingKind::TagIndex => "tags",
+        ListingKind::Association(_) => "association",
+    }
+}
+
+/// A listing's title from the theme's strings ("Pressemitteilungen 2025"),
+/// with "page 2 of 5" after it past the first page.
+fn listing_title(site: &Site, theme: &ThemeFiles, listing: &Listing) -> Result<String, Diagnostic> {
+    let section_title = site.page(listing.section).doc.common.title.as_str();
+    let (key, value): (&str, String) = match &listing.kind {
+        ListingKind::Section => ("listing_section", String::new()),
+        ListingKind::Year(year) => ("listing_year", year.to_string()),
+        ListingKind::Tag { name, .. } => ("listing_tag", name.clone()),
+        ListingKind::TagIndex => ("listing_tags", String::new()),
+        ListingKind::Association(key) => (
+            "listing_association",
+            site.config
+                .associations
+                .get(key)
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| key.clone()),
+        ),
+    };
+    let title = fill(theme, &listing.lang, key, section_title, &value)?;
+    if listing.page == 1 {
+        return Ok(title);
+    }
+    let page = fill(
+        theme,
+        &listing.lang,
+        "listing_page",
+        &listing.page.to_string(),
+        &listing.pages.to_string(),
+    )?;
+    Ok(format!("{title} – {page}"))
 }
 
 /// A theme string with `{1}` and `{2}` filled in.

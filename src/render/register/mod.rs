@@ -387,63 +387,80 @@ fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<
     site.register
         .standards
         .iter()
-        .filter_map(|entry| {
-            let current = entry.current_version();
-            let (target_lang, url) = standard_target(site, entry, lang)?;
-            let page = match entry.shown_in(target_lang) {
-                Some((_, shown)) => site.page(shown),
-                None => version_page(site, current, target_lang),
-            };
-            // Title and topics in the reader's language where possible;
-            // dates and associations are the current version's.
-            let shown = standard_of(page)?;
-            let facts_page = version_page(site, current, lang);
-            let standard = standard_of(facts_page)?;
-            let associations: Vec<FilterLink> = standard
-                .associations
-                .iter()
-                .filter_map(|key| site.config.associations.get(key))
-                .map(|association| FilterLink {
-                    key: association.key.clone(),
-                    name: association.name.clone(),
-                    url: Filter::Association(association.key.clone()).url(register_url, lang),
-                })
-                .collect();
-            let topics = topic_links(&shown.topics, Some(register_url), lang);
-            // A draft or consultation above the current version is news
-            // for readers: they may comment on it.
-            let pending = entry.versions[entry.current + 1..]
-                .iter()
-                .rev()
-                .find(|v| matches!(v.status, Status::Draft | Status::Consultation));
-            let mut statuses = vec![current.status];
-            statuses.extend(pending.map(|v| v.status));
-            Some(RegisterRow {
-                id: entry.id.as_str(),
-                title: &page.doc.common.title,
-                lang: page.lang.as_str(),
-                url: site.href(url),
-                version: current.version.as_str(),
-                status: current.status.key(),
-                inactive: matches!(current.status, Status::Superseded | Status::Withdrawn),
-                date: iso(facts_page.doc.common.date.as_ref()),
-                adopted: iso(standard.adopted.as_ref()),
-                effective: iso(standard.effective.as_ref()),
-                withdrawn: iso(standard.withdrawn.as_ref()),
-                comments_until: iso(standard.comments_until.as_ref()),
-                association_keys: keys(&associations),
-                topic_keys: keys(&topics),
-                associations,
-                topics,
-                superseded_by: links_to(site, &entry.superseded_by, lang),
-                pending: pending.map(|v| version_link(site, v, lang)),
-                status_keys: statuses
-                    .iter()
-                    .map(|s| s.key())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                statuses,
-            })
+        .filter_map(|entry| row(site, entry, lang, register_url))
+        .collect()
+}
+
+/// One standard's row: title and topics in the reader's language where
+/// possible; dates and associations are the current version's.
+fn row<'a>(
+    site: &'a Site,
+    entry: &'a RegisteredStandard,
+    lang: &Lang,
+    register_url: &str,
+) -> Option<RegisterRow<'a>> {
+    let current = entry.current_version();
+    let (target_lang, url) = standard_target(site, entry, lang)?;
+    let page = match entry.shown_in(target_lang) {
+        Some((_, shown)) => site.page(shown),
+        None => version_page(site, current, target_lang),
+    };
+    let shown = standard_of(page)?;
+    let facts_page = version_page(site, current, lang);
+    let standard = standard_of(facts_page)?;
+    let associations = association_links(site, standard, register_url, lang);
+    let topics = topic_links(&shown.topics, Some(register_url), lang);
+    // A draft or consultation above the current version is news for
+    // readers: they may comment on it.
+    let pending = entry.versions[entry.current + 1..]
+        .iter()
+        .rev()
+        .find(|v| matches!(v.status, Status::Draft | Status::Consultation));
+    let mut statuses = vec![current.status];
+    statuses.extend(pending.map(|v| v.status));
+    Some(RegisterRow {
+        id: entry.id.as_str(),
+        title: &page.doc.common.title,
+        lang: page.lang.as_str(),
+        url: site.href(url),
+        version: current.version.as_str(),
+        status: current.status.key(),
+        inactive: matches!(current.status, Status::Superseded | Status::Withdrawn),
+        date: iso(facts_page.doc.common.date.as_ref()),
+        adopted: iso(standard.adopted.as_ref()),
+        effective: iso(standard.effective.as_ref()),
+        withdrawn: iso(standard.withdrawn.as_ref()),
+        comments_until: iso(standard.comments_until.as_ref()),
+        association_keys: keys(&associations),
+        topic_keys: keys(&topics),
+        associations,
+        topics,
+        superseded_by: links_to(site, &entry.superseded_by, lang),
+        pending: pending.map(|v| version_link(site, v, lang)),
+        status_keys: statuses
+            .iter()
+            .map(|s| s.key())
+            .collect::<Vec<_>>()
+            .join(" "),
+        statuses,
+    })
+}
+
+/// A standard's associations, each linking its filter page.
+fn association_links(
+    site: &Site,
+    standard: &Standard,
+    register_url: &str,
+    lang: &Lang,
+) -> Vec<FilterLink> {
+    standard
+        .associations
+        .iter()
+        .filter_map(|key| site.config.associations.get(key))
+        .map(|association| FilterLink {
+            key: association.key.clone(),
+            name: association.name.clone(),
+            url: Filter::Association(association.key.clone()).url(register_url, lang),
         })
         .collect()
 }

@@ -5,10 +5,12 @@
 use super::{
     CorrectionView, ImageSetView, LATEST_NEWS, PageSummary, PageView, PaginationView, StatementView,
 };
+use crate::config::{Association, Contact};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
-use crate::parse::front_matter::{Conformance, Role};
+use crate::parse::front_matter::{Conformance, Plain, Role};
 use crate::render::body::{self, Bodies};
+use crate::render::register;
 use crate::source::FileRole;
 
 pub fn kind_name(page: &Page) -> &'static str {
@@ -42,96 +44,38 @@ fn summary_of(page: &Page) -> String {
 
 /// `page` for a page's own template; its body comes from `bodies`.
 pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> PageView<'a> {
-    let config = &site.config;
-    let (associations, contacts, subtitle, place, role) = match &page.doc.kind {
-        Kind::News(news) => (
-            news.associations.as_slice(),
-            news.contact.0.as_slice(),
-            news.subtitle.as_deref(),
-            news.place.as_deref(),
-            None,
-        ),
-        Kind::Standard(standard) => (
-            standard.associations.as_slice(),
-            standard
-                .contact
-                .as_ref()
-                .map(|c| c.0.as_slice())
-                .unwrap_or(&[]),
-            None,
-            None,
-            None,
-        ),
-        Kind::Plain(plain) => (&[][..], &[][..], None, None, plain.role.map(role_name)),
-        Kind::Section(_) => (&[][..], &[][..], None, None, None),
-    };
+    let common = &page.doc.common;
+    let parts = KindParts::of(site, page);
     PageView {
         kind: kind_name(page),
-        title: &page.doc.common.title,
+        title: &common.title,
         lang: page.lang.as_str(),
         url: site.href(&page.url),
         permalink: site.permalink(&page.url),
-        date: page.doc.common.date.as_ref().map(|d| d.iso()),
-        updated: page.doc.common.updated.as_ref().map(|d| d.iso()),
+        date: common.date.as_ref().map(|d| d.iso()),
+        updated: common.updated.as_ref().map(|d| d.iso()),
         summary: summary_of(page),
         content: bodies.of(page),
-        tags: &page.doc.common.tags,
-        image: page.doc.common.image.as_ref(),
-        image_set: page
-            .doc
-            .common
+        tags: &common.tags,
+        image: common.image.as_ref(),
+        image_set: common
             .image
             .as_ref()
             .and_then(|image| image_set(site, page, &image.src, bodies.image_sizes())),
-        image_url: page.doc.common.image.as_ref().map(|image| {
-            if image.src.starts_with('/') {
-                site.href(&image.src)
-            } else {
-                format!("{}{}", site.href(&page.url), image.src)
-            }
-        }),
-        role,
-        subtitle,
-        place,
-        associations: associations
-            .iter()
-            .filter_map(|k| config.associations.get(k))
-            .collect(),
-        contacts: contacts
-            .iter()
-            .filter_map(|k| config.contacts.get(k))
-            .collect(),
-        extra: &page.doc.common.extra,
-        pages: match site.news.section_first_page(page.id) {
-            Some(listing) => listing
-                .items
-                .iter()
-                .map(|id| page_summary(site, site.page(*id)))
-                .collect(),
-            None => page
-                .children
-                .iter()
-                .map(|id| page_summary(site, site.page(*id)))
-                .collect(),
-        },
-        latest_news: if page.is_home() {
-            site.news
-                .newest
-                .get(&page.lang)
-                .map(|ids| {
-                    ids.iter()
-                        .take(LATEST_NEWS)
-                        .map(|id| page_summary(site, site.page(*id)))
-                        .collect()
-                })
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        },
-        draft: page.doc.common.draft,
-        scheduled: page
-            .doc
-            .common
+        image_url: common
+            .image
+            .as_ref()
+            .map(|image| image_url(site, page, &image.src)),
+        role: parts.role,
+        subtitle: parts.subtitle,
+        place: parts.place,
+        associations: parts.associations,
+        contacts: parts.contacts,
+        extra: &common.extra,
+        pages: listed_pages(site, page),
+        latest_news: latest_news(site, page),
+        draft: common.draft,
+        scheduled: common
             .date
             .as_ref()
             .is_some_and(|d| d.instant > site.publication.build_date),
@@ -140,34 +84,127 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
             .section_first_page(page.id)
             .map(|l| pagination(site, l)),
         number: running_number(site, page),
-        correction: match &page.doc.kind {
-            Kind::News(news) => news.correction.as_ref().map(|c| CorrectionView {
-                date: c.date.iso(),
-                text: &c.text,
-            }),
-            _ => None,
-        },
-        related: match &page.doc.kind {
-            Kind::News(news) => &news.related,
-            _ => &[],
-        },
-        standard: crate::render::register::standard_view(site, page, bodies),
-        register: crate::render::register::register_view(site, page),
-        statement: match &page.doc.kind {
-            Kind::Plain(plain) if plain.role == Some(Role::Accessibility) => Some(StatementView {
-                conformance: plain.conformance.map(|c| match c {
-                    Conformance::Full => "full",
-                    Conformance::Partial => "partial",
-                    Conformance::None => "none",
-                }),
-                prepared: plain.prepared.as_ref().map(|d| d.iso()),
-                reviewed: plain.reviewed.as_ref().map(|d| d.iso()),
-                method: plain.method.as_deref(),
-                barriers: &plain.barriers,
-            }),
-            _ => None,
-        },
+        correction: parts.correction,
+        related: parts.related,
+        standard: register::standard_view(site, page, bodies),
+        register: register::register_view(site, page),
+        statement: parts.statement,
     }
+}
+
+/// What a page's kind adds to `page`: a press release's dateline,
+/// correction and related standards, a standard's associations and
+/// contacts, a plain page's role and accessibility statement.
+struct KindParts<'a> {
+    associations: Vec<&'a Association>,
+    contacts: Vec<&'a Contact>,
+    subtitle: Option<&'a str>,
+    place: Option<&'a str>,
+    role: Option<&'static str>,
+    correction: Option<CorrectionView<'a>>,
+    related: &'a [String],
+    statement: Option<StatementView<'a>>,
+}
+
+impl<'a> KindParts<'a> {
+    fn of(site: &'a Site, page: &'a Page) -> KindParts<'a> {
+        let config = &site.config;
+        let (associations, contacts): (&[String], &[String]) = match &page.doc.kind {
+            Kind::News(news) => (&news.associations, &news.contact.0),
+            Kind::Standard(standard) => (
+                &standard.associations,
+                standard.contact.as_ref().map_or(&[], |c| c.0.as_slice()),
+            ),
+            Kind::Plain(_) | Kind::Section(_) => (&[], &[]),
+        };
+        let mut parts = KindParts {
+            associations: associations
+                .iter()
+                .filter_map(|k| config.associations.get(k))
+                .collect(),
+            contacts: contacts
+                .iter()
+                .filter_map(|k| config.contacts.get(k))
+                .collect(),
+            subtitle: None,
+            place: None,
+            role: None,
+            correction: None,
+            related: &[],
+            statement: None,
+        };
+        match &page.doc.kind {
+            Kind::News(news) => {
+                parts.subtitle = news.subtitle.as_deref();
+                parts.place = news.place.as_deref();
+                parts.related = &news.related;
+                parts.correction = news.correction.as_ref().map(|c| CorrectionView {
+                    date: c.date.iso(),
+                    text: &c.text,
+                });
+            }
+            Kind::Plain(plain) => {
+                parts.role = plain.role.map(role_name);
+                parts.statement = statement(plain);
+            }
+            Kind::Standard(_) | Kind::Section(_) => {}
+        }
+        parts
+    }
+}
+
+/// The accessibility statement's facts, on the page with that role.
+fn statement(plain: &Plain) -> Option<StatementView<'_>> {
+    (plain.role == Some(Role::Accessibility)).then(|| StatementView {
+        conformance: plain.conformance.map(|c| match c {
+            Conformance::Full => "full",
+            Conformance::Partial => "partial",
+            Conformance::None => "none",
+        }),
+        prepared: plain.prepared.as_ref().map(|d| d.iso()),
+        reviewed: plain.reviewed.as_ref().map(|d| d.iso()),
+        method: plain.method.as_deref(),
+        barriers: &plain.barriers,
+    })
+}
+
+/// Where a page's lead image is served: a relative `src` from the page's
+/// bundle folder, `/…` from the site root.
+fn image_url(site: &Site, page: &Page, src: &str) -> String {
+    if src.starts_with('/') {
+        site.href(src)
+    } else {
+        format!("{}{}", site.href(&page.url), src)
+    }
+}
+
+/// `page.pages` of a section: the first page of its listing where it has
+/// one (the news section), else its children.
+fn listed_pages<'a>(site: &'a Site, page: &'a Page) -> Vec<PageSummary<'a>> {
+    let ids = match site.news.section_first_page(page.id) {
+        Some(listing) => &listing.items,
+        None => &page.children,
+    };
+    ids.iter()
+        .map(|id| page_summary(site, site.page(*id)))
+        .collect()
+}
+
+/// `page.latest_news`: on a home page only, its language's newest releases.
+fn latest_news<'a>(site: &'a Site, page: &'a Page) -> Vec<PageSummary<'a>> {
+    if !page.is_home() {
+        return Vec::new();
+    }
+    site.news
+        .newest
+        .get(&page.lang)
+        .map(|ids| {
+            ids.iter()
+                .take(LATEST_NEWS)
+                .map(|id| page_summary(site, site.page(*id)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub fn page_summary<'a>(site: &'a Site, page: &'a Page) -> PageSummary<'a> {

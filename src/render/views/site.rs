@@ -5,46 +5,14 @@ use std::collections::BTreeMap;
 
 use super::page::role_name;
 use super::{LanguageView, LinkView, SiteView};
+use crate::config::Lang;
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 
 /// The per-language part of every page's context.
-pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<'a> {
+pub fn site_view<'a>(site: &'a Site, lang: &'a Lang) -> SiteView<'a> {
     let config = &site.config;
     let home = site.home(lang);
-    let nav = home
-        .map(|home| {
-            home.children
-                .iter()
-                .map(|id| site.page(*id))
-                .filter(|p| p.is_section())
-                .map(|p| link_to(site, p))
-                .collect()
-        })
-        .unwrap_or_default();
-    let sections = home
-        .map(|home| {
-            home.children
-                .iter()
-                .map(|id| site.page(*id))
-                .filter(|p| p.is_section())
-                .map(|p| (p.doc.folder.as_str(), link_to(site, p)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut roles = BTreeMap::new();
-    for page in &site.pages {
-        if let Kind::Plain(plain) = &page.doc.kind {
-            if let Some(role) = plain.role {
-                let name = role_name(role);
-                let better = page.lang == *lang
-                    || (!roles.contains_key(name) && page.lang == *config.default_language());
-                if better {
-                    roles.insert(name, link_to(site, page));
-                }
-            }
-        }
-    }
     SiteView {
         title: config
             .title
@@ -69,9 +37,11 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
                 name: &l.name,
             })
             .collect(),
-        nav,
-        roles,
-        sections,
+        nav: top_sections(site, home).map(|p| link_to(site, p)).collect(),
+        roles: role_links(site, lang),
+        sections: top_sections(site, home)
+            .map(|p| (p.doc.folder.as_str(), link_to(site, p)))
+            .collect(),
         feeds: crate::render::news::feed_links(site, lang)
             .into_iter()
             .chain(crate::render::register::feed_links(site, lang))
@@ -81,6 +51,33 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a crate::config::Lang) -> SiteView<
         extra: &config.extra,
         search_url: None,
     }
+}
+
+/// The sections right below a language's home page, in its order.
+fn top_sections<'a>(site: &'a Site, home: Option<&'a Page>) -> impl Iterator<Item = &'a Page> {
+    home.into_iter()
+        .flat_map(|home| &home.children)
+        .map(|id| site.page(*id))
+        .filter(|p| p.is_section())
+}
+
+/// The legal and accessibility pages by role: in `lang` where one is,
+/// else in the default language.
+fn role_links(site: &Site, lang: &Lang) -> BTreeMap<&'static str, LinkView> {
+    let mut roles = BTreeMap::new();
+    for page in &site.pages {
+        if let Kind::Plain(plain) = &page.doc.kind {
+            if let Some(role) = plain.role {
+                let name = role_name(role);
+                let better = page.lang == *lang
+                    || (!roles.contains_key(name) && page.lang == *site.config.default_language());
+                if better {
+                    roles.insert(name, link_to(site, page));
+                }
+            }
+        }
+    }
+    roles
 }
 
 fn link_to(site: &Site, page: &Page) -> LinkView {
