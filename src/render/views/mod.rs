@@ -523,7 +523,8 @@ pub struct SearchPageView {
     pub permalink: String,
     pub summary: &'static str,
     /// Where this language's search index lives (link target with base
-    /// path, ending in `/`): the script imports `pagefind.js` from there.
+    /// path, ending in `/`): the theme's script imports `engine.js` from
+    /// there.
     pub bundle_url: String,
 }
 
