@@ -19,7 +19,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::config::Lang;
@@ -30,6 +29,7 @@ use crate::parse::front_matter::Role;
 use crate::site_path::SitePath;
 use crate::source::FileRole;
 pub use theme::ThemeFiles;
+use views::{Frame, NotFoundView};
 
 /// What a published file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -517,17 +517,15 @@ fn render_page(
     bodies: &body::Bodies,
 ) -> Result<OutputFile, Diagnostic> {
     let template = template_for(page, engine.tera);
-    let mut context = Context::new();
-    context.insert("lang", page.lang.as_str());
-    if let Some(value) = site_values.get(&page.lang) {
-        context.insert_value("site", value.clone());
-    }
-    let alternates = views::alternates(site, page);
-    insert_head_links(&mut context, site, &site.permalink(&page.url), &alternates);
-    context.insert("alternates", &alternates);
-    context.insert("switcher", &views::switcher(site, page));
+    let translations = site.translations_of(page);
+    let frame = Frame::new(site, site_values, &page.lang, page.url.clone(), |other| {
+        translations
+            .iter()
+            .find(|p| p.lang == *other)
+            .map(|p| p.url.clone())
+    });
     let view = views::page_view(site, page, bodies);
-    engine.render_page(template, &mut context, view, page, &page.url)
+    engine.render_page(template, &frame, view, page)
 }
 
 /// What renders a content page: the compiled templates, the theme they
@@ -548,26 +546,25 @@ impl Engine<'_> {
         }
     }
 
-    /// Renders `template` with `view` as `page` into the `index.html` of
-    /// `url`, recording the template, the page shown and where its body
-    /// landed.
+    /// Renders `template` in `frame` with `view` as `page` into the
+    /// `index.html` of the frame's URL, recording the template, the page
+    /// shown and where its body landed.
     pub fn render_page(
         &self,
         template: &str,
-        context: &mut Context,
+        frame: &Frame,
         view: views::PageView,
         page: &Page,
-        url: &str,
     ) -> Result<OutputFile, Diagnostic> {
         let (html, body) = self
-            .render_marked(template, context, view)
+            .render_marked(template, frame, view)
             .map_err(|error| template_problem(self.theme, template, &error))?;
         let origin = Origin {
             template: template.to_string(),
             page: Some(page.id),
             body,
         };
-        index_file(url, &page.doc.path, html, origin)
+        index_file(&frame.url, &page.doc.path, html, origin)
     }
 
     /// The page, and the byte range of its body in it. The body is
@@ -578,7 +575,7 @@ impl Engine<'_> {
     fn render_marked(
         &self,
         template: &str,
-        context: &mut Context,
+        frame: &Frame,
         view: views::PageView,
     ) -> Result<(String, Option<std::ops::Range<usize>>), tera::Error> {
         let marked: String;
@@ -587,15 +584,20 @@ impl Engine<'_> {
         if self.marks && !body.trim().is_empty() {
             marked = format!("{BODY_START}{body}{BODY_END}");
             view.content = &marked;
-            context.insert("page", &view);
-            let html = render_template(self.tera, template, context)?;
+            let mut context = frame.context(&view);
+            let html = render_template(self.tera, template, &context)?;
             if let Some(found) = unmark(&html, body) {
                 return Ok((found.0, Some(found.1)));
             }
             view.content = body;
+            // Only `page` differs from the marked attempt.
+            context.insert("page", &view);
+            return Ok((render_template(self.tera, template, &context)?, None));
         }
-        context.insert("page", &view);
-        Ok((render_template(self.tera, template, context)?, None))
+        Ok((
+            render_template(self.tera, template, &frame.context(&view))?,
+            None,
+        ))
     }
 }
 
@@ -680,38 +682,12 @@ fn index_file(
     })
 }
 
-/// `canonical` and `x_default` for the `<head>`.
-pub(crate) fn insert_head_links(
-    context: &mut Context,
-    site: &Site,
-    canonical: &str,
-    alternates: &[views::AlternateView],
-) {
-    context.insert("canonical", canonical);
-    let default = site.config.default_language().as_str();
-    let x_default = alternates
-        .iter()
-        .find(|a| a.lang == default)
-        .or(alternates.first())
-        .map(|a| a.permalink.clone())
-        .unwrap_or_else(|| canonical.to_string());
-    context.insert("x_default", &x_default);
-}
-
-/// What the 404 template gets as `page`.
-#[derive(Serialize)]
-struct NotFoundView {
-    kind: &'static str,
-    title: &'static str,
-    summary: &'static str,
-    url: String,
-    permalink: String,
-}
-
 fn not_found_url(site: &Site, lang: &Lang) -> String {
     format!("{}/404.html", site.config.lang_prefix(lang))
 }
 
+/// The 404 page of `lang`, at `<lang prefix>/404.html`, which servers
+/// answer a missing address with.
 fn render_not_found(
     site: &Site,
     theme: &ThemeFiles,
@@ -720,51 +696,21 @@ fn render_not_found(
     site_values: &HashMap<&Lang, Value>,
 ) -> Result<OutputFile, Diagnostic> {
     let url = not_found_url(site, lang);
-    let mut context = Context::new();
-    context.insert("lang", lang.as_str());
-    if let Some(value) = site_values.get(lang) {
-        context.insert_value("site", value.clone());
-    }
-    context.insert(
-        "page",
-        &NotFoundView {
-            kind: "404",
-            title: "",
-            summary: "",
-            url: site.href(&url),
-            permalink: site.permalink(&url),
-        },
-    );
-    let alternates: Vec<views::AlternateView> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| views::AlternateView {
-            lang: l.code.as_str(),
-            permalink: site.permalink(&not_found_url(site, &l.code)),
-        })
-        .collect();
-    insert_head_links(&mut context, site, &site.permalink(&url), &alternates);
-    context.insert("alternates", &alternates);
-    let switcher: Vec<views::SwitcherEntry> = site
-        .config
-        .languages
-        .iter()
-        .filter(|l| l.code != *lang)
-        .map(|l| views::SwitcherEntry {
-            lang: l.code.as_str(),
-            name: &l.name,
-            url: site
-                .home(&l.code)
-                .map(|h| site.href(&h.url))
-                .unwrap_or_else(|| site.href("/")),
-            translated: false,
-        })
-        .collect();
-    context.insert("switcher", &switcher);
-    let html = render_template(tera, "404.html", &context)
+    let mut frame = Frame::new(site, site_values, lang, url.clone(), |other| {
+        Some(not_found_url(site, other))
+    });
+    // Another language's 404 page is no translation of the address that
+    // was not found: the switcher leads to each language's home page.
+    frame.switcher = views::switcher(site, lang, |_| None);
+    let page = NotFoundView {
+        kind: "404",
+        title: "",
+        summary: "",
+        url: site.href(&url),
+        permalink: site.permalink(&url),
+    };
+    let html = render_template(tera, "404.html", &frame.context(&page))
         .map_err(|error| template_problem(theme, "404.html", &error))?;
-    let origin = Some(Origin::of_template("404.html"));
     let path = SitePath::new(url.trim_start_matches('/')).map_err(|_| {
         Diagnostic::error(
             Code::OutputUnsafePath,
@@ -776,7 +722,7 @@ fn render_not_found(
     Ok(OutputFile {
         path,
         content: Content::Bytes(html.into_bytes()),
-        origin,
+        origin: Some(Origin::of_template("404.html")),
     })
 }
 

@@ -7,11 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tera::{Context, Tera, Value};
+use tera::{Tera, Value};
 
 use super::atom;
 use super::body::Bodies;
-use super::views::{self, FeedLink, PageSummary, PaginationView};
+use super::views::{self, FeedLink, Frame, ListingView, TagLink};
 use super::{Content, OutputFile, ThemeFiles, escape_xml};
 use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
@@ -118,71 +118,33 @@ pub fn render_listing(
     } else {
         "section.html"
     };
-    let mut context = Context::new();
-    context.insert("lang", listing.lang.as_str());
-    if let Some(value) = site_values.get(&listing.lang) {
-        context.insert_value("site", value.clone());
-    }
-    context.insert("page", &listing_view(site, theme, listing)?);
     let group = alternates
         .get(&group_key(listing))
-        .cloned()
+        .map(Vec::as_slice)
         .unwrap_or_default();
-    for (_, url) in &group {
+    for (_, url) in group {
         crate::reads::record(crate::reads::Read::Listing(url.clone()));
     }
-    let alternate_views: Vec<views::AlternateView> = group
-        .iter()
-        .map(|(lang, url)| views::AlternateView {
-            lang: lang.as_str(),
-            permalink: site.permalink(url),
-        })
-        .collect();
-    super::insert_head_links(
-        &mut context,
+    let frame = Frame::new(
         site,
-        &site.permalink(&listing.url),
-        &alternate_views,
+        site_values,
+        &listing.lang,
+        listing.url.clone(),
+        |other| {
+            group
+                .iter()
+                .find(|(lang, _)| lang == other)
+                .map(|(_, url)| url.clone())
+        },
     );
-    context.insert("alternates", &alternate_views);
-    context.insert("switcher", &listing_switcher(site, listing, &group));
     super::render_index(
         tera,
         theme,
         template,
-        &context,
+        &frame.context(&listing_view(site, theme, listing)?),
         &listing.url,
         std::path::Path::new("content/news"),
     )
-}
-
-/// What `listing.html` gets as `page`.
-#[derive(serde::Serialize)]
-struct ListingView<'a> {
-    kind: &'static str,
-    /// `section`, `year`, `tag`, `tags` or `association`.
-    listing: &'static str,
-    title: String,
-    summary: String,
-    url: String,
-    permalink: String,
-    content: &'static str,
-    pages: Vec<PageSummary<'a>>,
-    pagination: PaginationView,
-    /// On the tag index: every tag with its listing and count.
-    tags: Vec<TagLink>,
-    /// The section's link, to lead back.
-    section_url: String,
-    section_title: &'a str,
-    /// On association listings: its Atom feed.
-    feed_url: Option<String>,
-}
-
-#[derive(serde::Serialize)]
-struct TagLink {
-    name: String,
-    url: String,
-    count: usize,
 }
 
 fn listing_view<'a>(
@@ -191,40 +153,14 @@ fn listing_view<'a>(
     listing: &'a Listing,
 ) -> Result<ListingView<'a>, Diagnostic> {
     let section = site.page(listing.section);
-    let section_title = section.doc.common.title.as_str();
-    let (kind, key, value): (&'static str, &str, String) = match &listing.kind {
-        ListingKind::Section => ("section", "listing_section", String::new()),
-        ListingKind::Year(year) => ("year", "listing_year", year.to_string()),
-        ListingKind::Tag { name, .. } => ("tag", "listing_tag", name.clone()),
-        ListingKind::TagIndex => ("tags", "listing_tags", String::new()),
-        ListingKind::Association(key) => (
-            "association",
-            "listing_association",
-            site.config
-                .associations
-                .get(key)
-                .map(|a| a.name.clone())
-                .unwrap_or_else(|| key.clone()),
-        ),
-    };
-    let mut title = fill(theme, &listing.lang, key, section_title, &value)?;
-    if listing.page > 1 {
-        let page = fill(
-            theme,
-            &listing.lang,
-            "listing_page",
-            &listing.page.to_string(),
-            &listing.pages.to_string(),
-        )?;
-        title = format!("{title} – {page}");
-    }
+    let title = listing_title(site, theme, listing)?;
     let feed_url = match &listing.kind {
         ListingKind::Association(_) => Some(site.href(&format!("{}atom.xml", listing.first_url))),
         _ => None,
     };
     Ok(ListingView {
         kind: "listing",
-        listing: kind,
+        listing: listing_kind_name(&listing.kind),
         summary: title.clone(),
         title,
         url: site.href(&listing.url),
@@ -246,9 +182,52 @@ fn listing_view<'a>(
             })
             .collect(),
         section_url: site.href(&section.url),
-        section_title,
+        section_title: &section.doc.common.title,
         feed_url,
     })
+}
+
+/// `page.listing`: which kind of listing this is.
+fn listing_kind_name(kind: &ListingKind) -> &'static str {
+    match kind {
+        ListingKind::Section => "section",
+        ListingKind::Year(_) => "year",
+        ListingKind::Tag { .. } => "tag",
+        ListingKind::TagIndex => "tags",
+        ListingKind::Association(_) => "association",
+    }
+}
+
+/// A listing's title from the theme's strings ("Pressemitteilungen 2025"),
+/// with "page 2 of 5" after it past the first page.
+fn listing_title(site: &Site, theme: &ThemeFiles, listing: &Listing) -> Result<String, Diagnostic> {
+    let section_title = site.page(listing.section).doc.common.title.as_str();
+    let (key, value): (&str, String) = match &listing.kind {
+        ListingKind::Section => ("listing_section", String::new()),
+        ListingKind::Year(year) => ("listing_year", year.to_string()),
+        ListingKind::Tag { name, .. } => ("listing_tag", name.clone()),
+        ListingKind::TagIndex => ("listing_tags", String::new()),
+        ListingKind::Association(key) => (
+            "listing_association",
+            site.config
+                .associations
+                .get(key)
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| key.clone()),
+        ),
+    };
+    let title = fill(theme, &listing.lang, key, section_title, &value)?;
+    if listing.page == 1 {
+        return Ok(title);
+    }
+    let page = fill(
+        theme,
+        &listing.lang,
+        "listing_page",
+        &listing.page.to_string(),
+        &listing.pages.to_string(),
+    )?;
+    Ok(format!("{title} – {page}"))
 }
 
 /// A theme string with `{1}` and `{2}` filled in.
@@ -311,33 +290,6 @@ pub fn listing_alternates(
     groups
         .into_iter()
         .map(|(key, by_lang)| (key, by_lang.into_values().collect()))
-        .collect()
-}
-
-fn listing_switcher<'a>(
-    site: &'a Site,
-    listing: &Listing,
-    group: &[(Lang, String)],
-) -> Vec<views::SwitcherEntry<'a>> {
-    site.config
-        .languages
-        .iter()
-        .filter(|l| l.code != listing.lang)
-        .map(|language| {
-            let same = group.iter().find(|(lang, _)| *lang == language.code);
-            views::SwitcherEntry {
-                lang: language.code.as_str(),
-                name: &language.name,
-                url: match same {
-                    Some((_, url)) => site.href(url),
-                    None => site
-                        .home(&language.code)
-                        .map(|h| site.href(&h.url))
-                        .unwrap_or_else(|| site.href("/")),
-                },
-                translated: same.is_some(),
-            }
-        })
         .collect()
 }
 

@@ -9,11 +9,10 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-use tera::{Context, Tera, Value};
+use tera::{Tera, Value};
 
-use super::views::{AlternateView, SwitcherEntry};
-use super::{OutputFile, ThemeFiles, insert_head_links};
+use super::views::{Frame, SearchPageView};
+use super::{OutputFile, ThemeFiles};
 use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Site;
@@ -23,23 +22,6 @@ pub const TEMPLATE: &str = "search.html";
 
 /// The i18n string that titles the page (and its breadcrumb).
 const TITLE_KEY: &str = "search_title";
-
-/// What `search.html` gets as `page`.
-#[derive(Debug, Serialize)]
-pub struct SearchPageView {
-    /// `search`.
-    pub kind: &'static str,
-    /// The `search_title` string of this language.
-    pub title: String,
-    pub lang: String,
-    /// Link target (with base path) and absolute address of this page.
-    pub url: String,
-    pub permalink: String,
-    pub summary: &'static str,
-    /// Where this language's search index lives (link target with base
-    /// path, ending in `/`): the script imports `pagefind.js` from there.
-    pub bundle_url: String,
-}
 
 /// Site-relative URL of the search page of `lang`: `/suche/` in German,
 /// `/<lang>/search/` in other languages.
@@ -77,7 +59,32 @@ fn render_page(
     site_values: &HashMap<&Lang, Value>,
 ) -> Result<OutputFile, Diagnostic> {
     let url = url(site, lang);
-    let title = super::theme::string(&theme.strings, lang, TITLE_KEY)
+    let page = SearchPageView {
+        kind: "search",
+        title: title(theme, lang)?,
+        lang: lang.to_string(),
+        url: site.href(&url),
+        permalink: site.permalink(&url),
+        summary: "",
+        bundle_url: site.href(&crate::search::bundle_url(lang)),
+    };
+    // Every language has a search page, each the other's translation.
+    let frame = Frame::new(site, site_values, lang, url, |other| {
+        Some(self::url(site, other))
+    });
+    super::render_index(
+        tera,
+        theme,
+        TEMPLATE,
+        &frame.context(&page),
+        &frame.url,
+        std::path::Path::new(crate::config::FILE_NAME),
+    )
+}
+
+/// The page's title: the theme's [`TITLE_KEY`] string of `lang`.
+fn title(theme: &ThemeFiles, lang: &Lang) -> Result<String, Diagnostic> {
+    super::theme::string(&theme.strings, lang, TITLE_KEY)
         .map(str::to_string)
         .ok_or_else(|| {
             Diagnostic::error(
@@ -86,56 +93,7 @@ fn render_page(
                 format!("the theme has a search page but no string `{TITLE_KEY}` for `{lang}`"),
                 format!("add `{TITLE_KEY}: \"…\"` to i18n/{lang}.yaml"),
             )
-        })?;
-    let mut context = Context::new();
-    context.insert("lang", lang.as_str());
-    if let Some(value) = site_values.get(lang) {
-        context.insert_value("site", value.clone());
-    }
-    context.insert(
-        "page",
-        &SearchPageView {
-            kind: "search",
-            title,
-            lang: lang.to_string(),
-            url: site.href(&url),
-            permalink: site.permalink(&url),
-            summary: "",
-            bundle_url: site.href(&crate::search::bundle_url(lang)),
-        },
-    );
-    let alternates: Vec<AlternateView> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| AlternateView {
-            lang: l.code.as_str(),
-            permalink: site.permalink(&self::url(site, &l.code)),
         })
-        .collect();
-    insert_head_links(&mut context, site, &site.permalink(&url), &alternates);
-    context.insert("alternates", &alternates);
-    let switcher: Vec<SwitcherEntry> = site
-        .config
-        .languages
-        .iter()
-        .filter(|l| l.code != *lang)
-        .map(|l| SwitcherEntry {
-            lang: l.code.as_str(),
-            name: &l.name,
-            url: site.href(&self::url(site, &l.code)),
-            translated: true,
-        })
-        .collect();
-    context.insert("switcher", &switcher);
-    super::render_index(
-        tera,
-        theme,
-        TEMPLATE,
-        &context,
-        &url,
-        std::path::Path::new(crate::config::FILE_NAME),
-    )
 }
 
 /// `site.search_url` of `lang`: the search page's link target, when the

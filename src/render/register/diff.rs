@@ -4,39 +4,19 @@
 //! links resolved) are cut into text blocks (headings, paragraphs, list
 //! items, table cells), the blocks are compared with `similar`'s patience
 //! diff, and each pair of changed blocks is compared again word by word.
-//! The result is data, not markup: the template marks insertions with
+//! The result is data, not markup ([`DiffBlock`], one of the template
+//! API's views in `render::views`): the template marks insertions with
 //! `<ins>` and deletions with `<del>` and labels them in words, so the
 //! change is not told by colour alone. Pure and deterministic (no deadline
 //! on the diff).
 
-use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
+
+use crate::render::views::{DiffBlock, Segment};
 
 /// Below this similarity a changed block is shown as deleted and inserted
 /// whole: a word diff of two unrelated sentences is unreadable.
 const MIN_WORD_DIFF_RATIO: f32 = 0.3;
-
-/// A run of text and whether it was kept, inserted or deleted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Segment {
-    /// `equal`, `insert` or `delete`.
-    pub change: &'static str,
-    pub text: String,
-}
-
-/// One block of the comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiffBlock {
-    /// `changed`: a block with at least one insertion or deletion;
-    /// `context`: an unchanged heading shown to say where a change is;
-    /// `unchanged`: `skipped` unchanged blocks left out.
-    pub kind: &'static str,
-    /// Whether the block is a heading.
-    pub heading: bool,
-    pub segments: Vec<Segment>,
-    /// For `unchanged`: how many blocks were left out.
-    pub skipped: usize,
-}
 
 /// A block of text cut from a body's HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

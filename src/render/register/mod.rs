@@ -1,11 +1,13 @@
 //! The standards register as readers see it.
 //!
 //! Part of the render stage and pure like it. From the model's
-//! [`Register`](crate::model::register::Register) this module builds what
-//! templates get: `page.standard` on a standard's page ([`StandardView`]:
-//! header facts, version history, the diff to the previous version,
-//! supersessions, downloads) and `page.register` on the register page
-//! ([`RegisterView`]: the table and its filters). Submodules: `pages`
+//! [`Register`](crate::model::register::Register) this module fills what
+//! templates get (the views themselves are declared in
+//! [`crate::render::views`], the template API): `page.standard` on a
+//! standard's page ([`StandardView`]: header facts, version history, the
+//! diff to the previous version, supersessions, downloads) and
+//! `page.register` on the register page ([`RegisterView`]: the table and
+//! its filters). Submodules: `pages`
 //! renders the pages that have no file of their own (each standard's
 //! current version at the standard's permanent address, one page per filter
 //! value so that filtering works without JavaScript), `exports` writes
@@ -21,9 +23,6 @@ mod pages;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-pub use diff::{DiffBlock, Segment};
 pub use exports::{exports, feed_links, feeds};
 pub use pages::{render_current, render_filter_pages};
 
@@ -33,210 +32,12 @@ use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::{Standard, Status};
 use crate::render::body::Bodies;
+use crate::render::views::{
+    ActiveFilter, DownloadView, FilterGroup, FilterLink, FilterValue, HistoryRow, RegisterRow,
+    RegisterView, StandardLink, StandardView, VersionLink,
+};
 use crate::slug::slugify;
 use crate::source::FileRole;
-
-/// `page.standard` on a standard's page: one version and its standard.
-#[derive(Debug, Serialize)]
-pub struct StandardView<'a> {
-    /// `HUB-STD-0002`.
-    pub id: &'a str,
-    pub version: &'a str,
-    /// `draft`, `consultation`, `adopted`, `superseded` or `withdrawn`;
-    /// print it in words with `t(key="status_" ~ status)`.
-    pub status: &'static str,
-    /// Whether this version is the current one (the highest adopted,
-    /// else the highest).
-    pub is_current: bool,
-    /// True when rendered at the standard's own address, which always
-    /// shows the current version; false at the version's own address.
-    pub at_standard_url: bool,
-    /// The standard's address (its current version), in this language
-    /// where the current version is translated, else in `standard_lang`.
-    pub standard_url: Option<String>,
-    pub standard_lang: Option<&'a str>,
-    /// This version's permanent address, link and absolute.
-    pub version_url: String,
-    pub version_permalink: String,
-    /// ISO dates: the text's date ("Fassung"), adoption, entry into force,
-    /// withdrawal, end of consultation, end of validity.
-    pub date: Option<String>,
-    pub adopted: Option<String>,
-    pub effective: Option<String>,
-    pub withdrawn: Option<String>,
-    pub comments_until: Option<String>,
-    pub valid_until: Option<String>,
-    pub decided_by: Option<&'a str>,
-    pub decision: Option<&'a str>,
-    pub legal_basis: &'a [String],
-    pub license: Option<&'a str>,
-    /// What changed in this version, in the editors' words.
-    pub changes: Option<&'a str>,
-    /// Topics, each linking its filter page of the register.
-    pub topics: Vec<FilterLink>,
-    /// The current version, when this is not it (for the banner).
-    pub current: Option<VersionLink<'a>>,
-    /// Every version, newest first.
-    pub history: Vec<HistoryRow<'a>>,
-    /// The version before this one, if any.
-    pub previous: Option<VersionLink<'a>>,
-    /// What changed from `previous`, word by word; empty when the previous
-    /// version is not written in this language or the text is the same.
-    pub diff: Vec<DiffBlock>,
-    /// Whether `previous` exists in this language (so a diff was made).
-    pub diff_available: bool,
-    /// Standards this one replaces, and those that replace it (derived).
-    pub supersedes: Vec<StandardLink<'a>>,
-    pub superseded_by: Vec<StandardLink<'a>>,
-    /// Files offered for download, with size and SHA-256.
-    pub downloads: Vec<DownloadView>,
-    /// The register page of this language.
-    pub register_url: Option<String>,
-}
-
-/// A link to one version of a standard.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionLink<'a> {
-    pub version: &'a str,
-    pub status: &'static str,
-    pub url: String,
-    /// Language of the linked page (differs from the page's when the
-    /// version is not translated).
-    pub lang: &'a str,
-    pub adopted: Option<String>,
-    pub comments_until: Option<String>,
-}
-
-/// A row of the version history.
-#[derive(Debug, Serialize)]
-pub struct HistoryRow<'a> {
-    pub version: &'a str,
-    pub status: &'static str,
-    pub url: String,
-    pub lang: &'a str,
-    pub date: Option<String>,
-    pub adopted: Option<String>,
-    pub effective: Option<String>,
-    pub withdrawn: Option<String>,
-    pub changes: Option<&'a str>,
-    pub is_current: bool,
-    /// The version this page shows.
-    pub is_this: bool,
-}
-
-/// A link to another standard (its current version).
-#[derive(Debug, Clone, Serialize)]
-pub struct StandardLink<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub url: String,
-    pub lang: &'a str,
-    /// Status of its current version.
-    pub status: &'static str,
-}
-
-/// A file offered with a standard.
-#[derive(Debug, Serialize)]
-pub struct DownloadView {
-    pub name: String,
-    pub url: String,
-    /// Upper-case file extension: `PDF`, `CSV`.
-    pub format: String,
-    /// Bytes, and as readers write it in the page's language ("1,2 MB").
-    pub size: u64,
-    pub size_text: String,
-    /// Lower-case hexadecimal SHA-256.
-    pub sha256: String,
-}
-
-/// A filter value as a link (a topic, an association).
-#[derive(Debug, Clone, Serialize)]
-pub struct FilterLink {
-    /// The value in data attributes: status key, association key, topic slug.
-    pub key: String,
-    pub name: String,
-    /// Its filter page; empty where the language has no register page.
-    pub url: String,
-}
-
-/// `page.register` on the register page and its filter pages.
-#[derive(Debug, Serialize)]
-pub struct RegisterView<'a> {
-    /// The standards listed, by id: all, or those the filter selects.
-    pub rows: Vec<RegisterRow<'a>>,
-    /// How many standards the register holds.
-    pub total: usize,
-    /// Every filter value with its page and count: `status`,
-    /// `association`, `topic`, in that order.
-    pub filters: Vec<FilterGroup>,
-    /// On a filter page: what it selects.
-    pub filter: Option<ActiveFilter>,
-    /// The unfiltered register.
-    pub url: String,
-    pub json_url: String,
-    pub csv_url: String,
-    pub feed_url: String,
-}
-
-/// One standard in the register table (its current version).
-#[derive(Debug, Serialize)]
-pub struct RegisterRow<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    /// Language of the title and the linked page.
-    pub lang: &'a str,
-    pub url: String,
-    pub version: &'a str,
-    pub status: &'static str,
-    /// Superseded or withdrawn: listed, but no longer in force.
-    pub inactive: bool,
-    pub date: Option<String>,
-    pub adopted: Option<String>,
-    pub effective: Option<String>,
-    pub withdrawn: Option<String>,
-    pub comments_until: Option<String>,
-    pub associations: Vec<FilterLink>,
-    pub topics: Vec<FilterLink>,
-    /// Space-separated keys for the filter script's data attributes.
-    pub association_keys: String,
-    pub topic_keys: String,
-    pub superseded_by: Vec<StandardLink<'a>>,
-    /// A newer version in draft or consultation, above the current one.
-    pub pending: Option<VersionLink<'a>>,
-    /// Space-separated statuses the status filter finds the row by: the
-    /// current version's and the pending version's.
-    pub status_keys: String,
-    #[serde(skip)]
-    statuses: Vec<Status>,
-}
-
-/// The values of one filter.
-#[derive(Debug, Serialize)]
-pub struct FilterGroup {
-    /// `status`, `association` or `topic`.
-    pub group: &'static str,
-    pub values: Vec<FilterValue>,
-}
-
-/// A filter value, its page and how many standards it selects.
-#[derive(Debug, Serialize)]
-pub struct FilterValue {
-    pub key: String,
-    /// For statuses the key (translate it); else the name.
-    pub name: String,
-    pub url: String,
-    pub count: usize,
-    /// Whether this page shows this value.
-    pub active: bool,
-}
-
-/// What a filter page selects.
-#[derive(Debug, Clone, Serialize)]
-pub struct ActiveFilter {
-    pub group: &'static str,
-    pub key: String,
-    pub name: String,
-}
 
 /// A way to narrow the register.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -587,63 +388,80 @@ fn rows<'a>(site: &'a Site, lang: &Lang, register_url: &str) -> Vec<RegisterRow<
     site.register
         .standards
         .iter()
-        .filter_map(|entry| {
-            let current = entry.current_version();
-            let (target_lang, url) = standard_target(site, entry, lang)?;
-            let page = match entry.shown_in(target_lang) {
-                Some((_, shown)) => site.page(shown),
-                None => version_page(site, current, target_lang),
-            };
-            // Title and topics in the reader's language where possible;
-            // dates and associations are the current version's.
-            let shown = standard_of(page)?;
-            let facts_page = version_page(site, current, lang);
-            let standard = standard_of(facts_page)?;
-            let associations: Vec<FilterLink> = standard
-                .associations
-                .iter()
-                .filter_map(|key| site.config.associations.get(key))
-                .map(|association| FilterLink {
-                    key: association.key.clone(),
-                    name: association.name.clone(),
-                    url: Filter::Association(association.key.clone()).url(register_url, lang),
-                })
-                .collect();
-            let topics = topic_links(&shown.topics, Some(register_url), lang);
-            // A draft or consultation above the current version is news
-            // for readers: they may comment on it.
-            let pending = entry.versions[entry.current + 1..]
-                .iter()
-                .rev()
-                .find(|v| matches!(v.status, Status::Draft | Status::Consultation));
-            let mut statuses = vec![current.status];
-            statuses.extend(pending.map(|v| v.status));
-            Some(RegisterRow {
-                id: entry.id.as_str(),
-                title: &page.doc.common.title,
-                lang: page.lang.as_str(),
-                url: site.href(url),
-                version: current.version.as_str(),
-                status: current.status.key(),
-                inactive: matches!(current.status, Status::Superseded | Status::Withdrawn),
-                date: iso(facts_page.doc.common.date.as_ref()),
-                adopted: iso(standard.adopted.as_ref()),
-                effective: iso(standard.effective.as_ref()),
-                withdrawn: iso(standard.withdrawn.as_ref()),
-                comments_until: iso(standard.comments_until.as_ref()),
-                association_keys: keys(&associations),
-                topic_keys: keys(&topics),
-                associations,
-                topics,
-                superseded_by: links_to(site, &entry.superseded_by, lang),
-                pending: pending.map(|v| version_link(site, v, lang)),
-                status_keys: statuses
-                    .iter()
-                    .map(|s| s.key())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                statuses,
-            })
+        .filter_map(|entry| row(site, entry, lang, register_url))
+        .collect()
+}
+
+/// One standard's row: title and topics in the reader's language where
+/// possible; dates and associations are the current version's.
+fn row<'a>(
+    site: &'a Site,
+    entry: &'a RegisteredStandard,
+    lang: &Lang,
+    register_url: &str,
+) -> Option<RegisterRow<'a>> {
+    let current = entry.current_version();
+    let (target_lang, url) = standard_target(site, entry, lang)?;
+    let page = match entry.shown_in(target_lang) {
+        Some((_, shown)) => site.page(shown),
+        None => version_page(site, current, target_lang),
+    };
+    let shown = standard_of(page)?;
+    let facts_page = version_page(site, current, lang);
+    let standard = standard_of(facts_page)?;
+    let associations = association_links(site, standard, register_url, lang);
+    let topics = topic_links(&shown.topics, Some(register_url), lang);
+    // A draft or consultation above the current version is news for
+    // readers: they may comment on it.
+    let pending = entry.versions[entry.current + 1..]
+        .iter()
+        .rev()
+        .find(|v| matches!(v.status, Status::Draft | Status::Consultation));
+    let mut statuses = vec![current.status];
+    statuses.extend(pending.map(|v| v.status));
+    Some(RegisterRow {
+        id: entry.id.as_str(),
+        title: &page.doc.common.title,
+        lang: page.lang.as_str(),
+        url: site.href(url),
+        version: current.version.as_str(),
+        status: current.status.key(),
+        inactive: matches!(current.status, Status::Superseded | Status::Withdrawn),
+        date: iso(facts_page.doc.common.date.as_ref()),
+        adopted: iso(standard.adopted.as_ref()),
+        effective: iso(standard.effective.as_ref()),
+        withdrawn: iso(standard.withdrawn.as_ref()),
+        comments_until: iso(standard.comments_until.as_ref()),
+        association_keys: keys(&associations),
+        topic_keys: keys(&topics),
+        associations,
+        topics,
+        superseded_by: links_to(site, &entry.superseded_by, lang),
+        pending: pending.map(|v| version_link(site, v, lang)),
+        status_keys: statuses
+            .iter()
+            .map(|s| s.key())
+            .collect::<Vec<_>>()
+            .join(" "),
+        statuses,
+    })
+}
+
+/// A standard's associations, each linking its filter page.
+fn association_links(
+    site: &Site,
+    standard: &Standard,
+    register_url: &str,
+    lang: &Lang,
+) -> Vec<FilterLink> {
+    standard
+        .associations
+        .iter()
+        .filter_map(|key| site.config.associations.get(key))
+        .map(|association| FilterLink {
+            key: association.key.clone(),
+            name: association.name.clone(),
+            url: Filter::Association(association.key.clone()).url(register_url, lang),
         })
         .collect()
 }

@@ -3,13 +3,12 @@
 //! register page per filter value, so that filtering works without
 //! JavaScript.
 //!
-//! Part of the render stage. Each page gets the same context as any other
-//! page (`lang`, `site`, `page`, head links, `alternates`, `switcher`),
-//! built from the views in the parent module.
+//! Part of the render stage. Each page gets the same frame as any other
+//! page ([`Frame`]), with `page` filled from the parent module's views.
 
 use std::collections::HashMap;
 
-use tera::{Context, Tera, Value};
+use tera::{Tera, Value};
 
 use super::{Filter, build_register_view, build_standard_view, filters_of, register_page};
 use crate::config::Lang;
@@ -17,8 +16,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
 use crate::render::body::Bodies;
-use crate::render::views::{self, AlternateView, PageView, SwitcherEntry};
-use crate::render::{Engine, OutputFile, ThemeFiles, insert_head_links};
+use crate::render::views::{self, Frame};
+use crate::render::{Engine, OutputFile, ThemeFiles};
 
 /// The current version of `standard` at its own address `url` in `lang`
 /// (a page without a file of its own).
@@ -111,25 +110,15 @@ impl Renderer<'_> {
         view.url = site.href(url);
         view.permalink = site.permalink(url);
         view.standard = build_standard_view(site, page, true, self.bodies);
-        let alternates: Vec<AlternateView> = site
-            .config
-            .languages
-            .iter()
-            .filter_map(|l| standard.urls.get_key_value(&l.code))
-            .map(|(l, u)| AlternateView {
-                lang: l.as_str(),
-                permalink: site.permalink(u),
-            })
-            .collect();
-        let switcher = switcher(site, lang, |other| standard.urls.get(other).cloned());
+        let frame = Frame::new(site, self.site_values, lang, url.to_string(), |other| {
+            standard.urls.get(other).cloned()
+        });
         let template = if self.tera.contains_template("standard.html") {
             "standard.html"
         } else {
             "page.html"
         };
-        let mut context = self.context(lang, url, &alternates, &switcher);
-        self.engine
-            .render_page(template, &mut context, view, page, url)
+        self.engine.render_page(template, &frame, view, page)
     }
 
     /// The register of `register`'s language narrowed by `filter`.
@@ -139,25 +128,7 @@ impl Renderer<'_> {
         let url = filter.url(&register.url, lang);
         let mut view = views::page_view(site, register, self.bodies);
         let register_view = build_register_view(site, register, Some(filter));
-        let group_label = string(
-            self.theme,
-            lang,
-            &format!("register_filter_{}", filter.group()),
-        )?;
-        let value_label = match filter {
-            Filter::Status(status) => {
-                string(self.theme, lang, &format!("status_{}", status.key()))?
-            }
-            _ => register_view
-                .filter
-                .as_ref()
-                .map(|f| f.name.clone())
-                .unwrap_or_default(),
-        };
-        let title = format!(
-            "{} – {group_label}: {value_label}",
-            register.doc.common.title
-        );
+        let title = self.filter_title(register, filter, &register_view)?;
         view.title = &title;
         view.url = site.href(&url);
         view.permalink = site.permalink(&url);
@@ -175,103 +146,49 @@ impl Renderer<'_> {
                 .contains(filter)
                 .then(|| filter.url(&other_register.url, other))
         };
-        let alternates: Vec<AlternateView> = std::iter::once(AlternateView {
-            lang: lang.as_str(),
-            permalink: site.permalink(&url),
-        })
-        .chain(
-            site.config
-                .languages
-                .iter()
-                .filter(|l| l.code != *lang)
-                .filter_map(|l| {
-                    counterpart(&l.code).map(|u| AlternateView {
-                        lang: l.code.as_str(),
-                        permalink: site.permalink(&u),
-                    })
-                }),
-        )
-        .collect();
-        let switcher = switcher(site, lang, counterpart);
-        self.render(
+        let mut frame = Frame::new(site, self.site_values, lang, url, counterpart);
+        // A filter page names its own language first among its alternates,
+        // the others follow in the site's order (a stable sort keeps it).
+        frame.alternates.sort_by_key(|a| a.lang != lang.as_str());
+        crate::render::render_index(
+            self.tera,
+            self.theme,
             "register.html",
-            lang,
-            &url,
-            &view,
-            &alternates,
-            &switcher,
+            &frame.context(&view),
+            &frame.url,
             &register.doc.path,
         )
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn render(
+    /// "Register – Status: adopted": the register's title, the filter and
+    /// the value it selects, in the page's language.
+    fn filter_title(
         &self,
-        template: &'static str,
-        lang: &Lang,
-        url: &str,
-        view: &PageView,
-        alternates: &[AlternateView],
-        switcher: &[SwitcherEntry],
-        source: &std::path::Path,
-    ) -> Result<OutputFile, Diagnostic> {
-        let mut context = self.context(lang, url, alternates, switcher);
-        context.insert("page", view);
-        crate::render::render_index(self.tera, self.theme, template, &context, url, source)
-    }
-
-    /// Every part of a page's context but `page`.
-    fn context(
-        &self,
-        lang: &Lang,
-        url: &str,
-        alternates: &[AlternateView],
-        switcher: &[SwitcherEntry],
-    ) -> Context {
-        let mut context = Context::new();
-        context.insert("lang", lang.as_str());
-        if let Some(value) = self.site_values.get(lang) {
-            context.insert_value("site", value.clone());
-        }
-        insert_head_links(
-            &mut context,
-            self.site,
-            &self.site.permalink(url),
-            alternates,
-        );
-        context.insert("alternates", alternates);
-        context.insert("switcher", switcher);
-        context
-    }
-}
-
-/// The language switcher of a page that exists in the languages
-/// `counterpart` finds; elsewhere it leads to that language's home.
-fn switcher<'a>(
-    site: &'a Site,
-    lang: &Lang,
-    counterpart: impl Fn(&Lang) -> Option<String>,
-) -> Vec<SwitcherEntry<'a>> {
-    site.config
-        .languages
-        .iter()
-        .filter(|l| l.code != *lang)
-        .map(|language| {
-            let same = counterpart(&language.code);
-            SwitcherEntry {
-                lang: language.code.as_str(),
-                name: &language.name,
-                translated: same.is_some(),
-                url: match same {
-                    Some(url) => site.href(&url),
-                    None => site
-                        .home(&language.code)
-                        .map(|h| site.href(&h.url))
-                        .unwrap_or_else(|| site.href("/")),
-                },
+        register: &Page,
+        filter: &Filter,
+        register_view: &views::RegisterView,
+    ) -> Result<String, Diagnostic> {
+        let lang = &register.lang;
+        let group_label = string(
+            self.theme,
+            lang,
+            &format!("register_filter_{}", filter.group()),
+        )?;
+        let value_label = match filter {
+            Filter::Status(status) => {
+                string(self.theme, lang, &format!("status_{}", status.key()))?
             }
-        })
-        .collect()
+            _ => register_view
+                .filter
+                .as_ref()
+                .map(|f| f.name.clone())
+                .unwrap_or_default(),
+        };
+        Ok(format!(
+            "{} – {group_label}: {value_label}",
+            register.doc.common.title
+        ))
+    }
 }
 
 /// A theme string the register needs outside templates.
