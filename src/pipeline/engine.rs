@@ -21,14 +21,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Tera;
 
-use super::versions::{self, Key, Sources};
+use super::memory::{Memory, Scope};
+use super::versions::{Key, Sources};
 use super::{BuildOptions, Changes, Timings, load_config};
 use crate::config::SiteConfig;
 use crate::diagnostics::{self, Diagnostic};
 use crate::images::{self, Images};
 use crate::model::{self, PageId, Site};
 use crate::parse::{self, Document, Kind};
-use crate::render::{self, OutputFile, ThemeFiles, Unit};
+use crate::reads::Read;
+use crate::render::{self, OutputFile, ThemeFiles};
 use crate::site_path::SitePath;
 use crate::source::{self, ContentFile, SourceTree};
 
@@ -85,13 +87,6 @@ pub(super) struct Theme {
     tera: Option<Tera>,
 }
 
-/// What a unit made and read when it last rendered.
-struct Record {
-    reads: Vec<Key>,
-    files: Vec<SitePath>,
-    problems: Vec<Diagnostic>,
-}
-
 /// The cached pipeline.
 pub struct Engine {
     options: BuildOptions,
@@ -109,9 +104,8 @@ pub struct Engine {
     model_problems: Vec<Diagnostic>,
     /// The last run succeeded, so an edit may be patched into `site`.
     clean: bool,
-    records: HashMap<Unit, Record>,
-    /// The version of every key some record read, as of `site`.
-    versions: HashMap<Key, Option<u64>>,
+    /// What every unit read and made (`serve` only).
+    memory: Memory,
     /// Files (places in `tree.files`) read since they were last parsed;
     /// `None` after a full walk, when every file must be compared.
     touched: Option<Vec<usize>>,
@@ -132,8 +126,7 @@ impl Engine {
             site: None,
             model_problems: Vec::new(),
             clean: false,
-            records: HashMap::new(),
-            versions: HashMap::new(),
+            memory: Memory::default(),
             touched: None,
         }
     }
@@ -171,18 +164,24 @@ impl Engine {
         let walked = self.touched.is_none();
         let fresh = timings.measure("parse", || self.parse_changed(&config));
         let parsed = fresh.len();
-        let patched = clean && !walked && timings.measure("patch", || self.patch(&fresh));
-        let site = match patched {
-            true => self.site.take(),
-            false => Some(timings.measure("assemble", || self.assemble(config))),
+        let patched = match clean && !walked {
+            true => timings.measure("patch", || self.patch(&fresh)),
+            false => None,
+        };
+        let (site, scope) = match patched {
+            Some(edited) => (self.site.take(), self.scope(edited, changes)),
+            None => (
+                Some(timings.measure("assemble", || self.assemble(config))),
+                Scope::Everything,
+            ),
         };
         let Some(site) = site else {
             return Err(Vec::new());
         };
-        let mut run = timings.measure("render", || self.render(site));
+        let mut run = self.render(site, &scope, &mut timings);
         if let Some(run) = run.as_mut() {
             run.parsed = parsed;
-            run.timings.stages.splice(0..0, timings.stages);
+            run.timings = timings;
         }
         run.ok_or_else(|| self.standing_problems())
     }
@@ -198,8 +197,7 @@ impl Engine {
         self.parsed.clear();
         self.theme = None;
         self.site = None;
-        self.records.clear();
-        self.versions.clear();
+        self.memory = Memory::default();
         self.reread_all();
         Ok(())
     }
@@ -213,7 +211,7 @@ impl Engine {
             .as_ref()
             .is_some_and(|old| old.files.settings != files.settings)
         {
-            self.records.clear();
+            self.memory = Memory::default();
         }
         self.theme = Some(Theme {
             files,
@@ -240,9 +238,10 @@ impl Engine {
         site
     }
 
-    /// Patches the edited documents into the last site; false (and the
-    /// site untouched) when the edits change its structure.
-    fn patch(&mut self, fresh: &[PathBuf]) -> bool {
+    /// Patches the edited documents into the last site and names the
+    /// pages edited; `None` (and the site untouched) when the edits change
+    /// its structure.
+    fn patch(&mut self, fresh: &[PathBuf]) -> Option<Vec<Key>> {
         // Problems the last assembly found in an edited file may go away
         // or move: only a full assembly can tell.
         if self
@@ -250,27 +249,22 @@ impl Engine {
             .iter()
             .any(|problem| fresh.contains(&problem.file))
         {
-            return false;
+            return None;
         }
-        let Some(site) = self.site.as_mut() else {
-            return false;
-        };
+        let site = self.site.as_mut()?;
         let mut edits = Vec::with_capacity(fresh.len());
         for path in fresh {
-            let Some(entry) = self.parsed.get(path) else {
-                return false;
-            };
+            let entry = self.parsed.get(path)?;
             let (false, Some(document)) = (
                 entry.problems.iter().any(Diagnostic::is_error),
                 entry.document.as_ref(),
             ) else {
-                return false;
+                return None;
             };
             let at = site
                 .pages
                 .iter()
-                .position(|page| page.doc.path.as_os_str() == path.as_os_str());
-            let Some(at) = at else { return false };
+                .position(|page| page.doc.path.as_os_str() == path.as_os_str())?;
             edits.push((PageId(at), Arc::clone(document)));
         }
         // Sections make the navigation; a page with a role is linked from
@@ -279,13 +273,40 @@ impl Engine {
             let page = &site.pages[id.0];
             page.is_section() || matches!(&page.doc.kind, Kind::Plain(p) if p.role.is_some())
         });
-        !structural && model::patch::patch(site, &edits).is_some()
+        if structural {
+            return None;
+        }
+        model::patch::patch(site, &edits)?;
+        Some(
+            edits
+                .iter()
+                .map(|(id, _)| Key::Page(site.pages[id.0].url.clone()))
+                .collect(),
+        )
     }
 
-    /// Renders the units whose reads changed; commits the new state only
-    /// when the run has no errors. `None` when nothing can be rendered
-    /// (the theme failed), with the problems left in place.
-    fn render(&mut self, site: Site) -> Option<Run> {
+    /// What a run that patched `edited` pages into the last site may have
+    /// changed: those pages, and the theme's parts if the theme changed.
+    fn scope(&self, edited: Vec<Key>, changes: &Changes) -> Scope {
+        let mut keys = edited;
+        if changes.theme {
+            keys.extend(self.memory.keys_where(|key| {
+                matches!(
+                    key,
+                    Key::Other(Read::Template(_) | Read::Strings(_) | Read::Site(_))
+                )
+            }));
+        }
+        if changes.statics {
+            keys.push(Key::Other(Read::Copies));
+        }
+        Scope::Only(keys)
+    }
+
+    /// Renders what the run needs (everything without memory, else the
+    /// units [`Memory::plan`] names); commits the new state only when the
+    /// run has no errors. `None` when there is no theme.
+    fn render(&mut self, site: Site, scope: &Scope, timings: &mut Timings) -> Option<Run> {
         let compile_problems = self.compile(&site);
         let theme = self.theme.as_ref()?;
         let Some(tera) = theme.tera.as_ref() else {
@@ -298,67 +319,52 @@ impl Engine {
             self.site = Some(site);
             return Some(run);
         };
-        let site_values = render::site_values_text(&site, tera);
-        let sources = Sources::new(&site, &theme.files, &site_values);
-        let all = render::units(&site);
-        let known: Vec<&Key> = self.versions.keys().collect();
-        let now = versions::versions(&sources, known);
-        let dirty: Vec<Unit> = all
-            .iter()
-            .filter(|unit| self.is_dirty(unit, &now))
-            .cloned()
-            .collect();
-        let outputs = render::render_units(&site, &theme.files, tera, &dirty);
-        let rendered = outputs.len();
-        let mut records: HashMap<Unit, Record> = HashMap::with_capacity(rendered);
-        let mut files = Vec::new();
-        let remember = self.purpose == Purpose::Serve;
-        for output in outputs {
-            let reads = match remember {
-                true => output
-                    .reads
-                    .into_iter()
-                    .map(|r| Key::of(&site, r))
-                    .collect(),
-                false => Vec::new(),
-            };
-            records.insert(
-                output.unit,
-                Record {
-                    reads,
-                    files: output.files.iter().map(|f| f.path.clone()).collect(),
-                    problems: output.problems,
-                },
-            );
-            files.extend(output.files);
-        }
-        let mut new_keys: HashSet<&Key> = HashSet::new();
-        for record in records.values() {
-            new_keys.extend(record.reads.iter().filter(|k| !now.contains_key(*k)));
-        }
-        let added = versions::versions(&sources, new_keys.into_iter().collect::<Vec<_>>());
-        drop(sources);
-        let kept: HashSet<&Unit> = all.iter().collect();
-        let removed = self.removed(&records, &kept);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut run = Run {
-            files,
-            removed,
-            rendered,
             images_encoded: self.images.encoded,
             images_cached: self.images.cached,
             ..Run::default()
         };
-        run.problems = self.problems_with(&records, &kept);
-        // A failed preview keeps showing the last good site, and the engine
-        // what that site was made of; build and check keep the site to
-        // report on.
-        if run.failed() && self.purpose == Purpose::Serve {
+        if self.purpose != Purpose::Serve {
+            let (output, problems) =
+                timings.measure("render", || render::render(&site, &theme.files, tera));
+            run.rendered = render::units(&site).len();
+            run.files = output.files;
+            run.problems = diagnostics::sorted(
+                self.standing_problems()
+                    .into_iter()
+                    .chain(problems)
+                    .collect(),
+            );
+            self.site = Some(site);
+            self.clean = true;
             return Some(run);
         }
-        let mut now = now;
-        now.extend(added);
-        self.commit(site, records, &kept, now);
+        let site_values = render::site_values_text(&site, tera);
+        let sources = Sources::new(&site, &theme.files, &site_values);
+        let units = matches!(scope, Scope::Everything).then(|| render::units(&site));
+        let plan = timings.measure("plan", || {
+            self.memory.plan(&sources, scope, units.as_deref())
+        });
+        let outputs = timings.measure("render", || {
+            render::render_units(&site, &theme.files, tera, &plan.dirty)
+        });
+        run.rendered = outputs.len();
+        let mut outcome =
+            timings.measure("record", || self.memory.outcome(&plan, outputs, &sources));
+        drop(sources);
+        let mut problems = self.standing_problems();
+        problems.extend(outcome.problems.iter().cloned());
+        run.problems = diagnostics::sorted(problems);
+        run.files = std::mem::take(&mut outcome.files);
+        run.removed = std::mem::take(&mut outcome.removed);
+        // A failed preview keeps showing the last good site, and the memory
+        // what that site was made of.
+        if run.failed() {
+            return Some(run);
+        }
+        self.memory.commit(plan, outcome);
+        self.site = Some(site);
+        self.clean = true;
         Some(run)
     }
 
@@ -377,75 +383,6 @@ impl Engine {
             }
             Err(problems) => problems,
         }
-    }
-
-    /// Whether `unit` must render: new, or one of its reads has another
-    /// version now. Without memory (build, check) every unit is new.
-    fn is_dirty(&self, unit: &Unit, now: &HashMap<Key, Option<u64>>) -> bool {
-        match self.records.get(unit) {
-            None => true,
-            Some(record) => record
-                .reads
-                .iter()
-                .any(|key| now.get(key) != self.versions.get(key)),
-        }
-    }
-
-    /// The files written before that no unit makes any more: those of
-    /// units that are gone, and those a re-rendered unit no longer makes.
-    fn removed(&self, records: &HashMap<Unit, Record>, kept: &HashSet<&Unit>) -> Vec<SitePath> {
-        let made: HashSet<&SitePath> = records.values().flat_map(|r| &r.files).collect();
-        let mut removed: Vec<SitePath> = self
-            .records
-            .iter()
-            .filter(|(unit, _)| !kept.contains(unit) || records.contains_key(*unit))
-            .flat_map(|(_, record)| &record.files)
-            .filter(|path| !made.contains(path))
-            .cloned()
-            .collect();
-        removed.sort();
-        removed.dedup();
-        removed
-    }
-
-    /// Every problem that stands after this run: the stages' and those of
-    /// every unit (fresh or remembered), and two units making one file.
-    fn problems_with(
-        &self,
-        records: &HashMap<Unit, Record>,
-        kept: &HashSet<&Unit>,
-    ) -> Vec<Diagnostic> {
-        let mut problems = self.standing_problems();
-        let remembered = self
-            .records
-            .iter()
-            .filter(|(unit, _)| kept.contains(unit) && !records.contains_key(*unit));
-        let mut owners: HashMap<&SitePath, &Unit> = HashMap::new();
-        for (unit, record) in remembered.chain(records.iter()) {
-            problems.extend(record.problems.iter().cloned());
-            for path in &record.files {
-                if owners.insert(path, unit).is_some_and(|other| other != unit) {
-                    problems.push(render::conflict(path));
-                }
-            }
-        }
-        diagnostics::sorted(problems)
-    }
-
-    fn commit(
-        &mut self,
-        site: Site,
-        records: HashMap<Unit, Record>,
-        kept: &HashSet<&Unit>,
-        versions: HashMap<Key, Option<u64>>,
-    ) {
-        if self.purpose == Purpose::Serve {
-            self.records.retain(|unit, _| kept.contains(unit));
-            self.records.extend(records);
-            self.versions = versions;
-        }
-        self.site = Some(site);
-        self.clean = true;
     }
 
     /// The problems that stand while no file changes: reading, images,

@@ -9,6 +9,7 @@
 
 mod changes;
 mod engine;
+mod memory;
 mod versions;
 
 pub use changes::{Changes, classify};

@@ -10,9 +10,9 @@
 //! shifts every position after it but changes no other page.
 //!
 //! A document is compared by identity: the parse cache hands out the same
-//! `Arc` while a file's text is unchanged. The engine keeps the site whose
-//! versions it stored alive until the new ones are taken, so a freed
-//! document's address cannot come back as another document's.
+//! `Arc` while a file's text is unchanged. A page's [`Version`] holds its
+//! document, so a remembered address cannot be freed and come back as
+//! another document's.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -44,13 +44,30 @@ impl Key {
     }
 }
 
+/// An input's fingerprint. A page's also holds its document, so the
+/// document's address, part of the fingerprint, cannot be given to another
+/// document while the version is remembered.
+#[derive(Debug, Clone)]
+pub struct Version {
+    print: u64,
+    _document: Option<Arc<crate::parse::Document>>,
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.print == other.print
+    }
+}
+
 /// What versions are computed from: the site, the theme and the
 /// per-language `site` values templates got.
 pub struct Sources<'a> {
     pub site: &'a Site,
     pub theme: &'a ThemeFiles,
     pub site_values: &'a HashMap<Lang, String>,
-    pub pages: HashMap<&'a str, &'a Page>,
+    pages: HashMap<&'a str, &'a Page>,
+    listings: HashMap<&'a str, &'a crate::model::news::Listing>,
+    standards: HashMap<&'a str, &'a crate::model::register::RegisteredStandard>,
 }
 
 impl<'a> Sources<'a> {
@@ -64,6 +81,18 @@ impl<'a> Sources<'a> {
             theme,
             site_values,
             pages: site.pages.iter().map(|p| (p.url.as_str(), p)).collect(),
+            listings: site
+                .news
+                .listings
+                .iter()
+                .map(|l| (l.url.as_str(), l))
+                .collect(),
+            standards: site
+                .register
+                .standards
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
         }
     }
 }
@@ -72,27 +101,29 @@ impl<'a> Sources<'a> {
 pub fn versions<'k>(
     sources: &Sources,
     keys: impl IntoParallelIterator<Item = &'k Key>,
-) -> HashMap<Key, Option<u64>> {
+) -> HashMap<Key, Option<Version>> {
     keys.into_par_iter()
         .map(|key| (key.clone(), version(sources, key)))
         .collect()
 }
 
 /// The version of one input.
-pub fn version(sources: &Sources, key: &Key) -> Option<u64> {
+pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
     let site = sources.site;
     let mut hasher = DefaultHasher::new();
+    let mut document = None;
     match key {
-        Key::Page(url) => page(site, sources.pages.get(url.as_str())?, &mut hasher),
-        Key::Other(Read::Page(_)) => return None,
-        Key::Other(Read::Pages) => {
-            for page in &site.pages {
-                page.url.hash(&mut hasher);
-                self::page(site, page, &mut hasher);
-            }
+        Key::Page(url) => {
+            let found = sources.pages.get(url.as_str())?;
+            page(site, found, &mut hasher);
+            document = Some(Arc::clone(&found.doc));
         }
+        Key::Other(Read::Page(_)) => return None,
+        // Changes with any page; the memory decides that from the pages'
+        // own versions ([`super::memory`]).
+        Key::Other(Read::Pages) => 0u8.hash(&mut hasher),
         Key::Other(Read::Listing(url)) => {
-            let listing = site.news.listings.iter().find(|l| l.url == *url)?;
+            let listing = sources.listings.get(url.as_str())?;
             listing.url.hash(&mut hasher);
             urls(site, &listing.items, &mut hasher);
             (listing.page, listing.pages, &listing.prev, &listing.next).hash(&mut hasher);
@@ -107,12 +138,7 @@ pub fn version(sources: &Sources, key: &Key) -> Option<u64> {
             }
         }
         Key::Other(Read::Standard(id)) => {
-            let standard = site
-                .register
-                .standards
-                .iter()
-                .find(|s| s.id.as_str() == id)?;
-            self::standard(site, standard, &mut hasher);
+            self::standard(site, sources.standards.get(id.as_str())?, &mut hasher);
         }
         Key::Other(Read::Site(lang)) => sources.site_values.get(lang)?.hash(&mut hasher),
         Key::Other(Read::Template(name)) => template(sources.theme, name, &mut hasher),
@@ -129,7 +155,10 @@ pub fn version(sources: &Sources, key: &Key) -> Option<u64> {
         }
         Key::Other(Read::Copies) => copies(site, sources.theme, &mut hasher),
     }
-    Some(hasher.finish())
+    Some(Version {
+        print: hasher.finish(),
+        _document: document,
+    })
 }
 
 /// Everything a view can learn about `page` besides other pages: its

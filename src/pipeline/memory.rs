@@ -1,0 +1,260 @@
+//! What `serve` remembers between runs: per output unit, what it read and
+//! which files it made; per input, its version and who read it.
+//!
+//! A run asks [`Memory::plan`] which units must render: those that read an
+//! input whose version changed, and those that are new. The versions
+//! compared are only those the run's [`Scope`] says may have changed (an
+//! edit patched into the model cannot move a listing), so a body edit
+//! looks at a handful of inputs, not at every page. After rendering,
+//! [`Memory::outcome`] works out which files are gone and whether two
+//! units now make the same file, without changing anything; only a run
+//! without errors is [`Memory::commit`]ted, so after a failed run the
+//! memory still describes what the preview folder holds.
+
+use std::collections::{HashMap, HashSet};
+
+use super::versions::{self, Key, Sources, Version};
+use crate::diagnostics::Diagnostic;
+use crate::reads::Read;
+use crate::render::{self, OutputFile, Unit, UnitOutput};
+use crate::site_path::SitePath;
+
+/// Which inputs a run may have changed.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Any: the model was assembled again (or the first run).
+    Everything,
+    /// Only these (the site's structure is the one of the last run).
+    Only(Vec<Key>),
+}
+
+/// What a unit made and read when it last rendered.
+#[derive(Debug)]
+pub struct Record {
+    reads: Vec<Key>,
+    files: Vec<SitePath>,
+    problems: Vec<Diagnostic>,
+}
+
+/// The units to render in one run, and what was learnt deciding it.
+pub struct Plan {
+    pub dirty: Vec<Unit>,
+    /// Units the last run had and this site has not.
+    gone: Vec<Unit>,
+    /// Versions taken in this run (`None`: the input is gone).
+    now: HashMap<Key, Option<Version>>,
+}
+
+/// What a run's rendering changes, not yet committed.
+pub struct Outcome {
+    pub files: Vec<OutputFile>,
+    /// Files the memory knows that no unit makes any more.
+    pub removed: Vec<SitePath>,
+    /// The problems of every unit (fresh or remembered) and of two units
+    /// making one file.
+    pub problems: Vec<Diagnostic>,
+    records: HashMap<Unit, Record>,
+    /// Versions of inputs first read in this run.
+    added: HashMap<Key, Option<Version>>,
+}
+
+#[derive(Default)]
+pub struct Memory {
+    records: HashMap<Unit, Record>,
+    readers: HashMap<Key, HashSet<Unit>>,
+    versions: HashMap<Key, Version>,
+    owners: HashMap<SitePath, Unit>,
+}
+
+impl Memory {
+    /// Which units must render: those reading a changed input and, when
+    /// `units` (every unit of the site) is given, the new ones.
+    pub fn plan(&self, sources: &Sources, scope: &Scope, units: Option<&[Unit]>) -> Plan {
+        let keys: Vec<&Key> = match scope {
+            Scope::Everything => self.readers.keys().collect(),
+            Scope::Only(keys) => keys
+                .iter()
+                .filter(|k| self.readers.contains_key(*k))
+                .collect(),
+        };
+        let now = versions::versions(sources, keys);
+        let mut changed: Vec<&Key> = now
+            .iter()
+            .filter(|(key, version)| version.as_ref() != self.versions.get(*key))
+            .map(|(key, _)| key)
+            .collect();
+        let mut dirty: HashSet<&Unit> = HashSet::new();
+        let mut gone = Vec::new();
+        if let Some(units) = units {
+            let present: HashSet<&Unit> = units.iter().collect();
+            dirty.extend(units.iter().filter(|u| !self.records.contains_key(*u)));
+            gone.extend(
+                self.records
+                    .keys()
+                    .filter(|u| !present.contains(u))
+                    .cloned(),
+            );
+        }
+        // The list of every page changes with any page.
+        let pages = Key::Other(Read::Pages);
+        if !dirty.is_empty()
+            || !gone.is_empty()
+            || changed.iter().any(|k| matches!(k, Key::Page(_)))
+        {
+            changed.push(&pages);
+        }
+        for key in changed {
+            dirty.extend(self.readers.get(key).into_iter().flatten());
+        }
+        let mut dirty: Vec<Unit> = dirty.into_iter().cloned().collect();
+        dirty.sort();
+        Plan { dirty, gone, now }
+    }
+
+    /// What rendering `outputs` changes, judged against the memory.
+    pub fn outcome(&self, plan: &Plan, outputs: Vec<UnitOutput>, sources: &Sources) -> Outcome {
+        let mut records = HashMap::with_capacity(outputs.len());
+        let mut files = Vec::new();
+        for output in outputs {
+            let reads = output
+                .reads
+                .into_iter()
+                .map(|read| Key::of(sources.site, read))
+                .collect();
+            let record = Record {
+                reads,
+                files: output.files.iter().map(|f| f.path.clone()).collect(),
+                problems: output.problems,
+            };
+            records.insert(output.unit, record);
+            files.extend(output.files);
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let fresh: HashSet<&Key> = records
+            .values()
+            .flat_map(|r| &r.reads)
+            .filter(|key| !plan.now.contains_key(*key) && !self.versions.contains_key(*key))
+            .collect();
+        let added = versions::versions(sources, fresh);
+        let replaced: HashSet<&Unit> = plan.gone.iter().chain(records.keys()).collect();
+        let mut outcome = Outcome {
+            removed: self.removed(&replaced, &files),
+            problems: self.problems(&replaced, &records),
+            files,
+            records: HashMap::new(),
+            added,
+        };
+        outcome.problems.extend(self.conflicts(&replaced, &records));
+        outcome.records = records;
+        outcome
+    }
+
+    /// Files of replaced units that no fresh file takes the place of.
+    fn removed(&self, replaced: &HashSet<&Unit>, files: &[OutputFile]) -> Vec<SitePath> {
+        let made: HashSet<&SitePath> = files.iter().map(|f| &f.path).collect();
+        let mut removed: Vec<SitePath> = replaced
+            .iter()
+            .filter_map(|unit| self.records.get(*unit))
+            .flat_map(|record| &record.files)
+            .filter(|path| !made.contains(path))
+            .cloned()
+            .collect();
+        removed.sort();
+        removed.dedup();
+        removed
+    }
+
+    /// The problems of fresh units and of remembered ones still standing.
+    fn problems(
+        &self,
+        replaced: &HashSet<&Unit>,
+        records: &HashMap<Unit, Record>,
+    ) -> Vec<Diagnostic> {
+        let remembered = self
+            .records
+            .iter()
+            .filter(|(unit, record)| !record.problems.is_empty() && !replaced.contains(unit));
+        remembered
+            .map(|(_, record)| record)
+            .chain(records.values())
+            .flat_map(|record| record.problems.iter().cloned())
+            .collect()
+    }
+
+    /// One error per file two units would make: two fresh ones, or a
+    /// fresh one and one the memory keeps.
+    fn conflicts(
+        &self,
+        replaced: &HashSet<&Unit>,
+        records: &HashMap<Unit, Record>,
+    ) -> Vec<Diagnostic> {
+        let mut taken: HashMap<&SitePath, &Unit> = HashMap::new();
+        let mut problems = Vec::new();
+        for (unit, record) in records {
+            for path in &record.files {
+                let kept_owner = self
+                    .owners
+                    .get(path)
+                    .filter(|owner| *owner != unit && !replaced.contains(owner));
+                let fresh_owner = taken.insert(path, unit).filter(|owner| *owner != unit);
+                if kept_owner.is_some() || fresh_owner.is_some() {
+                    problems.push(render::conflict(path));
+                }
+            }
+        }
+        problems
+    }
+
+    /// Makes `outcome` what the memory knows.
+    pub fn commit(&mut self, plan: Plan, outcome: Outcome) {
+        for unit in plan.gone.iter().chain(outcome.records.keys()) {
+            self.forget(unit);
+        }
+        for (unit, record) in outcome.records {
+            for key in &record.reads {
+                self.readers
+                    .entry(key.clone())
+                    .or_default()
+                    .insert(unit.clone());
+            }
+            for path in &record.files {
+                self.owners.insert(path.clone(), unit.clone());
+            }
+            self.records.insert(unit, record);
+        }
+        for (key, version) in plan.now.into_iter().chain(outcome.added) {
+            match version {
+                Some(version) => self.versions.insert(key, version),
+                None => self.versions.remove(&key),
+            };
+        }
+        // Inputs nobody reads any more.
+        let readers = &self.readers;
+        self.versions.retain(|key, _| readers.contains_key(key));
+    }
+
+    /// Removes what `unit` read and made.
+    fn forget(&mut self, unit: &Unit) {
+        let Some(record) = self.records.remove(unit) else {
+            return;
+        };
+        for key in &record.reads {
+            if let Some(readers) = self.readers.get_mut(key) {
+                readers.remove(unit);
+                if readers.is_empty() {
+                    self.readers.remove(key);
+                }
+            }
+        }
+        for path in &record.files {
+            if self.owners.get(path) == Some(unit) {
+                self.owners.remove(path);
+            }
+        }
+    }
+
+    /// The recorded inputs of a kind (all templates, all strings …).
+    pub fn keys_where(&self, wanted: impl Fn(&Key) -> bool) -> Vec<Key> {
+        self.readers.keys().filter(|k| wanted(k)).cloned().collect()
+    }
+}
