@@ -15,7 +15,7 @@ use super::Finding;
 use crate::config::{Lang, Language};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
-use crate::parse::Kind;
+use crate::parse::{Kind, TranslationKey};
 
 /// How many pages of a section exist in each language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +38,7 @@ pub struct LanguageCoverage {
 /// Counts each section's pages per language and warns about every page
 /// missing in a language.
 pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
-    let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+    let mut groups: BTreeMap<&TranslationKey, Vec<&Page>> = BTreeMap::new();
     for page in site.pages.iter().filter(|p| !p.synthetic) {
         groups
             .entry(&page.doc.translation_key)

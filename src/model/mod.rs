@@ -26,7 +26,7 @@ use jiff::Timestamp;
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::images::{ImageInfo, Images, variant_name};
-use crate::parse::Document;
+use crate::parse::{Document, TranslationKey};
 use crate::site_path::SitePath;
 use crate::source::{AssetFile, FileKind, FileRole};
 pub use publication::{Publication, Withheld, WithheldPage};
@@ -110,7 +110,7 @@ pub struct Site {
     pub config: SiteConfig,
     pub pages: Vec<Page>,
     /// Translation key → language → page.
-    pub translations: HashMap<String, BTreeMap<Lang, PageId>>,
+    pub translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
     pub assets: Vec<PublishedAsset>,
     pub redirects: Vec<Redirect>,
     /// The earliest release withheld because it is dated after the build.
@@ -138,7 +138,7 @@ impl Site {
     /// The home page of `lang` (always present after assembly).
     pub fn home(&self, lang: &Lang) -> Option<&Page> {
         self.translations
-            .get(urls::HOME_KEY)
+            .get(&TranslationKey::home())
             .and_then(|by_lang| by_lang.get(lang))
             .map(|id| self.page(*id))
     }
@@ -269,8 +269,8 @@ fn sort_by_publication(documents: Vec<Arc<Document>>, publication: &Publication)
 }
 
 /// Translation key → language → page, for every placed page.
-fn pair_translations(pages: &[Page]) -> HashMap<String, BTreeMap<Lang, PageId>> {
-    let mut translations: HashMap<String, BTreeMap<Lang, PageId>> = HashMap::new();
+fn pair_translations(pages: &[Page]) -> HashMap<TranslationKey, BTreeMap<Lang, PageId>> {
+    let mut translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>> = HashMap::new();
     for page in pages {
         translations
             .entry(page.doc.translation_key.clone())
@@ -354,7 +354,7 @@ fn url_conflict(blamed: &Document, kept: &Document, url: &str) -> Diagnostic {
 /// Finds the page an `@/…` link names, in the linking page's language.
 struct LinkTargets<'a> {
     pages: &'a [Page],
-    translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
+    translations: &'a HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
     by_link_path: HashMap<&'a str, PageId>,
     withheld: &'a HashMap<String, Withheld>,
     conflicted: &'a HashSet<String>,
@@ -363,7 +363,7 @@ struct LinkTargets<'a> {
 impl<'a> LinkTargets<'a> {
     fn new(
         pages: &'a [Page],
-        translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
+        translations: &'a HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
         withheld: &'a HashMap<String, Withheld>,
         conflicted: &'a HashSet<String>,
     ) -> Self {

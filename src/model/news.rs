@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::parse::Kind;
+use crate::parse::{Kind, TranslationKey};
 use crate::slug::slugify;
 use crate::source::FileRole;
 
@@ -70,7 +70,7 @@ pub struct Listing {
 #[derive(Debug, Default)]
 pub struct NewsIndex {
     /// Translation key → running number (shared by all languages).
-    pub numbers: HashMap<String, RunningNumber>,
+    pub numbers: HashMap<TranslationKey, RunningNumber>,
     /// Listing pages; the first page of [`ListingKind::Section`] is the
     /// section page itself and is not in here.
     pub listings: Vec<Listing>,
@@ -319,7 +319,7 @@ impl LanguageListings<'_> {
 fn running_numbers(
     pages: &[Page],
     problems: &mut Vec<Diagnostic>,
-) -> HashMap<String, RunningNumber> {
+) -> HashMap<TranslationKey, RunningNumber> {
     let mut by_year: BTreeMap<i16, Vec<&Page>> = BTreeMap::new();
     for page in one_release_per_key(pages).into_values() {
         if let Some(date) = &page.doc.common.date {
@@ -342,10 +342,10 @@ fn running_numbers(
 
 /// One release per translation key, the one whose path sorts first (the
 /// default language's), since all languages share the number.
-fn one_release_per_key(pages: &[Page]) -> BTreeMap<&str, &Page> {
-    let mut releases: BTreeMap<&str, &Page> = BTreeMap::new();
+fn one_release_per_key(pages: &[Page]) -> BTreeMap<&TranslationKey, &Page> {
+    let mut releases: BTreeMap<&TranslationKey, &Page> = BTreeMap::new();
     for page in pages.iter().filter(|p| is_release(p)) {
-        let key = page.doc.translation_key.as_str();
+        let key = &page.doc.translation_key;
         let better = match releases.get(key) {
             None => true,
             Some(existing) => page.doc.path < existing.doc.path,
@@ -362,7 +362,7 @@ fn one_release_per_key(pages: &[Page]) -> BTreeMap<&str, &Page> {
 fn number_year(
     year: i16,
     list: &[&Page],
-    numbers: &mut HashMap<String, RunningNumber>,
+    numbers: &mut HashMap<TranslationKey, RunningNumber>,
     problems: &mut Vec<Diagnostic>,
 ) {
     let mut taken: HashMap<u32, &Page> = HashMap::new();

@@ -26,7 +26,7 @@ use super::{Page, PageId};
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::parse::front_matter::{Standard, Status};
-use crate::parse::{Document, Kind};
+use crate::parse::{Document, Kind, TranslationKey};
 use crate::slug::slugify;
 use crate::source::AssetFile;
 use crate::source::fingerprint::Fingerprint;
@@ -541,10 +541,10 @@ fn supersedes_problems(entries: &[Entry]) -> Vec<Diagnostic> {
 /// Translations of one version must agree on its facts: id, version,
 /// status and dates are the same in every language.
 fn translation_problems(entries: &[Entry], config: &SiteConfig) -> Vec<Diagnostic> {
-    let mut groups: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    let mut groups: BTreeMap<&TranslationKey, Vec<&Entry>> = BTreeMap::new();
     for entry in entries {
         groups
-            .entry(entry.doc.translation_key.as_str())
+            .entry(&entry.doc.translation_key)
             .or_default()
             .push(entry);
     }

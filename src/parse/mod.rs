@@ -13,6 +13,7 @@ pub mod items;
 pub mod markdown;
 mod paths;
 pub mod raw_html;
+mod translation_key;
 
 use std::path::PathBuf;
 
@@ -26,6 +27,7 @@ use crate::yaml::{self, YamlError};
 use dates::PubDate;
 use front_matter::{Common, News, Plain, Standard};
 pub use markdown::{Body, BodyHtml};
+pub use translation_key::TranslationKey;
 
 /// What kind of content a file is, with the keys only that kind has.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +48,8 @@ pub struct Document {
     pub name: FileName,
     /// What the file is, as the source stage decided.
     pub role: FileRole,
-    pub translation_key: String,
+    /// What this file's language versions share.
+    pub translation_key: TranslationKey,
     /// What `@/…` links name this file by.
     pub link_path: String,
     pub common: Common,
@@ -76,7 +79,7 @@ impl Document {
                 date: None,
             },
             role: FileRole::Home,
-            translation_key: "_index".to_string(),
+            translation_key: TranslationKey::home(),
             link_path: String::new(),
             common: Common {
                 title: title.clone(),
@@ -185,7 +188,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         folder: file.folder.clone(),
         name: file.name.clone(),
         role: file.role,
-        translation_key: file.translation_key(),
+        translation_key: TranslationKey::of(&file.folder, &file.name.base),
         link_path: file.link_path(),
         common,
         kind,

@@ -40,15 +40,6 @@ pub struct ContentFile {
 }
 
 impl ContentFile {
-    /// Files that differ only in their language suffix share this key.
-    pub fn translation_key(&self) -> String {
-        if self.folder.is_empty() {
-            self.name.base.clone()
-        } else {
-            format!("{}/{}", self.folder, self.name.base)
-        }
-    }
-
     /// The path written in `@/…` links: relative to `content/`.
     pub fn link_path(&self) -> String {
         let file = self
