@@ -140,6 +140,7 @@ struct Counts<'a> {
     cached: &'a AtomicUsize,
 }
 
+/// The format name of a JPEG or PNG file, by its extension.
 fn format_of(path: &Path) -> Option<&'static str> {
     let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
     match extension.as_str() {
@@ -149,23 +150,15 @@ fn format_of(path: &Path) -> Option<&'static str> {
     }
 }
 
+/// Reads one image's size and plans (or, for a build, makes) its
+/// variants.
 fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageInfo, Diagnostic> {
-    let problem = |what: String| {
-        Diagnostic::error(
-            Code::ImageUnreadable,
-            &asset.path,
-            format!("this image cannot be read: {what}"),
-            "save it again as JPEG or PNG; the file may be damaged or have the wrong extension",
-        )
-    };
-    let bytes = std::fs::read(&asset.absolute).map_err(|e| problem(e.to_string()))?;
+    let bytes = std::fs::read(&asset.absolute).map_err(|e| unreadable(asset, e))?;
     let format = format_of(&asset.absolute).unwrap_or("JPEG");
     let reader = ImageReader::new(std::io::Cursor::new(&bytes))
         .with_guessed_format()
-        .map_err(|e| problem(e.to_string()))?;
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| problem(e.to_string()))?;
+        .map_err(|e| unreadable(asset, e))?;
+    let (width, height) = reader.into_dimensions().map_err(|e| unreadable(asset, e))?;
     let digest = hex(&Sha256::digest(&bytes));
     let extension = asset
         .absolute
@@ -175,39 +168,16 @@ fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageI
     let mut variants = Vec::new();
     let mut decoded: Option<image::DynamicImage> = None;
     for target in WIDTHS.into_iter().filter(|w| *w < width) {
-        let target_height = ((u64::from(height) * u64::from(target) + u64::from(width) / 2)
-            / u64::from(width))
-        .max(1) as u32;
-        let file = cache.join(format!("{digest}-{target}.{extension}"));
-        // `check` (Plan) needs the variant's name and size, not its pixels.
-        let make = counts.mode == Variants::Make;
-        if make && file.exists() {
-            counts.cached.fetch_add(1, Ordering::Relaxed);
-        } else if make {
-            if decoded.is_none() {
-                let image = image::load_from_memory(&bytes).map_err(|e| problem(e.to_string()))?;
-                decoded = Some(image);
-            }
-            if let Some(image) = &decoded {
-                write_variant(image, target, target_height, &file).map_err(|e| {
-                    Diagnostic::error(
-                        Code::ImageCache,
-                        &asset.path,
-                        format!(
-                            "a smaller copy of this image could not be written to {}: {e}",
-                            file.display()
-                        ),
-                        "check that the site folder is writable",
-                    )
-                })?;
-            }
-            counts.encoded.fetch_add(1, Ordering::Relaxed);
-        }
-        variants.push(Variant {
+        let variant = Variant {
             width: target,
-            height: target_height,
-            file,
-        });
+            height: scaled_height(width, height, target),
+            file: cache.join(format!("{digest}-{target}.{extension}")),
+        };
+        // `check` (Plan) needs the variant's name and size, not its pixels.
+        if counts.mode == Variants::Make {
+            make_variant(asset, &bytes, &mut decoded, &variant, counts)?;
+        }
+        variants.push(variant);
     }
     Ok(ImageInfo {
         width,
@@ -216,6 +186,57 @@ fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageI
         format,
         variants,
     })
+}
+
+/// The error for an image that cannot be read or decoded.
+fn unreadable(asset: &AssetFile, what: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        Code::ImageUnreadable,
+        &asset.path,
+        format!("this image cannot be read: {what}"),
+        "save it again as JPEG or PNG; the file may be damaged or have the wrong extension",
+    )
+}
+
+/// The height of a `target` pixels wide copy of a `width` × `height`
+/// image, rounded, at least 1.
+fn scaled_height(width: u32, height: u32, target: u32) -> u32 {
+    ((u64::from(height) * u64::from(target) + u64::from(width) / 2) / u64::from(width)).max(1)
+        as u32
+}
+
+/// Reuses the variant's cached file, else decodes the image (once for
+/// all its variants) and writes it; counts which it was.
+fn make_variant(
+    asset: &AssetFile,
+    bytes: &[u8],
+    decoded: &mut Option<image::DynamicImage>,
+    variant: &Variant,
+    counts: Counts,
+) -> Result<(), Diagnostic> {
+    let file = &variant.file;
+    if file.exists() {
+        counts.cached.fetch_add(1, Ordering::Relaxed);
+        return Ok(());
+    }
+    if decoded.is_none() {
+        *decoded = Some(image::load_from_memory(bytes).map_err(|e| unreadable(asset, e))?);
+    }
+    if let Some(image) = decoded {
+        write_variant(image, variant.width, variant.height, file).map_err(|e| {
+            Diagnostic::error(
+                Code::ImageCache,
+                &asset.path,
+                format!(
+                    "a smaller copy of this image could not be written to {}: {e}",
+                    file.display()
+                ),
+                "check that the site folder is writable",
+            )
+        })?;
+    }
+    counts.encoded.fetch_add(1, Ordering::Relaxed);
+    Ok(())
 }
 
 /// Resizes and writes through a temporary name, so an interrupted build

@@ -3,6 +3,7 @@
 
 mod cli;
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -12,7 +13,7 @@ use cli::{BuildArgs, CheckArgs, CheckFormat, Cli, Command, NewArgs, NewKindArg, 
 use kommhub::diagnostics::render_report;
 use kommhub::model::Publication;
 use kommhub::scaffold::{NewKind, NewRequest};
-use kommhub::{BuildFailure, BuildOptions};
+use kommhub::{BuildFailure, BuildOptions, BuildReport};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -40,6 +41,7 @@ fn build_date() -> Result<Timestamp, String> {
     }
 }
 
+/// `kommhub build`: renders and writes the site, then says what it did.
 fn run_build(args: BuildArgs) -> ExitCode {
     let build_date = match build_date() {
         Ok(date) => date,
@@ -62,38 +64,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
     };
     match kommhub::build(&options) {
         Ok(report) => {
-            eprint!("{}", render_report(&report.warnings));
-            println!(
-                "built {} pages ({} files) into {}",
-                report.pages,
-                report.files,
-                options.output_dir().display()
-            );
-            if let Some(kept) = &report.set_aside {
-                println!(
-                    "the files that were in the output folder were moved to {} (nothing was deleted)",
-                    kept.display()
-                );
-            }
-            if report.images_encoded + report.images_cached > 0 {
-                println!(
-                    "image variants: {} encoded, {} reused from the cache",
-                    report.images_encoded, report.images_cached
-                );
-            }
-            if let Some((when, path)) = &report.next_scheduled {
-                println!(
-                    "next scheduled release: {} becomes due at {} (build again then)",
-                    path.display(),
-                    when.to_zoned_datetime(kommhub::parse::dates::berlin())
-                        .strftime("%Y-%m-%d %H:%M %Z")
-                );
-            }
-            if args.timings {
-                for (stage, took) in &report.timings.stages {
-                    println!("  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
-                }
-            }
+            print_built(&report, &options, args.timings);
             ExitCode::SUCCESS
         }
         Err(BuildFailure::Content(problems)) => {
@@ -113,6 +84,45 @@ fn run_build(args: BuildArgs) -> ExitCode {
     }
 }
 
+/// The warnings and summary of a successful build: pages and files, files
+/// set aside, image variants, the next scheduled release and, when asked,
+/// the time each stage took.
+fn print_built(report: &BuildReport, options: &BuildOptions, timings: bool) {
+    eprint!("{}", render_report(&report.warnings));
+    println!(
+        "built {} pages ({} files) into {}",
+        report.pages,
+        report.files,
+        options.output_dir().display()
+    );
+    if let Some(kept) = &report.set_aside {
+        println!(
+            "the files that were in the output folder were moved to {} (nothing was deleted)",
+            kept.display()
+        );
+    }
+    if report.images_encoded + report.images_cached > 0 {
+        println!(
+            "image variants: {} encoded, {} reused from the cache",
+            report.images_encoded, report.images_cached
+        );
+    }
+    if let Some((when, path)) = &report.next_scheduled {
+        println!(
+            "next scheduled release: {} becomes due at {} (build again then)",
+            path.display(),
+            when.to_zoned_datetime(kommhub::parse::dates::berlin())
+                .strftime("%Y-%m-%d %H:%M %Z")
+        );
+    }
+    if timings {
+        for (stage, took) in &report.timings.stages {
+            println!("  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
+}
+
+/// `kommhub new`: makes a new release or page file and prints its path.
 fn run_new(args: NewArgs) -> ExitCode {
     let today = match build_date() {
         Ok(date) => date
@@ -157,14 +167,18 @@ fn run_new(args: NewArgs) -> ExitCode {
         today,
         number,
     };
-    let (path, text) = match kommhub::scaffold::new_file(&config, &request) {
-        Ok(file) => file,
+    match kommhub::scaffold::new_file(&config, &request) {
+        Ok((path, text)) => write_new_file(&args.root, &path, &text),
         Err(error) => {
             eprintln!("error: {}", error.0);
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
-    };
-    let target = args.root.join(&path);
+    }
+}
+
+/// Writes a new file at `path` below `root`, never over an existing one.
+fn write_new_file(root: &Path, path: &str, text: &str) -> ExitCode {
+    let target = root.join(path);
     if let Some(folder) = target.parent() {
         if let Err(error) = std::fs::create_dir_all(folder) {
             eprintln!("error: {}: {error}", folder.display());
@@ -193,6 +207,7 @@ fn run_new(args: NewArgs) -> ExitCode {
     }
 }
 
+/// `kommhub serve`: the live preview.
 fn run_serve(args: ServeArgs) -> ExitCode {
     let build_date = match build_date() {
         Ok(date) => date,
@@ -225,6 +240,7 @@ fn run_serve(args: ServeArgs) -> ExitCode {
     }
 }
 
+/// `kommhub check`: the lints, printed for people or as JSON.
 fn run_check(args: CheckArgs) -> ExitCode {
     let build_date = match build_date() {
         Ok(date) => date,

@@ -82,77 +82,119 @@ pub fn new_file(config: &SiteConfig, request: &NewRequest) -> Result<(String, St
     } else {
         format!(".{}", request.lang)
     };
-    let title = request.title.replace('\\', "\\\\").replace('"', "\\\"");
-    let german = request.lang.as_str() == "de";
+    let name = FileParts {
+        slug: &slug,
+        suffix: &suffix,
+        title: &request.title.replace('\\', "\\\\").replace('"', "\\\""),
+        german: request.lang.as_str() == "de",
+    };
     match request.kind {
-        NewKind::Page => Ok((
-            format!("content/{slug}{suffix}.md"),
-            format!(
-                "---\ntitle: \"{title}\"\n# summary: \"{}\"\n---\n\n{}\n",
-                if german {
-                    "Kurzer Anrisstext für Übersichten und Suchmaschinen"
-                } else {
-                    "Short teaser for listings and search engines"
-                },
-                if german {
-                    "Text der Seite. Zwischenüberschriften beginnen mit `## `."
-                } else {
-                    "The page's text. Subheadings start with `## `."
-                }
-            ),
-        )),
-        NewKind::News => {
-            let association = match request.association {
-                Some(key) if config.associations.contains_key(key) => key.to_string(),
-                Some(key) => {
-                    return Err(NewError(format!(
-                        "`{key}` is not an association in site.yaml; use one of: {}",
-                        config
-                            .associations
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-                None => config
-                    .associations
-                    .keys()
-                    .next()
-                    .cloned()
-                    .ok_or_else(|| NewError("site.yaml names no association".into()))?,
-            };
-            let contact = config
-                .contacts
-                .values()
-                .find(|c| c.association == association)
-                .or_else(|| config.contacts.values().next())
-                .map(|c| c.key.clone())
-                .ok_or_else(|| {
-                    NewError("site.yaml names no press contact under `contacts:`".into())
-                })?;
-            let date = request.today;
-            let (body, place_hint, subtitle_hint) = if german {
-                (
-                    "**Erster Absatz:** Wer hat was wann und wo getan, und warum ist es wichtig?\n\n## Zwischenüberschrift\n\nWeiterer Text.",
-                    "Ort der Meldung",
-                    "Unterzeile",
-                )
-            } else {
-                (
-                    "**First paragraph:** who did what, when and where, and why does it matter?\n\n## Subheading\n\nMore text.",
-                    "Place of the release",
-                    "Subtitle",
-                )
-            };
-            Ok((
-                format!("content/{NEWS_FOLDER}/{date}-{slug}{suffix}.md"),
-                format!(
-                    "---\ntitle: \"{title}\"\ndate: {date}\nnumber: {number}\n# Remove the next line when the release may be published.\ndraft: true\nassociations: [{association}]\ncontact: {contact}\ntags: []\n# place: \"{place_hint}\"\n# subtitle: \"{subtitle_hint}\"\n# image: {{ src: \"bild.jpg\", alt: \"…\", caption: \"…\", credit: \"Foto: …\" }}\n---\n\n{body}\n",
-                    number = request.number,
-                ),
-            ))
-        }
+        NewKind::Page => Ok(page_file(&name)),
+        NewKind::News => release_file(config, request, &name),
+    }
+}
+
+/// What every new file is made from.
+struct FileParts<'a> {
+    /// The file name part made from the title.
+    slug: &'a str,
+    /// `""` for the default language, else `.<lang>`.
+    suffix: &'a str,
+    /// The title, escaped for a double-quoted YAML string.
+    title: &'a str,
+    /// Hints in German, else in English.
+    german: bool,
+}
+
+/// A plain page at the top of `content/`.
+fn page_file(name: &FileParts) -> (String, String) {
+    let FileParts {
+        slug,
+        suffix,
+        title,
+        german,
+    } = name;
+    let (summary_hint, body) = if *german {
+        (
+            "Kurzer Anrisstext für Übersichten und Suchmaschinen",
+            "Text der Seite. Zwischenüberschriften beginnen mit `## `.",
+        )
+    } else {
+        (
+            "Short teaser for listings and search engines",
+            "The page's text. Subheadings start with `## `.",
+        )
+    };
+    (
+        format!("content/{slug}{suffix}.md"),
+        format!("---\ntitle: \"{title}\"\n# summary: \"{summary_hint}\"\n---\n\n{body}\n"),
+    )
+}
+
+/// A press release in the news folder, dated today, a draft with its
+/// running number fixed.
+fn release_file(
+    config: &SiteConfig,
+    request: &NewRequest,
+    name: &FileParts,
+) -> Result<(String, String), NewError> {
+    let FileParts {
+        slug,
+        suffix,
+        title,
+        german,
+    } = name;
+    let association = release_association(config, request.association)?;
+    let contact = config
+        .contacts
+        .values()
+        .find(|c| c.association == association)
+        .or_else(|| config.contacts.values().next())
+        .map(|c| c.key.clone())
+        .ok_or_else(|| NewError("site.yaml names no press contact under `contacts:`".into()))?;
+    let date = request.today;
+    let (body, place_hint, subtitle_hint) = if *german {
+        (
+            "**Erster Absatz:** Wer hat was wann und wo getan, und warum ist es wichtig?\n\n## Zwischenüberschrift\n\nWeiterer Text.",
+            "Ort der Meldung",
+            "Unterzeile",
+        )
+    } else {
+        (
+            "**First paragraph:** who did what, when and where, and why does it matter?\n\n## Subheading\n\nMore text.",
+            "Place of the release",
+            "Subtitle",
+        )
+    };
+    Ok((
+        format!("content/{NEWS_FOLDER}/{date}-{slug}{suffix}.md"),
+        format!(
+            "---\ntitle: \"{title}\"\ndate: {date}\nnumber: {number}\n# Remove the next line when the release may be published.\ndraft: true\nassociations: [{association}]\ncontact: {contact}\ntags: []\n# place: \"{place_hint}\"\n# subtitle: \"{subtitle_hint}\"\n# image: {{ src: \"bild.jpg\", alt: \"…\", caption: \"…\", credit: \"Foto: …\" }}\n---\n\n{body}\n",
+            number = request.number,
+        ),
+    ))
+}
+
+/// The association a release names: the one asked for, which site.yaml
+/// must define, else the first in site.yaml.
+fn release_association(config: &SiteConfig, asked: Option<&str>) -> Result<String, NewError> {
+    match asked {
+        Some(key) if config.associations.contains_key(key) => Ok(key.to_string()),
+        Some(key) => Err(NewError(format!(
+            "`{key}` is not an association in site.yaml; use one of: {}",
+            config
+                .associations
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        None => config
+            .associations
+            .keys()
+            .next()
+            .cloned()
+            .ok_or_else(|| NewError("site.yaml names no association".into())),
     }
 }
 

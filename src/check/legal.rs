@@ -192,6 +192,7 @@ pub(crate) fn translation_path(
     folder.join(name)
 }
 
+/// The output paths of `pages`' HTML files.
 fn output_paths(pages: &[&Page]) -> HashSet<String> {
     pages
         .iter()
@@ -200,6 +201,20 @@ fn output_paths(pages: &[&Page]) -> HashSet<String> {
         .collect()
 }
 
+/// The output paths of each of `roles` that some page has.
+fn role_paths(
+    by_role: &BTreeMap<Role, Vec<&Page>>,
+    roles: &[Role],
+) -> Vec<(Role, HashSet<String>)> {
+    roles
+        .iter()
+        .filter_map(|role| Some((*role, output_paths(by_role.get(role)?))))
+        .collect()
+}
+
+/// Every page must link the Impressum, the privacy policy and the
+/// accessibility statement; the home page also Leichte Sprache and
+/// Gebärdensprache.
 fn not_linked(
     site: &Site,
     pages: &[HtmlPage],
@@ -208,37 +223,16 @@ fn not_linked(
     by_role: &BTreeMap<Role, Vec<&Page>>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let everywhere: Vec<(Role, HashSet<String>)> =
-        [Role::Impressum, Role::Privacy, Role::Accessibility]
-            .into_iter()
-            .filter_map(|role| Some((role, output_paths(by_role.get(&role)?))))
-            .collect();
-    let from_home: Vec<(Role, HashSet<String>)> = [Role::EasyLanguage, Role::SignLanguage]
-        .into_iter()
-        .filter_map(|role| Some((role, output_paths(by_role.get(&role)?))))
-        .collect();
+    let everywhere = role_paths(
+        by_role,
+        &[Role::Impressum, Role::Privacy, Role::Accessibility],
+    );
+    let from_home = role_paths(by_role, &[Role::EasyLanguage, Role::SignLanguage]);
     for page in pages {
         let targets = link_targets(page, index);
         for (role, paths) in &everywhere {
             if targets.is_disjoint(paths) {
-                let location = templates
-                    .literal_in_chain(page.template, "</footer>")
-                    .or_else(|| templates.literal_in_chain(page.template, "</body>"))
-                    .unwrap_or_else(|| templates.whole(page.template));
-                findings.push(Finding {
-                    diagnostic: Diagnostic::error(
-                        Code::LegalNotLinked,
-                        &location.file,
-                        format!("the page does not link the {}", role_label(*role)),
-                        format!(
-                            "link it from every page, e.g. in the footer: <a href=\"{{{{ site.roles.{}.url }}}}\">…</a>",
-                            role_key(*role).replace('-', "_")
-                        ),
-                    )
-                    .at(location.line, location.column),
-                    page: page.page.map(|p| p.doc.path.clone()),
-                    seen_on: Some(page.url.clone()),
-                });
+                findings.push(not_linked_on_page(page, *role, templates));
             }
         }
         let Some(home) = page.page.filter(|p| p.is_home()) else {
@@ -248,41 +242,76 @@ fn not_linked(
             continue;
         }
         for (role, paths) in &from_home {
-            if !targets.is_disjoint(paths) {
-                continue;
+            if targets.is_disjoint(paths) {
+                findings.push(not_linked_from_home(site, home, *role, templates, by_role));
             }
-            let location = if home.synthetic {
-                templates.whole("home.html")
-            } else {
-                Location::file(&home.doc.path)
-            };
-            let example = by_role
-                .get(role)
-                .and_then(|p| p.first())
-                .map(|p| p.doc.link_path.clone())
-                .unwrap_or_default();
-            findings.push(Finding {
-                diagnostic: Diagnostic::error(
-                    Code::LegalNotLinked,
-                    &location.file,
-                    format!(
-                        "the home page {} does not link the {}",
-                        site.href(&home.url),
-                        role_label(*role)
-                    ),
-                    format!(
-                        "link it from the home page, e.g. [{}](@/{example}) in its text",
-                        site_title_of(*role)
-                    ),
-                ),
-                page: Some(home.doc.path.clone()),
-                seen_on: None,
-            });
         }
     }
     findings
 }
 
+/// A page without a link to the page of `role`, placed at the footer of
+/// its template (else the end of its body, else the template).
+fn not_linked_on_page(page: &HtmlPage, role: Role, templates: &Templates) -> Finding {
+    let location = templates
+        .literal_in_chain(page.template, "</footer>")
+        .or_else(|| templates.literal_in_chain(page.template, "</body>"))
+        .unwrap_or_else(|| templates.whole(page.template));
+    Finding {
+        diagnostic: Diagnostic::error(
+            Code::LegalNotLinked,
+            &location.file,
+            format!("the page does not link the {}", role_label(role)),
+            format!(
+                "link it from every page, e.g. in the footer: <a href=\"{{{{ site.roles.{}.url }}}}\">…</a>",
+                role_key(role).replace('-', "_")
+            ),
+        )
+        .at(location.line, location.column),
+        page: page.page.map(|p| p.doc.path.clone()),
+        seen_on: Some(page.url.clone()),
+    }
+}
+
+/// A home page without a link to the page of `role`, on the home page's
+/// file (or the home template when the home page has no file).
+fn not_linked_from_home(
+    site: &Site,
+    home: &Page,
+    role: Role,
+    templates: &Templates,
+    by_role: &BTreeMap<Role, Vec<&Page>>,
+) -> Finding {
+    let location = if home.synthetic {
+        templates.whole("home.html")
+    } else {
+        Location::file(&home.doc.path)
+    };
+    let example = by_role
+        .get(&role)
+        .and_then(|p| p.first())
+        .map(|p| p.doc.link_path.clone())
+        .unwrap_or_default();
+    Finding {
+        diagnostic: Diagnostic::error(
+            Code::LegalNotLinked,
+            &location.file,
+            format!(
+                "the home page {} does not link the {}",
+                site.href(&home.url),
+                role_label(role)
+            ),
+            format!(
+                "link it from the home page, e.g. [{}](@/{example}) in its text",
+                site_title_of(role)
+            ),
+        ),
+        page: Some(home.doc.path.clone()),
+        seen_on: None,
+    }
+}
+
+/// The link text the help line suggests for a page of `role`.
 fn site_title_of(role: Role) -> &'static str {
     match role {
         Role::EasyLanguage => "Leichte Sprache",

@@ -41,6 +41,7 @@ pub(crate) fn origin(url: &str) -> String {
     format!("{scheme}://{authority}").to_ascii_lowercase()
 }
 
+/// The `host:port` part of an origin.
 fn host_of(origin: &str) -> &str {
     origin.split_once("://").map_or(origin, |(_, host)| host)
 }
@@ -56,40 +57,9 @@ pub(crate) fn resolve(href: &str, page_url: &str, index: &SiteIndex) -> Target {
         None => (href, None),
     };
     let before = before.split('?').next().unwrap_or("");
-    let has_scheme = before.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-    });
-    let site_host = host_of(&index.origin);
-    let absolute_path = if before.is_empty() {
-        format!("{}{}", index.site.base_path, page_url)
-    } else if has_scheme || before.starts_with("//") {
-        let lower = before.to_ascii_lowercase();
-        if !(lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("//"))
-        {
-            return Target::Other;
-        }
-        let rest = before.split_once("//").map_or("", |(_, rest)| rest);
-        let (authority, path) = match rest.find('/') {
-            Some(slash) => (&rest[..slash], &rest[slash..]),
-            None => (rest, "/"),
-        };
-        if !authority.eq_ignore_ascii_case(site_host) {
-            return Target::External;
-        }
-        path.to_string()
-    } else if before.starts_with('/') {
-        before.to_string()
-    } else {
-        let folder = match page_url.rfind('/') {
-            Some(slash) => &page_url[..=slash],
-            None => "/",
-        };
-        format!("{}{folder}{before}", index.site.base_path)
+    let absolute_path = match path_on_host(before, page_url, index) {
+        Ok(path) => path,
+        Err(elsewhere) => return elsewhere,
     };
     let normalised = normalise(&absolute_path);
     let base = index.site.base_path.as_str();
@@ -106,6 +76,46 @@ pub(crate) fn resolve(href: &str, page_url: &str, index: &SiteIndex) -> Target {
     Target::Internal {
         path: percent_decode(&path),
         fragment,
+    }
+}
+
+/// The absolute path on the site's host that an address without query
+/// and fragment names (base path included, not yet normalised); else
+/// where it leads instead: another host, or no page at all.
+fn path_on_host(before: &str, page_url: &str, index: &SiteIndex) -> Result<String, Target> {
+    let has_scheme = before.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if before.is_empty() {
+        Ok(format!("{}{}", index.site.base_path, page_url))
+    } else if has_scheme || before.starts_with("//") {
+        let lower = before.to_ascii_lowercase();
+        if !(lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("//"))
+        {
+            return Err(Target::Other);
+        }
+        let rest = before.split_once("//").map_or("", |(_, rest)| rest);
+        let (authority, path) = match rest.find('/') {
+            Some(slash) => (&rest[..slash], &rest[slash..]),
+            None => (rest, "/"),
+        };
+        if !authority.eq_ignore_ascii_case(host_of(&index.origin)) {
+            return Err(Target::External);
+        }
+        Ok(path.to_string())
+    } else if before.starts_with('/') {
+        Ok(before.to_string())
+    } else {
+        let folder = match page_url.rfind('/') {
+            Some(slash) => &page_url[..=slash],
+            None => "/",
+        };
+        Ok(format!("{}{folder}{before}", index.site.base_path))
     }
 }
 
@@ -248,6 +258,8 @@ pub(crate) fn page(page: &HtmlPage, index: &SiteIndex) -> Vec<Fault> {
     faults
 }
 
+/// One navigating link: it must lead to a file, to an anchor that file
+/// has, and to the page in the linking page's language when there is one.
 fn check_link(page: &HtmlPage, index: &SiteIndex, i: usize, href: &str, faults: &mut Vec<Fault>) {
     let target = resolve(href, &page.url, index);
     if let Some(fault) = missing(page, index, i, href, &target, None) {
@@ -260,61 +272,85 @@ fn check_link(page: &HtmlPage, index: &SiteIndex, i: usize, href: &str, faults: 
     let Some(file) = served_by(&path, &index.files) else {
         return;
     };
-    if let (Some(fragment), Some(ids)) = (&fragment, index.ids.get(file.as_str())) {
-        if !fragment.is_empty() && !fragment.eq_ignore_ascii_case("top") && !ids.contains(fragment)
-        {
-            let mut known: Vec<String> = ids.iter().cloned().collect();
-            known.sort();
-            let help = match crate::yaml::nearest(fragment, &known) {
-                Some(best) => format!("did you mean `#{best}`?"),
-                None => {
-                    "link to an id the target page has, or to the page without `#…`".to_string()
-                }
-            };
-            faults.push(Fault::error(
-                Code::LinkBrokenAnchor,
-                At::element(i),
-                format!(
-                    "the link {href} names the anchor `#{fragment}`, which {} does not have",
-                    shown(&path, index)
-                ),
-                help,
-            ));
-        }
+    if let Some(fragment) = &fragment {
+        faults.extend(broken_anchor(index, i, href, &path, &file, fragment));
     }
+    faults.extend(other_language(page, index, i, href, &file, fragment));
+}
+
+/// A link to an anchor (other than `#top`) that its target file lacks.
+fn broken_anchor(
+    index: &SiteIndex,
+    i: usize,
+    href: &str,
+    path: &str,
+    file: &str,
+    fragment: &str,
+) -> Option<Fault> {
+    let ids = index.ids.get(file)?;
+    if fragment.is_empty() || fragment.eq_ignore_ascii_case("top") || ids.contains(fragment) {
+        return None;
+    }
+    let mut known: Vec<String> = ids.iter().cloned().collect();
+    known.sort();
+    let help = match crate::yaml::nearest(fragment, &known) {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None => "link to an id the target page has, or to the page without `#…`".to_string(),
+    };
+    Some(Fault::error(
+        Code::LinkBrokenAnchor,
+        At::element(i),
+        format!(
+            "the link {href} names the anchor `#{fragment}`, which {} does not have",
+            shown(path, index)
+        ),
+        help,
+    ))
+}
+
+/// An `<a>` without `hreflang` or `lang` that leads to a page in another
+/// language although that page has a version in the linking page's.
+fn other_language(
+    page: &HtmlPage,
+    index: &SiteIndex,
+    i: usize,
+    href: &str,
+    file: &str,
+    fragment: Option<String>,
+) -> Option<Fault> {
     let element = page.doc.element(i);
     if element.name != "a" || element.has_attr("hreflang") || element.has_attr("lang") {
-        return;
+        return None;
     }
-    let (Some(lang), Some(target)) = (&page.lang, index.pages.get(&file)) else {
-        return;
+    let (Some(lang), Some(target)) = (&page.lang, index.pages.get(file)) else {
+        return None;
     };
     let target = index.site.page(*target);
     if target.lang.as_str() == lang {
-        return;
+        return None;
     }
-    let same_language = index
+    let better = index
         .site
         .translations
         .get(&target.doc.translation_key)
         .and_then(|by_lang| by_lang.iter().find(|(l, _)| l.as_str() == lang))
-        .map(|(_, id)| index.site.page(*id));
-    if let Some(better) = same_language {
-        let mut better_href = index.site.href(&better.url);
-        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-            better_href.push('#');
-            better_href.push_str(&fragment);
-        }
-        faults.push(Fault::warning(
-            Code::LinkOtherLanguage,
-            At::element(i),
-            format!(
-                "the link {href} leads to the {} page although it exists in this page's language ({lang})",
-                target.lang
-            ),
-            format!("link to {better_href} instead; in Markdown, `@/…` links choose the right language by themselves"),
-        ));
+        .map(|(_, id)| index.site.page(*id))?;
+    let mut better_href = index.site.href(&better.url);
+    if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+        better_href.push('#');
+        better_href.push_str(&fragment);
     }
+    Some(Fault::warning(
+        Code::LinkOtherLanguage,
+        At::element(i),
+        format!(
+            "the link {href} leads to the {} page although it exists in this page's language ({lang})",
+            target.lang
+        ),
+        format!(
+            "link to {better_href} instead; in Markdown, `@/…` links choose the right language by themselves"
+        ),
+    ))
 }
 
 /// A link or resource that leads to no file of the output.

@@ -28,7 +28,7 @@ mod translations;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -284,13 +284,34 @@ pub(crate) struct SiteIndex<'a> {
 pub fn run(input: &Input, strict: bool) -> Report {
     let site = &input.site;
     let templates = Templates::new(&input.theme);
+    let pages = html_pages(input);
+    let index = site_index(input, &pages);
+    let (findings, coverage) = lint(input, &pages, &index, &templates);
+    let mut report = silence(site, findings);
+    report.findings.extend(input.build.iter().cloned());
+    report.coverage = coverage;
+    report.pages = pages.len();
+    report.build_date = site
+        .publication
+        .build_date
+        .to_zoned_datetime(crate::parse::dates::berlin())
+        .date()
+        .to_string();
+    report.strict = strict;
+    report.finish();
+    report
+}
+
+/// Every HTML file of the output, parsed, but the alias redirects.
+fn html_pages(input: &Input) -> Vec<HtmlPage<'_>> {
+    let site = &input.site;
     let redirects: HashSet<String> = site
         .redirects
         .iter()
         .filter_map(|r| SitePath::index_of_url(&r.from).ok())
         .map(|p| p.as_str().to_string())
         .collect();
-    let pages: Vec<HtmlPage> = input
+    input
         .output
         .files
         .par_iter()
@@ -301,9 +322,13 @@ pub fn run(input: &Input, strict: bool) -> Report {
             Content::Copy(_) => None,
         })
         .map(|(file, html)| html_page(site, file, html))
-        .collect();
+        .collect()
+}
 
-    let index = SiteIndex {
+/// The output indexed once for all page lints.
+fn site_index<'a>(input: &'a Input, pages: &'a [HtmlPage]) -> SiteIndex<'a> {
+    let site = &input.site;
+    SiteIndex {
         site,
         files: input.output.files.iter().map(|f| f.path.as_str()).collect(),
         ids: pages
@@ -322,44 +347,41 @@ pub fn run(input: &Input, strict: bool) -> Report {
             .filter_map(|u| Some((SitePath::index_of_url(&u.url).ok()?.as_str().to_string(), u)))
             .collect(),
         origin: links::origin(&site.config.base_url),
-    };
+    }
+}
 
+/// What every lint finds, traced to its source line, and the
+/// translation coverage per section.
+fn lint(
+    input: &Input,
+    pages: &[HtmlPage],
+    index: &SiteIndex,
+    templates: &Templates,
+) -> (Vec<Finding>, Vec<SectionCoverage>) {
+    let site = &input.site;
     let mut findings: Vec<Finding> = pages
         .par_iter()
         .flat_map_iter(|page| {
-            let mut faults = links::page(page, &index);
-            faults.extend(a11y::page(page, &index));
-            faults.extend(privacy::page(page, &index));
-            trace(page, faults, &templates, &input.sources)
+            let mut faults = links::page(page, index);
+            faults.extend(a11y::page(page, index));
+            faults.extend(privacy::page(page, index));
+            trace(page, faults, templates, &input.sources)
         })
         .collect();
-    findings.extend(a11y::duplicate_titles(&pages, &templates));
-    findings.extend(privacy::shipped(&input.shipped, &index));
+    findings.extend(a11y::duplicate_titles(pages, templates));
+    findings.extend(privacy::shipped(&input.shipped, index));
     findings.extend(legal::check(
         site,
-        &pages,
-        &index,
-        &templates,
+        pages,
+        index,
+        templates,
         &input.sources,
         &input.config_text,
     ));
     findings.extend(register::check(site));
     let (coverage, missing) = translations::check(site);
     findings.extend(missing);
-
-    let mut report = silence(site, findings);
-    report.findings.extend(input.build.iter().cloned());
-    report.coverage = coverage;
-    report.pages = pages.len();
-    report.build_date = site
-        .publication
-        .build_date
-        .to_zoned_datetime(crate::parse::dates::berlin())
-        .date()
-        .to_string();
-    report.strict = strict;
-    report.finish();
-    report
+    (findings, coverage)
 }
 
 /// An HTML file of the output, parsed, with what render recorded about
@@ -446,6 +468,8 @@ fn trace(
     findings
 }
 
+/// Where in the Markdown an element of the page's body was written: by
+/// its text, else by its kind and place among the body's elements.
 fn in_markdown(
     page: &HtmlPage,
     index: usize,
@@ -484,6 +508,7 @@ fn in_markdown(
     }
 }
 
+/// The template line an element outside the body comes from.
 fn in_templates(
     page: &HtmlPage,
     index: usize,
@@ -498,11 +523,14 @@ fn in_templates(
     templates.element(page.template, &page.shape(index, text.as_deref()))
 }
 
+/// A page's `check: allow:` entries, by the page's path.
+type Allows<'a> = HashMap<&'a Path, (&'a Page, &'a BTreeMap<String, String>)>;
+
 /// Applies each page's `check: allow:`, merges a template fault seen on
 /// many pages into one finding, and reports allow entries that are
 /// unknown, without a reason or unused.
 fn silence(site: &Site, findings: Vec<Finding>) -> Report {
-    let mut allows: HashMap<&std::path::Path, (&Page, &BTreeMap<String, String>)> = HashMap::new();
+    let mut allows: Allows = HashMap::new();
     for page in &site.pages {
         if !page.doc.common.check.allow.is_empty() {
             allows.insert(&page.doc.path, (page, &page.doc.common.check.allow));
@@ -530,27 +558,43 @@ fn silence(site: &Site, findings: Vec<Finding>) -> Report {
             seen.push(url);
         }
     }
-    for (mut diagnostic, mut urls) in merged {
-        urls.sort();
-        urls.dedup();
-        match urls.as_slice() {
-            [] => {}
-            [one] => diagnostic
-                .message
-                .push_str(&format!(" (on {})", site.href(one))),
-            [first, ..] => diagnostic.message.push_str(&format!(
-                " (on {} pages, e.g. {})",
-                urls.len(),
-                site.href(first)
-            )),
-        }
-        report.findings.push(diagnostic);
+    report.findings.extend(
+        merged
+            .into_iter()
+            .map(|(diagnostic, urls)| with_pages_seen(site, diagnostic, urls)),
+    );
+    report.findings.extend(judge_allows(&allows, &used));
+    report
+}
+
+/// A template fault's message with the page it was seen on, or how many
+/// pages and one of them.
+fn with_pages_seen(site: &Site, mut diagnostic: Diagnostic, mut urls: Vec<String>) -> Diagnostic {
+    urls.sort();
+    urls.dedup();
+    match urls.as_slice() {
+        [] => {}
+        [one] => diagnostic
+            .message
+            .push_str(&format!(" (on {})", site.href(one))),
+        [first, ..] => diagnostic.message.push_str(&format!(
+            " (on {} pages, e.g. {})",
+            urls.len(),
+            site.href(first)
+        )),
     }
+    diagnostic
+}
+
+/// The problems of the allow entries themselves: a key that is no
+/// silenceable code, an entry without a reason, one that silenced nothing.
+fn judge_allows(allows: &Allows, used: &HashSet<(PathBuf, Code)>) -> Vec<Diagnostic> {
     let known: Vec<String> = Code::silenceable_codes()
         .map(|code| code.to_string())
         .collect();
+    let mut problems = Vec::new();
     for (path, (page, allow)) in allows {
-        for (key, reason) in allow {
+        for (key, reason) in *allow {
             let (line, column) = page.doc.position_of(key);
             let problem = |message: String, help: String, severity: Severity| Diagnostic {
                 file: path.to_path_buf(),
@@ -567,7 +611,7 @@ fn silence(site: &Site, findings: Vec<Finding>) -> Report {
                     None => "name one of the codes kommhub check reports, e.g. `a11y/link-text`"
                         .to_string(),
                 };
-                report.findings.push(problem(
+                problems.push(problem(
                     format!("`{key}` is not a code of kommhub check"),
                     help,
                     Severity::Warning,
@@ -575,13 +619,13 @@ fn silence(site: &Site, findings: Vec<Finding>) -> Report {
                 continue;
             };
             if reason.trim().is_empty() {
-                report.findings.push(problem(
+                problems.push(problem(
                     format!("`{code}` is allowed without a reason"),
                     format!("say why the finding is right for this page: `{code}: \"…\"`"),
                     Severity::Error,
                 ));
             } else if !used.contains(&(path.to_path_buf(), code)) {
-                report.findings.push(problem(
+                problems.push(problem(
                     format!("`{code}` is allowed but this page has no such finding"),
                     "remove the entry, so a new fault of this kind is not hidden".to_string(),
                     Severity::Warning,
@@ -589,5 +633,5 @@ fn silence(site: &Site, findings: Vec<Finding>) -> Report {
             }
         }
     }
-    report
+    problems
 }

@@ -13,7 +13,7 @@
 use super::links::{Target, resolve, resources};
 use super::locate::{Lines, word_offsets};
 use super::{At, Fault, Finding, HtmlPage, ShippedText, SiteIndex};
-use crate::check::html::{HtmlDoc, TextKind};
+use crate::check::html::{Element, HtmlDoc, TextKind};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Script APIs that store data on the reader's device.
@@ -28,34 +28,7 @@ const STORAGE_APIS: &[&str] = &[
 pub(crate) fn page(page: &HtmlPage, index: &SiteIndex) -> Vec<Fault> {
     let mut faults = Vec::new();
     for (i, element) in page.doc.elements.iter().enumerate() {
-        for (attribute, address) in resources(element) {
-            if is_external(&address, index) {
-                faults.push(external(
-                    At::Element {
-                        index: i,
-                        needle: Some(address.clone()),
-                    },
-                    &format!("<{} {attribute}>", element.name),
-                    &address,
-                    page.in_body(i),
-                ));
-            }
-        }
-        if let Some(style) = element.attr("style") {
-            for (_, what, address) in css_references(style) {
-                if is_external(&address, index) {
-                    faults.push(external(
-                        At::Element {
-                            index: i,
-                            needle: Some(address.clone()),
-                        },
-                        &format!("{what} in style=\"…\""),
-                        &address,
-                        page.in_body(i),
-                    ));
-                }
-            }
-        }
+        element_faults(page, i, element, index, &mut faults);
     }
     for (kind, text, offset) in page.doc.raw_texts() {
         let in_body = page
@@ -78,27 +51,68 @@ pub(crate) fn page(page: &HtmlPage, index: &SiteIndex) -> Vec<Fault> {
                     }
                 }
             }
-            TextKind::Script => {
-                for (at, api) in storage_uses(text) {
-                    faults.push(Fault::error(
-                        Code::PrivacyStorage,
-                        At::Text {
-                            offset: offset + at,
-                            needle: api.to_string(),
-                        },
-                        format!(
-                            "an inline script uses {api}, which stores data on the reader's device"
-                        ),
-                        storage_help(),
-                    ));
-                }
-            }
+            TextKind::Script => faults.extend(inline_storage(text, offset)),
             _ => {}
         }
     }
     faults
 }
 
+/// What element `i` loads from other hosts: through its attributes and
+/// through its `style=""`.
+fn element_faults(
+    page: &HtmlPage,
+    i: usize,
+    element: &Element,
+    index: &SiteIndex,
+    faults: &mut Vec<Fault>,
+) {
+    let at = |address: &str| At::Element {
+        index: i,
+        needle: Some(address.to_string()),
+    };
+    for (attribute, address) in resources(element) {
+        if is_external(&address, index) {
+            faults.push(external(
+                at(&address),
+                &format!("<{} {attribute}>", element.name),
+                &address,
+                page.in_body(i),
+            ));
+        }
+    }
+    let Some(style) = element.attr("style") else {
+        return;
+    };
+    for (_, what, address) in css_references(style) {
+        if is_external(&address, index) {
+            faults.push(external(
+                at(&address),
+                &format!("{what} in style=\"…\""),
+                &address,
+                page.in_body(i),
+            ));
+        }
+    }
+}
+
+/// Each use of a storage API in an inline script that starts at `offset`.
+fn inline_storage(text: &str, offset: usize) -> impl Iterator<Item = Fault> {
+    storage_uses(text).into_iter().map(move |(at, api)| {
+        Fault::error(
+            Code::PrivacyStorage,
+            At::Text {
+                offset: offset + at,
+                needle: api.to_string(),
+            },
+            format!("an inline script uses {api}, which stores data on the reader's device"),
+            storage_help(),
+        )
+    })
+}
+
+/// A resource from another host; the help depends on whether the page's
+/// body or the theme loads it.
 fn external(at: At, what: &str, address: &str, in_body: bool) -> Fault {
     Fault::error(
         Code::PrivacyExternalResource,
@@ -113,10 +127,12 @@ fn external(at: At, what: &str, address: &str, in_body: bool) -> Fault {
     )
 }
 
+/// The help line of every storage finding.
 fn storage_help() -> String {
     "remove it: the site stores nothing on the reader's device (§ 25 TDDDG); keep state in the address (query string) instead".to_string()
 }
 
+/// Whether `address` leads to another host.
 fn is_external(address: &str, index: &SiteIndex) -> bool {
     resolve(address, "/", index) == Target::External
 }
@@ -250,76 +266,90 @@ fn storage_uses(script: &str) -> Vec<(usize, &'static str)> {
     found
 }
 
+/// Where [`blank_comments`] is in the text.
+#[derive(Clone, Copy, PartialEq)]
+enum Reading {
+    Code,
+    Quoted(char),
+    LineComment,
+    BlockComment,
+}
+
 /// The text with comments (and, for scripts, string contents) replaced by
 /// spaces, so offsets stay valid and only code is searched.
 fn blank_comments(text: &str, script: bool) -> String {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        Code,
-        Quoted(char),
-        Line,
-        Block,
-    }
     let mut out = String::with_capacity(text.len());
-    let mut state = State::Code;
+    let mut state = Reading::Code;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let blank = |out: &mut String, c: char| {
-            if c == '\n' {
-                out.push('\n');
-            } else {
-                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
-            }
-        };
-        match state {
-            State::Code => match (c, chars.peek()) {
-                ('/', Some('*')) => {
-                    state = State::Block;
-                    blank(&mut out, c);
-                }
-                ('/', Some('/')) if script => {
-                    state = State::Line;
-                    blank(&mut out, c);
-                }
-                ('"' | '\'' | '`', _) if script => {
-                    state = State::Quoted(c);
-                    out.push(c);
-                }
-                _ => out.push(c),
-            },
-            State::Quoted(quote) => {
+        state = match state {
+            Reading::Code => code_char(c, chars.peek().copied(), script, &mut out),
+            Reading::Quoted(quote) => {
                 if c == '\\' {
                     blank(&mut out, c);
                     if let Some(next) = chars.next() {
                         blank(&mut out, next);
                     }
+                    state
                 } else if c == quote {
-                    state = State::Code;
                     out.push(c);
+                    Reading::Code
                 } else {
                     blank(&mut out, c);
+                    state
                 }
             }
-            State::Line => {
-                if c == '\n' {
-                    state = State::Code;
-                }
+            Reading::LineComment => {
                 blank(&mut out, c);
+                if c == '\n' { Reading::Code } else { state }
             }
-            State::Block => {
+            Reading::BlockComment => {
+                blank(&mut out, c);
                 if c == '*' && chars.peek() == Some(&'/') {
-                    blank(&mut out, c);
                     if let Some(slash) = chars.next() {
                         blank(&mut out, slash);
                     }
-                    state = State::Code;
+                    Reading::Code
                 } else {
-                    blank(&mut out, c);
+                    state
                 }
             }
-        }
+        };
     }
     out
+}
+
+/// One character of code, kept; a comment's or (in scripts) string's
+/// opening starts that state.
+fn code_char(c: char, next: Option<char>, script: bool, out: &mut String) -> Reading {
+    match (c, next) {
+        ('/', Some('*')) => {
+            blank(out, c);
+            Reading::BlockComment
+        }
+        ('/', Some('/')) if script => {
+            blank(out, c);
+            Reading::LineComment
+        }
+        ('"' | '\'' | '`', _) if script => {
+            out.push(c);
+            Reading::Quoted(c)
+        }
+        _ => {
+            out.push(c);
+            Reading::Code
+        }
+    }
+}
+
+/// Spaces as wide as `c` in UTF-8; a line end stays, so lines keep their
+/// numbers.
+fn blank(out: &mut String, c: char) {
+    if c == '\n' {
+        out.push('\n');
+    } else {
+        out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+    }
 }
 
 #[cfg(test)]

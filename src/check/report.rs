@@ -4,12 +4,13 @@
 
 use serde::Serialize;
 
-use super::{NOT_CHECKED, Report, SectionCoverage};
+use super::{NOT_CHECKED, Report, SectionCoverage, Silenced};
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// The version of the JSON shape.
 pub const JSON_FORMAT: u32 = 1;
 
+/// The word a severity is printed as.
 fn severity_name(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -17,10 +18,12 @@ fn severity_name(severity: Severity) -> &'static str {
     }
 }
 
+/// The diagnostic's file with `/` separators.
 fn file_name(diagnostic: &Diagnostic) -> String {
     diagnostic.file.to_string_lossy().replace('\\', "/")
 }
 
+/// `line:column: `, `line: ` or nothing.
 fn position(diagnostic: &Diagnostic) -> String {
     match (diagnostic.line, diagnostic.column) {
         (0, _) => String::new(),
@@ -29,6 +32,7 @@ fn position(diagnostic: &Diagnostic) -> String {
     }
 }
 
+/// `1 error`, `2 errors`.
 fn plural(count: usize, word: &str) -> String {
     format!("{count} {word}{}", if count == 1 { "" } else { "s" })
 }
@@ -36,52 +40,12 @@ fn plural(count: usize, word: &str) -> String {
 /// The report as text: findings grouped by file, silenced findings, the
 /// translation coverage, what the checks cannot see, and a summary line.
 pub fn human(report: &Report) -> String {
-    let mut out = String::new();
-    let mut current: Option<String> = None;
-    for finding in &report.findings {
-        let file = file_name(finding);
-        if current.as_deref() != Some(file.as_str()) {
-            if current.is_some() {
-                out.push('\n');
-            }
-            out.push_str(&file);
-            out.push('\n');
-            current = Some(file);
-        }
-        out.push_str(&format!(
-            "  {}{}[{}]: {}\n",
-            position(finding),
-            severity_name(finding.severity),
-            finding.code,
-            finding.message
-        ));
-        if !finding.help.is_empty() {
-            out.push_str(&format!("    help: {}\n", finding.help));
-        }
-    }
+    let mut out = findings_by_file(&report.findings);
     if !report.silenced.is_empty() {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&format!(
-            "Silenced by front matter ({}):\n",
-            report.silenced.len()
-        ));
-        for silenced in &report.silenced {
-            let d = &silenced.diagnostic;
-            out.push_str(&format!(
-                "  {}:{} [{}] {} — allowed: {}\n",
-                file_name(d),
-                if d.line > 0 {
-                    d.line.to_string()
-                } else {
-                    String::new()
-                },
-                d.code,
-                d.message,
-                silenced.reason
-            ));
-        }
+        out.push_str(&silenced_list(&report.silenced));
     }
     if !report.coverage.is_empty() {
         if !out.is_empty() {
@@ -104,6 +68,57 @@ pub fn human(report: &Report) -> String {
     out
 }
 
+/// The findings under the name of their file, each with its help line;
+/// files apart by an empty line.
+fn findings_by_file(findings: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    let mut current: Option<String> = None;
+    for finding in findings {
+        let file = file_name(finding);
+        if current.as_deref() != Some(file.as_str()) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            out.push_str(&file);
+            out.push('\n');
+            current = Some(file);
+        }
+        out.push_str(&format!(
+            "  {}{}[{}]: {}\n",
+            position(finding),
+            severity_name(finding.severity),
+            finding.code,
+            finding.message
+        ));
+        if !finding.help.is_empty() {
+            out.push_str(&format!("    help: {}\n", finding.help));
+        }
+    }
+    out
+}
+
+/// The findings silenced by front matter, one line each with its reason.
+fn silenced_list(silenced: &[Silenced]) -> String {
+    let mut out = format!("Silenced by front matter ({}):\n", silenced.len());
+    for silenced in silenced {
+        let d = &silenced.diagnostic;
+        out.push_str(&format!(
+            "  {}:{} [{}] {} — allowed: {}\n",
+            file_name(d),
+            if d.line > 0 {
+                d.line.to_string()
+            } else {
+                String::new()
+            },
+            d.code,
+            d.message,
+            silenced.reason
+        ));
+    }
+    out
+}
+
+/// The translation coverage: one row per section, one column per language.
 fn coverage_table(coverage: &[SectionCoverage]) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut header = vec!["section".to_string()];

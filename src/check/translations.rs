@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::Finding;
+use crate::config::{Lang, Language};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
-use crate::parse::Kind;
+use crate::parse::{Kind, TranslationKey};
 
 /// How many pages of a section exist in each language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,8 +35,10 @@ pub struct LanguageCoverage {
     pub pages: usize,
 }
 
+/// Counts each section's pages per language and warns about every page
+/// missing in a language.
 pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
-    let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+    let mut groups: BTreeMap<&TranslationKey, Vec<&Page>> = BTreeMap::new();
     for page in site.pages.iter().filter(|p| !p.synthetic) {
         groups
             .entry(&page.doc.translation_key)
@@ -65,25 +68,41 @@ pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
         for language in &site.config.languages {
             if present.contains(language.code.as_str()) {
                 *entry.1.entry(language.code.to_string()).or_default() += 1;
-                continue;
+            } else if warn {
+                findings.push(missing(first, language, default));
             }
-            if !warn {
-                continue;
-            }
-            let expected = super::legal::translation_path(first, &language.code, default);
-            findings.push(Finding::in_file(Diagnostic::warning(
-                Code::TranslationMissing,
-                &first.doc.path,
-                format!("there is no {} version of this page ({} is missing)", language.name, expected.display()),
-                format!(
-                    "translate it into {}; until then the language switcher leads readers to the {} home page",
-                    expected.display(),
-                    language.name
-                ),
-            )));
         }
     }
-    let coverage = sections
+    (coverage(site, sections), findings)
+}
+
+/// The warning on `first` that it has no version in `language`, naming
+/// the file to create.
+fn missing(first: &Page, language: &Language, default: &Lang) -> Finding {
+    let expected = super::legal::translation_path(first, &language.code, default);
+    Finding::in_file(Diagnostic::warning(
+        Code::TranslationMissing,
+        &first.doc.path,
+        format!(
+            "there is no {} version of this page ({} is missing)",
+            language.name,
+            expected.display()
+        ),
+        format!(
+            "translate it into {}; until then the language switcher leads readers to the {} home page",
+            expected.display(),
+            language.name
+        ),
+    ))
+}
+
+/// The counts per section as the report shows them, every configured
+/// language in the site's order.
+fn coverage(
+    site: &Site,
+    sections: BTreeMap<String, (usize, BTreeMap<String, usize>)>,
+) -> Vec<SectionCoverage> {
+    sections
         .into_iter()
         .map(|(section, (pages, counts))| SectionCoverage {
             section,
@@ -98,6 +117,5 @@ pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
                 })
                 .collect(),
         })
-        .collect();
-    (coverage, findings)
+        .collect()
 }

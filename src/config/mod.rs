@@ -138,6 +138,8 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     resolve(raw, text)
 }
 
+/// Turns the raw mirror into a [`SiteConfig`], one helper per key, and
+/// reports every problem at once rather than the first.
 fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let raw::RawSiteConfig {
         title,
@@ -152,154 +154,21 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         accessibility,
         extra,
     } = raw;
-    let mut problems = Vec::new();
-    let mut problem = |key: &str, message: String, help: String| {
-        let (line, column) = yaml::position_of_key(text, key);
-        problems.push(
-            Diagnostic::error(Code::ConfigInvalid, FILE_NAME, message, help).at(line, column),
-        );
+    let mut problems = Problems {
+        text,
+        found: Vec::new(),
     };
-
-    let mut resolved_languages: Vec<Language> = languages
-        .iter()
-        .map(|(code, language)| Language {
-            code: Lang::new(code),
-            name: language.name.clone(),
-            typographic_quotes: language.typographic_quotes.unwrap_or(true),
-        })
-        .collect();
-    match resolved_languages
-        .iter()
-        .position(|l| l.code.as_str() == default_language)
-    {
-        Some(index) => {
-            let default = resolved_languages.remove(index);
-            resolved_languages.insert(0, default);
-        }
-        None => problem(
-            "default_language",
-            format!("`default_language: {default_language}` is not one of `languages`"),
-            format!(
-                "add `{default_language}` under `languages:` or pick one of: {}",
-                languages.keys().cloned().collect::<Vec<_>>().join(", ")
-            ),
-        ),
-    }
-    for code in languages.keys() {
-        let valid = !code.is_empty()
-            && code
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit());
-        if !valid {
-            problem(
-                code,
-                format!("`{code}` is not a language code"),
-                "use a lower-case code such as `de` or `en`".to_string(),
-            );
-        }
-    }
-
-    let per_language = |map: IndexMap<String, String>,
-                        key: &str,
-                        problem: &mut dyn FnMut(&str, String, String)| {
-        let mut out = BTreeMap::new();
-        for (code, value) in map {
-            if languages.contains_key(&code) {
-                out.insert(Lang::new(&code), value);
-            } else {
-                problem(
-                    key,
-                    format!("`{key}` has a value for `{code}`, which is not a configured language"),
-                    format!(
-                        "use one of: {}",
-                        languages.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ),
-                );
-            }
-        }
-        out
-    };
-    let title = per_language(title, "title", &mut problem);
-    for language in languages.keys() {
-        if !title.contains_key(&Lang::new(language)) {
-            problem(
-                "title",
-                format!("`title` has no value for the language `{language}`"),
-                format!("add `{language}: \"…\"` to `title`"),
-            );
-        }
-    }
-    let description = per_language(description.unwrap_or_default(), "description", &mut problem);
-
-    let base_url = match BaseUrl::parse(&base_url) {
-        Ok(url) => Some(url),
-        Err(bad) => {
-            problem(
-                "base_url",
-                format!("`base_url: {base_url}` {}", bad.problem),
-                bad.help,
-            );
-            None
-        }
-    };
-
-    let mut resolved_associations = IndexMap::new();
-    for (key, association) in associations {
-        let raw::RawAssociation {
-            name,
-            url,
-            social,
-            boilerplate,
-        } = association;
-        let boilerplate =
-            per_language(boilerplate.unwrap_or_default(), "boilerplate", &mut problem);
-        resolved_associations.insert(
-            key.clone(),
-            Association {
-                key,
-                name,
-                url,
-                social: social.unwrap_or_default(),
-                boilerplate,
-            },
-        );
-    }
-
-    let mut resolved_contacts = IndexMap::new();
-    for (key, contact) in contacts.unwrap_or_default() {
-        let raw::RawContact {
-            name,
-            role,
-            email,
-            phone,
-            association,
-        } = contact;
-        if !resolved_associations.contains_key(&association) {
-            let known: Vec<String> = resolved_associations.keys().cloned().collect();
-            problem(
-                &key,
-                format!(
-                    "contact `{key}` names the association `{association}`, which is not under `associations`"
-                ),
-                match yaml::nearest(&association, &known) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("use one of: {}", known.join(", ")),
-                },
-            );
-        }
-        resolved_contacts.insert(
-            key.clone(),
-            Contact {
-                key,
-                name,
-                role,
-                email,
-                phone,
-                association,
-            },
-        );
-    }
-
+    let resolved_languages = resolve_languages(&languages, &default_language, &mut problems);
+    let title = resolve_title(title, &languages, &mut problems);
+    let description = per_language(
+        description.unwrap_or_default(),
+        "description",
+        &languages,
+        &mut problems,
+    );
+    let base_url = resolve_base_url(&base_url, &mut problems);
+    let associations = resolve_associations(associations, &languages, &mut problems);
+    let contacts = resolve_contacts(contacts.unwrap_or_default(), &associations, &mut problems);
     let accessibility = accessibility
         .map(|a| AccessibilityLinks {
             feedback_url: a.feedback_url,
@@ -308,6 +177,7 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         .unwrap_or_default();
 
     let theme = theme.unwrap_or_else(|| "hub".to_string());
+    let mut problems = problems.found;
     problems.extend(unsafe_theme(&theme, text));
     let (Some(base_url), true) = (base_url, problems.is_empty()) else {
         return Err(problems);
@@ -319,11 +189,217 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         languages: resolved_languages,
         theme,
         news_per_page: news_per_page.unwrap_or(10).max(1),
-        associations: resolved_associations,
-        contacts: resolved_contacts,
+        associations,
+        contacts,
         accessibility,
         extra: extra.unwrap_or_default(),
     })
+}
+
+/// The problems found while resolving, each placed at the line of the
+/// key it concerns.
+struct Problems<'a> {
+    text: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    /// Records a `config/invalid` error at the first line that holds `key`.
+    fn add(&mut self, key: &str, message: String, help: String) {
+        let (line, column) = yaml::position_of_key(self.text, key);
+        self.found.push(
+            Diagnostic::error(Code::ConfigInvalid, FILE_NAME, message, help).at(line, column),
+        );
+    }
+}
+
+/// The configured language codes, comma-separated, for help lines.
+fn language_list(languages: &IndexMap<String, raw::RawLanguage>) -> String {
+    languages.keys().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// Every configured language with the default moved to the front; the
+/// default must be one of them, and each code must look like one.
+fn resolve_languages(
+    languages: &IndexMap<String, raw::RawLanguage>,
+    default_language: &str,
+    problems: &mut Problems,
+) -> Vec<Language> {
+    let mut resolved: Vec<Language> = languages
+        .iter()
+        .map(|(code, language)| Language {
+            code: Lang::new(code),
+            name: language.name.clone(),
+            typographic_quotes: language.typographic_quotes.unwrap_or(true),
+        })
+        .collect();
+    match resolved
+        .iter()
+        .position(|l| l.code.as_str() == default_language)
+    {
+        Some(index) => {
+            let default = resolved.remove(index);
+            resolved.insert(0, default);
+        }
+        None => problems.add(
+            "default_language",
+            format!("`default_language: {default_language}` is not one of `languages`"),
+            format!(
+                "add `{default_language}` under `languages:` or pick one of: {}",
+                language_list(languages)
+            ),
+        ),
+    }
+    for code in languages.keys() {
+        let valid = !code.is_empty()
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit());
+        if !valid {
+            problems.add(
+                code,
+                format!("`{code}` is not a language code"),
+                "use a lower-case code such as `de` or `en`".to_string(),
+            );
+        }
+    }
+    resolved
+}
+
+/// A per-language value of `key`, keeping only configured languages and
+/// reporting any other.
+fn per_language(
+    map: IndexMap<String, String>,
+    key: &str,
+    languages: &IndexMap<String, raw::RawLanguage>,
+    problems: &mut Problems,
+) -> BTreeMap<Lang, String> {
+    let mut out = BTreeMap::new();
+    for (code, value) in map {
+        if languages.contains_key(&code) {
+            out.insert(Lang::new(&code), value);
+        } else {
+            problems.add(
+                key,
+                format!("`{key}` has a value for `{code}`, which is not a configured language"),
+                format!("use one of: {}", language_list(languages)),
+            );
+        }
+    }
+    out
+}
+
+/// The site title, which every configured language must have.
+fn resolve_title(
+    title: IndexMap<String, String>,
+    languages: &IndexMap<String, raw::RawLanguage>,
+    problems: &mut Problems,
+) -> BTreeMap<Lang, String> {
+    let title = per_language(title, "title", languages, problems);
+    for language in languages.keys() {
+        if !title.contains_key(&Lang::new(language)) {
+            problems.add(
+                "title",
+                format!("`title` has no value for the language `{language}`"),
+                format!("add `{language}: \"…\"` to `title`"),
+            );
+        }
+    }
+    title
+}
+
+/// `base_url`, checked by [`BaseUrl::parse`]; `None` after a problem.
+fn resolve_base_url(base_url: &str, problems: &mut Problems) -> Option<BaseUrl> {
+    match BaseUrl::parse(base_url) {
+        Ok(url) => Some(url),
+        Err(bad) => {
+            problems.add(
+                "base_url",
+                format!("`base_url: {base_url}` {}", bad.problem),
+                bad.help,
+            );
+            None
+        }
+    }
+}
+
+/// The associations in the order written, with their boilerplate per
+/// configured language.
+fn resolve_associations(
+    associations: IndexMap<String, raw::RawAssociation>,
+    languages: &IndexMap<String, raw::RawLanguage>,
+    problems: &mut Problems,
+) -> IndexMap<String, Association> {
+    let mut resolved = IndexMap::new();
+    for (key, association) in associations {
+        let raw::RawAssociation {
+            name,
+            url,
+            social,
+            boilerplate,
+        } = association;
+        let boilerplate = per_language(
+            boilerplate.unwrap_or_default(),
+            "boilerplate",
+            languages,
+            problems,
+        );
+        resolved.insert(
+            key.clone(),
+            Association {
+                key,
+                name,
+                url,
+                social: social.unwrap_or_default(),
+                boilerplate,
+            },
+        );
+    }
+    resolved
+}
+
+/// The press contacts in the order written; each must name a configured
+/// association.
+fn resolve_contacts(
+    contacts: IndexMap<String, raw::RawContact>,
+    associations: &IndexMap<String, Association>,
+    problems: &mut Problems,
+) -> IndexMap<String, Contact> {
+    let mut resolved = IndexMap::new();
+    for (key, contact) in contacts {
+        let raw::RawContact {
+            name,
+            role,
+            email,
+            phone,
+            association,
+        } = contact;
+        if !associations.contains_key(&association) {
+            let known: Vec<String> = associations.keys().cloned().collect();
+            problems.add(
+                &key,
+                format!(
+                    "contact `{key}` names the association `{association}`, which is not under `associations`"
+                ),
+                match yaml::nearest(&association, &known) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("use one of: {}", known.join(", ")),
+                },
+            );
+        }
+        resolved.insert(
+            key.clone(),
+            Contact {
+                key,
+                name,
+                role,
+                email,
+                phone,
+                association,
+            },
+        );
+    }
+    resolved
 }
 
 /// `theme:` names a folder below `themes/`: one plain name, so it can

@@ -26,7 +26,7 @@ use jiff::Timestamp;
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::images::{ImageInfo, Images, variant_name};
-use crate::parse::Document;
+use crate::parse::{Document, TranslationKey};
 use crate::site_path::SitePath;
 use crate::source::{AssetFile, FileKind, FileRole};
 pub use publication::{Publication, Withheld, WithheldPage};
@@ -110,7 +110,7 @@ pub struct Site {
     pub config: SiteConfig,
     pub pages: Vec<Page>,
     /// Translation key → language → page.
-    pub translations: HashMap<String, BTreeMap<Lang, PageId>>,
+    pub translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
     pub assets: Vec<PublishedAsset>,
     pub redirects: Vec<Redirect>,
     /// The earliest release withheld because it is dated after the build.
@@ -141,7 +141,7 @@ impl Site {
     /// The home page of `lang` (always present after assembly).
     pub fn home(&self, lang: &Lang) -> Option<&Page> {
         self.translations
-            .get(urls::HOME_KEY)
+            .get(&TranslationKey::home())
             .and_then(|by_lang| by_lang.get(lang))
             .map(|id| self.page(*id))
     }
@@ -181,30 +181,12 @@ pub fn assemble(
 ) -> (Site, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let base_path = urls::base_path(&config.base_url);
-
-    let mut next_scheduled: Option<(Timestamp, PathBuf)> = None;
-    let mut published = Vec::new();
-    let mut withheld: HashMap<String, Withheld> = HashMap::new();
-    let mut withheld_docs = Vec::new();
-    for doc in documents {
-        match publication.withheld(&doc) {
-            None => published.push(doc),
-            Some(reason) => {
-                if reason == Withheld::Scheduled && !doc.common.draft {
-                    if let Some(date) = &doc.common.date {
-                        if next_scheduled
-                            .as_ref()
-                            .is_none_or(|(t, _)| date.instant < *t)
-                        {
-                            next_scheduled = Some((date.instant, doc.path.clone()));
-                        }
-                    }
-                }
-                withheld.insert(doc.link_path.clone(), reason);
-                withheld_docs.push((doc, reason));
-            }
-        }
-    }
+    let Sorted {
+        mut published,
+        withheld,
+        withheld_docs,
+        next_scheduled,
+    } = sort_by_publication(documents, &publication);
     urls::add_missing_homes(&config, &mut published);
     problems.extend(register::screen(&mut published, &config));
     let withheld_pages = publication::place_withheld(&config, &published, withheld_docs);
@@ -212,15 +194,7 @@ pub fn assemble(
     let url_plan = urls::UrlPlan::new(&config, &published);
     let placed = place_pages(published, &url_plan, &mut problems);
     let (mut pages, owner_of_url) = (placed.pages, placed.owner_of_url);
-
-    let mut translations: HashMap<String, BTreeMap<Lang, PageId>> = HashMap::new();
-    for page in &pages {
-        translations
-            .entry(page.doc.translation_key.clone())
-            .or_default()
-            .insert(page.lang.clone(), page.id);
-    }
-
+    let translations = pair_translations(&pages);
     let links = LinkTargets::new(&pages, &translations, &withheld, &placed.conflicted);
     let resolved: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)> = pages
         .iter()
@@ -255,6 +229,58 @@ pub fn assemble(
         withheld: withheld_pages,
     };
     (site, problems)
+}
+
+/// The documents this build publishes and those it withholds.
+struct Sorted {
+    published: Vec<Arc<Document>>,
+    /// Link path → why the file is left out, so links to it say why.
+    withheld: HashMap<String, Withheld>,
+    withheld_docs: Vec<(Arc<Document>, Withheld)>,
+    /// The earliest release withheld because it is dated after the build.
+    next_scheduled: Option<(Timestamp, PathBuf)>,
+}
+
+/// Applies the publication rules to every document.
+fn sort_by_publication(documents: Vec<Arc<Document>>, publication: &Publication) -> Sorted {
+    let mut sorted = Sorted {
+        published: Vec::new(),
+        withheld: HashMap::new(),
+        withheld_docs: Vec::new(),
+        next_scheduled: None,
+    };
+    for doc in documents {
+        let Some(reason) = publication.withheld(&doc) else {
+            sorted.published.push(doc);
+            continue;
+        };
+        if reason == Withheld::Scheduled && !doc.common.draft {
+            if let Some(date) = &doc.common.date {
+                if sorted
+                    .next_scheduled
+                    .as_ref()
+                    .is_none_or(|(t, _)| date.instant < *t)
+                {
+                    sorted.next_scheduled = Some((date.instant, doc.path.clone()));
+                }
+            }
+        }
+        sorted.withheld.insert(doc.link_path.clone(), reason);
+        sorted.withheld_docs.push((doc, reason));
+    }
+    sorted
+}
+
+/// Translation key → language → page, for every placed page.
+fn pair_translations(pages: &[Page]) -> HashMap<TranslationKey, BTreeMap<Lang, PageId>> {
+    let mut translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>> = HashMap::new();
+    for page in pages {
+        translations
+            .entry(page.doc.translation_key.clone())
+            .or_default()
+            .insert(page.lang.clone(), page.id);
+    }
+    translations
 }
 
 /// The published documents with their addresses.
@@ -331,7 +357,7 @@ fn url_conflict(blamed: &Document, kept: &Document, url: &str) -> Diagnostic {
 /// Finds the page an `@/…` link names, in the linking page's language.
 struct LinkTargets<'a> {
     pages: &'a [Page],
-    translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
+    translations: &'a HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
     by_link_path: HashMap<&'a str, PageId>,
     withheld: &'a HashMap<String, Withheld>,
     conflicted: &'a HashSet<String>,
@@ -340,7 +366,7 @@ struct LinkTargets<'a> {
 impl<'a> LinkTargets<'a> {
     fn new(
         pages: &'a [Page],
-        translations: &'a HashMap<String, BTreeMap<Lang, PageId>>,
+        translations: &'a HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
         withheld: &'a HashMap<String, Withheld>,
         conflicted: &'a HashSet<String>,
     ) -> Self {
@@ -498,21 +524,12 @@ fn place_assets(
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<PublishedAsset>, HashMap<String, ImageInfo>) {
     let mut image_urls = HashMap::new();
-    let mut bundle_urls: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut bundle_folders: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for page in pages {
-        if page.doc.name.kind == FileKind::BundleIndex {
-            bundle_urls
-                .entry(page.doc.folder.as_str())
-                .or_default()
-                .push(&page.url);
-        }
-    }
-    for asset in assets {
-        if bundle_urls.contains_key(asset.folder.as_str()) {
-            bundle_folders.insert(asset.folder.as_str());
-        }
-    }
+    let bundle_urls = bundle_urls(pages);
+    let bundle_folders: HashSet<&str> = assets
+        .iter()
+        .map(|asset| asset.folder.as_str())
+        .filter(|folder| bundle_urls.contains_key(folder))
+        .collect();
     let mut placed = Vec::new();
     for asset in assets {
         let urls: Vec<String> = match bundle_urls.get(asset.folder.as_str()) {
@@ -528,16 +545,7 @@ fn place_assets(
         for url in urls {
             if let Some(info) = image {
                 image_urls.insert(format!("{url}{}", asset.relative), info.clone());
-                for variant in &info.variants {
-                    let name = variant_name(&asset.relative, variant.width);
-                    if let Ok(to) = SitePath::new(&format!("{}{name}", url.trim_start_matches('/')))
-                    {
-                        placed.push(PublishedAsset {
-                            from: variant.file.clone(),
-                            to,
-                        });
-                    }
-                }
+                placed.extend(variants_at(asset, info, &url));
             }
             match SitePath::new(&format!(
                 "{}{}",
@@ -562,6 +570,39 @@ fn place_assets(
     (placed, image_urls)
 }
 
+/// Bundle folder → the URL of each language version of its page.
+fn bundle_urls(pages: &[Page]) -> HashMap<&str, Vec<&str>> {
+    let mut bundle_urls: HashMap<&str, Vec<&str>> = HashMap::new();
+    for page in pages {
+        if page.doc.name.kind == FileKind::BundleIndex {
+            bundle_urls
+                .entry(page.doc.folder.as_str())
+                .or_default()
+                .push(&page.url);
+        }
+    }
+    bundle_urls
+}
+
+/// The responsive variants of an image asset, published beside its copy
+/// at `url`.
+fn variants_at<'a>(
+    asset: &'a AssetFile,
+    info: &'a ImageInfo,
+    url: &'a str,
+) -> impl Iterator<Item = PublishedAsset> + 'a {
+    info.variants.iter().filter_map(move |variant| {
+        let name = variant_name(&asset.relative, variant.width);
+        let to = SitePath::new(&format!("{}{name}", url.trim_start_matches('/'))).ok()?;
+        Some(PublishedAsset {
+            from: variant.file.clone(),
+            to,
+        })
+    })
+}
+
+/// Each page's aliases as redirects to it; an alias that is a page's own
+/// address, or that two pages claim, is an error.
 fn collect_redirects(
     pages: &[Page],
     owner_of_url: &HashMap<String, PathBuf>,

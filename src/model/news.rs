@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::parse::Kind;
+use crate::parse::{Kind, TranslationKey};
 use crate::slug::slugify;
 use crate::source::FileRole;
 
@@ -70,7 +70,7 @@ pub struct Listing {
 #[derive(Debug, Default)]
 pub struct NewsIndex {
     /// Translation key → running number (shared by all languages).
-    pub numbers: HashMap<String, RunningNumber>,
+    pub numbers: HashMap<TranslationKey, RunningNumber>,
     /// Listing pages; the first page of [`ListingKind::Section`] is the
     /// section page itself and is not in here.
     pub listings: Vec<Listing>,
@@ -119,6 +119,7 @@ pub fn url_word(lang: &Lang, word: &str) -> &'static str {
     }
 }
 
+/// Whether the page is a press release.
 fn is_release(page: &Page) -> bool {
     page.doc.role == FileRole::Release
 }
@@ -139,103 +140,22 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         else {
             continue;
         };
-        let mut releases: Vec<&Page> = pages
-            .iter()
-            .filter(|p| is_release(p) && p.lang == *lang)
-            .collect();
-        releases.sort_by(|a, b| newest_first(a, b));
+        let releases = releases_newest_first(pages, lang);
         let ids: Vec<PageId> = releases.iter().map(|p| p.id).collect();
         index.newest.insert(lang.clone(), ids.clone());
-        let base = section.url.clone();
-        let per_page = config.news_per_page;
-
-        // The section itself; its page 1 is rendered as the section page.
-        paginate(
-            &mut index.listings,
-            ListingKind::Section,
+        let mut out = LanguageListings {
+            listings: &mut index.listings,
             lang,
-            section.id,
-            &base,
-            &ids,
-            per_page,
-        );
-
-        let mut years: BTreeMap<i16, Vec<PageId>> = BTreeMap::new();
-        let mut tags: BTreeMap<String, (String, Vec<PageId>)> = BTreeMap::new();
-        let mut associations: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
-        for page in &releases {
-            if let Some(date) = &page.doc.common.date {
-                years.entry(date.date.year()).or_default().push(page.id);
-            }
-            for tag in &page.doc.common.tags {
-                let slug = slugify(tag);
-                if !slug.is_empty() {
-                    tags.entry(slug)
-                        .or_insert_with(|| (tag.clone(), Vec::new()))
-                        .1
-                        .push(page.id);
-                }
-            }
-            if let Kind::News(news) = &page.doc.kind {
-                for key in &news.associations {
-                    associations.entry(key.clone()).or_default().push(page.id);
-                }
-            }
-        }
-        for (year, items) in years {
-            let url = format!("{base}{year}/");
-            paginate(
-                &mut index.listings,
-                ListingKind::Year(year),
-                lang,
-                section.id,
-                &url,
-                &items,
-                per_page,
-            );
-        }
-        let tags_url = format!("{base}{}/", url_word(lang, "tags"));
-        let mut tag_summary = Vec::new();
-        for (slug, (name, items)) in tags {
-            let url = format!("{tags_url}{slug}/");
-            tag_summary.push((name.clone(), url.clone(), items.len()));
-            paginate(
-                &mut index.listings,
-                ListingKind::Tag { name, slug },
-                lang,
-                section.id,
-                &url,
-                &items,
-                per_page,
-            );
-        }
-        if !tag_summary.is_empty() {
-            index.listings.push(Listing {
-                kind: ListingKind::TagIndex,
-                lang: lang.clone(),
-                section: section.id,
-                first_url: tags_url.clone(),
-                url: tags_url,
-                items: Vec::new(),
-                page: 1,
-                pages: 1,
-                prev: None,
-                next: None,
-                tags: tag_summary,
-            });
-        }
-        for (key, items) in associations {
-            let url = format!("{base}{}/{key}/", url_word(lang, "association"));
-            paginate(
-                &mut index.listings,
-                ListingKind::Association(key),
-                lang,
-                section.id,
-                &url,
-                &items,
-                per_page,
-            );
-        }
+            section: section.id,
+            base: &section.url,
+            per_page: config.news_per_page,
+        };
+        // The section itself; its page 1 is rendered as the section page.
+        out.paginate(ListingKind::Section, &section.url, &ids);
+        let groups = Groups::of(&releases);
+        out.years(groups.years);
+        out.tags(groups.tags);
+        out.associations(groups.associations);
     }
     index.first_pages = index
         .listings
@@ -247,6 +167,17 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
     (index, problems)
 }
 
+/// The releases of one language, newest first.
+fn releases_newest_first<'p>(pages: &'p [Page], lang: &Lang) -> Vec<&'p Page> {
+    let mut releases: Vec<&Page> = pages
+        .iter()
+        .filter(|p| is_release(p) && p.lang == *lang)
+        .collect();
+    releases.sort_by(|a, b| newest_first(a, b));
+    releases
+}
+
+/// Newer dates first; one date in translation-key order.
 fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
     b.doc
         .common
@@ -255,40 +186,138 @@ fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .then_with(|| a.doc.translation_key.cmp(&b.doc.translation_key))
 }
 
-/// Splits `items` into pages of `per_page` at `base`, `base/seite/2/`, …
-fn paginate(
-    listings: &mut Vec<Listing>,
-    kind: ListingKind,
-    lang: &Lang,
-    section: PageId,
-    base: &str,
-    items: &[PageId],
-    per_page: usize,
-) {
-    let pages = items.len().div_ceil(per_page).max(1);
-    let url_of = |page: usize| {
-        if page == 1 {
-            base.to_string()
-        } else {
-            format!("{base}{}/{page}/", url_word(lang, "page"))
+/// One language's releases, newest first, grouped the ways the archive
+/// listings list them.
+#[derive(Default)]
+struct Groups {
+    years: BTreeMap<i16, Vec<PageId>>,
+    /// Tag slug → the tag as first written, and its releases.
+    tags: BTreeMap<String, (String, Vec<PageId>)>,
+    /// Association key → its releases.
+    associations: BTreeMap<String, Vec<PageId>>,
+}
+
+impl Groups {
+    /// Sorts each release into its year, its tags and its associations.
+    fn of(releases: &[&Page]) -> Groups {
+        let mut groups = Groups::default();
+        for page in releases {
+            if let Some(date) = &page.doc.common.date {
+                groups
+                    .years
+                    .entry(date.date.year())
+                    .or_default()
+                    .push(page.id);
+            }
+            for tag in &page.doc.common.tags {
+                let slug = slugify(tag);
+                if !slug.is_empty() {
+                    groups
+                        .tags
+                        .entry(slug)
+                        .or_insert_with(|| (tag.clone(), Vec::new()))
+                        .1
+                        .push(page.id);
+                }
+            }
+            if let Kind::News(news) = &page.doc.kind {
+                for key in &news.associations {
+                    groups
+                        .associations
+                        .entry(key.clone())
+                        .or_default()
+                        .push(page.id);
+                }
+            }
         }
-    };
-    for page in 1..=pages {
-        let start = (page - 1) * per_page;
-        let end = (start + per_page).min(items.len());
-        listings.push(Listing {
-            kind: kind.clone(),
-            lang: lang.clone(),
-            section,
-            url: url_of(page),
-            first_url: base.to_string(),
-            items: items[start.min(end)..end].to_vec(),
-            page,
-            pages,
-            prev: (page > 1).then(|| url_of(page - 1)),
-            next: (page < pages).then(|| url_of(page + 1)),
-            tags: Vec::new(),
+        groups
+    }
+}
+
+/// Where one language's listings go, and what all of them share.
+struct LanguageListings<'a> {
+    listings: &'a mut Vec<Listing>,
+    lang: &'a Lang,
+    /// The language's news section page.
+    section: PageId,
+    /// The news section's URL, which begins every listing's URL.
+    base: &'a str,
+    per_page: usize,
+}
+
+impl LanguageListings<'_> {
+    /// Splits `items` into pages of `per_page` at `url`, `url/seite/2/`, …
+    fn paginate(&mut self, kind: ListingKind, url: &str, items: &[PageId]) {
+        let (lang, per_page) = (self.lang, self.per_page);
+        let pages = items.len().div_ceil(per_page).max(1);
+        let url_of = |page: usize| {
+            if page == 1 {
+                url.to_string()
+            } else {
+                format!("{url}{}/{page}/", url_word(lang, "page"))
+            }
+        };
+        for page in 1..=pages {
+            let start = (page - 1) * per_page;
+            let end = (start + per_page).min(items.len());
+            self.listings.push(Listing {
+                kind: kind.clone(),
+                lang: lang.clone(),
+                section: self.section,
+                url: url_of(page),
+                first_url: url.to_string(),
+                items: items[start.min(end)..end].to_vec(),
+                page,
+                pages,
+                prev: (page > 1).then(|| url_of(page - 1)),
+                next: (page < pages).then(|| url_of(page + 1)),
+                tags: Vec::new(),
+            });
+        }
+    }
+
+    /// One archive per year: `/news/2025/`.
+    fn years(&mut self, years: BTreeMap<i16, Vec<PageId>>) {
+        for (year, items) in years {
+            let url = format!("{}{year}/", self.base);
+            self.paginate(ListingKind::Year(year), &url, &items);
+        }
+    }
+
+    /// One listing per tag (`/news/themen/<slug>/`) and, when there is
+    /// any tag, the index of all tags.
+    fn tags(&mut self, tags: BTreeMap<String, (String, Vec<PageId>)>) {
+        let tags_url = format!("{}{}/", self.base, url_word(self.lang, "tags"));
+        let mut tag_summary = Vec::new();
+        for (slug, (name, items)) in tags {
+            let url = format!("{tags_url}{slug}/");
+            tag_summary.push((name.clone(), url.clone(), items.len()));
+            self.paginate(ListingKind::Tag { name, slug }, &url, &items);
+        }
+        if tag_summary.is_empty() {
+            return;
+        }
+        self.listings.push(Listing {
+            kind: ListingKind::TagIndex,
+            lang: self.lang.clone(),
+            section: self.section,
+            first_url: tags_url.clone(),
+            url: tags_url,
+            items: Vec::new(),
+            page: 1,
+            pages: 1,
+            prev: None,
+            next: None,
+            tags: tag_summary,
         });
+    }
+
+    /// One listing per association: `/news/verband/<key>/`.
+    fn associations(&mut self, associations: BTreeMap<String, Vec<PageId>>) {
+        for (key, items) in associations {
+            let url = format!("{}{}/{key}/", self.base, url_word(self.lang, "association"));
+            self.paginate(ListingKind::Association(key), &url, &items);
+        }
     }
 }
 
@@ -299,21 +328,9 @@ fn paginate(
 fn running_numbers(
     pages: &[Page],
     problems: &mut Vec<Diagnostic>,
-) -> HashMap<String, RunningNumber> {
-    // One entry per translation key: the default-language page if present.
-    let mut releases: BTreeMap<&str, &Page> = BTreeMap::new();
-    for page in pages.iter().filter(|p| is_release(p)) {
-        let key = page.doc.translation_key.as_str();
-        let better = match releases.get(key) {
-            None => true,
-            Some(existing) => page.doc.path < existing.doc.path,
-        };
-        if better {
-            releases.insert(key, page);
-        }
-    }
+) -> HashMap<TranslationKey, RunningNumber> {
     let mut by_year: BTreeMap<i16, Vec<&Page>> = BTreeMap::new();
-    for page in releases.values() {
+    for page in one_release_per_key(pages).into_values() {
         if let Some(date) = &page.doc.common.date {
             by_year.entry(date.date.year()).or_default().push(page);
         }
@@ -327,47 +344,74 @@ fn running_numbers(
                 .cmp(&b.doc.common.date)
                 .then_with(|| a.doc.translation_key.cmp(&b.doc.translation_key))
         });
-        let mut taken: HashMap<u32, &Page> = HashMap::new();
-        for page in &list {
-            if let Some(number) = explicit_number(page) {
-                if let Some(other) = taken.insert(number, page) {
-                    problems.push(
-                        page.doc.problem_at(
-                            "number",
-                            Code::NewsDuplicateNumber,
-                            format!(
-                                "the number {number}/{year} is also used by {}",
-                                other.doc.path.display()
-                            ),
-                            "remove `number:` from one of them; kommhub then numbers it by date"
-                                .to_string(),
-                        ),
-                    );
-                }
-                numbers.insert(
-                    page.doc.translation_key.clone(),
-                    RunningNumber { year, number },
-                );
-            }
-        }
-        let mut next = 1;
-        for page in &list {
-            if explicit_number(page).is_some() {
-                continue;
-            }
-            while taken.contains_key(&next) {
-                next += 1;
-            }
-            taken.insert(next, page);
-            numbers.insert(
-                page.doc.translation_key.clone(),
-                RunningNumber { year, number: next },
-            );
-        }
+        number_year(year, &list, &mut numbers, problems);
     }
     numbers
 }
 
+/// One release per translation key, the one whose path sorts first (the
+/// default language's), since all languages share the number.
+fn one_release_per_key(pages: &[Page]) -> BTreeMap<&TranslationKey, &Page> {
+    let mut releases: BTreeMap<&TranslationKey, &Page> = BTreeMap::new();
+    for page in pages.iter().filter(|p| is_release(p)) {
+        let key = &page.doc.translation_key;
+        let better = match releases.get(key) {
+            None => true,
+            Some(existing) => page.doc.path < existing.doc.path,
+        };
+        if better {
+            releases.insert(key, page);
+        }
+    }
+    releases
+}
+
+/// Numbers one year's releases, given in date order: explicit numbers
+/// first (a number used twice is an error), then the smallest free ones.
+fn number_year(
+    year: i16,
+    list: &[&Page],
+    numbers: &mut HashMap<TranslationKey, RunningNumber>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut taken: HashMap<u32, &Page> = HashMap::new();
+    for page in list {
+        let Some(number) = explicit_number(page) else {
+            continue;
+        };
+        if let Some(other) = taken.insert(number, page) {
+            problems.push(page.doc.problem_at(
+                "number",
+                Code::NewsDuplicateNumber,
+                format!(
+                    "the number {number}/{year} is also used by {}",
+                    other.doc.path.display()
+                ),
+                "remove `number:` from one of them; kommhub then numbers it by date".to_string(),
+            ));
+        }
+        numbers.insert(
+            page.doc.translation_key.clone(),
+            RunningNumber { year, number },
+        );
+    }
+    let mut next = 1;
+    for page in list {
+        if explicit_number(page).is_some() {
+            continue;
+        }
+        while taken.contains_key(&next) {
+            next += 1;
+        }
+        taken.insert(next, page);
+        numbers.insert(
+            page.doc.translation_key.clone(),
+            RunningNumber { year, number: next },
+        );
+    }
+}
+
+/// The number a release fixes with `number:`, if any.
 fn explicit_number(page: &Page) -> Option<u32> {
     match &page.doc.kind {
         Kind::News(news) => news.number,

@@ -26,7 +26,7 @@ use super::{Page, PageId};
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::parse::front_matter::{Standard, Status};
-use crate::parse::{Document, Kind};
+use crate::parse::{Document, Kind, TranslationKey};
 use crate::slug::slugify;
 use crate::source::AssetFile;
 use crate::source::fingerprint::Fingerprint;
@@ -550,10 +550,10 @@ fn supersedes_problems(entries: &[Entry]) -> Vec<Diagnostic> {
 /// Translations of one version must agree on its facts: id, version,
 /// status and dates are the same in every language.
 fn translation_problems(entries: &[Entry], config: &SiteConfig) -> Vec<Diagnostic> {
-    let mut groups: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    let mut groups: BTreeMap<&TranslationKey, Vec<&Entry>> = BTreeMap::new();
     for entry in entries {
         groups
-            .entry(entry.doc.translation_key.as_str())
+            .entry(&entry.doc.translation_key)
             .or_default()
             .push(entry);
     }
@@ -604,6 +604,34 @@ pub fn assemble(
     assets: &[AssetFile],
 ) -> (Register, Vec<Diagnostic>) {
     let mut problems = Vec::new();
+    let mut register = Register::default();
+    for (id, versions) in versions_by_id(pages) {
+        let versions: Vec<StandardVersion> = versions
+            .into_iter()
+            .map(|(version, ids)| standard_version(version, &ids, pages, config))
+            .collect();
+        if let Some(standard) = registered(id, versions, pages) {
+            register.standards.push(standard);
+        }
+    }
+    link_supersessions(&mut register);
+    for (index, standard) in register.standards.iter().enumerate() {
+        register.by_id.insert(standard.id.clone(), index);
+        for (version_index, version) in standard.versions.iter().enumerate() {
+            for page in version.pages.values() {
+                register.by_page.insert(*page, (index, version_index));
+            }
+        }
+    }
+    problems.extend(url_conflicts(&register, pages));
+    problems.extend(older_adopted_versions(&register, pages));
+    register.downloads = downloads(&register, pages, assets, &mut problems);
+    (register, problems)
+}
+
+/// The pages of every standard file with a readable id and version, by
+/// id and version.
+fn versions_by_id(pages: &[Page]) -> BTreeMap<StandardId, BTreeMap<Version, Vec<PageId>>> {
     let mut by_id: BTreeMap<StandardId, BTreeMap<Version, Vec<PageId>>> = BTreeMap::new();
     for page in pages {
         let Kind::Standard(standard) = &page.doc.kind else {
@@ -621,60 +649,49 @@ pub fn assemble(
             .unwrap_or(version);
         versions.entry(key).or_default().push(page.id);
     }
-
-    let mut register = Register::default();
-    for (id, versions) in by_id {
-        let versions: Vec<StandardVersion> = versions
-            .into_iter()
-            .map(|(version, ids)| standard_version(version, &ids, pages, config))
-            .collect();
-        let statuses: Vec<Status> = versions.iter().map(|v| v.status).collect();
-        let Some(current) = current_of(&statuses) else {
-            continue;
-        };
-        let folder = pages[versions[current].primary.0].doc.folder.clone();
-        let urls = versions
-            .iter()
-            .flat_map(|v| &v.pages)
-            .map(|(lang, page)| (lang.clone(), parent_url(&pages[page.0].url)))
-            .collect();
-        let mut supersedes: Vec<StandardId> = versions
-            .iter()
-            .flat_map(|v| v.pages.values())
-            .filter_map(|page| match &pages[page.0].doc.kind {
-                Kind::Standard(s) => s.supersedes.as_deref(),
-                _ => None,
-            })
-            .filter_map(|named| StandardId::parse(named).ok())
-            .filter(|named| *named != id)
-            .collect();
-        supersedes.sort();
-        supersedes.dedup();
-        register.standards.push(RegisteredStandard {
-            id,
-            folder,
-            versions,
-            current,
-            urls,
-            supersedes,
-            superseded_by: Vec::new(),
-        });
-    }
-    link_supersessions(&mut register);
-    for (index, standard) in register.standards.iter().enumerate() {
-        register.by_id.insert(standard.id.clone(), index);
-        for (version_index, version) in standard.versions.iter().enumerate() {
-            for page in version.pages.values() {
-                register.by_page.insert(*page, (index, version_index));
-            }
-        }
-    }
-    problems.extend(url_conflicts(&register, pages));
-    problems.extend(older_adopted_versions(&register, pages));
-    register.downloads = downloads(&register, pages, assets, &mut problems);
-    (register, problems)
+    by_id
 }
 
+/// One standard with its versions, current version, addresses and the
+/// ids it supersedes; `None` when it has no version to show.
+fn registered(
+    id: StandardId,
+    versions: Vec<StandardVersion>,
+    pages: &[Page],
+) -> Option<RegisteredStandard> {
+    let statuses: Vec<Status> = versions.iter().map(|v| v.status).collect();
+    let current = current_of(&statuses)?;
+    let folder = pages[versions[current].primary.0].doc.folder.clone();
+    let urls = versions
+        .iter()
+        .flat_map(|v| &v.pages)
+        .map(|(lang, page)| (lang.clone(), parent_url(&pages[page.0].url)))
+        .collect();
+    let mut supersedes: Vec<StandardId> = versions
+        .iter()
+        .flat_map(|v| v.pages.values())
+        .filter_map(|page| match &pages[page.0].doc.kind {
+            Kind::Standard(s) => s.supersedes.as_deref(),
+            _ => None,
+        })
+        .filter_map(|named| StandardId::parse(named).ok())
+        .filter(|named| *named != id)
+        .collect();
+    supersedes.sort();
+    supersedes.dedup();
+    Some(RegisteredStandard {
+        id,
+        folder,
+        versions,
+        current,
+        urls,
+        supersedes,
+        superseded_by: Vec::new(),
+    })
+}
+
+/// One version of a standard: its pages per language, the primary one
+/// (default language first) and its status.
 fn standard_version(
     version: Version,
     ids: &[PageId],

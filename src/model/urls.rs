@@ -13,9 +13,6 @@ use crate::parse::{Document, Kind};
 use crate::slug::slugify;
 use crate::source::{FileKind, FileRole};
 
-/// Translation key of the home pages (`content/_index*.md`).
-pub const HOME_KEY: &str = "_index";
-
 /// The path part of a base URL without trailing slash: `""` or `/hub`.
 pub fn base_path(base_url: &str) -> String {
     let after_scheme = base_url

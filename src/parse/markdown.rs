@@ -149,161 +149,211 @@ pub fn link_placeholder(index: usize) -> String {
     format!("@link:{index}")
 }
 
+/// The Markdown extensions every body is read with.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
 /// Renders `markdown`, whose first line is line `first_line` of its file,
 /// and returns what the raw-HTML policy refused in it.
 pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, Vec<Refusal>) {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
     let lines = LineIndex::new(markdown, first_line);
-    let mut body = Body::default();
-    let mut ids = UniqueIds::default();
-    let mut quoter = Quoter::new(quotes);
-    let mut events: Vec<Event> = Vec::new();
-    let mut open_heading: Option<(usize, String)> = None;
-    let mut paragraph_depth = 0usize;
-    let mut first_paragraph_done = false;
-    let mut in_code_block = false;
     let mut guard = Guard::new(&lines);
     let mut items = Collector::default();
-
-    // Headings get their ids after the pass, so explicit `{#id}`s anywhere
-    // in the page are reserved before any id is generated.
-    let mut pending_headings: Vec<(usize, HeadingLevel, String)> = Vec::new();
-
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    let mut pass = Pass::new(quotes);
+    for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
         items.observe(&event, range.start);
-        let event = guard.screen(event, range.start, events.len());
+        let event = guard.screen(event, range.start, pass.events.len());
         if let Some(start) = guard.refused_block.take() {
-            events.truncate(start);
+            pass.events.truncate(start);
         }
-        let event = match event {
-            Event::Start(Tag::Heading { .. }) => {
-                quoter.reset();
-                open_heading = Some((events.len(), String::new()));
-                event
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text)) = open_heading.take() {
-                    if let Event::Start(Tag::Heading {
-                        id: Some(explicit), ..
-                    }) = &events[start]
-                    {
-                        ids.reserve(explicit);
-                    }
-                    pending_headings.push((start, level, text));
-                }
-                event
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if dest_url.starts_with("@/") => {
-                let (line, column) = lines.position(range.start);
-                let (target, anchor) = match dest_url.split_once('#') {
-                    Some((target, anchor)) => (target, Some(anchor.to_string())),
-                    None => (dest_url.as_ref(), None),
-                };
-                body.links.push(InternalLink {
-                    target: target.trim_start_matches("@/").to_string(),
-                    anchor,
-                    line,
-                    column,
-                });
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: CowStr::from(link_placeholder(body.links.len() - 1)),
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image { .. } | Tag::Link { .. }) => {
-                refuse_escaping(event, lines.position(range.start), &mut body.escaping)
-            }
-            Event::Start(Tag::Paragraph) => {
-                quoter.reset();
-                paragraph_depth += 1;
-                event
-            }
-            Event::End(TagEnd::Paragraph) => {
-                paragraph_depth = paragraph_depth.saturating_sub(1);
-                if !body.first_paragraph.trim().is_empty() {
-                    first_paragraph_done = true;
-                }
-                body.plain_text.push('\n');
-                event
-            }
-            Event::Start(Tag::Item | Tag::TableCell | Tag::BlockQuote(_)) => {
-                quoter.reset();
-                event
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                in_code_block = true;
-                event
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code_block = false;
-                event
-            }
-            Event::Text(text) if !in_code_block => {
-                let text = quoter.apply(&text);
-                if let Some((_, heading_text)) = &mut open_heading {
-                    heading_text.push_str(&text);
-                }
-                if paragraph_depth > 0 && !first_paragraph_done {
-                    body.first_paragraph.push_str(&text);
-                }
-                body.plain_text.push_str(&text);
-                Event::Text(CowStr::from(text))
-            }
-            Event::Code(code) => {
-                quoter.after_word();
-                if let Some((_, heading_text)) = &mut open_heading {
-                    heading_text.push_str(&code);
-                }
-                if paragraph_depth > 0 && !first_paragraph_done {
-                    body.first_paragraph.push_str(&code);
-                }
-                body.plain_text.push_str(&code);
-                Event::Code(code)
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                quoter.after_space();
-                if paragraph_depth > 0 && !first_paragraph_done {
-                    body.first_paragraph.push(' ');
-                }
-                body.plain_text.push(' ');
-                event
-            }
-            other => other,
-        };
-        events.push(event);
+        let event = pass.shape(event, range.start, &lines);
+        pass.events.push(event);
     }
-    for (start, level, text) in pending_headings {
-        if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-            let final_id = match id {
-                Some(explicit) => explicit.to_string(),
-                None => ids.make(&text),
-            };
-            *id = Some(CowStr::from(final_id.clone()));
-            body.headings.push(Heading {
-                level: heading_number(level),
-                id: final_id,
-                text: text.trim().to_string(),
-            });
-        }
-    }
-    let mut html = String::with_capacity(markdown.len() + markdown.len() / 4);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    body.html = BodyHtml::new(html);
-    body.first_paragraph = body.first_paragraph.trim().to_string();
+    let mut body = pass.finish(markdown.len());
     body.items = items.finish(|offset| lines.char_position(markdown, offset));
     body.first_line = first_line;
     (body, guard.refused)
+}
+
+/// One walk over a body's events: what is open at the current event, and
+/// what has been gathered into the [`Body`] so far.
+struct Pass<'m> {
+    body: Body,
+    events: Vec<Event<'m>>,
+    ids: UniqueIds,
+    quoter: Quoter,
+    /// The open heading's place in `events` and its text so far.
+    open_heading: Option<(usize, String)>,
+    /// Headings get their ids after the pass, so explicit `{#id}`s anywhere
+    /// in the page are reserved before any id is generated.
+    pending_headings: Vec<(usize, HeadingLevel, String)>,
+    paragraph_depth: usize,
+    first_paragraph_done: bool,
+    in_code_block: bool,
+}
+
+impl<'m> Pass<'m> {
+    /// A pass that has seen no event yet.
+    fn new(quotes: QuoteStyle) -> Self {
+        Pass {
+            body: Body::default(),
+            events: Vec::new(),
+            ids: UniqueIds::default(),
+            quoter: Quoter::new(quotes),
+            open_heading: None,
+            pending_headings: Vec::new(),
+            paragraph_depth: 0,
+            first_paragraph_done: false,
+            in_code_block: false,
+        }
+    }
+
+    /// The event as it goes into the body, after noting what it opens,
+    /// closes or says; `offset` is where it starts in the Markdown.
+    fn shape(&mut self, event: Event<'m>, offset: usize, lines: &LineIndex) -> Event<'m> {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.quoter.reset();
+                self.open_heading = Some((self.events.len(), String::new()));
+                event
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                self.close_heading(level);
+                event
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
+                self.internal_link(event, lines.position(offset))
+            }
+            Event::Start(Tag::Image { .. } | Tag::Link { .. }) => {
+                refuse_escaping(event, lines.position(offset), &mut self.body.escaping)
+            }
+            Event::Start(Tag::Paragraph) => {
+                self.quoter.reset();
+                self.paragraph_depth += 1;
+                event
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.close_paragraph();
+                event
+            }
+            Event::Start(Tag::Item | Tag::TableCell | Tag::BlockQuote(_)) => {
+                self.quoter.reset();
+                event
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code_block = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = false;
+                event
+            }
+            Event::Text(text) if !self.in_code_block => {
+                let text = self.quoter.apply(&text);
+                self.gather_text(&text);
+                Event::Text(CowStr::from(text))
+            }
+            Event::Code(code) => {
+                self.quoter.after_word();
+                self.gather_text(&code);
+                Event::Code(code)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.quoter.after_space();
+                self.gather_space();
+                event
+            }
+            other => other,
+        }
+    }
+
+    /// Keeps the closed heading for naming after the pass, reserving an
+    /// explicit `{#id}` now.
+    fn close_heading(&mut self, level: HeadingLevel) {
+        if let Some((start, text)) = self.open_heading.take() {
+            if let Some(Event::Start(Tag::Heading {
+                id: Some(explicit), ..
+            })) = self.events.get(start)
+            {
+                self.ids.reserve(explicit);
+            }
+            self.pending_headings.push((start, level, text));
+        }
+    }
+
+    /// Ends a paragraph; the first one with text is the teaser.
+    fn close_paragraph(&mut self) {
+        self.paragraph_depth = self.paragraph_depth.saturating_sub(1);
+        if !self.body.first_paragraph.trim().is_empty() {
+            self.first_paragraph_done = true;
+        }
+        self.body.plain_text.push('\n');
+    }
+
+    /// Records an `@/…` link and puts its numbered placeholder where its
+    /// address was.
+    fn internal_link(&mut self, event: Event<'m>, (line, column): (usize, usize)) -> Event<'m> {
+        let links = &mut self.body.links;
+        with_dest(event, |dest_url| {
+            let (target, anchor) = match dest_url.split_once('#') {
+                Some((target, anchor)) => (target, Some(anchor.to_string())),
+                None => (dest_url.as_ref(), None),
+            };
+            links.push(InternalLink {
+                target: target.trim_start_matches("@/").to_string(),
+                anchor,
+                line,
+                column,
+            });
+            CowStr::from(link_placeholder(links.len() - 1))
+        })
+    }
+
+    /// Adds text to the open heading, the first paragraph and the plain text.
+    fn gather_text(&mut self, text: &str) {
+        if let Some((_, heading_text)) = &mut self.open_heading {
+            heading_text.push_str(text);
+        }
+        if self.paragraph_depth > 0 && !self.first_paragraph_done {
+            self.body.first_paragraph.push_str(text);
+        }
+        self.body.plain_text.push_str(text);
+    }
+
+    /// Adds a line break, as a space, to the first paragraph and the plain text.
+    fn gather_space(&mut self) {
+        if self.paragraph_depth > 0 && !self.first_paragraph_done {
+            self.body.first_paragraph.push(' ');
+        }
+        self.body.plain_text.push(' ');
+    }
+
+    /// Gives every heading its id (the explicit one, else one made from
+    /// its text) and writes the body's HTML.
+    fn finish(mut self, markdown_len: usize) -> Body {
+        for (start, level, text) in self.pending_headings {
+            if let Some(Event::Start(Tag::Heading { id, .. })) = self.events.get_mut(start) {
+                let final_id = match id {
+                    Some(explicit) => explicit.to_string(),
+                    None => self.ids.make(&text),
+                };
+                *id = Some(CowStr::from(final_id.clone()));
+                self.body.headings.push(Heading {
+                    level: heading_number(level),
+                    id: final_id,
+                    text: text.trim().to_string(),
+                });
+            }
+        }
+        let mut html = String::with_capacity(markdown_len + markdown_len / 4);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        self.body.html = BodyHtml::new(html);
+        self.body.first_paragraph = self.body.first_paragraph.trim().to_string();
+        self.body
+    }
 }
 
 /// Applies the raw-HTML policy to the event stream: records each refusal
@@ -457,6 +507,7 @@ fn with_dest<'e>(event: Event<'e>, change: impl FnOnce(CowStr<'e>) -> CowStr<'e>
     }
 }
 
+/// The number of a heading level, 1 to 6.
 fn heading_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,

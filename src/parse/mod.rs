@@ -13,6 +13,7 @@ pub mod items;
 pub mod markdown;
 mod paths;
 pub mod raw_html;
+mod translation_key;
 
 use std::path::PathBuf;
 
@@ -26,6 +27,7 @@ use crate::yaml::{self, YamlError};
 use dates::PubDate;
 use front_matter::{Common, News, Plain, Standard};
 pub use markdown::{Body, BodyHtml};
+pub use translation_key::TranslationKey;
 
 /// What kind of content a file is, with the keys only that kind has.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +48,8 @@ pub struct Document {
     pub name: FileName,
     /// What the file is, as the source stage decided.
     pub role: FileRole,
-    pub translation_key: String,
+    /// What this file's language versions share.
+    pub translation_key: TranslationKey,
     /// What `@/…` links name this file by.
     pub link_path: String,
     pub common: Common,
@@ -76,7 +79,7 @@ impl Document {
                 date: None,
             },
             role: FileRole::Home,
-            translation_key: "_index".to_string(),
+            translation_key: TranslationKey::home(),
             link_path: String::new(),
             common: Common {
                 title: title.clone(),
@@ -165,66 +168,27 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
             return (None, problems);
         }
     };
-    let yaml_error = |e: YamlError| {
-        Diagnostic::error(e.code, &file.path, e.message, e.help)
-            .at(e.line + split.yaml_line - 1, e.column)
-    };
-    let parsed = match file.role {
-        FileRole::Home | FileRole::NewsSection | FileRole::Register | FileRole::Section => {
-            yaml::from_str::<front_matter::Section>(split.yaml).map(|s| {
-                let common = Common {
-                    title: s.title.clone(),
-                    summary: s.summary.clone(),
-                    slug: s.slug.clone(),
-                    aliases: s.aliases.clone(),
-                    extra: s.extra.clone(),
-                    check: s.check.clone(),
-                    ..Common::default()
-                };
-                (common, Kind::Section(s))
-            })
-        }
-        FileRole::Release => yaml::from_str::<front_matter::RawNews>(split.yaml).map(|raw| {
-            let (common, own) = raw.into_parts();
-            (common, Kind::News(own))
-        }),
-        FileRole::Standard => yaml::from_str::<front_matter::RawStandard>(split.yaml).map(|raw| {
-            let (common, own) = raw.into_parts();
-            (common, Kind::Standard(Box::new(own)))
-        }),
-        FileRole::Page => yaml::from_str::<front_matter::RawPlain>(split.yaml).map(|raw| {
-            let (common, own) = raw.into_parts();
-            (common, Kind::Plain(own))
-        }),
-    };
-    let (mut common, kind) = match parsed {
+    let (mut common, kind) = match read_front_matter(file.role, split.yaml) {
         Ok(parts) => parts,
-        Err(error) => {
-            problems.push(yaml_error(error));
+        Err(e) => {
+            problems.push(
+                Diagnostic::error(e.code, &file.path, e.message, e.help)
+                    .at(e.line + split.yaml_line - 1, e.column),
+            );
             return (None, problems);
         }
     };
-
     if common.date.is_none() {
-        if let Some(date) = file.name.date.as_deref() {
-            match PubDate::parse(date) {
-                Ok(date) => common.date = Some(date),
-                Err(_) => problems.push(impossible_file_date(file, date)),
-            }
-        }
+        common.date = date_from_file_name(file, &mut problems);
     }
-    let quotes = config
-        .language(file.name.lang.as_str())
-        .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
-        .unwrap_or(markdown::QuoteStyle::None);
-    let (body, refused) = markdown::render(split.body, split.body_line, quotes);
+    let (body, refused) = markdown::render(split.body, split.body_line, quote_style(file, config));
     problems.extend(refused.into_iter().map(|refusal| refusal.at(&file.path)));
     let mut document = Document {
         path: file.path.clone(),
         folder: file.folder.clone(),
         name: file.name.clone(),
         role: file.role,
-        translation_key: file.translation_key(),
+        translation_key: TranslationKey::of(&file.folder, &file.name.base),
         link_path: file.link_path(),
         common,
         kind,
@@ -237,6 +201,61 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
     problems.extend(paths::refuse_escaping(&mut document));
     document.has_errors = problems.iter().any(Diagnostic::is_error);
     (Some(document), problems)
+}
+
+/// The front matter read with the struct of the file's role, split into
+/// the keys every kind has and the kind's own.
+fn read_front_matter(role: FileRole, yaml_text: &str) -> Result<(Common, Kind), YamlError> {
+    match role {
+        FileRole::Home | FileRole::NewsSection | FileRole::Register | FileRole::Section => {
+            yaml::from_str::<front_matter::Section>(yaml_text).map(|s| {
+                let common = Common {
+                    title: s.title.clone(),
+                    summary: s.summary.clone(),
+                    slug: s.slug.clone(),
+                    aliases: s.aliases.clone(),
+                    extra: s.extra.clone(),
+                    check: s.check.clone(),
+                    ..Common::default()
+                };
+                (common, Kind::Section(s))
+            })
+        }
+        FileRole::Release => yaml::from_str::<front_matter::RawNews>(yaml_text).map(|raw| {
+            let (common, own) = raw.into_parts();
+            (common, Kind::News(own))
+        }),
+        FileRole::Standard => yaml::from_str::<front_matter::RawStandard>(yaml_text).map(|raw| {
+            let (common, own) = raw.into_parts();
+            (common, Kind::Standard(Box::new(own)))
+        }),
+        FileRole::Page => yaml::from_str::<front_matter::RawPlain>(yaml_text).map(|raw| {
+            let (common, own) = raw.into_parts();
+            (common, Kind::Plain(own))
+        }),
+    }
+}
+
+/// The date prefix of the file (or bundle folder) name, for a document
+/// whose front matter has no `date:`; a prefix that names no day is an
+/// error.
+fn date_from_file_name(file: &ContentFile, problems: &mut Vec<Diagnostic>) -> Option<PubDate> {
+    let date = file.name.date.as_deref()?;
+    match PubDate::parse(date) {
+        Ok(date) => Some(date),
+        Err(_) => {
+            problems.push(impossible_file_date(file, date));
+            None
+        }
+    }
+}
+
+/// The typographic quotes of the file's language, if it wants them.
+fn quote_style(file: &ContentFile, config: &SiteConfig) -> markdown::QuoteStyle {
+    config
+        .language(file.name.lang.as_str())
+        .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
+        .unwrap_or(markdown::QuoteStyle::None)
 }
 
 /// The date prefix of a file or bundle folder name that has the shape of
@@ -254,6 +273,34 @@ fn impossible_file_date(file: &ContentFile, date: &str) -> Diagnostic {
 /// Checks that need the file and the configuration, nothing else.
 fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    check_title_slug_aliases(doc, &mut problems);
+    check_lengths(doc, &mut problems);
+    check_image(doc, &mut problems);
+    check_associations(doc, config, &mut problems);
+    if let Kind::News(news) = &doc.kind {
+        check_keys(
+            doc,
+            "contact",
+            &news.contact.0,
+            config.contacts.keys(),
+            &mut problems,
+        );
+        // A wrong date in the file name is already reported as such.
+        if doc.common.date.is_none() && doc.name.date.is_none() {
+            problems.push(doc.problem_at(
+                "title",
+                Code::FrontMatterNoDate,
+                "a press release needs a date".into(),
+                "add `date: 2025-01-20` or start the file name with the date (`2025-01-20-titel.md`)".into(),
+            ));
+        }
+    }
+    problems
+}
+
+/// A title that says something, a slug that is one URL segment, aliases
+/// that are paths on this site.
+fn check_title_slug_aliases(doc: &Document, problems: &mut Vec<Diagnostic>) {
     if doc.common.title.trim().is_empty() {
         problems.push(doc.problem_at(
             "title",
@@ -284,94 +331,118 @@ fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
             ));
         }
     }
-    check_lengths(doc, &mut problems);
-    if let Some(image) = &doc.common.image {
-        if image.alt.as_deref().is_none_or(|alt| alt.trim().is_empty()) && !image.decorative {
-            problems.push(doc.problem_at(
-                "image",
-                Code::FrontMatterImageAlt,
-                "the image has no `alt` text".into(),
-                "describe what the image shows in `alt:`; only a purely decorative image may set `decorative: true` instead".into(),
-            ));
-        }
-        if matches!(doc.kind, Kind::News(_))
-            && image.credit.as_deref().is_none_or(|c| c.trim().is_empty())
-        {
-            problems.push(doc.problem_at(
-                "image",
-                Code::FrontMatterImageCredit,
-                "the lead image of a press release has no `credit`".into(),
-                "name the photographer or rights holder in `credit:` (§ 13 UrhG)".into(),
-            ));
-        }
-    }
-    let associations: Option<&Vec<String>> = match &doc.kind {
-        Kind::News(news) => Some(&news.associations),
-        Kind::Standard(standard) => Some(&standard.associations),
-        _ => None,
+}
+
+/// The lead image needs alt text (or `decorative: true`), and a press
+/// release's lead image a credit.
+fn check_image(doc: &Document, problems: &mut Vec<Diagnostic>) {
+    let Some(image) = &doc.common.image else {
+        return;
     };
-    if let Some(associations) = associations {
-        check_keys(
-            doc,
+    if image.alt.as_deref().is_none_or(|alt| alt.trim().is_empty()) && !image.decorative {
+        problems.push(doc.problem_at(
+            "image",
+            Code::FrontMatterImageAlt,
+            "the image has no `alt` text".into(),
+            "describe what the image shows in `alt:`; only a purely decorative image may set `decorative: true` instead".into(),
+        ));
+    }
+    if matches!(doc.kind, Kind::News(_))
+        && image.credit.as_deref().is_none_or(|c| c.trim().is_empty())
+    {
+        problems.push(doc.problem_at(
+            "image",
+            Code::FrontMatterImageCredit,
+            "the lead image of a press release has no `credit`".into(),
+            "name the photographer or rights holder in `credit:` (§ 13 UrhG)".into(),
+        ));
+    }
+}
+
+/// Releases and standards name at least one association, each defined in
+/// site.yaml.
+fn check_associations(doc: &Document, config: &SiteConfig, problems: &mut Vec<Diagnostic>) {
+    let associations: &Vec<String> = match &doc.kind {
+        Kind::News(news) => &news.associations,
+        Kind::Standard(standard) => &standard.associations,
+        _ => return,
+    };
+    check_keys(
+        doc,
+        "associations",
+        associations,
+        config.associations.keys(),
+        problems,
+    );
+    if associations.is_empty() {
+        problems.push(doc.problem_at(
             "associations",
-            associations,
-            config.associations.keys(),
-            &mut problems,
-        );
-        if associations.is_empty() {
-            problems.push(doc.problem_at(
-                "associations",
-                Code::FrontMatterNoAssociation,
-                "no publishing association is named".into(),
-                format!(
-                        "write e.g. `associations: [{}]`",
-                        config
-                            .associations
-                            .keys()
-                            .next()
-                            .map(String::as_str)
-                            .unwrap_or("itk-rheinland")
-                    ),
-            ));
-        }
+            Code::FrontMatterNoAssociation,
+            "no publishing association is named".into(),
+            format!(
+                "write e.g. `associations: [{}]`",
+                config
+                    .associations
+                    .keys()
+                    .next()
+                    .map(String::as_str)
+                    .unwrap_or("itk-rheinland")
+            ),
+        ));
     }
-    if let Kind::News(news) = &doc.kind {
-        check_keys(
-            doc,
-            "contact",
-            &news.contact.0,
-            config.contacts.keys(),
-            &mut problems,
-        );
-        // A wrong date in the file name is already reported as such.
-        if doc.common.date.is_none() && doc.name.date.is_none() {
-            problems.push(doc.problem_at(
-                "title",
-                Code::FrontMatterNoDate,
-                "a press release needs a date".into(),
-                "add `date: 2025-01-20` or start the file name with the date (`2025-01-20-titel.md`)".into(),
-            ));
-        }
-    }
-    problems
+}
+
+/// Whether a slugified value is too long to be one folder name.
+fn too_long(segment: &str) -> bool {
+    segment.len() > MAX_SEGMENT_BYTES
+}
+
+/// The message for a `what` (slug, tag, …) whose segment is too long.
+fn too_long_message(what: &str, value: &str) -> String {
+    format!(
+        "the {what} `{}…` makes an address segment of {} characters; at most {MAX_SEGMENT_BYTES} are allowed",
+        value.chars().take(40).collect::<String>(),
+        value.len()
+    )
+}
+
+/// The help line for a `what` whose segment is too long.
+fn too_long_help(what: &str) -> String {
+    format!(
+        "shorten the {what} to at most {MAX_SEGMENT_BYTES} characters (it becomes a folder name, and file systems allow 255 bytes per name)"
+    )
 }
 
 /// Slugs, tags and aliases become folder names in the output; one longer
 /// than [`MAX_SEGMENT_BYTES`] would fail as an OS error while writing.
 fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
-    let too_long = |segment: &str| segment.len() > MAX_SEGMENT_BYTES;
-    let help = |what: &str| {
-        format!(
-            "shorten the {what} to at most {MAX_SEGMENT_BYTES} characters (it becomes a folder name, and file systems allow 255 bytes per name)"
-        )
-    };
-    let message = |what: &str, value: &str| {
-        format!(
-            "the {what} `{}…` makes an address segment of {} characters; at most {MAX_SEGMENT_BYTES} are allowed",
-            value.chars().take(40).collect::<String>(),
-            value.len()
-        )
-    };
+    check_own_segment_length(doc, problems);
+    for tag in &doc.common.tags {
+        let tag = slugify(tag);
+        if too_long(&tag) {
+            problems.push(doc.problem_at(
+                "tags",
+                Code::FrontMatterTooLong,
+                too_long_message("tag", &tag),
+                too_long_help("tag"),
+            ));
+        }
+    }
+    for alias in &doc.common.aliases {
+        if let Some(segment) = alias.split(['/', '?', '#']).find(|s| too_long(s)) {
+            problems.push(doc.problem_at(
+                "aliases",
+                Code::FrontMatterTooLong,
+                too_long_message("alias", segment),
+                too_long_help("alias's segment"),
+            ));
+        }
+    }
+}
+
+/// The page's own address segment: its `slug:`, else (but for sections)
+/// its file name.
+fn check_own_segment_length(doc: &Document, problems: &mut Vec<Diagnostic>) {
     match &doc.common.slug {
         Some(slug) => {
             let slug = slugify(slug);
@@ -379,8 +450,8 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
                 problems.push(doc.problem_at(
                     "slug",
                     Code::FrontMatterTooLong,
-                    message("slug", &slug),
-                    help("slug"),
+                    too_long_message("slug", &slug),
+                    too_long_help("slug"),
                 ));
             }
         }
@@ -390,36 +461,16 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
                 problems.push(Diagnostic::error(
                     Code::SourceNameTooLong,
                     &doc.path,
-                    message("file name", &stem),
-                    format!("{}, or set a shorter `slug:`", help("file name")),
+                    too_long_message("file name", &stem),
+                    format!("{}, or set a shorter `slug:`", too_long_help("file name")),
                 ));
             }
         }
         None => {}
     }
-    for tag in &doc.common.tags {
-        let tag = slugify(tag);
-        if too_long(&tag) {
-            problems.push(doc.problem_at(
-                "tags",
-                Code::FrontMatterTooLong,
-                message("tag", &tag),
-                help("tag"),
-            ));
-        }
-    }
-    for alias in &doc.common.aliases {
-        if let Some(segment) = alias.split(['/', '?', '#']).find(|s| too_long(s)) {
-            problems.push(doc.problem_at(
-                "aliases",
-                Code::FrontMatterTooLong,
-                message("alias", segment),
-                help("alias's segment"),
-            ));
-        }
-    }
 }
 
+/// Every key in `used` must be one of `known` (defined in site.yaml).
 fn check_keys<'a>(
     doc: &Document,
     field: &str,

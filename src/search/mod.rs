@@ -62,6 +62,7 @@ use serde::Serialize;
 
 use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::render::theme::Strings;
@@ -169,37 +170,52 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
             })
         })
         .collect();
-    for standard in &site.register.standards {
-        let (Some(url), Some((shown, page))) = (standard.urls.get(lang), standard.shown_in(lang))
-        else {
-            continue;
-        };
-        let page = &site.pages[page.0];
-        let status = standard.versions[shown].status;
-        let kind = [
-            label("standard"),
-            Some(standard.id.to_string()),
-            label(&format!("status_{}", status.key())),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
-        let date = page.doc.common.date.as_ref();
-        records.push(record(
-            site,
-            page,
-            url,
-            Some(kind),
-            date,
-            None,
-            standard.id.to_string(),
-        ));
-    }
+    records.extend(
+        site.register
+            .standards
+            .iter()
+            .filter_map(|standard| standard_record(site, standard, lang, &label)),
+    );
     records.sort_by(|a, b| a.url.cmp(&b.url));
     records
 }
 
+/// A standard at its permanent address in `lang`, with the version that
+/// address shows; `None` when the standard has no page in `lang`.
+fn standard_record(
+    site: &Site,
+    standard: &RegisteredStandard,
+    lang: &Lang,
+    label: &dyn Fn(&str) -> Option<String>,
+) -> Option<Record> {
+    let (Some(url), Some((shown, page))) = (standard.urls.get(lang), standard.shown_in(lang))
+    else {
+        return None;
+    };
+    let page = &site.pages[page.0];
+    let status = standard.versions[shown].status;
+    let kind = [
+        label("standard"),
+        Some(standard.id.to_string()),
+        label(&format!("status_{}", status.key())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let date = page.doc.common.date.as_ref();
+    Some(record(
+        site,
+        page,
+        url,
+        Some(kind),
+        date,
+        None,
+        standard.id.to_string(),
+    ))
+}
+
+/// One page's record: its lead (subtitle, summary) and body as plain text.
 fn record(
     site: &Site,
     page: &Page,
@@ -252,67 +268,8 @@ impl Posting {
 
 /// The bundle of one language.
 fn bundle(lang: &Lang, records: &[Record]) -> Vec<OutputFile> {
-    let mut words: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
-    let mut lengths = Vec::with_capacity(records.len());
-    let mut lower = String::new();
-    for (page, record) in (0u32..).zip(records) {
-        let mut length = 0;
-        for (part, in_title) in [
-            (&record.title, true),
-            (&record.title_extra, true),
-            (&record.text, false),
-        ] {
-            for (_, word) in text::words(part) {
-                length += 1;
-                if !indexable(word) {
-                    continue;
-                }
-                lower.clear();
-                push_lowercase(word, &mut lower);
-                // One lookup per word: a page's posting is the last one of
-                // the word while the page is being read.
-                match words.get_mut(lower.as_str()) {
-                    Some(postings) => match postings.last_mut() {
-                        Some(last) if last.page == page => {
-                            last.count += 1;
-                            last.in_title |= in_title;
-                        }
-                        _ => postings.push(Posting::new(page, in_title)),
-                    },
-                    None => {
-                        words.insert(lower.clone(), vec![Posting::new(page, in_title)]);
-                    }
-                }
-            }
-        }
-        lengths.push(length);
-    }
-    let average = lengths.iter().sum::<usize>() as f64 / lengths.len().max(1) as f64;
-    let stemmer = stemmer(lang);
-    let mut entries: Vec<Entry> = words
-        .into_iter()
-        .map(|(word, postings)| {
-            let stem = match &stemmer {
-                Some(stemmer) => stemmer.stem(&word).into_owned(),
-                None => word.clone(),
-            };
-            let mut previous = 0;
-            let weights: Vec<u32> = postings
-                .iter()
-                .flat_map(|p| {
-                    let gap = p.page - previous;
-                    previous = p.page;
-                    [gap, weight(p, lengths[p.page as usize], average)]
-                })
-                .collect();
-            Entry {
-                json: entry_json(&word, &stem, &weights),
-                word,
-            }
-        })
-        .collect();
-    entries.sort_by(|a, b| a.word.cmp(&b.word));
-
+    let counted = WordCount::of(records);
+    let entries = counted.entries(lang);
     let mut files = Vec::new();
     let mut shards = Vec::new();
     shard(&entries, 2, SHARD_BYTES, &mut shards);
@@ -340,6 +297,98 @@ fn bundle(lang: &Lang, records: &[Record]) -> Vec<OutputFile> {
     files.into_iter().flatten().collect()
 }
 
+/// Every indexable word of one language's records with the pages that
+/// use it, and each page's length in words.
+struct WordCount {
+    /// Lower-cased word → its postings, pages ascending.
+    words: FxHashMap<String, Vec<Posting>>,
+    /// Words per page (indexable or not), by page number.
+    lengths: Vec<usize>,
+}
+
+impl WordCount {
+    /// Counts the words of title, title extras and text of every record.
+    fn of(records: &[Record]) -> WordCount {
+        let mut counted = WordCount {
+            words: FxHashMap::default(),
+            lengths: Vec::with_capacity(records.len()),
+        };
+        let mut lower = String::new();
+        for (page, record) in (0u32..).zip(records) {
+            let mut length = 0;
+            for (part, in_title) in [
+                (&record.title, true),
+                (&record.title_extra, true),
+                (&record.text, false),
+            ] {
+                for (_, word) in text::words(part) {
+                    length += 1;
+                    if !indexable(word) {
+                        continue;
+                    }
+                    lower.clear();
+                    push_lowercase(word, &mut lower);
+                    counted.add(&lower, page, in_title);
+                }
+            }
+            counted.lengths.push(length);
+        }
+        counted
+    }
+
+    /// One use of a lower-cased word on `page`.
+    fn add(&mut self, lower: &str, page: u32, in_title: bool) {
+        // One lookup per word: a page's posting is the last one of the
+        // word while the page is being read.
+        match self.words.get_mut(lower) {
+            Some(postings) => match postings.last_mut() {
+                Some(last) if last.page == page => {
+                    last.count += 1;
+                    last.in_title |= in_title;
+                }
+                _ => postings.push(Posting::new(page, in_title)),
+            },
+            None => {
+                self.words
+                    .insert(lower.to_string(), vec![Posting::new(page, in_title)]);
+            }
+        }
+    }
+
+    /// The words as index entries with their stems and weights, sorted by
+    /// word.
+    fn entries(self, lang: &Lang) -> Vec<Entry> {
+        let lengths = self.lengths;
+        let average = lengths.iter().sum::<usize>() as f64 / lengths.len().max(1) as f64;
+        let stemmer = stemmer(lang);
+        let mut entries: Vec<Entry> = self
+            .words
+            .into_iter()
+            .map(|(word, postings)| {
+                let stem = match &stemmer {
+                    Some(stemmer) => stemmer.stem(&word).into_owned(),
+                    None => word.clone(),
+                };
+                let mut previous = 0;
+                let weights: Vec<u32> = postings
+                    .iter()
+                    .flat_map(|p| {
+                        let gap = p.page - previous;
+                        previous = p.page;
+                        [gap, weight(p, lengths[p.page as usize], average)]
+                    })
+                    .collect();
+                Entry {
+                    json: entry_json(&word, &stem, &weights),
+                    word,
+                }
+            })
+            .collect();
+        entries.sort_by(|a, b| a.word.cmp(&b.word));
+        entries
+    }
+}
+
 /// Appends the lower-cased `word`.
 fn push_lowercase(word: &str, out: &mut String) {
     if word.is_ascii() {
@@ -357,11 +406,13 @@ struct Entry {
     json: String,
 }
 
+/// Whether a word is long enough to index and not too long.
 fn indexable(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some() && chars.next().is_some() && word.chars().count() <= MAX_WORD_CHARS
 }
 
+/// The Snowball stemmer of the language, if it has one here.
 fn stemmer(lang: &Lang) -> Option<Stemmer> {
     match lang.as_str().split('-').next() {
         Some("de") => Some(Stemmer::create(Algorithm::German)),
@@ -382,6 +433,7 @@ fn weight(posting: &Posting, length: usize, average: f64) -> u32 {
     ((weight * 10.0).round() as u32).max(1)
 }
 
+/// The JSON of one entry; the stem is left empty when it is the word.
 fn entry_json(word: &str, stem: &str, weights: &[u32]) -> String {
     let stem = if stem == word { "" } else { stem };
     serde_json::to_string(&(word, stem, weights)).unwrap_or_default()
@@ -424,10 +476,12 @@ fn prefix(word: &str, depth: usize) -> &str {
         .map_or(word, |(at, _)| &word[..at])
 }
 
+/// The hex of `text`'s UTF-8, a shard's file name.
 fn hex(text: &str) -> String {
     text.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The entries as one JSON array, one entry per line.
 fn join(entries: &[Entry]) -> String {
     let mut json = String::from("[");
     for (i, entry) in entries.iter().enumerate() {

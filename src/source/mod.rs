@@ -40,15 +40,6 @@ pub struct ContentFile {
 }
 
 impl ContentFile {
-    /// Files that differ only in their language suffix share this key.
-    pub fn translation_key(&self) -> String {
-        if self.folder.is_empty() {
-            self.name.base.clone()
-        } else {
-            format!("{}/{}", self.folder, self.name.base)
-        }
-    }
-
     /// The path written in `@/…` links: relative to `content/`.
     pub fn link_path(&self) -> String {
         let file = self
@@ -89,122 +80,172 @@ pub struct SourceTree {
 /// Reads `<root>/content`. `languages` decides which suffixes are language
 /// suffixes; the first is the default language.
 pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnostic>) {
-    let mut tree = SourceTree::default();
-    let mut problems = Vec::new();
     let content = root.join(CONTENT_DIR);
-    if !content.is_dir() {
-        problems.push(Diagnostic::error(
-            Code::SourceNoContent,
-            CONTENT_DIR,
-            "there is no `content/` folder",
-            "create `content/_index.md` with the home page's title",
-        ));
-        return (tree, problems);
-    }
-    let site_root = match SiteRoot::new(root) {
+    let site_root = match open_content(root, &content) {
         Ok(site_root) => site_root,
-        Err(error) => {
-            problems.push(Diagnostic::error(
-                Code::SourceUnreadable,
-                root,
-                format!("the site root cannot be read: {error}"),
-                "check that the folder exists and is readable",
-            ));
-            return (tree, problems);
-        }
+        Err(problem) => return (SourceTree::default(), vec![problem]),
     };
-
-    let mut bundles: Vec<String> = Vec::new();
+    let mut walk = Walk {
+        root,
+        content: &content,
+        languages,
+        site_root,
+        bundles: Vec::new(),
+        tree: SourceTree::default(),
+        problems: Vec::new(),
+    };
     let mut walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = walker.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| relative_to(p, root))
-                    .unwrap_or_default();
-                problems.push(Diagnostic::error(
-                    Code::SourceUnreadable,
-                    path,
-                    format!("this cannot be read: {error}"),
-                    "check permissions, and remove symlinks that point back into their own folder",
-                ));
-                continue;
+        match entry {
+            Ok(entry) => {
+                if walk.visit(&entry) == Next::SkipFolder {
+                    walker.skip_current_dir();
+                }
             }
-        };
-        let path = entry.path();
-        let relative = relative_to(path, root);
-        if entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy()) {
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-            continue;
+            Err(error) => walk.problems.push(unreadable_entry(&error, root)),
         }
-        if entry.path_is_symlink() && !site_root.contains(path) {
-            problems.push(crate::root::refused(
+    }
+    (walk.tree, walk.problems)
+}
+
+/// The site root, once `content/` is known to be a folder and the root
+/// can be resolved; else the error that stops the walk before it starts.
+fn open_content(root: &Path, content: &Path) -> Result<SiteRoot, Diagnostic> {
+    if !content.is_dir() {
+        return Err(Diagnostic::error(
+            Code::SourceNoContent,
+            CONTENT_DIR,
+            "there is no `content/` folder",
+            "create `content/_index.md` with the home page's title",
+        ));
+    }
+    SiteRoot::new(root).map_err(|error| {
+        Diagnostic::error(
+            Code::SourceUnreadable,
+            root,
+            format!("the site root cannot be read: {error}"),
+            "check that the folder exists and is readable",
+        )
+    })
+}
+
+/// The error for an entry the walk could not read (or a symlink loop).
+fn unreadable_entry(error: &walkdir::Error, root: &Path) -> Diagnostic {
+    let path = error
+        .path()
+        .map(|p| relative_to(p, root))
+        .unwrap_or_default();
+    Diagnostic::error(
+        Code::SourceUnreadable,
+        path,
+        format!("this cannot be read: {error}"),
+        "check permissions, and remove symlinks that point back into their own folder",
+    )
+}
+
+/// What the walk does after an entry.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    Go,
+    /// Leave out everything below this folder.
+    SkipFolder,
+}
+
+/// One walk over `content/`: what it knows and what it has found so far.
+struct Walk<'a> {
+    root: &'a Path,
+    content: &'a Path,
+    languages: &'a [Lang],
+    site_root: SiteRoot,
+    /// Bundle folders seen so far (relative to `content/`), outermost first.
+    bundles: Vec<String>,
+    tree: SourceTree,
+    problems: Vec<Diagnostic>,
+}
+
+impl Walk<'_> {
+    /// Sorts one entry: ignored, refused, skipped, a folder, a content file
+    /// or an asset.
+    fn visit(&mut self, entry: &walkdir::DirEntry) -> Next {
+        let path = entry.path();
+        let relative = relative_to(path, self.root);
+        let is_dir = entry.file_type().is_dir();
+        let leave = if is_dir { Next::SkipFolder } else { Next::Go };
+        if entry.depth() > 0 && is_ignored(&entry.file_name().to_string_lossy()) {
+            return leave;
+        }
+        if entry.path_is_symlink() && !self.site_root.contains(path) {
+            self.problems.push(crate::root::refused(
                 Code::SourceSymlinkOutside,
                 &relative,
                 &relative,
             ));
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-            continue;
+            return leave;
         }
-        if !entry.file_type().is_dir() && !entry.file_type().is_file() {
+        if !is_dir && !entry.file_type().is_file() {
             // Opening a FIFO blocks until someone writes to it, and a device
             // may never end: such files are named and never opened.
-            problems.push(special_file(&relative));
-            continue;
+            self.problems.push(special_file(&relative));
+            return Next::Go;
         }
-        if entry.file_type().is_dir() {
-            if has_bundle_index(path, languages) {
-                bundles.push(content_relative(path, &content));
+        if is_dir {
+            if has_bundle_index(path, self.languages) {
+                self.bundles.push(content_relative(path, self.content));
             }
-            continue;
+            return Next::Go;
         }
         let folder = path
             .parent()
-            .map(|p| content_relative(p, &content))
+            .map(|p| content_relative(p, self.content))
             .unwrap_or_default();
         let file_name = entry.file_name().to_string_lossy().to_string();
         let folder_name = folder.rsplit('/').next().unwrap_or("").to_string();
-        if let Some(name) =
-            FileName::parse(&file_name, languages).map(|n| n.with_bundle_folder(&folder_name))
+        match FileName::parse(&file_name, self.languages)
+            .map(|n| n.with_bundle_folder(&folder_name))
         {
-            match read_text(path, &relative) {
-                Ok(text) => tree.files.push(ContentFile {
-                    path: relative,
-                    role: FileRole::of(&folder, name.kind),
-                    folder,
-                    name,
-                    text,
-                }),
-                Err(problem) => problems.push(problem),
-            }
-        } else {
-            let owner = bundles
-                .iter()
-                .rev()
-                .find(|b| folder == **b || folder.starts_with(&format!("{b}/")))
-                .cloned()
-                .unwrap_or_else(|| folder.clone());
-            let below = content_relative(path, &content.join(&owner));
-            let fingerprint = fingerprint::of_download(&owner, path, &relative, &mut problems);
-            tree.assets.push(AssetFile {
+            Some(name) => self.content_file(path, relative, folder, name),
+            None => self.asset(path, relative, folder),
+        }
+        Next::Go
+    }
+
+    /// Reads a Markdown file and decides its role.
+    fn content_file(&mut self, path: &Path, relative: PathBuf, folder: String, name: FileName) {
+        match read_text(path, &relative) {
+            Ok(text) => self.tree.files.push(ContentFile {
                 path: relative,
-                absolute: path.to_path_buf(),
-                folder: owner,
-                relative: below,
-                fingerprint,
-            });
+                role: FileRole::of(&folder, name.kind),
+                folder,
+                name,
+                text,
+            }),
+            Err(problem) => self.problems.push(problem),
         }
     }
-    (tree, problems)
+
+    /// Lists a file to publish as it is, owned by the innermost bundle
+    /// around it (else by its own folder).
+    fn asset(&mut self, path: &Path, relative: PathBuf, folder: String) {
+        let owner = self
+            .bundles
+            .iter()
+            .rev()
+            .find(|b| folder == **b || folder.starts_with(&format!("{b}/")))
+            .cloned()
+            .unwrap_or(folder);
+        let below = content_relative(path, &self.content.join(&owner));
+        let fingerprint = fingerprint::of_download(&owner, path, &relative, &mut self.problems);
+        self.tree.assets.push(AssetFile {
+            path: relative,
+            absolute: path.to_path_buf(),
+            folder: owner,
+            relative: below,
+            fingerprint,
+        });
+    }
 }
 
 /// The warning for a FIFO, socket or device file, which is skipped.
@@ -226,6 +267,7 @@ pub fn is_ignored(file_name: &str) -> bool {
         || (file_name.starts_with('#') && file_name.ends_with('#'))
 }
 
+/// Whether the folder holds a bundle's `index.md` (in any language).
 fn has_bundle_index(dir: &Path, languages: &[Lang]) -> bool {
     std::fs::read_dir(dir)
         .map(|entries| {
@@ -237,6 +279,7 @@ fn has_bundle_index(dir: &Path, languages: &[Lang]) -> bool {
         .unwrap_or(false)
 }
 
+/// The file's text, or an error at the first byte that is not UTF-8.
 fn read_text(path: &Path, relative: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|error| {
         Diagnostic::error(
@@ -270,6 +313,7 @@ fn content_relative(path: &Path, base: &Path) -> String {
         .join("/")
 }
 
+/// `path` relative to the site root, for messages.
 fn relative_to(path: &Path, root: &Path) -> PathBuf {
     PathBuf::from(content_relative(path, root))
 }

@@ -109,7 +109,7 @@ fn standard_of(page: &Page) -> Option<&Standard> {
 pub fn register_page<'a>(site: &'a Site, lang: &Lang) -> Option<&'a Page> {
     // Looked up by translation key: every standard's page asks for it.
     site.translations
-        .get(&crate::source::role::register_key())
+        .get(&crate::parse::TranslationKey::register())
         .and_then(|by_lang| by_lang.get(lang))
         .map(|id| site.page(*id))
         .filter(|p| p.doc.role == FileRole::Register)
