@@ -15,7 +15,6 @@ use std::collections::{HashMap, HashSet};
 
 use super::versions::{self, Key, Sources, Version};
 use crate::diagnostics::Diagnostic;
-use crate::reads::Read;
 use crate::render::{self, OutputFile, Unit, UnitOutput};
 use crate::site_path::SitePath;
 
@@ -24,7 +23,12 @@ use crate::site_path::SitePath;
 pub enum Scope {
     /// Any: the model was assembled again (or the first run).
     Everything,
-    /// Only these (the site's structure is the one of the last run).
+    /// Only these. A run that patched edits into the last model says so:
+    /// [`crate::model::patch`] refuses every edit that could move an
+    /// address, a date, a translation, a listing or an alias, so the
+    /// [`crate::reads::Read::Structure`] and every other input but the
+    /// edited pages (and the theme's parts, when it changed) stay as they
+    /// were.
     Only(Vec<Key>),
 }
 
@@ -78,7 +82,7 @@ impl Memory {
                 .collect(),
         };
         let now = versions::versions(sources, keys);
-        let mut changed: Vec<&Key> = now
+        let changed: Vec<&Key> = now
             .iter()
             .filter(|(key, version)| version.as_ref() != self.versions.get(*key))
             .map(|(key, _)| key)
@@ -94,14 +98,6 @@ impl Memory {
                     .filter(|u| !present.contains(u))
                     .cloned(),
             );
-        }
-        // The list of every page changes with any page.
-        let pages = Key::Other(Read::Pages);
-        if !dirty.is_empty()
-            || !gone.is_empty()
-            || changed.iter().any(|k| matches!(k, Key::Page(_)))
-        {
-            changed.push(&pages);
         }
         for key in changed {
             dirty.extend(self.readers.get(key).into_iter().flatten());

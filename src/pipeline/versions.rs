@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -65,9 +65,10 @@ pub struct Sources<'a> {
     pub site: &'a Site,
     pub theme: &'a ThemeFiles,
     pub site_values: &'a HashMap<Lang, String>,
-    pages: HashMap<&'a str, &'a Page>,
-    listings: HashMap<&'a str, &'a crate::model::news::Listing>,
-    standards: HashMap<&'a str, &'a crate::model::register::RegisteredStandard>,
+    /// Look-ups made on first use (a patched edit needs only pages).
+    pages: OnceLock<HashMap<&'a str, &'a Page>>,
+    listings: OnceLock<HashMap<&'a str, &'a crate::model::news::Listing>>,
+    standards: OnceLock<HashMap<&'a str, &'a crate::model::register::RegisteredStandard>>,
 }
 
 impl<'a> Sources<'a> {
@@ -80,20 +81,44 @@ impl<'a> Sources<'a> {
             site,
             theme,
             site_values,
-            pages: site.pages.iter().map(|p| (p.url.as_str(), p)).collect(),
-            listings: site
-                .news
+            pages: OnceLock::new(),
+            listings: OnceLock::new(),
+            standards: OnceLock::new(),
+        }
+    }
+}
+
+impl<'a> Sources<'a> {
+    fn page(&self, url: &str) -> Option<&'a Page> {
+        let site = self.site;
+        let pages = self
+            .pages
+            .get_or_init(|| site.pages.iter().map(|p| (p.url.as_str(), p)).collect());
+        pages.get(url).copied()
+    }
+
+    fn listing(&self, url: &str) -> Option<&'a crate::model::news::Listing> {
+        let site = self.site;
+        let listings = self.listings.get_or_init(|| {
+            site.news
                 .listings
                 .iter()
                 .map(|l| (l.url.as_str(), l))
-                .collect(),
-            standards: site
-                .register
+                .collect()
+        });
+        listings.get(url).copied()
+    }
+
+    fn standard(&self, id: &str) -> Option<&'a crate::model::register::RegisteredStandard> {
+        let site = self.site;
+        let standards = self.standards.get_or_init(|| {
+            site.register
                 .standards
                 .iter()
                 .map(|s| (s.id.as_str(), s))
-                .collect(),
-        }
+                .collect()
+        });
+        standards.get(id).copied()
     }
 }
 
@@ -114,16 +139,19 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
     let mut document = None;
     match key {
         Key::Page(url) => {
-            let found = sources.pages.get(url.as_str())?;
+            let found = sources.page(url)?;
             page(site, found, &mut hasher);
             document = Some(Arc::clone(&found.doc));
         }
         Key::Other(Read::Page(_)) => return None,
-        // Changes with any page; the memory decides that from the pages'
-        // own versions ([`super::memory`]).
-        Key::Other(Read::Pages) => 0u8.hash(&mut hasher),
+        Key::Other(Read::Structure) => structure(site, &mut hasher),
+        Key::Other(Read::Redirects) => {
+            for redirect in &site.redirects {
+                (&redirect.from, &redirect.to).hash(&mut hasher);
+            }
+        }
         Key::Other(Read::Listing(url)) => {
-            let listing = sources.listings.get(url.as_str())?;
+            let listing = sources.listing(url)?;
             listing.url.hash(&mut hasher);
             urls(site, &listing.items, &mut hasher);
             (listing.page, listing.pages, &listing.prev, &listing.next).hash(&mut hasher);
@@ -138,7 +166,7 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
             }
         }
         Key::Other(Read::Standard(id)) => {
-            self::standard(site, sources.standards.get(id.as_str())?, &mut hasher);
+            self::standard(site, sources.standard(id)?, &mut hasher);
         }
         Key::Other(Read::Site(lang)) => sources.site_values.get(lang)?.hash(&mut hasher),
         Key::Other(Read::Template(name)) => template(sources.theme, name, &mut hasher),
@@ -182,6 +210,33 @@ fn page(site: &Site, page: &Page, hasher: &mut DefaultHasher) {
         .get(&page.doc.translation_key)
         .map(|n| (n.year, n.number))
         .hash(hasher);
+}
+
+/// The outline of the site: every page's address, language, dates and
+/// translations, and every listing page's address and place in its group.
+fn structure(site: &Site, hasher: &mut DefaultHasher) {
+    for page in &site.pages {
+        (&page.url, &page.lang).hash(hasher);
+        let dates = [&page.doc.common.date, &page.doc.common.updated];
+        for date in dates.into_iter().flatten() {
+            date.iso().hash(hasher);
+        }
+        if let Some(by_lang) = site.translations.get(&page.doc.translation_key) {
+            for (lang, id) in by_lang {
+                (lang, &site.pages[id.0].url).hash(hasher);
+            }
+        }
+    }
+    for listing in site.news.listing_pages() {
+        (
+            &listing.url,
+            &listing.first_url,
+            listing.page,
+            &listing.lang,
+        )
+            .hash(hasher);
+        format!("{:?}", listing.kind).hash(hasher);
+    }
 }
 
 /// The addresses of `ids`, in order.

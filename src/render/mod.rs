@@ -17,6 +17,7 @@ pub mod views;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -163,8 +164,12 @@ pub enum Unit {
     Register,
     /// The Atom feeds of press releases.
     Feeds,
-    /// Sitemap, robots.txt, redirect map and pages, 404 and search pages.
-    SiteFiles,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// robots.txt, the redirect map and a page per alias.
+    Redirects,
+    /// The 404 and search pages of every language.
+    SitePages,
     /// The theme's static files and the bundle assets, copied as they are.
     Copies,
 }
@@ -198,7 +203,14 @@ pub fn units(site: &Site) -> Vec<Unit> {
                 .map(|url| Unit::Standard(url.clone())),
         );
     }
-    units.extend([Unit::Register, Unit::Feeds, Unit::SiteFiles, Unit::Copies]);
+    units.extend([
+        Unit::Register,
+        Unit::Feeds,
+        Unit::Sitemap,
+        Unit::Redirects,
+        Unit::SitePages,
+        Unit::Copies,
+    ]);
     units
 }
 
@@ -269,11 +281,17 @@ struct UnitContext<'a> {
     site_values: HashMap<&'a Lang, Value>,
     bodies: body::Bodies<'a>,
     engine: Engine<'a>,
-    pages: HashMap<&'a str, &'a Page>,
-    listings: HashMap<&'a str, &'a crate::model::news::Listing>,
-    listing_alternates: HashMap<news::GroupKey, Vec<(Lang, String)>>,
-    standards: HashMap<&'a str, (&'a crate::model::register::RegisteredStandard, &'a Lang)>,
+    /// Look-ups made on first use: a run that renders a few units should
+    /// not pay for indexing every page.
+    pages: OnceLock<HashMap<&'a str, &'a Page>>,
+    listings: OnceLock<HashMap<&'a str, &'a crate::model::news::Listing>>,
+    listing_alternates: OnceLock<HashMap<news::GroupKey, Vec<(Lang, String)>>>,
+    standards: OnceLock<StandardsByUrl<'a>>,
 }
+
+/// Each standard's address per language → the standard and the language.
+type StandardsByUrl<'a> =
+    HashMap<&'a str, (&'a crate::model::register::RegisteredStandard, &'a Lang)>;
 
 impl<'a> UnitContext<'a> {
     fn new(site: &'a Site, theme: &'a ThemeFiles, tera: &'a Tera) -> Self {
@@ -288,16 +306,6 @@ impl<'a> UnitContext<'a> {
                 )
             })
             .collect();
-        let standards = site
-            .register
-            .standards
-            .iter()
-            .flat_map(|s| {
-                s.urls
-                    .iter()
-                    .map(move |(lang, url)| (url.as_str(), (s, lang)))
-            })
-            .collect();
         UnitContext {
             site,
             theme,
@@ -305,15 +313,49 @@ impl<'a> UnitContext<'a> {
             site_values,
             bodies: body::Bodies::new(site, &theme.settings),
             engine: Engine::new(tera, theme),
-            pages: site.pages.iter().map(|p| (p.url.as_str(), p)).collect(),
-            listings: site
-                .news
+            pages: OnceLock::new(),
+            listings: OnceLock::new(),
+            listing_alternates: OnceLock::new(),
+            standards: OnceLock::new(),
+        }
+    }
+
+    fn page(&self, url: &str) -> Option<&'a Page> {
+        let site = self.site;
+        let pages = self
+            .pages
+            .get_or_init(|| site.pages.iter().map(|p| (p.url.as_str(), p)).collect());
+        pages.get(url).copied()
+    }
+
+    fn listing(&self, url: &str) -> Option<&'a crate::model::news::Listing> {
+        let site = self.site;
+        let listings = self.listings.get_or_init(|| {
+            site.news
                 .listing_pages()
                 .map(|l| (l.url.as_str(), l))
-                .collect(),
-            listing_alternates: news::listing_alternates(site, |_| true),
-            standards,
-        }
+                .collect()
+        });
+        listings.get(url).copied()
+    }
+
+    fn standard(
+        &self,
+        url: &str,
+    ) -> Option<(&'a crate::model::register::RegisteredStandard, &'a Lang)> {
+        let site = self.site;
+        let standards = self.standards.get_or_init(|| {
+            site.register
+                .standards
+                .iter()
+                .flat_map(|s| {
+                    s.urls
+                        .iter()
+                        .map(move |(lang, url)| (url.as_str(), (s, lang)))
+                })
+                .collect()
+        });
+        standards.get(url).copied()
     }
 
     /// The files of `unit` and the template errors met on the way. Every
@@ -328,7 +370,7 @@ impl<'a> UnitContext<'a> {
         };
         let results: Vec<Result<OutputFile, Diagnostic>> = match unit {
             Unit::Page(url) => {
-                let Some(page) = self.pages.get(url.as_str()) else {
+                let Some(page) = self.page(url) else {
                     return (Vec::new(), Vec::new());
                 };
                 record(Read::Page(page.id));
@@ -342,7 +384,7 @@ impl<'a> UnitContext<'a> {
                 }
             }
             Unit::Listing(url) => {
-                let Some(listing) = self.listings.get(url.as_str()) else {
+                let Some(listing) = self.listing(url) else {
                     return (Vec::new(), Vec::new());
                 };
                 record(Read::Listing(listing.url.clone()));
@@ -353,11 +395,12 @@ impl<'a> UnitContext<'a> {
                     self.tera,
                     &self.site_values,
                     listing,
-                    &self.listing_alternates,
+                    self.listing_alternates
+                        .get_or_init(|| news::listing_alternates(site, |_| true)),
                 )]
             }
             Unit::Standard(url) => {
-                let Some((standard, lang)) = self.standards.get(url.as_str()) else {
+                let Some((standard, lang)) = self.standard(url) else {
                     return (Vec::new(), Vec::new());
                 };
                 record(Read::Site((*lang).clone()));
@@ -391,10 +434,19 @@ impl<'a> UnitContext<'a> {
                 .into_iter()
                 .map(Ok)
                 .collect(),
-            Unit::SiteFiles => {
+            Unit::Sitemap => {
+                record(Read::Structure);
+                vec![Ok(crate::reads::ignoring(|| news::sitemap(site)))]
+            }
+            Unit::Redirects => {
+                record(Read::Redirects);
+                let mut files = vec![news::robots(site), news::redirect_map(site)];
+                files.extend(redirect_pages(site));
+                files.into_iter().map(Ok).collect()
+            }
+            Unit::SitePages => {
                 every_language();
-                record(Read::Pages);
-                site_files(site, self.theme, self.tera, &self.site_values)
+                site_pages(site, self.theme, self.tera, &self.site_values)
             }
             Unit::Copies => {
                 record(Read::Copies);
@@ -413,19 +465,14 @@ impl<'a> UnitContext<'a> {
     }
 }
 
-/// The files that do not belong to one page or listing.
-fn site_files(
+/// The 404 page and the search page of every language.
+fn site_pages(
     site: &Site,
     theme: &ThemeFiles,
     tera: &Tera,
     site_values: &HashMap<&Lang, Value>,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
-    let mut results = vec![
-        Ok(news::sitemap(site)),
-        Ok(news::robots(site)),
-        Ok(news::redirect_map(site)),
-    ];
-    results.extend(search_page::render_pages(site, theme, tera, site_values));
+    let mut results = search_page::render_pages(site, theme, tera, site_values);
     for language in &site.config.languages {
         results.push(render_not_found(
             site,
@@ -435,7 +482,6 @@ fn site_files(
             site_values,
         ));
     }
-    results.extend(redirect_pages(site).into_iter().map(Ok));
     results
 }
 
