@@ -106,9 +106,12 @@ pub struct Engine {
     clean: bool,
     /// What every unit read and made (`serve` only).
     memory: Memory,
-    /// Files (places in `tree.files`) read since they were last parsed;
-    /// `None` after a full walk, when every file must be compared.
-    touched: Option<Vec<usize>>,
+    /// Files read since they were last parsed; `None` after a full walk,
+    /// when every file must be compared.
+    touched: Option<BTreeSet<PathBuf>>,
+    /// Files were added or removed without a walk: the model must be
+    /// assembled, not patched.
+    reshaped: bool,
 }
 
 impl Engine {
@@ -128,6 +131,7 @@ impl Engine {
             clean: false,
             memory: Memory::default(),
             touched: None,
+            reshaped: false,
         }
     }
 
@@ -161,7 +165,8 @@ impl Engine {
         if changes.theme || changes.statics || self.theme.is_none() {
             self.read_theme(&config);
         }
-        let walked = self.touched.is_none();
+        let reshaped = std::mem::take(&mut self.reshaped);
+        let walked = self.touched.is_none() || reshaped;
         let fresh = timings.measure("parse", || self.parse_changed(&config));
         let parsed = fresh.len();
         let patched = match clean && !walked {
@@ -425,40 +430,82 @@ impl Engine {
         self.parsed.retain(|path, _| known.contains(path));
     }
 
-    /// The common case, saving Markdown files that already existed, reads
-    /// just those files; anything else (new, removed or renamed files,
-    /// assets) walks `content/` again.
+    /// Reads what changed below `content/`: a saved Markdown file again, a
+    /// new one into its place in walk order, and a removed one out. Anything
+    /// else (assets, bundles, a file in a new folder, a file the last walk
+    /// had a problem with) walks `content/` again.
     fn update_content(&mut self, paths: &BTreeSet<PathBuf>) {
-        let site_root = crate::root::SiteRoot::new(&self.options.root).ok();
-        let mut read = Vec::with_capacity(paths.len());
+        let walk_knows = |path: &PathBuf| self.source_problems.iter().any(|p| p.file == *path);
+        if paths.iter().any(walk_knows) {
+            return self.reread_all();
+        }
+        let mut steps = Vec::with_capacity(paths.len());
         for path in paths {
-            // Comparing the bytes of paths is much faster than comparing
-            // (or hashing) their components, which matters at 20,000 files.
-            let at = self
-                .tree
-                .files
-                .iter()
-                .position(|f| f.path.as_os_str() == path.as_os_str());
-            let full = self.options.root.join(path);
-            // A file saved as a symlink out of the root is left to the
-            // walk, which refuses it with an error.
-            let inside = site_root.as_ref().is_some_and(|root| root.contains(&full));
-            let text = std::fs::read(&full)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok());
-            match (at, inside && full.is_file(), text) {
-                (Some(at), true, Some(text)) => read.push((at, text)),
-                _ => return self.reread_all(),
+            match self.content_step(path) {
+                Some(step) => steps.push(step),
+                None => return self.reread_all(),
             }
         }
-        for (at, text) in read {
-            if let Some(touched) = self.touched.as_mut() {
-                touched.push(at);
+        for step in steps {
+            match step {
+                Step::Saved(path, text) => {
+                    if let Some(file) = self.tree.files.iter_mut().find(|f| f.path == path) {
+                        file.text = text;
+                    }
+                    self.touch(path);
+                }
+                Step::Added(file) => {
+                    let at = source::walk_position(&self.tree.files, &file.path);
+                    self.touch(file.path.clone());
+                    self.tree.files.insert(at, file);
+                    self.reshaped = true;
+                }
+                Step::Removed(path) => {
+                    self.tree.files.retain(|f| f.path != path);
+                    self.parsed.remove(&path);
+                    self.reshaped = true;
+                }
+                Step::Nothing => {}
             }
-            self.tree.files[at] = ContentFile {
-                text,
-                ..self.tree.files[at].clone()
-            };
+        }
+    }
+
+    /// What one changed path below `content/` asks for; `None`: a walk.
+    fn content_step(&self, path: &PathBuf) -> Option<Step> {
+        let root = &self.options.root;
+        let full = root.join(path);
+        // Comparing the bytes of paths is much faster than comparing
+        // (or hashing) their components, which matters at 20,000 files.
+        let known = self
+            .tree
+            .files
+            .iter()
+            .find(|f| f.path.as_os_str() == path.as_os_str());
+        let exists = std::fs::symlink_metadata(&full).is_ok();
+        // A file saved as a symlink out of the root is left to the walk,
+        // which refuses it with an error.
+        let inside =
+            || crate::root::SiteRoot::new(root).is_ok_and(|site_root| site_root.contains(&full));
+        match (known, exists) {
+            (Some(_), true) if full.is_file() && inside() => {
+                let text = String::from_utf8(std::fs::read(&full).ok()?).ok()?;
+                Some(Step::Saved(path.clone(), text))
+            }
+            (Some(file), false) if file.name.kind != source::FileKind::BundleIndex => {
+                Some(Step::Removed(path.clone()))
+            }
+            (None, true) if inside() => {
+                source::read_new(root, path, &self.languages(), &self.tree).map(Step::Added)
+            }
+            // Gone before it was read (an editor's temporary file).
+            (None, false) if path.extension().is_some_and(|e| e == "md") => Some(Step::Nothing),
+            _ => None,
+        }
+    }
+
+    fn touch(&mut self, path: PathBuf) {
+        if let Some(touched) = self.touched.as_mut() {
+            touched.insert(path);
         }
     }
 
@@ -466,14 +513,12 @@ impl Engine {
     /// returns their paths.
     fn parse_changed(&mut self, config: &SiteConfig) -> Vec<PathBuf> {
         let files: Vec<&ContentFile> = match self.touched.take() {
-            Some(mut touched) => {
-                touched.sort_unstable();
-                touched.dedup();
-                touched
-                    .iter()
-                    .filter_map(|at| self.tree.files.get(*at))
-                    .collect()
-            }
+            Some(touched) => self
+                .tree
+                .files
+                .iter()
+                .filter(|f| touched.contains(&f.path))
+                .collect(),
             None => self.tree.files.iter().collect(),
         };
         let remember = self.purpose == Purpose::Serve;
@@ -500,9 +545,17 @@ impl Engine {
             .collect();
         let paths = fresh.iter().map(|(path, _)| path.clone()).collect();
         self.parsed.extend(fresh);
-        self.touched = Some(Vec::new());
+        self.touched = Some(BTreeSet::new());
         paths
     }
+}
+
+/// What a changed path below `content/` asks of the source tree.
+enum Step {
+    Saved(PathBuf, String),
+    Added(ContentFile),
+    Removed(PathBuf),
+    Nothing,
 }
 
 /// Compiles the theme for `site`.

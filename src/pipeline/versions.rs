@@ -202,8 +202,10 @@ fn page(site: &Site, page: &Page, hasher: &mut DefaultHasher) {
         }
     }
     urls(site, &page.children, hasher);
-    for translation in site.translations_of(page) {
-        (&translation.lang, &translation.url).hash(hasher);
+    if let Some(by_lang) = site.translations.get(&page.doc.translation_key) {
+        for (lang, id) in by_lang {
+            (lang, &site.pages[id.0].url).hash(hasher);
+        }
     }
     site.news
         .numbers
@@ -217,10 +219,7 @@ fn page(site: &Site, page: &Page, hasher: &mut DefaultHasher) {
 fn structure(site: &Site, hasher: &mut DefaultHasher) {
     for page in &site.pages {
         (&page.url, &page.lang).hash(hasher);
-        let dates = [&page.doc.common.date, &page.doc.common.updated];
-        for date in dates.into_iter().flatten() {
-            date.iso().hash(hasher);
-        }
+        (&page.doc.common.date, &page.doc.common.updated).hash(hasher);
         if let Some(by_lang) = site.translations.get(&page.doc.translation_key) {
             for (lang, id) in by_lang {
                 (lang, &site.pages[id.0].url).hash(hasher);

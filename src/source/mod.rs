@@ -248,6 +248,51 @@ impl Walk<'_> {
     }
 }
 
+/// A Markdown file that is new since the last walk, read as the walk
+/// would: `None` when only a walk can tell what the file is (it is not a
+/// Markdown file, a bundle's `index.md`, in a folder the tree does not know
+/// or one that is a bundle, not a regular file, outside the root, or not
+/// readable as UTF-8, which the walk reports).
+pub fn read_new(
+    root: &Path,
+    relative: &Path,
+    languages: &[Lang],
+    tree: &SourceTree,
+) -> Option<ContentFile> {
+    let content = root.join(CONTENT_DIR);
+    let path = root.join(relative);
+    let file_name = path.file_name()?.to_string_lossy().to_string();
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if is_ignored(&file_name) || !meta.is_file() {
+        return None;
+    }
+    let folder = content_relative(path.parent()?, &content);
+    let folder_name = folder.rsplit('/').next().unwrap_or("").to_string();
+    let name = FileName::parse(&file_name, languages)?.with_bundle_folder(&folder_name);
+    let mut neighbours = tree.files.iter().filter(|f| f.folder == folder).peekable();
+    let known_plain_folder = neighbours.peek().is_some()
+        && neighbours.all(|f| f.name.kind != FileKind::BundleIndex)
+        && tree.assets.iter().all(|a| a.folder != folder);
+    if name.kind == FileKind::BundleIndex || !known_plain_folder {
+        return None;
+    }
+    let text = read_text(&path, relative).ok()?;
+    Some(ContentFile {
+        path: relative_to(&path, root),
+        role: FileRole::of(&folder, name.kind),
+        folder,
+        name,
+        text,
+    })
+}
+
+/// Where `path` goes among paths in walk order: the walk visits each
+/// folder's entries by name, so its order is that of the paths' component
+/// lists.
+pub fn walk_position(files: &[ContentFile], path: &Path) -> usize {
+    files.partition_point(|file| file.path.components().lt(path.components()))
+}
+
 /// The warning for a FIFO, socket or device file, which is skipped.
 pub fn special_file(relative: &Path) -> Diagnostic {
     Diagnostic::warning(
@@ -321,6 +366,40 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_file_goes_where_the_walk_would_put_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let names = [
+            "_index.md",
+            "news/_index.md",
+            "news/b.md",
+            "news/b/index.md",
+            "news/b.en.md",
+            "news/ba.md",
+            "news/B.md",
+            "news/a-b.md",
+            "z.md",
+        ];
+        for name in names {
+            let path = dir.path().join("content").join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, "---\ntitle: x\n---\n").expect("write");
+        }
+        let languages = [Lang::new("de"), Lang::new("en")];
+        let (tree, _) = read_content(dir.path(), &languages);
+        assert_eq!(tree.files.len(), names.len());
+        for (at, file) in tree.files.iter().enumerate() {
+            let mut others = tree.files.clone();
+            others.remove(at);
+            assert_eq!(
+                walk_position(&others, &file.path),
+                at,
+                "{}",
+                file.path.display()
+            );
+        }
+    }
 
     #[test]
     fn swap_and_hidden_files_are_ignored() {
