@@ -183,7 +183,7 @@ pub fn units(site: &Site) -> Vec<Unit> {
     let mut units: Vec<Unit> = site
         .pages
         .iter()
-        .map(|page| Unit::Page(page.url.clone()))
+        .map(|page| Unit::Page(page.url.to_string()))
         .collect();
     units.extend(
         site.news
@@ -518,12 +518,18 @@ fn render_page(
 ) -> Result<OutputFile, Diagnostic> {
     let template = template_for(page, engine.tera);
     let translations = site.translations_of(page);
-    let frame = Frame::new(site, site_values, &page.lang, page.url.clone(), |other| {
-        translations
-            .iter()
-            .find(|p| p.lang == *other)
-            .map(|p| p.url.clone())
-    });
+    let frame = Frame::new(
+        site,
+        site_values,
+        &page.lang,
+        page.url.to_string(),
+        |other| {
+            translations
+                .iter()
+                .find(|p| p.lang == *other)
+                .map(|p| p.url.to_string())
+        },
+    );
     let view = views::page_view(site, page, bodies);
     engine.render_page(template, &frame, view, page)
 }

@@ -62,7 +62,7 @@ fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
     let mut feeds = vec![Feed {
         title: format!("{} – {} (RSS/Atom)", site_title, section.doc.common.title),
         url: format!("{}/atom.xml", site.config.lang_prefix(lang)),
-        listing: section.url.clone(),
+        listing: section.url.to_string(),
         lang,
         entries: newest
             .iter()
@@ -433,7 +433,7 @@ pub fn sitemap(site: &Site) -> OutputFile {
         let alternates: Vec<(String, String)> = site
             .translations_of(page)
             .iter()
-            .map(|p| (p.lang.to_string(), p.url.clone()))
+            .map(|p| (p.lang.to_string(), p.url.to_string()))
             .collect();
         let lastmod = page
             .doc
