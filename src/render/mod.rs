@@ -188,14 +188,14 @@ pub fn units(site: &Site) -> Vec<Unit> {
     units.extend(
         site.news
             .listing_pages()
-            .map(|listing| Unit::Listing(listing.url.clone())),
+            .map(|listing| Unit::Listing(listing.url.to_string())),
     );
     for standard in &site.register.standards {
         units.extend(
             standard
                 .urls
                 .values()
-                .map(|url| Unit::Standard(url.clone())),
+                .map(|url| Unit::Standard(url.to_string())),
         );
     }
     units.extend([Unit::Register, Unit::Feeds, Unit::SiteFiles, Unit::Copies]);
@@ -345,7 +345,7 @@ impl<'a> UnitContext<'a> {
                 let Some(listing) = self.listings.get(url.as_str()) else {
                     return (Vec::new(), Vec::new());
                 };
-                record(Read::Listing(listing.url.clone()));
+                record(Read::Listing(listing.url.to_string()));
                 record(Read::Site(listing.lang.clone()));
                 vec![news::render_listing(
                     site,
