@@ -15,6 +15,7 @@ pub mod news;
 pub mod patch;
 pub mod publication;
 pub mod register;
+mod url_path;
 mod urls;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -30,6 +31,7 @@ use crate::parse::{Document, TranslationKey};
 use crate::site_path::SitePath;
 use crate::source::{AssetFile, FileKind, FileRole};
 pub use publication::{Publication, Withheld, WithheldPage};
+pub use url_path::UrlPath;
 
 /// Index of a page in [`Site::pages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,7 +46,7 @@ pub struct Page {
     pub doc: Arc<Document>,
     pub lang: Lang,
     /// Site-relative URL with slashes at both ends: `/en/news/kooperation/`.
-    pub url: String,
+    pub url: UrlPath,
     /// Where the body's internal links lead: entry `n` for the body's
     /// placeholder `n` ([`crate::parse::markdown::link_placeholder`]).
     pub links: Vec<LinkTarget>,
@@ -56,7 +58,7 @@ pub struct Page {
 
 impl Page {
     /// A page at `url` with its links not yet resolved and no children.
-    fn new(id: PageId, doc: Arc<Document>, url: String) -> Page {
+    fn new(id: PageId, doc: Arc<Document>, url: UrlPath) -> Page {
         Page {
             id,
             lang: doc.name.lang.clone(),
@@ -82,7 +84,10 @@ impl Page {
 pub enum LinkTarget {
     /// A page of this build, in the linking page's language when it has
     /// one: its site-relative URL and the heading id after `#`, if any.
-    Page { url: String, anchor: Option<String> },
+    Page {
+        url: UrlPath,
+        anchor: Option<String>,
+    },
     /// No page of this build (reported while assembling); the link leads
     /// nowhere.
     Nowhere,
@@ -98,10 +103,11 @@ pub struct PublishedAsset {
 /// An old address that must lead to a page.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Redirect {
-    /// The alias as written (`/presse/alt/`).
+    /// The alias as written (`/presse/alt/`), which may lack the final
+    /// slash or carry a query.
     pub from: String,
     /// Site-relative URL of the page.
-    pub to: String,
+    pub to: UrlPath,
 }
 
 /// The whole site, ready to render.
@@ -287,7 +293,7 @@ fn pair_translations(pages: &[Page]) -> HashMap<TranslationKey, BTreeMap<Lang, P
 struct Placed {
     pages: Vec<Page>,
     /// Address → the file that has it.
-    owner_of_url: HashMap<String, PathBuf>,
+    owner_of_url: HashMap<UrlPath, PathBuf>,
     /// Link paths of files left out because another file has their
     /// address: the conflict is reported, links to them are not.
     conflicted: HashSet<String>,
@@ -306,7 +312,7 @@ fn place_pages(
         owner_of_url: HashMap::new(),
         conflicted: HashSet::new(),
     };
-    let mut page_of_url: HashMap<String, usize> = HashMap::new();
+    let mut page_of_url: HashMap<UrlPath, usize> = HashMap::new();
     for doc in published {
         let url = match url_plan.url_of(&doc) {
             Ok(url) => url,
@@ -341,7 +347,7 @@ fn place_pages(
 
 /// Two files want `url`: the error is on `blamed`, at its `slug:` when
 /// it has one.
-fn url_conflict(blamed: &Document, kept: &Document, url: &str) -> Diagnostic {
+fn url_conflict(blamed: &Document, kept: &Document, url: &UrlPath) -> Diagnostic {
     let message = format!(
         "this page and {} both want the address {url}",
         kept.path.display()
@@ -532,8 +538,8 @@ fn place_assets(
         .collect();
     let mut placed = Vec::new();
     for asset in assets {
-        let urls: Vec<String> = match bundle_urls.get(asset.folder.as_str()) {
-            Some(urls) => urls.iter().map(|u| u.to_string()).collect(),
+        let urls: Vec<UrlPath> = match bundle_urls.get(asset.folder.as_str()) {
+            Some(urls) => urls.iter().map(|u| (*u).clone()).collect(),
             None if bundle_folders.contains(asset.folder.as_str()) => continue,
             None => config
                 .languages
@@ -571,8 +577,8 @@ fn place_assets(
 }
 
 /// Bundle folder → the URL of each language version of its page.
-fn bundle_urls(pages: &[Page]) -> HashMap<&str, Vec<&str>> {
-    let mut bundle_urls: HashMap<&str, Vec<&str>> = HashMap::new();
+fn bundle_urls(pages: &[Page]) -> HashMap<&str, Vec<&UrlPath>> {
+    let mut bundle_urls: HashMap<&str, Vec<&UrlPath>> = HashMap::new();
     for page in pages {
         if page.doc.name.kind == FileKind::BundleIndex {
             bundle_urls
@@ -605,7 +611,7 @@ fn variants_at<'a>(
 /// address, or that two pages claim, is an error.
 fn collect_redirects(
     pages: &[Page],
-    owner_of_url: &HashMap<String, PathBuf>,
+    owner_of_url: &HashMap<UrlPath, PathBuf>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Redirect> {
     let mut redirects: Vec<Redirect> = Vec::new();
@@ -618,7 +624,7 @@ fn collect_redirects(
                 continue;
             }
             let as_url = format!("/{}/", path.trim_matches('/'));
-            if let Some(owner) = owner_of_url.get(&as_url) {
+            if let Some(owner) = owner_of_url.get(as_url.as_str()) {
                 let (line, column) = page.doc.position_of("aliases");
                 problems.push(
                     Diagnostic::error(

@@ -14,7 +14,7 @@ use crate::parse::{Kind, TranslationKey};
 use crate::slug::slugify;
 use crate::source::FileRole;
 
-use super::{Page, PageId};
+use super::{Page, PageId, UrlPath};
 
 /// "12/2025": the release's place among the year's releases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,18 +52,18 @@ pub struct Listing {
     /// The news section page of this language.
     pub section: PageId,
     /// Site-relative URL of this page of the listing.
-    pub url: String,
+    pub url: UrlPath,
     /// Site-relative URL of the listing's first page.
-    pub first_url: String,
+    pub first_url: UrlPath,
     /// The releases on this page, newest first.
     pub items: Vec<PageId>,
     /// 1-based page number and the number of pages.
     pub page: usize,
     pub pages: usize,
-    pub prev: Option<String>,
-    pub next: Option<String>,
+    pub prev: Option<UrlPath>,
+    pub next: Option<UrlPath>,
     /// For the tag index: (name, url, count) per tag.
-    pub tags: Vec<(String, String, usize)>,
+    pub tags: Vec<(String, UrlPath, usize)>,
 }
 
 /// The press releases of the site, per language.
@@ -88,7 +88,7 @@ impl NewsIndex {
             .first_pages
             .get(&section)
             .and_then(|at| self.listings.get(*at))?;
-        crate::reads::record(crate::reads::Read::Listing(listing.url.clone()));
+        crate::reads::record(crate::reads::Read::Listing(listing.url.to_string()));
         Some(listing)
     }
 
@@ -241,20 +241,20 @@ struct LanguageListings<'a> {
     /// The language's news section page.
     section: PageId,
     /// The news section's URL, which begins every listing's URL.
-    base: &'a str,
+    base: &'a UrlPath,
     per_page: usize,
 }
 
 impl LanguageListings<'_> {
     /// Splits `items` into pages of `per_page` at `url`, `url/seite/2/`, …
-    fn paginate(&mut self, kind: ListingKind, url: &str, items: &[PageId]) {
+    fn paginate(&mut self, kind: ListingKind, url: &UrlPath, items: &[PageId]) {
         let (lang, per_page) = (self.lang, self.per_page);
         let pages = items.len().div_ceil(per_page).max(1);
         let url_of = |page: usize| {
             if page == 1 {
-                url.to_string()
+                url.clone()
             } else {
-                format!("{url}{}/{page}/", url_word(lang, "page"))
+                url.join(url_word(lang, "page")).join(&page.to_string())
             }
         };
         for page in 1..=pages {
@@ -265,7 +265,7 @@ impl LanguageListings<'_> {
                 lang: lang.clone(),
                 section: self.section,
                 url: url_of(page),
-                first_url: url.to_string(),
+                first_url: url.clone(),
                 items: items[start.min(end)..end].to_vec(),
                 page,
                 pages,
@@ -279,7 +279,7 @@ impl LanguageListings<'_> {
     /// One archive per year: `/news/2025/`.
     fn years(&mut self, years: BTreeMap<i16, Vec<PageId>>) {
         for (year, items) in years {
-            let url = format!("{}{year}/", self.base);
+            let url = self.base.join(&year.to_string());
             self.paginate(ListingKind::Year(year), &url, &items);
         }
     }
@@ -287,10 +287,10 @@ impl LanguageListings<'_> {
     /// One listing per tag (`/news/themen/<slug>/`) and, when there is
     /// any tag, the index of all tags.
     fn tags(&mut self, tags: BTreeMap<String, (String, Vec<PageId>)>) {
-        let tags_url = format!("{}{}/", self.base, url_word(self.lang, "tags"));
+        let tags_url = self.base.join(url_word(self.lang, "tags"));
         let mut tag_summary = Vec::new();
         for (slug, (name, items)) in tags {
-            let url = format!("{tags_url}{slug}/");
+            let url = tags_url.join(&slug);
             tag_summary.push((name.clone(), url.clone(), items.len()));
             self.paginate(ListingKind::Tag { name, slug }, &url, &items);
         }
@@ -315,7 +315,10 @@ impl LanguageListings<'_> {
     /// One listing per association: `/news/verband/<key>/`.
     fn associations(&mut self, associations: BTreeMap<String, Vec<PageId>>) {
         for (key, items) in associations {
-            let url = format!("{}{}/{key}/", self.base, url_word(self.lang, "association"));
+            let url = self
+                .base
+                .join(url_word(self.lang, "association"))
+                .join(&key);
             self.paginate(ListingKind::Association(key), &url, &items);
         }
     }

@@ -72,7 +72,7 @@ impl Publication {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WithheldPage {
     /// Site-relative URL: `/presse/entwurf/`.
-    pub url: String,
+    pub url: super::UrlPath,
     /// The content file, relative to the root.
     pub path: PathBuf,
     pub reason: Withheld,

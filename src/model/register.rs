@@ -22,7 +22,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
-use super::{Page, PageId};
+use super::{Page, PageId, UrlPath};
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::parse::front_matter::{Standard, Status};
@@ -170,7 +170,7 @@ pub struct RegisteredStandard {
     /// Site-relative URL of the standard per language in which any of its
     /// versions is written: `/standards/hub-std-0002/`. It never changes
     /// and shows the current version ([`RegisteredStandard::shown_in`]).
-    pub urls: BTreeMap<Lang, String>,
+    pub urls: BTreeMap<Lang, UrlPath>,
     /// Ids this standard replaces, as its versions name them.
     pub supersedes: Vec<StandardId>,
     /// Ids of the standards that name this one in `supersedes` (derived,
@@ -665,7 +665,7 @@ fn registered(
     let urls = versions
         .iter()
         .flat_map(|v| &v.pages)
-        .map(|(lang, page)| (lang.clone(), parent_url(&pages[page.0].url)))
+        .map(|(lang, page)| (lang.clone(), pages[page.0].url.parent()))
         .collect();
     let mut supersedes: Vec<StandardId> = versions
         .iter()
@@ -718,15 +718,6 @@ fn standard_version(
         status,
         pages: pages_by_lang,
         primary,
-    }
-}
-
-/// `/standards/hub-std-0002/1.1/` → `/standards/hub-std-0002/`.
-pub fn parent_url(url: &str) -> String {
-    let trimmed = url.trim_end_matches('/');
-    match trimmed.rfind('/') {
-        Some(index) => trimmed[..=index].to_string(),
-        None => "/".to_string(),
     }
 }
 
@@ -904,14 +895,5 @@ mod tests {
         assert_eq!(current_of(&[Draft, Consultation]), Some(1));
         assert_eq!(current_of(&[Withdrawn]), Some(0));
         assert_eq!(current_of(&[]), None);
-    }
-
-    #[test]
-    fn parent_url_drops_the_version() {
-        assert_eq!(
-            parent_url("/standards/hub-std-1/1.0/"),
-            "/standards/hub-std-1/"
-        );
-        assert_eq!(parent_url("/en/standards/x/2/"), "/en/standards/x/");
     }
 }

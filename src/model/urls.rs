@@ -13,6 +13,8 @@ use crate::parse::{Document, Kind};
 use crate::slug::slugify;
 use crate::source::{FileKind, FileRole};
 
+use super::UrlPath;
+
 /// The path part of a base URL without trailing slash: `""` or `/hub`.
 pub fn base_path(base_url: &str) -> String {
     let after_scheme = base_url
@@ -86,9 +88,8 @@ impl<'a> UrlPlan<'a> {
     }
 
     /// `/en/news/` for folder `news` in English.
-    pub fn folder_url(&self, folder: &str, lang: &Lang) -> String {
-        let mut url = self.config.lang_prefix(lang);
-        url.push('/');
+    pub fn folder_url(&self, folder: &str, lang: &Lang) -> UrlPath {
+        let mut url = UrlPath::home(self.config, lang);
         let mut path = String::new();
         for segment in folder.split('/').filter(|s| !s.is_empty()) {
             if !path.is_empty() {
@@ -100,22 +101,23 @@ impl<'a> UrlPlan<'a> {
                 .get(&(path.clone(), lang.clone()))
                 .cloned()
                 .unwrap_or_else(|| slugify(segment));
-            url.push_str(&slug);
-            url.push('/');
+            url = url.join(&slug);
         }
         url
     }
 
     /// The URL of a document, or why it cannot have one (`None` when the
     /// reason was reported while parsing: an unusable `slug`).
-    pub fn url_of(&self, doc: &Document) -> Result<String, Option<Diagnostic>> {
+    pub fn url_of(&self, doc: &Document) -> Result<UrlPath, Option<Diagnostic>> {
         let lang = &doc.name.lang;
         match (&doc.kind, doc.name.kind) {
             (Kind::Section(_), _) => Ok(self.folder_url(&doc.folder, lang)),
             (Kind::Standard(standard), FileKind::Page) => {
                 // The version from the front matter, checked by the register.
                 let (_, version) = super::register::identify(doc, standard).map_err(Some)?;
-                Ok(format!("{}{version}/", self.folder_url(&doc.folder, lang)))
+                Ok(self
+                    .folder_url(&doc.folder, lang)
+                    .join(&version.to_string()))
             }
             (_, FileKind::BundleIndex) => {
                 let parent = self.folder_url(parent_folder(&doc.folder), lang);
@@ -131,9 +133,9 @@ impl<'a> UrlPlan<'a> {
     fn with_slug(
         &self,
         doc: &Document,
-        folder_url: String,
+        folder_url: UrlPath,
         name: &str,
-    ) -> Result<String, Option<Diagnostic>> {
+    ) -> Result<UrlPath, Option<Diagnostic>> {
         let slug = slugify(doc.common.slug.as_deref().unwrap_or(name));
         if slug.is_empty() && doc.common.slug.is_some() {
             return Err(None);
@@ -150,7 +152,7 @@ impl<'a> UrlPlan<'a> {
                 .at(line, column),
             ));
         }
-        Ok(format!("{folder_url}{slug}/"))
+        Ok(folder_url.join(&slug))
     }
 }
 

@@ -285,7 +285,7 @@ impl Engine {
         Some(
             edits
                 .iter()
-                .map(|(id, _)| Key::Page(site.pages[id.0].url.clone()))
+                .map(|(id, _)| Key::Page(site.pages[id.0].url.to_string()))
                 .collect(),
         )
     }

@@ -38,7 +38,7 @@ impl Key {
     /// The key of `read` in `site`.
     pub fn of(site: &Site, read: Read) -> Key {
         match read {
-            Read::Page(id) => Key::Page(site.pages[id.0].url.clone()),
+            Read::Page(id) => Key::Page(site.pages[id.0].url.to_string()),
             other => Key::Other(other),
         }
     }

@@ -188,19 +188,19 @@ pub fn units(site: &Site) -> Vec<Unit> {
     let mut units: Vec<Unit> = site
         .pages
         .iter()
-        .map(|page| Unit::Page(page.url.clone()))
+        .map(|page| Unit::Page(page.url.to_string()))
         .collect();
     units.extend(
         site.news
             .listing_pages()
-            .map(|listing| Unit::Listing(listing.url.clone())),
+            .map(|listing| Unit::Listing(listing.url.to_string())),
     );
     for standard in &site.register.standards {
         units.extend(
             standard
                 .urls
                 .values()
-                .map(|url| Unit::Standard(url.clone())),
+                .map(|url| Unit::Standard(url.to_string())),
         );
     }
     units.extend([
@@ -387,7 +387,7 @@ impl<'a> UnitContext<'a> {
                 let Some(listing) = self.listing(url) else {
                     return (Vec::new(), Vec::new());
                 };
-                record(Read::Listing(listing.url.clone()));
+                record(Read::Listing(listing.url.to_string()));
                 record(Read::Site(listing.lang.clone()));
                 vec![news::render_listing(
                     site,
@@ -564,12 +564,18 @@ fn render_page(
 ) -> Result<OutputFile, Diagnostic> {
     let template = template_for(page, engine.tera);
     let translations = site.translations_of(page);
-    let frame = Frame::new(site, site_values, &page.lang, page.url.clone(), |other| {
-        translations
-            .iter()
-            .find(|p| p.lang == *other)
-            .map(|p| p.url.clone())
-    });
+    let frame = Frame::new(
+        site,
+        site_values,
+        &page.lang,
+        page.url.to_string(),
+        |other| {
+            translations
+                .iter()
+                .find(|p| p.lang == *other)
+                .map(|p| p.url.to_string())
+        },
+    );
     let view = views::page_view(site, page, bodies);
     engine.render_page(template, &frame, view, page)
 }

@@ -62,7 +62,7 @@ fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
     let mut feeds = vec![Feed {
         title: format!("{} – {} (RSS/Atom)", site_title, section.doc.common.title),
         url: format!("{}/atom.xml", site.config.lang_prefix(lang)),
-        listing: section.url.clone(),
+        listing: section.url.to_string(),
         lang,
         entries: newest
             .iter()
@@ -92,7 +92,7 @@ fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
             feeds.push(Feed {
                 title: format!("{} – {} (RSS/Atom)", site_title, name),
                 url: format!("{}atom.xml", listing.url),
-                listing: listing.url.clone(),
+                listing: listing.url.to_string(),
                 lang,
                 entries,
             });
@@ -129,7 +129,7 @@ pub fn render_listing(
         site,
         site_values,
         &listing.lang,
-        listing.url.clone(),
+        listing.url.to_string(),
         |other| {
             group
                 .iter()
@@ -284,7 +284,7 @@ pub fn listing_alternates(
         }
         groups.entry(key).or_default().insert(
             order.get(&listing.lang).copied().unwrap_or(usize::MAX),
-            (listing.lang.clone(), listing.url.clone()),
+            (listing.lang.clone(), listing.url.to_string()),
         );
     }
     groups

@@ -27,7 +27,7 @@ pub use exports::{exports, feed_links, feeds};
 pub use pages::{render_current, render_filter_pages};
 
 use crate::config::Lang;
-use crate::model::register::{RegisteredStandard, StandardVersion, parent_url};
+use crate::model::register::{RegisteredStandard, StandardVersion};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::{Standard, Status};
@@ -132,7 +132,7 @@ fn standard_target<'a>(
     site: &Site,
     standard: &'a RegisteredStandard,
     lang: &Lang,
-) -> Option<(&'a Lang, &'a String)> {
+) -> Option<(&'a Lang, &'a crate::model::UrlPath)> {
     standard
         .urls
         .get_key_value(lang)
@@ -299,7 +299,7 @@ fn topic_links(topics: &[String], register_url: Option<&str>, lang: &Lang) -> Ve
 }
 
 fn downloads(site: &Site, page: &Page, standard: &Standard) -> Vec<DownloadView> {
-    let folder_url = parent_url(&page.url);
+    let folder_url = page.url.parent();
     standard
         .downloads
         .iter()

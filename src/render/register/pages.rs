@@ -111,7 +111,7 @@ impl Renderer<'_> {
         view.permalink = site.permalink(url);
         view.standard = build_standard_view(site, page, true, self.bodies);
         let frame = Frame::new(site, self.site_values, lang, url.to_string(), |other| {
-            standard.urls.get(other).cloned()
+            standard.urls.get(other).map(|url| url.to_string())
         });
         let template = if self.tera.contains_template("standard.html") {
             "standard.html"
