@@ -11,7 +11,7 @@
 //! without errors is [`Memory::commit`]ted, so after a failed run the
 //! memory still describes what the preview folder holds.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::versions::{self, Key, Sources, Version};
 use crate::diagnostics::Diagnostic;
@@ -87,7 +87,7 @@ impl Memory {
             .filter(|(key, version)| version.as_ref() != self.versions.get(*key))
             .map(|(key, _)| key)
             .collect();
-        let mut dirty: HashSet<&Unit> = HashSet::new();
+        let mut dirty: HashSet<&Unit> = HashSet::default();
         let mut gone = Vec::new();
         if let Some(units) = units {
             let present: HashSet<&Unit> = units.iter().collect();
@@ -109,7 +109,7 @@ impl Memory {
 
     /// What rendering `outputs` changes, judged against the memory.
     pub fn outcome(&self, plan: &Plan, outputs: Vec<UnitOutput>, sources: &Sources) -> Outcome {
-        let mut records = HashMap::with_capacity(outputs.len());
+        let mut records = HashMap::with_capacity_and_hasher(outputs.len(), Default::default());
         let mut files = Vec::new();
         for output in outputs {
             let reads = output
@@ -137,7 +137,7 @@ impl Memory {
             removed: self.removed(&replaced, &files),
             problems: self.problems(&replaced, &records),
             files,
-            records: HashMap::new(),
+            records: HashMap::default(),
             added,
         };
         outcome.problems.extend(self.conflicts(&replaced, &records));
@@ -184,7 +184,7 @@ impl Memory {
         replaced: &HashSet<&Unit>,
         records: &HashMap<Unit, Record>,
     ) -> Vec<Diagnostic> {
-        let mut taken: HashMap<&SitePath, &Unit> = HashMap::new();
+        let mut taken: HashMap<&SitePath, &Unit> = HashMap::default();
         let mut problems = Vec::new();
         for (unit, record) in records {
             for path in &record.files {

@@ -15,7 +15,10 @@
 //! another document's.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::quality::{FixedState, FoldHasher};
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -66,9 +69,9 @@ pub struct Sources<'a> {
     pub theme: &'a ThemeFiles,
     pub site_values: &'a HashMap<Lang, String>,
     /// Look-ups made on first use (a patched edit needs only pages).
-    pages: OnceLock<HashMap<&'a str, &'a Page>>,
-    listings: OnceLock<HashMap<&'a str, &'a crate::model::news::Listing>>,
-    standards: OnceLock<HashMap<&'a str, &'a crate::model::register::RegisteredStandard>>,
+    pages: OnceLock<FxHashMap<&'a str, &'a Page>>,
+    listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
+    standards: OnceLock<FxHashMap<&'a str, &'a crate::model::register::RegisteredStandard>>,
 }
 
 impl<'a> Sources<'a> {
@@ -126,7 +129,7 @@ impl<'a> Sources<'a> {
 pub fn versions<'k>(
     sources: &Sources,
     keys: impl IntoParallelIterator<Item = &'k Key>,
-) -> HashMap<Key, Option<Version>> {
+) -> FxHashMap<Key, Option<Version>> {
     keys.into_par_iter()
         .map(|key| (key.clone(), version(sources, key)))
         .collect()
@@ -135,7 +138,7 @@ pub fn versions<'k>(
 /// The version of one input.
 pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
     let site = sources.site;
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FixedState::default().build_hasher();
     let mut document = None;
     match key {
         Key::Page(url) => {
@@ -192,7 +195,7 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
 /// Everything a view can learn about `page` besides other pages: its
 /// document (by identity), address, language, where its links lead, the
 /// addresses of its children and translations, and its running number.
-fn page(site: &Site, page: &Page, hasher: &mut DefaultHasher) {
+fn page(site: &Site, page: &Page, hasher: &mut FoldHasher<'static>) {
     (Arc::as_ptr(&page.doc) as usize).hash(hasher);
     (&page.url, &page.lang, page.synthetic).hash(hasher);
     for link in &page.links {
@@ -216,7 +219,7 @@ fn page(site: &Site, page: &Page, hasher: &mut DefaultHasher) {
 
 /// The outline of the site: every page's address, language, dates and
 /// translations, and every listing page's address and place in its group.
-fn structure(site: &Site, hasher: &mut DefaultHasher) {
+fn structure(site: &Site, hasher: &mut FoldHasher<'static>) {
     for page in &site.pages {
         (&page.url, &page.lang).hash(hasher);
         (&page.doc.common.date, &page.doc.common.updated).hash(hasher);
@@ -239,7 +242,7 @@ fn structure(site: &Site, hasher: &mut DefaultHasher) {
 }
 
 /// The addresses of `ids`, in order.
-fn urls(site: &Site, ids: &[PageId], hasher: &mut DefaultHasher) {
+fn urls(site: &Site, ids: &[PageId], hasher: &mut FoldHasher<'static>) {
     ids.len().hash(hasher);
     for id in ids {
         site.pages[id.0].url.hash(hasher);
@@ -249,7 +252,7 @@ fn urls(site: &Site, ids: &[PageId], hasher: &mut DefaultHasher) {
 fn standard(
     site: &Site,
     standard: &crate::model::register::RegisteredStandard,
-    hasher: &mut DefaultHasher,
+    hasher: &mut FoldHasher<'static>,
 ) {
     (standard.id.as_str(), &standard.folder, standard.current).hash(hasher);
     for version in &standard.versions {
@@ -277,7 +280,7 @@ fn standard(
 
 /// A template's text and the texts of every template it names in a tag
 /// (`extends`, `include`, `import`), and theirs in turn.
-fn template(theme: &ThemeFiles, name: &str, hasher: &mut DefaultHasher) {
+fn template(theme: &ThemeFiles, name: &str, hasher: &mut FoldHasher<'static>) {
     let mut seen = vec![name.to_string()];
     let mut at = 0;
     while let Some(current) = seen.get(at).cloned() {
@@ -318,7 +321,7 @@ fn named_templates(text: &str) -> Vec<&str> {
 
 /// The files copied as they are: where from, where to, and each source's
 /// size and modification time (read again on every run).
-fn copies(site: &Site, theme: &ThemeFiles, hasher: &mut DefaultHasher) {
+fn copies(site: &Site, theme: &ThemeFiles, hasher: &mut FoldHasher<'static>) {
     let statics = theme.static_files.iter().map(|(from, to)| (from, to));
     let assets = site.assets.iter().map(|asset| (&asset.from, &asset.to));
     for (from, to) in statics.chain(assets) {

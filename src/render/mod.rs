@@ -16,6 +16,8 @@ pub mod theme;
 pub mod views;
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -283,15 +285,15 @@ struct UnitContext<'a> {
     engine: Engine<'a>,
     /// Look-ups made on first use: a run that renders a few units should
     /// not pay for indexing every page.
-    pages: OnceLock<HashMap<&'a str, &'a Page>>,
-    listings: OnceLock<HashMap<&'a str, &'a crate::model::news::Listing>>,
+    pages: OnceLock<FxHashMap<&'a str, &'a Page>>,
+    listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
     listing_alternates: OnceLock<HashMap<news::GroupKey, Vec<(Lang, String)>>>,
     standards: OnceLock<StandardsByUrl<'a>>,
 }
 
 /// Each standard's address per language → the standard and the language.
 type StandardsByUrl<'a> =
-    HashMap<&'a str, (&'a crate::model::register::RegisteredStandard, &'a Lang)>;
+    FxHashMap<&'a str, (&'a crate::model::register::RegisteredStandard, &'a Lang)>;
 
 impl<'a> UnitContext<'a> {
     fn new(site: &'a Site, theme: &'a ThemeFiles, tera: &'a Tera) -> Self {
