@@ -115,6 +115,8 @@ pub struct Redirect {
 pub struct Site {
     pub config: SiteConfig,
     pub pages: Vec<Page>,
+    /// Address → page, for [`Site::page_at`].
+    page_of_url: HashMap<UrlPath, PageId>,
     /// Translation key → language → page.
     pub translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
     pub assets: Vec<PublishedAsset>,
@@ -142,6 +144,11 @@ impl Site {
     pub fn page(&self, id: PageId) -> &Page {
         crate::reads::record(crate::reads::Read::Page(id));
         &self.pages[id.0]
+    }
+
+    /// The page at the site URL `url`, if any (recorded as read).
+    pub fn page_at(&self, url: &str) -> Option<&Page> {
+        self.page_of_url.get(url).map(|id| self.page(*id))
     }
 
     /// The home page of `lang` (always present after assembly).
@@ -200,6 +207,7 @@ pub fn assemble(
     let url_plan = urls::UrlPlan::new(&config, &published);
     let placed = place_pages(published, &url_plan, &mut problems);
     let (mut pages, owner_of_url) = (placed.pages, placed.owner_of_url);
+    let page_of_url = placed.page_of_url;
     let translations = pair_translations(&pages);
     let links = LinkTargets::new(&pages, &translations, &withheld, &placed.conflicted);
     let resolved: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)> = pages
@@ -223,6 +231,7 @@ pub fn assemble(
     let site = Site {
         config,
         pages,
+        page_of_url,
         translations,
         assets: published_assets,
         redirects,
@@ -292,6 +301,8 @@ fn pair_translations(pages: &[Page]) -> HashMap<TranslationKey, BTreeMap<Lang, P
 /// The published documents with their addresses.
 struct Placed {
     pages: Vec<Page>,
+    /// Address → the page that has it.
+    page_of_url: HashMap<UrlPath, PageId>,
     /// Address → the file that has it.
     owner_of_url: HashMap<UrlPath, PathBuf>,
     /// Link paths of files left out because another file has their
@@ -309,10 +320,10 @@ fn place_pages(
 ) -> Placed {
     let mut placed = Placed {
         pages: Vec::with_capacity(published.len()),
+        page_of_url: HashMap::new(),
         owner_of_url: HashMap::new(),
         conflicted: HashSet::new(),
     };
-    let mut page_of_url: HashMap<UrlPath, usize> = HashMap::new();
     for doc in published {
         let url = match url_plan.url_of(&doc) {
             Ok(url) => url,
@@ -321,12 +332,11 @@ fn place_pages(
                 continue;
             }
         };
-        let Some(&index) = page_of_url.get(&url) else {
-            page_of_url.insert(url.clone(), placed.pages.len());
+        let Some(&PageId(index)) = placed.page_of_url.get(&url) else {
+            let id = PageId(placed.pages.len());
+            placed.page_of_url.insert(url.clone(), id);
             placed.owner_of_url.insert(url.clone(), doc.path.clone());
-            placed
-                .pages
-                .push(Page::new(PageId(placed.pages.len()), doc, url));
+            placed.pages.push(Page::new(id, doc, url));
             continue;
         };
         let first = &placed.pages[index].doc;

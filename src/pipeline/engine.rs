@@ -344,14 +344,14 @@ impl Engine {
             self.clean = true;
             return Some(run);
         }
-        let site_values = render::site_values_text(&site, tera);
+        let site_values = render::SiteValues::new(&site, tera);
         let sources = Sources::new(&site, &theme.files, &site_values);
         let units = matches!(scope, Scope::Everything).then(|| render::units(&site));
         let plan = timings.measure("plan", || {
             self.memory.plan(&sources, scope, units.as_deref())
         });
         let outputs = timings.measure("render", || {
-            render::render_units(&site, &theme.files, tera, &plan.dirty)
+            render::render_units(&site, &theme.files, tera, &site_values, &plan.dirty)
         });
         run.rendered = outputs.len();
         let mut outcome =
@@ -398,10 +398,10 @@ impl Engine {
     fn standing_problems(&self) -> Vec<Diagnostic> {
         let mut problems = self.source_problems.clone();
         problems.extend(self.image_problems.iter().cloned());
-        for file in &self.tree.files {
-            if let Some(entry) = self.parsed.get(&file.path) {
-                problems.extend(entry.problems.iter().cloned());
-            }
+        // Every parsed file is in the tree (a walk or a removal drops the
+        // others), and the problems are sorted later.
+        for entry in self.parsed.values() {
+            problems.extend(entry.problems.iter().cloned());
         }
         problems.extend(self.model_problems.iter().cloned());
         if let Some(theme) = &self.theme {
@@ -485,19 +485,16 @@ impl Engine {
             .iter()
             .find(|f| f.path.as_os_str() == path.as_os_str());
         let exists = std::fs::symlink_metadata(&full).is_ok();
-        // A file saved as a symlink out of the root is left to the walk,
-        // which refuses it with an error.
-        let inside =
-            || crate::root::SiteRoot::new(root).is_ok_and(|site_root| site_root.contains(&full));
         match (known, exists) {
-            (Some(_), true) if full.is_file() && inside() => {
-                let text = String::from_utf8(std::fs::read(&full).ok()?).ok()?;
-                Some(Step::Saved(path.clone(), text))
+            // A file saved as a symlink out of the root is left to the
+            // walk, which refuses it with an error.
+            (Some(_), true) => {
+                source::read_saved(root, path).map(|text| Step::Saved(path.clone(), text))
             }
             (Some(file), false) if file.name.kind != source::FileKind::BundleIndex => {
                 Some(Step::Removed(path.clone()))
             }
-            (None, true) if inside() => {
+            (None, true) => {
                 source::read_new(root, path, &self.languages(), &self.tree).map(Step::Added)
             }
             // Gone before it was read (an editor's temporary file).

@@ -14,7 +14,6 @@
 //! document, so a remembered address cannot be freed and come back as
 //! another document's.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::quality::{FixedState, FoldHasher};
@@ -23,7 +22,6 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::config::Lang;
 use crate::model::{LinkTarget, Page, PageId, Site};
 use crate::reads::Read;
 use crate::render::ThemeFiles;
@@ -67,9 +65,8 @@ impl PartialEq for Version {
 pub struct Sources<'a> {
     pub site: &'a Site,
     pub theme: &'a ThemeFiles,
-    pub site_values: &'a HashMap<Lang, String>,
+    pub site_values: &'a crate::render::SiteValues,
     /// Look-ups made on first use (a patched edit needs only pages).
-    pages: OnceLock<FxHashMap<&'a str, &'a Page>>,
     listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
     standards: OnceLock<FxHashMap<&'a str, &'a crate::model::register::RegisteredStandard>>,
 }
@@ -78,13 +75,12 @@ impl<'a> Sources<'a> {
     pub fn new(
         site: &'a Site,
         theme: &'a ThemeFiles,
-        site_values: &'a HashMap<Lang, String>,
+        site_values: &'a crate::render::SiteValues,
     ) -> Self {
         Sources {
             site,
             theme,
             site_values,
-            pages: OnceLock::new(),
             listings: OnceLock::new(),
             standards: OnceLock::new(),
         }
@@ -93,11 +89,7 @@ impl<'a> Sources<'a> {
 
 impl<'a> Sources<'a> {
     fn page(&self, url: &str) -> Option<&'a Page> {
-        let site = self.site;
-        let pages = self
-            .pages
-            .get_or_init(|| site.pages.iter().map(|p| (p.url.as_str(), p)).collect());
-        pages.get(url).copied()
+        self.site.page_at(url)
     }
 
     fn listing(&self, url: &str) -> Option<&'a crate::model::news::Listing> {
@@ -171,7 +163,7 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
         Key::Other(Read::Standard(id)) => {
             self::standard(site, sources.standard(id)?, &mut hasher);
         }
-        Key::Other(Read::Site(lang)) => sources.site_values.get(lang)?.hash(&mut hasher),
+        Key::Other(Read::Site(lang)) => sources.site_values.text(lang)?.hash(&mut hasher),
         Key::Other(Read::Template(name)) => template(sources.theme, name, &mut hasher),
         Key::Other(Read::Strings(lang)) => {
             let strings = sources.theme.strings.get(lang.as_str())?;

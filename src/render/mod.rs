@@ -222,7 +222,8 @@ pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diag
     let all = units(site);
     let mut problems = Vec::new();
     let mut files = Vec::with_capacity(site.pages.len() + site.assets.len());
-    for unit in render_units(site, theme, tera, &all) {
+    let site_values = SiteValues::new(site, tera);
+    for unit in render_units(site, theme, tera, &site_values, &all) {
         files.extend(unit.files);
         problems.extend(unit.problems);
     }
@@ -257,9 +258,10 @@ pub fn render_units(
     site: &Site,
     theme: &ThemeFiles,
     tera: &Tera,
+    site_values: &SiteValues,
     units: &[Unit],
 ) -> Vec<UnitOutput> {
-    let context = UnitContext::new(site, theme, tera);
+    let context = UnitContext::new(site, theme, tera, site_values);
     units
         .par_iter()
         .map(|unit| {
@@ -285,7 +287,6 @@ struct UnitContext<'a> {
     engine: Engine<'a>,
     /// Look-ups made on first use: a run that renders a few units should
     /// not pay for indexing every page.
-    pages: OnceLock<FxHashMap<&'a str, &'a Page>>,
     listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
     listing_alternates: OnceLock<HashMap<news::GroupKey, Vec<(Lang, String)>>>,
     standards: OnceLock<StandardsByUrl<'a>>,
@@ -296,18 +297,8 @@ type StandardsByUrl<'a> =
     FxHashMap<&'a str, (&'a crate::model::register::RegisteredStandard, &'a Lang)>;
 
 impl<'a> UnitContext<'a> {
-    fn new(site: &'a Site, theme: &'a ThemeFiles, tera: &'a Tera) -> Self {
-        let site_values = site
-            .config
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    &l.code,
-                    Value::from_serializable(&site_value(site, tera, &l.code)),
-                )
-            })
-            .collect();
+    fn new(site: &'a Site, theme: &'a ThemeFiles, tera: &'a Tera, values: &'a SiteValues) -> Self {
+        let site_values = values.values.iter().map(|(l, v)| (l, v.clone())).collect();
         UnitContext {
             site,
             theme,
@@ -315,7 +306,6 @@ impl<'a> UnitContext<'a> {
             site_values,
             bodies: body::Bodies::new(site, &theme.settings),
             engine: Engine::new(tera, theme),
-            pages: OnceLock::new(),
             listings: OnceLock::new(),
             listing_alternates: OnceLock::new(),
             standards: OnceLock::new(),
@@ -323,11 +313,7 @@ impl<'a> UnitContext<'a> {
     }
 
     fn page(&self, url: &str) -> Option<&'a Page> {
-        let site = self.site;
-        let pages = self
-            .pages
-            .get_or_init(|| site.pages.iter().map(|p| (p.url.as_str(), p)).collect());
-        pages.get(url).copied()
+        self.site.page_at(url)
     }
 
     fn listing(&self, url: &str) -> Option<&'a crate::model::news::Listing> {
@@ -508,17 +494,33 @@ fn site_value<'a>(site: &'a Site, tera: &Tera, lang: &'a Lang) -> views::SiteVie
     view
 }
 
-/// `site` of every language as JSON text: what templates see of the rest
-/// of the site, for the engine to compare between runs.
-pub fn site_values_text(site: &Site, tera: &Tera) -> HashMap<Lang, String> {
-    site.config
-        .languages
-        .iter()
-        .map(|l| {
-            let text = serde_json::to_string(&site_value(site, tera, &l.code)).unwrap_or_default();
-            (l.code.clone(), text)
-        })
-        .collect()
+/// `site` of every language, made once per run: the value templates get,
+/// and its JSON text, which the engine compares between runs.
+pub struct SiteValues {
+    values: HashMap<Lang, Value>,
+    texts: HashMap<Lang, String>,
+}
+
+impl SiteValues {
+    pub fn new(site: &Site, tera: &Tera) -> Self {
+        let mut values = HashMap::new();
+        let mut texts = HashMap::new();
+        for language in &site.config.languages {
+            // The text comes from the view, whose order is fixed (fields,
+            // `BTreeMap`s); a Tera map's order is not.
+            let view = site_value(site, tera, &language.code);
+            let text = serde_json::to_string(&view).unwrap_or_default();
+            let value = Value::from_serializable(&view);
+            values.insert(language.code.clone(), value);
+            texts.insert(language.code.clone(), text);
+        }
+        SiteValues { values, texts }
+    }
+
+    /// The JSON text of `lang`'s `site`.
+    pub fn text(&self, lang: &Lang) -> Option<&str> {
+        self.texts.get(lang).map(String::as_str)
+    }
 }
 
 /// Renders `template` with `context`, recording the read.

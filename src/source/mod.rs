@@ -248,6 +248,18 @@ impl Walk<'_> {
     }
 }
 
+/// The text of a Markdown file the tree already has, saved again: `None`
+/// when it is no longer a regular file inside the root or not UTF-8 (a
+/// walk then reports why).
+pub fn read_saved(root: &Path, relative: &Path) -> Option<String> {
+    let path = root.join(relative);
+    let inside = SiteRoot::new(root).is_ok_and(|site_root| site_root.contains(&path));
+    if !inside || !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    read_text(&path, relative).ok()
+}
+
 /// A Markdown file that is new since the last walk, read as the walk
 /// would: `None` when only a walk can tell what the file is (it is not a
 /// Markdown file, a bundle's `index.md`, in a folder the tree does not know
@@ -263,7 +275,8 @@ pub fn read_new(
     let path = root.join(relative);
     let file_name = path.file_name()?.to_string_lossy().to_string();
     let meta = std::fs::symlink_metadata(&path).ok()?;
-    if is_ignored(&file_name) || !meta.is_file() {
+    let inside = SiteRoot::new(root).is_ok_and(|site_root| site_root.contains(&path));
+    if is_ignored(&file_name) || !meta.is_file() || !inside {
         return None;
     }
     let folder = content_relative(path.parent()?, &content);
