@@ -313,59 +313,76 @@ impl Engine {
     /// run has no errors. `None` when there is no theme.
     fn render(&mut self, site: Site, scope: &Scope, timings: &mut Timings) -> Option<Run> {
         let compile_problems = self.compile(&site);
-        let theme = self.theme.as_ref()?;
-        let Some(tera) = theme.tera.as_ref() else {
-            let mut run = Run {
-                problems: self.standing_problems(),
-                ..Run::default()
-            };
-            run.problems.extend(compile_problems);
-            run.problems = diagnostics::sorted(run.problems);
-            self.site = Some(site);
-            return Some(run);
+        // Out of `self` while it renders, so the engine can be updated
+        // meanwhile; its problems stand with the others.
+        let theme = self.theme.take()?;
+        let mut standing = self.standing_problems();
+        standing.extend(theme.problems.iter().cloned());
+        let mut run = match theme.tera.as_ref() {
+            None => {
+                standing.extend(compile_problems);
+                self.site = Some(site);
+                Run::default()
+            }
+            Some(tera) if self.purpose != Purpose::Serve => {
+                let (output, problems) =
+                    timings.measure("render", || render::render(&site, &theme.files, tera));
+                standing.extend(problems);
+                self.clean = true;
+                let run = Run {
+                    rendered: render::units(&site).len(),
+                    files: output.files,
+                    ..Run::default()
+                };
+                self.site = Some(site);
+                run
+            }
+            Some(tera) => {
+                self.render_changed(site, &theme.files, tera, scope, timings, &mut standing)
+            }
         };
-        let mut run = Run {
-            images_encoded: self.images.encoded,
-            images_cached: self.images.cached,
-            ..Run::default()
-        };
-        if self.purpose != Purpose::Serve {
-            let (output, problems) =
-                timings.measure("render", || render::render(&site, &theme.files, tera));
-            run.rendered = render::units(&site).len();
-            run.files = output.files;
-            run.problems = diagnostics::sorted(
-                self.standing_problems()
-                    .into_iter()
-                    .chain(problems)
-                    .collect(),
-            );
-            self.site = Some(site);
-            self.clean = true;
-            return Some(run);
-        }
+        self.theme = Some(theme);
+        run.problems = diagnostics::sorted(standing);
+        run.images_encoded = self.images.encoded;
+        run.images_cached = self.images.cached;
+        Some(run)
+    }
+
+    /// `serve`'s render: the units the memory names, committed when the
+    /// run has no errors (`problems` gets the units' problems).
+    fn render_changed(
+        &mut self,
+        site: Site,
+        files: &ThemeFiles,
+        tera: &Tera,
+        scope: &Scope,
+        timings: &mut Timings,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Run {
         let site_values = render::SiteValues::new(&site, tera);
-        let sources = Sources::new(&site, &theme.files, &site_values);
+        let sources = Sources::new(&site, files, &site_values);
         let units = matches!(scope, Scope::Everything).then(|| render::units(&site));
         let plan = timings.measure("plan", || {
             self.memory.plan(&sources, scope, units.as_deref())
         });
         let outputs = timings.measure("render", || {
-            render::render_units(&site, &theme.files, tera, &site_values, &plan.dirty)
+            render::render_units(&site, files, tera, &site_values, &plan.dirty)
         });
-        run.rendered = outputs.len();
+        let rendered = outputs.len();
         let mut outcome =
             timings.measure("record", || self.memory.outcome(&plan, outputs, &sources));
         drop(sources);
-        let mut problems = self.standing_problems();
         problems.extend(outcome.problems.iter().cloned());
-        run.problems = diagnostics::sorted(problems);
-        run.files = std::mem::take(&mut outcome.files);
-        run.removed = std::mem::take(&mut outcome.removed);
+        let run = Run {
+            files: std::mem::take(&mut outcome.files),
+            removed: std::mem::take(&mut outcome.removed),
+            rendered,
+            ..Run::default()
+        };
         // A failed preview keeps showing the last good site, and the memory
         // what that site was made of.
-        if run.failed() {
-            return Some(run);
+        if problems.iter().any(Diagnostic::is_error) {
+            return run;
         }
         self.memory.commit(plan, outcome);
         // Freeing a site of 20,000 pages takes milliseconds the preview
@@ -373,7 +390,7 @@ impl Engine {
         let old = self.site.replace(site);
         std::thread::spawn(move || drop(old));
         self.clean = true;
-        Some(run)
+        run
     }
 
     /// Compiles the theme's templates for `site` unless they are.

@@ -29,6 +29,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::Role;
+use crate::reads::{Read, record};
 use crate::site_path::SitePath;
 use crate::source::FileRole;
 pub use theme::ThemeFiles;
@@ -349,75 +350,12 @@ impl<'a> UnitContext<'a> {
     /// The files of `unit` and the template errors met on the way. Every
     /// templated file of a language reads that language's `site`.
     fn render(&self, unit: &Unit) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        use crate::reads::{Read, record};
         let site = self.site;
-        let every_language = || {
-            for language in &site.config.languages {
-                record(Read::Site(language.code.clone()));
-            }
-        };
-        let results: Vec<Result<OutputFile, Diagnostic>> = match unit {
-            Unit::Page(url) => {
-                let Some(page) = self.page(url) else {
-                    return (Vec::new(), Vec::new());
-                };
-                record(Read::Page(page.id));
-                record(Read::Site(page.lang.clone()));
-                match render_page(site, &self.engine, page, &self.site_values, &self.bodies) {
-                    // The page's own file has an error, reported at its
-                    // line; a template failing on what is wrong there is no
-                    // second fault.
-                    Err(_) if page.doc.has_errors => Vec::new(),
-                    result => vec![result],
-                }
-            }
-            Unit::Listing(url) => {
-                let Some(listing) = self.listing(url) else {
-                    return (Vec::new(), Vec::new());
-                };
-                record(Read::Listing(listing.url.to_string()));
-                record(Read::Site(listing.lang.clone()));
-                vec![news::render_listing(
-                    site,
-                    self.theme,
-                    self.tera,
-                    &self.site_values,
-                    listing,
-                    self.listing_alternates
-                        .get_or_init(|| news::listing_alternates(site, |_| true)),
-                )]
-            }
-            Unit::Standard(url) => {
-                let Some((standard, lang)) = self.standard(url) else {
-                    return (Vec::new(), Vec::new());
-                };
-                record(Read::Site((*lang).clone()));
-                vec![register::render_current(
-                    site,
-                    self.theme,
-                    self.tera,
-                    &self.site_values,
-                    &self.bodies,
-                    standard,
-                    lang,
-                    url,
-                )]
-            }
-            Unit::Register => {
-                every_language();
-                let mut results = register::render_filter_pages(
-                    site,
-                    self.theme,
-                    self.tera,
-                    &self.site_values,
-                    &self.bodies,
-                );
-                results.extend(register::exports(site).into_iter().map(Ok));
-                let (feeds, problems) = register::feeds(site, self.theme);
-                results.extend(feeds.into_iter().map(Ok));
-                results.extend(problems.into_iter().map(Err));
-                results
-            }
+        let results = match unit {
+            Unit::Page(url) => self.content_page(url),
+            Unit::Listing(url) => self.listing_page(url),
+            Unit::Standard(url) => self.current_version(url),
+            Unit::Register => self.register_files(),
             Unit::Feeds => news::feeds(site, &self.bodies)
                 .into_iter()
                 .map(Ok)
@@ -433,7 +371,7 @@ impl<'a> UnitContext<'a> {
                 files.into_iter().map(Ok).collect()
             }
             Unit::SitePages => {
-                every_language();
+                self.every_language();
                 site_pages(site, self.theme, self.tera, &self.site_values)
             }
             Unit::Copies => {
@@ -450,6 +388,81 @@ impl<'a> UnitContext<'a> {
             }
         }
         (files, problems)
+    }
+
+    fn every_language(&self) {
+        for language in &self.site.config.languages {
+            record(Read::Site(language.code.clone()));
+        }
+    }
+
+    fn content_page(&self, url: &str) -> Vec<Result<OutputFile, Diagnostic>> {
+        let Some(page) = self.page(url) else {
+            return Vec::new();
+        };
+        record(Read::Page(page.id));
+        record(Read::Site(page.lang.clone()));
+        let site_values = &self.site_values;
+        match render_page(self.site, &self.engine, page, site_values, &self.bodies) {
+            // The page's own file has an error, reported at its line; a
+            // template failing on what is wrong there is no second fault.
+            Err(_) if page.doc.has_errors => Vec::new(),
+            result => vec![result],
+        }
+    }
+
+    fn listing_page(&self, url: &str) -> Vec<Result<OutputFile, Diagnostic>> {
+        let Some(listing) = self.listing(url) else {
+            return Vec::new();
+        };
+        record(Read::Listing(listing.url.to_string()));
+        record(Read::Site(listing.lang.clone()));
+        let site = self.site;
+        let alternates = self
+            .listing_alternates
+            .get_or_init(|| news::listing_alternates(site, |_| true));
+        vec![news::render_listing(
+            site,
+            self.theme,
+            self.tera,
+            &self.site_values,
+            listing,
+            alternates,
+        )]
+    }
+
+    fn current_version(&self, url: &str) -> Vec<Result<OutputFile, Diagnostic>> {
+        let Some((standard, lang)) = self.standard(url) else {
+            return Vec::new();
+        };
+        record(Read::Site(lang.clone()));
+        vec![register::render_current(
+            self.site,
+            self.theme,
+            self.tera,
+            &self.site_values,
+            &self.bodies,
+            standard,
+            lang,
+            url,
+        )]
+    }
+
+    fn register_files(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+        self.every_language();
+        let site = self.site;
+        let mut results = register::render_filter_pages(
+            site,
+            self.theme,
+            self.tera,
+            &self.site_values,
+            &self.bodies,
+        );
+        results.extend(register::exports(site).into_iter().map(Ok));
+        let (feeds, problems) = register::feeds(site, self.theme);
+        results.extend(feeds.into_iter().map(Ok));
+        results.extend(problems.into_iter().map(Err));
+        results
     }
 }
 

@@ -96,20 +96,44 @@ pub fn run(
     let out_dir = options.root.join(PREVIEW_DIR);
     crate::output::refuse_link(&out_dir).map_err(ServeError::Io)?;
     std::fs::create_dir_all(&out_dir).map_err(|e| ServeError::Io(crate::Error::io(&out_dir, e)))?;
-    let build = BuildOptions {
-        root: options.root.clone(),
-        output: Some(out_dir.clone()),
-        base_url: Some(preview_url(&options.bind, port, &address)?),
-        publication: Publication {
-            build_date: options.build_date,
-            drafts: options.drafts,
-            future: true,
-            expired: false,
-        },
-        force_output: false,
-    };
-    let mut session = Session::new(build, out_dir.clone());
+    let base_url = preview_url(&options.bind, port, &address)?;
+    let mut session = Session::new(preview_options(options, base_url), out_dir.clone());
     let first = session.rebuild(&Changes::everything());
+    let shared = shared_state(&session, out_dir);
+    publish(&shared, first, &Changes::everything());
+    let theme = session
+        .engine
+        .config()
+        .map(|c| c.theme.clone())
+        .unwrap_or_else(|| "hub".into());
+    let (receiver, watcher) = watch(&options.root, &theme)?;
+    let server = http::Server::start(listener, Arc::clone(&shared)).map_err(ServeError::Server)?;
+    let url = format!("http://{}:{port}/", options.bind);
+    println!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        options.root.display()
+    );
+    if options.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+    ready(port);
+    rebuild_loop(
+        &options.root,
+        &theme,
+        &mut session,
+        &shared,
+        &receiver,
+        &stop,
+    );
+    drop(watcher);
+    server.stop();
+    println!("stopped");
+    Ok(())
+}
+
+/// What the server and the rebuild loop share: the folder, the language
+/// prefixes of pretty URLs, and the live-reload state.
+fn shared_state(session: &Session, dir: PathBuf) -> Arc<Shared> {
     let prefixes = session
         .engine
         .config()
@@ -121,17 +145,40 @@ pub fn run(
                 .collect()
         })
         .unwrap_or_default();
-    let shared = Arc::new(Shared {
-        dir: out_dir,
+    Arc::new(Shared {
+        dir,
         prefixes,
         live: tokio::sync::watch::Sender::new(LiveState::default()),
-    });
-    publish(&shared, first, &Changes::everything());
+    })
+}
 
+/// What the preview is built with: the site as `options` says, at the
+/// preview's own address, drafts if asked, scheduled releases always.
+fn preview_options(options: &ServeOptions, base_url: BaseUrl) -> BuildOptions {
+    BuildOptions {
+        root: options.root.clone(),
+        output: Some(options.root.join(PREVIEW_DIR)),
+        base_url: Some(base_url),
+        publication: Publication {
+            build_date: options.build_date,
+            drafts: options.drafts,
+            future: true,
+            expired: false,
+        },
+        force_output: false,
+    }
+}
+
+/// Watches what the site is made of (not the whole root: that would also
+/// watch the preview folder, one directory per page). Reading a file (as
+/// every rebuild does with the theme) is reported as an access; only
+/// writes, renames and removals are changes.
+fn watch(
+    root: &Path,
+    theme: &str,
+) -> Result<(Receiver<Vec<PathBuf>>, notify::RecommendedWatcher), ServeError> {
     let (sender, receiver) = channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // Reading a file (as every rebuild does with the theme) is reported
-        // as an access; only writes, renames and removals are changes.
         let Ok(event) = event else { return };
         let change = matches!(
             event.kind,
@@ -149,23 +196,13 @@ pub fn run(
         }
     })
     .map_err(|e| ServeError::Watch(e.to_string()))?;
-    // Only what the site is made of: watching the whole root would also
-    // watch the preview folder, one directory per page.
-    let theme_name = session
-        .engine
-        .config()
-        .map(|c| c.theme.clone())
-        .unwrap_or_else(|| "hub".into());
     let watched = [
-        (options.root.clone(), RecursiveMode::NonRecursive),
+        (root.to_path_buf(), RecursiveMode::NonRecursive),
         (
-            options.root.join(crate::source::CONTENT_DIR),
+            root.join(crate::source::CONTENT_DIR),
             RecursiveMode::Recursive,
         ),
-        (
-            options.root.join("themes").join(&theme_name),
-            RecursiveMode::Recursive,
-        ),
+        (root.join("themes").join(theme), RecursiveMode::Recursive),
     ];
     for (path, mode) in &watched {
         if path.exists() {
@@ -174,47 +211,39 @@ pub fn run(
                 .map_err(|e| ServeError::Watch(format!("{}: {e}", path.display())))?;
         }
     }
+    Ok((receiver, watcher))
+}
 
-    let server = http::Server::start(listener, Arc::clone(&shared)).map_err(ServeError::Server)?;
-    let url = format!("http://{}:{port}/", options.bind);
-    println!(
-        "serving {} at {url} (Ctrl-C to stop)",
-        options.root.display()
-    );
-    if options.open {
-        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
-    }
-    ready(port);
-
-    let canonical_root = options
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| options.root.clone());
-    let theme = theme_name;
+/// Rebuilds after every batch of changes until `stop` is set.
+fn rebuild_loop(
+    root: &Path,
+    theme: &str,
+    session: &mut Session,
+    shared: &Shared,
+    receiver: &Receiver<Vec<PathBuf>>,
+    stop: &AtomicBool,
+) {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let ignored = vec![
         PathBuf::from(PREVIEW_DIR),
         PathBuf::from("public"),
         PathBuf::from("target"),
     ];
     while !stop.load(Ordering::Relaxed) {
-        let Some(paths) = next_batch(&receiver, &stop) else {
+        let Some(paths) = next_batch(receiver, stop) else {
             continue;
         };
         let paths: Vec<PathBuf> = paths
             .iter()
-            .map(|p| relative(p, &options.root, &canonical_root))
+            .map(|p| relative(p, root, &canonical_root))
             .collect();
-        let changes = pipeline::classify(Path::new(""), &theme, &paths, &ignored);
+        let changes = pipeline::classify(Path::new(""), theme, &paths, &ignored);
         if changes.is_empty() {
             continue;
         }
         let result = session.rebuild(&changes);
-        publish(&shared, result, &changes);
+        publish(shared, result, &changes);
     }
-    drop(watcher);
-    server.stop();
-    println!("stopped");
-    Ok(())
 }
 
 /// How long no further event must arrive before a batch is rebuilt. The
