@@ -98,6 +98,8 @@ const KINDS: &[(&str, Make)] = &[
     ("tags", tags),
     ("new file", new_file),
     ("deleted file", deleted_file),
+    ("new, newest", new_newest),
+    ("deleted, newest", deleted_newest),
     ("renamed file", renamed_file),
     ("translation", translation),
     ("standard", standard),
@@ -181,6 +183,28 @@ fn new_file(c: &Corpus, n: usize) -> Vec<Step> {
         new_release(c, &name, &marker("Neu", n)),
         Effect::Appears(page(&name)),
     )]
+}
+
+/// A new release dated the day before the build, as `kommhub new` makes
+/// one: the newest, so no other release's running number moves (the
+/// `new file` kind copies the edited release's date and so renumbers
+/// every later release of that year).
+fn new_newest(c: &Corpus, n: usize) -> Vec<Step> {
+    let name = format!("messung-heute-{n}");
+    let file = c.root.join(format!("content/news/{name}.md"));
+    let yesterday = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24);
+    let text = replace_line(
+        &new_release(c, &name, &marker("Heute", n)),
+        "date:",
+        &format!("date: {}", yesterday.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    );
+    vec![Step::write(file, text, Effect::Appears(page(&name)))]
+}
+
+fn deleted_newest(c: &Corpus, n: usize) -> Vec<Step> {
+    let name = format!("messung-heute-{n}");
+    let file = c.root.join(format!("content/news/{name}.md"));
+    vec![Step::remove(vec![file], Effect::Disappears(page(&name)))]
 }
 
 fn deleted_file(c: &Corpus, n: usize) -> Vec<Step> {

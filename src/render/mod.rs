@@ -289,7 +289,6 @@ struct UnitContext<'a> {
     /// Look-ups made on first use: a run that renders a few units should
     /// not pay for indexing every page.
     listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
-    listing_alternates: OnceLock<HashMap<news::GroupKey, Vec<(Lang, String)>>>,
     standards: OnceLock<StandardsByUrl<'a>>,
 }
 
@@ -308,7 +307,6 @@ impl<'a> UnitContext<'a> {
             bodies: body::Bodies::new(site, &theme.settings),
             engine: Engine::new(tera, theme),
             listings: OnceLock::new(),
-            listing_alternates: OnceLock::new(),
             standards: OnceLock::new(),
         }
     }
@@ -417,17 +415,12 @@ impl<'a> UnitContext<'a> {
         };
         record(Read::Listing(listing.url.to_string()));
         record(Read::Site(listing.lang.clone()));
-        let site = self.site;
-        let alternates = self
-            .listing_alternates
-            .get_or_init(|| news::listing_alternates(site, |_| true));
         vec![news::render_listing(
-            site,
+            self.site,
             self.theme,
             self.tera,
             &self.site_values,
             listing,
-            alternates,
         )]
     }
 

@@ -103,25 +103,20 @@ fn feeds_of<'a>(site: &'a Site, lang: &'a Lang) -> Vec<Feed<'a>> {
 
 /// One listing page (not a section's first page), rendered with
 /// `listing.html` (or `section.html` when the theme has none).
-/// `alternates` holds the language versions of every listing group
-/// ([`listing_alternates`]).
 pub fn render_listing(
     site: &Site,
     theme: &ThemeFiles,
     tera: &Tera,
     site_values: &HashMap<&Lang, Value>,
     listing: &Listing,
-    alternates: &HashMap<GroupKey, Vec<(Lang, String)>>,
 ) -> Result<OutputFile, Diagnostic> {
     let template = if tera.contains_template("listing.html") {
         "listing.html"
     } else {
         "section.html"
     };
-    let group = alternates
-        .get(&group_key(listing))
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let group = alternates_of(site, listing);
+    let group = group.as_slice();
     for (_, url) in group {
         crate::reads::record(crate::reads::Read::Listing(url.clone()));
     }
@@ -262,6 +257,38 @@ fn group_key(listing: &Listing) -> GroupKey {
         ListingKind::Tag { slug, .. } => format!("{}:{slug}", listing.lang),
     };
     (std::mem::discriminant(&listing.kind), detail, listing.page)
+}
+
+/// Whether two listing pages are language versions of one another: the
+/// same kind, detail and page number ([`group_key`], without allocating).
+fn same_group(a: &Listing, b: &Listing) -> bool {
+    let detail = match (&a.kind, &b.kind) {
+        (ListingKind::Section, ListingKind::Section)
+        | (ListingKind::TagIndex, ListingKind::TagIndex) => true,
+        (ListingKind::Year(x), ListingKind::Year(y)) => x == y,
+        (ListingKind::Association(x), ListingKind::Association(y)) => x == y,
+        (ListingKind::Tag { slug: x, .. }, ListingKind::Tag { slug: y, .. }) => {
+            x == y && a.lang == b.lang
+        }
+        _ => false,
+    };
+    detail && a.page == b.page
+}
+
+/// The language versions of `listing` (itself included), in the site's
+/// language order: what [`listing_alternates`] gives its group.
+pub fn alternates_of(site: &Site, listing: &Listing) -> Vec<(Lang, String)> {
+    let mut by_order: BTreeMap<usize, (Lang, String)> = BTreeMap::new();
+    for other in site.news.listings.iter().filter(|o| same_group(listing, o)) {
+        let order = site
+            .config
+            .languages
+            .iter()
+            .position(|l| l.code == other.lang)
+            .unwrap_or(usize::MAX);
+        by_order.insert(order, (other.lang.clone(), other.url.to_string()));
+    }
+    by_order.into_values().collect()
 }
 
 /// The language versions of each listing group that `wanted` accepts.
