@@ -68,7 +68,6 @@ pub struct Sources<'a> {
     pub site_values: &'a crate::render::SiteValues,
     /// Look-ups made on first use (a patched edit needs only pages).
     listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
-    standards: OnceLock<FxHashMap<&'a str, &'a crate::model::register::RegisteredStandard>>,
 }
 
 impl<'a> Sources<'a> {
@@ -82,7 +81,6 @@ impl<'a> Sources<'a> {
             theme,
             site_values,
             listings: OnceLock::new(),
-            standards: OnceLock::new(),
         }
     }
 }
@@ -105,15 +103,8 @@ impl<'a> Sources<'a> {
     }
 
     fn standard(&self, id: &str) -> Option<&'a crate::model::register::RegisteredStandard> {
-        let site = self.site;
-        let standards = self.standards.get_or_init(|| {
-            site.register
-                .standards
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect()
-        });
-        standards.get(id).copied()
+        let id = crate::model::register::StandardId::parse(id).ok()?;
+        self.site.register.get(&id)
     }
 }
 

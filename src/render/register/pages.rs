@@ -35,14 +35,7 @@ pub fn render_current(
     crate::reads::record(crate::reads::Read::Standard(
         standard.id.as_str().to_string(),
     ));
-    let renderer = Renderer {
-        site,
-        theme,
-        tera,
-        site_values,
-        bodies,
-        engine: Engine::new(tera, theme),
-    };
+    let renderer = Renderer::new(site, theme, tera, site_values, bodies);
     renderer.current_version(standard, lang, url)
 }
 
@@ -55,14 +48,7 @@ pub fn render_filter_pages(
     bodies: &Bodies,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     crate::reads::record(crate::reads::Read::Register);
-    let renderer = Renderer {
-        site,
-        theme,
-        tera,
-        site_values,
-        bodies,
-        engine: Engine::new(tera, theme),
-    };
+    let renderer = Renderer::new(site, theme, tera, site_values, bodies);
     let mut results = Vec::new();
     if tera.contains_template("register.html") {
         for language in &site.config.languages {
@@ -84,6 +70,25 @@ struct Renderer<'a> {
     site_values: &'a HashMap<&'a Lang, Value>,
     bodies: &'a Bodies<'a>,
     engine: Engine<'a>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        site: &'a Site,
+        theme: &'a ThemeFiles,
+        tera: &'a Tera,
+        site_values: &'a HashMap<&'a Lang, Value>,
+        bodies: &'a Bodies<'a>,
+    ) -> Self {
+        Renderer {
+            site,
+            theme,
+            tera,
+            site_values,
+            bodies,
+            engine: Engine::new(tera, theme),
+        }
+    }
 }
 
 impl Renderer<'_> {
