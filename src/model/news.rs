@@ -79,6 +79,8 @@ pub struct NewsIndex {
     /// Section page → index in `listings` of its page 1, so that every
     /// page's view finds it without scanning all listings.
     first_pages: HashMap<PageId, usize>,
+    /// Address → place in `listings`, for [`NewsIndex::listing_at`].
+    by_url: HashMap<UrlPath, usize>,
 }
 
 impl NewsIndex {
@@ -96,6 +98,11 @@ impl NewsIndex {
     pub fn newest(&self, lang: &Lang) -> &[PageId] {
         crate::reads::record(crate::reads::Read::Newest(lang.clone()));
         self.newest.get(lang).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The listing page at the site URL `url`, if any.
+    pub fn listing_at(&self, url: &str) -> Option<&Listing> {
+        self.by_url.get(url).and_then(|at| self.listings.get(*at))
     }
 
     /// Every listing page that is rendered with the listing template (all
@@ -157,6 +164,12 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         out.tags(groups.tags);
         out.associations(groups.associations);
     }
+    index.by_url = index
+        .listings
+        .iter()
+        .enumerate()
+        .map(|(at, l)| (l.url.clone(), at))
+        .collect();
     index.first_pages = index
         .listings
         .iter()

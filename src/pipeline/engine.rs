@@ -371,7 +371,6 @@ impl Engine {
         let rendered = outputs.len();
         let mut outcome =
             timings.measure("record", || self.memory.outcome(&plan, outputs, &sources));
-        drop(sources);
         problems.extend(outcome.problems.iter().cloned());
         let run = Run {
             files: std::mem::take(&mut outcome.files),

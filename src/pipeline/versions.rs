@@ -18,7 +18,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::quality::{FixedState, FoldHasher};
 use rustc_hash::FxHashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -66,8 +66,6 @@ pub struct Sources<'a> {
     pub site: &'a Site,
     pub theme: &'a ThemeFiles,
     pub site_values: &'a crate::render::SiteValues,
-    /// Look-ups made on first use (a patched edit needs only pages).
-    listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
 }
 
 impl<'a> Sources<'a> {
@@ -80,26 +78,15 @@ impl<'a> Sources<'a> {
             site,
             theme,
             site_values,
-            listings: OnceLock::new(),
         }
     }
-}
 
-impl<'a> Sources<'a> {
     fn page(&self, url: &str) -> Option<&'a Page> {
         self.site.page_at(url)
     }
 
     fn listing(&self, url: &str) -> Option<&'a crate::model::news::Listing> {
-        let site = self.site;
-        let listings = self.listings.get_or_init(|| {
-            site.news
-                .listings
-                .iter()
-                .map(|l| (l.url.as_str(), l))
-                .collect()
-        });
-        listings.get(url).copied()
+        self.site.news.listing_at(url)
     }
 
     fn standard(&self, id: &str) -> Option<&'a crate::model::register::RegisteredStandard> {

@@ -288,7 +288,6 @@ struct UnitContext<'a> {
     engine: Engine<'a>,
     /// Look-ups made on first use: a run that renders a few units should
     /// not pay for indexing every page.
-    listings: OnceLock<FxHashMap<&'a str, &'a crate::model::news::Listing>>,
     standards: OnceLock<StandardsByUrl<'a>>,
 }
 
@@ -306,7 +305,6 @@ impl<'a> UnitContext<'a> {
             site_values,
             bodies: body::Bodies::new(site, &theme.settings),
             engine: Engine::new(tera, theme),
-            listings: OnceLock::new(),
             standards: OnceLock::new(),
         }
     }
@@ -316,14 +314,7 @@ impl<'a> UnitContext<'a> {
     }
 
     fn listing(&self, url: &str) -> Option<&'a crate::model::news::Listing> {
-        let site = self.site;
-        let listings = self.listings.get_or_init(|| {
-            site.news
-                .listing_pages()
-                .map(|l| (l.url.as_str(), l))
-                .collect()
-        });
-        listings.get(url).copied()
+        self.site.news.listing_at(url)
     }
 
     fn standard(
