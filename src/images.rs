@@ -25,7 +25,7 @@ pub const WIDTHS: [u32; 3] = [480, 960, 1440];
 pub const CACHE_DIR: &str = ".kommhub-cache/images";
 
 /// An original image and its variants.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImageInfo {
     pub width: u32,
     pub height: u32,
@@ -38,7 +38,7 @@ pub struct ImageInfo {
 }
 
 /// One narrower copy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub width: u32,
     pub height: u32,

@@ -1,12 +1,12 @@
 //! The preview folder of `serve`, kept current file by file.
 //!
-//! The same writer as a build's ([`super::sync`] makes the folder hold a
-//! whole run at first); after that each run hands over only what it
-//! rendered and what is gone, and only files whose bytes differ from what
-//! this writer last put there are written. Every write goes through
-//! [`super::put`], which never writes through a symlink.
+//! The same writer as a build's: [`super::sync`] makes the folder hold a
+//! whole run at first (planted symlinks removed); after that each run
+//! hands over only what it rendered and what is gone, and a file is
+//! written only when its bytes differ from what the folder holds
+//! ([`super::write_if_changed`], which writes through [`super::put`] and
+//! so never through a symlink).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
@@ -22,19 +22,14 @@ pub struct Updated {
     pub removed: usize,
 }
 
-/// A folder this writer fills, and what it wrote there.
+/// The folder this writer fills.
 pub struct Preview {
     dir: PathBuf,
-    /// Fingerprints of the bytes last written, by output path.
-    written: HashMap<SitePath, u64>,
 }
 
 impl Preview {
     pub fn new(dir: PathBuf) -> Self {
-        Preview {
-            dir,
-            written: HashMap::new(),
-        }
+        Preview { dir }
     }
 
     pub fn dir(&self) -> &Path {
@@ -46,12 +41,6 @@ impl Preview {
     pub fn fill(&mut self, files: Vec<OutputFile>) -> Result<Updated, Error> {
         let output = Output { files };
         let report = super::sync(&output, &self.dir)?;
-        self.written.clear();
-        for file in &output.files {
-            let bytes = bytes_of(file)?;
-            self.written
-                .insert(file.path.clone(), crate::pipeline::fingerprint(&bytes));
-        }
         Ok(Updated {
             changed: output.files.iter().map(|f| url_of(&f.path)).collect(),
             written: report.written,
@@ -59,27 +48,25 @@ impl Preview {
         })
     }
 
-    /// Writes those of `files` whose bytes changed and removes `removed`.
+    /// Writes those of `files` whose bytes differ from the folder's and
+    /// removes `removed`.
     pub fn update(&mut self, files: &[OutputFile], removed: &[SitePath]) -> Result<Updated, Error> {
         let mut updated = Updated::default();
         for file in files {
             let bytes = bytes_of(file)?;
-            let print = crate::pipeline::fingerprint(&bytes);
             let target = self.dir.join(file.path.as_str());
-            if self.written.get(&file.path) == Some(&print) && target.is_file() {
-                continue;
+            // A symlink is no file of ours: `put` replaces it.
+            let ours = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
+            if super::write_if_changed(&target, &bytes, ours)? {
+                updated.changed.push(url_of(&file.path));
+                updated.written += 1;
             }
-            super::put(&target, &bytes)?;
-            self.written.insert(file.path.clone(), print);
-            updated.changed.push(url_of(&file.path));
-            updated.written += 1;
         }
         for path in removed {
             let target = self.dir.join(path.as_str());
             if std::fs::symlink_metadata(&target).is_ok() {
                 std::fs::remove_file(&target).map_err(|e| Error::io(&target, e))?;
             }
-            self.written.remove(path);
             updated.changed.push(url_of(path));
             updated.removed += 1;
         }

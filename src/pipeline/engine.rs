@@ -325,12 +325,14 @@ impl Engine {
                 Run::default()
             }
             Some(tera) if self.purpose != Purpose::Serve => {
-                let (output, problems) =
-                    timings.measure("render", || render::render(&site, &theme.files, tera));
+                let units = render::units(&site);
+                let (output, problems) = timings.measure("render", || {
+                    render::render(&site, &theme.files, tera, &units)
+                });
                 standing.extend(problems);
                 self.clean = true;
                 let run = Run {
-                    rendered: render::units(&site).len(),
+                    rendered: units.len(),
                     files: output.files,
                     ..Run::default()
                 };

@@ -152,7 +152,7 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
         Key::Other(Read::Images) => {
             let mut images: Vec<_> = site.images.iter().collect();
             images.sort_by(|a, b| a.0.cmp(b.0));
-            format!("{images:?}").hash(&mut hasher);
+            images.hash(&mut hasher);
         }
         Key::Other(Read::Copies) => copies(site, sources.theme, &mut hasher),
     }
@@ -207,7 +207,7 @@ fn structure(site: &Site, hasher: &mut FoldHasher<'static>) {
             &listing.lang,
         )
             .hash(hasher);
-        format!("{:?}", listing.kind).hash(hasher);
+        listing.kind.hash(hasher);
     }
 }
 
@@ -226,7 +226,7 @@ fn standard(
 ) {
     (standard.id.as_str(), &standard.folder, standard.current).hash(hasher);
     for version in &standard.versions {
-        (version.version.as_str(), format!("{:?}", version.status)).hash(hasher);
+        (version.version.as_str(), version.status).hash(hasher);
         for (lang, id) in &version.pages {
             (lang, &site.pages[id.0].url).hash(hasher);
         }
@@ -241,7 +241,7 @@ fn standard(
             let page = &site.pages[id.0];
             if let crate::parse::Kind::Standard(facts) = &page.doc.kind {
                 for name in &facts.downloads {
-                    format!("{:?}", site.register.download(&standard.folder, name)).hash(hasher);
+                    site.register.download(&standard.folder, name).hash(hasher);
                 }
             }
         }

@@ -147,26 +147,6 @@ pub fn default_variant(url: &str, info: &ImageInfo, base_path: &str) -> String {
         .unwrap_or_else(|| format!("{base_path}{url}"))
 }
 
-/// Whether the body of `after` in `new` reads the same link targets and
-/// image facts as that of `before` in `old`, both showing the same
-/// document: then [`html`] makes the same text of both. `serve` asks
-/// this to know which pages an edit elsewhere changed.
-pub fn same_inputs(old: &Site, before: &Page, new: &Site, after: &Page) -> bool {
-    const MARK: &str = "<img src=\"";
-    if before.links != after.links || old.base_path != new.base_path {
-        return false;
-    }
-    let html = after.doc.body.html.as_str();
-    html.match_indices(MARK).all(|(start, _)| {
-        let after_mark = &html[start + MARK.len()..];
-        let src = after_mark.split('"').next().unwrap_or_default();
-        match (bundle_url(before, src), bundle_url(after, src)) {
-            (Some(a), Some(b)) => old.images.get(&a) == new.images.get(&b),
-            (a, b) => a == b,
-        }
-    })
-}
-
 /// The site's image sizes, recorded as read ([`crate::reads`]).
 fn record_images(
     images: &std::collections::HashMap<String, crate::images::ImageInfo>,

@@ -217,14 +217,18 @@ pub fn units(site: &Site) -> Vec<Unit> {
     units
 }
 
-/// Renders every page, listing, feed and site file, and lists the static
-/// files and assets to copy.
-pub fn render(site: &Site, theme: &ThemeFiles, tera: &Tera) -> (Output, Vec<Diagnostic>) {
-    let all = units(site);
+/// Renders `all`, every unit of `site` ([`units`]): every page, listing,
+/// feed and site file, and the static files and assets to copy.
+pub fn render(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    all: &[Unit],
+) -> (Output, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut files = Vec::with_capacity(site.pages.len() + site.assets.len());
     let site_values = SiteValues::new(site, tera);
-    for unit in render_units(site, theme, tera, &site_values, &all) {
+    for unit in render_units(site, theme, tera, &site_values, all) {
         files.extend(unit.files);
         problems.extend(unit.problems);
     }

@@ -247,7 +247,7 @@ fn fill(
 
 /// Listings that exist in several languages: the section pages, years,
 /// associations and the tag index (tags themselves are per language).
-pub type GroupKey = (std::mem::Discriminant<ListingKind>, String, usize);
+type GroupKey = (std::mem::Discriminant<ListingKind>, String, usize);
 
 fn group_key(listing: &Listing) -> GroupKey {
     let detail = match &listing.kind {
@@ -259,27 +259,13 @@ fn group_key(listing: &Listing) -> GroupKey {
     (std::mem::discriminant(&listing.kind), detail, listing.page)
 }
 
-/// Whether two listing pages are language versions of one another: the
-/// same kind, detail and page number ([`group_key`], without allocating).
-fn same_group(a: &Listing, b: &Listing) -> bool {
-    let detail = match (&a.kind, &b.kind) {
-        (ListingKind::Section, ListingKind::Section)
-        | (ListingKind::TagIndex, ListingKind::TagIndex) => true,
-        (ListingKind::Year(x), ListingKind::Year(y)) => x == y,
-        (ListingKind::Association(x), ListingKind::Association(y)) => x == y,
-        (ListingKind::Tag { slug: x, .. }, ListingKind::Tag { slug: y, .. }) => {
-            x == y && a.lang == b.lang
-        }
-        _ => false,
-    };
-    detail && a.page == b.page
-}
-
 /// The language versions of `listing` (itself included), in the site's
-/// language order: what [`listing_alternates`] gives its group.
-pub fn alternates_of(site: &Site, listing: &Listing) -> Vec<(Lang, String)> {
+/// language order: its group of [`listing_alternates`], found without
+/// indexing every group.
+fn alternates_of(site: &Site, listing: &Listing) -> Vec<(Lang, String)> {
+    let key = group_key(listing);
     let mut by_order: BTreeMap<usize, (Lang, String)> = BTreeMap::new();
-    for other in site.news.listings.iter().filter(|o| same_group(listing, o)) {
+    for other in site.news.listings.iter().filter(|o| group_key(o) == key) {
         let order = site
             .config
             .languages
@@ -291,11 +277,8 @@ pub fn alternates_of(site: &Site, listing: &Listing) -> Vec<(Lang, String)> {
     by_order.into_values().collect()
 }
 
-/// The language versions of each listing group that `wanted` accepts.
-pub fn listing_alternates(
-    site: &Site,
-    wanted: impl Fn(&GroupKey) -> bool,
-) -> HashMap<GroupKey, Vec<(Lang, String)>> {
+/// The language versions of every listing group.
+fn listing_alternates(site: &Site) -> HashMap<GroupKey, Vec<(Lang, String)>> {
     let mut groups: HashMap<GroupKey, BTreeMap<usize, (Lang, String)>> = HashMap::new();
     let order: HashMap<&Lang, usize> = site
         .config
@@ -305,11 +288,7 @@ pub fn listing_alternates(
         .map(|(i, l)| (&l.code, i))
         .collect();
     for listing in &site.news.listings {
-        let key = group_key(listing);
-        if !wanted(&key) {
-            continue;
-        }
-        groups.entry(key).or_default().insert(
+        groups.entry(group_key(listing)).or_default().insert(
             order.get(&listing.lang).copied().unwrap_or(usize::MAX),
             (listing.lang.clone(), listing.url.to_string()),
         );
@@ -318,16 +297,6 @@ pub fn listing_alternates(
         .into_iter()
         .map(|(key, by_lang)| (key, by_lang.into_values().collect()))
         .collect()
-}
-
-/// Whether any of `pages` is an entry of a feed, so the feeds must be
-/// written again when it changes.
-pub fn in_feeds(site: &Site, pages: &[crate::model::PageId]) -> bool {
-    site.config.languages.iter().any(|language| {
-        feeds_of(site, &language.code)
-            .iter()
-            .any(|feed| feed.entries.iter().any(|entry| pages.contains(&entry.id)))
-    })
 }
 
 /// The Atom feeds of every language.
@@ -462,7 +431,7 @@ pub fn sitemap(site: &Site) -> OutputFile {
             .map(|d| d.date);
         sitemap_entry(&mut xml, &origin, &page.url, lastmod, &alternates);
     }
-    let groups = listing_alternates(site, |_| true);
+    let groups = listing_alternates(site);
     for listing in site.news.listing_pages() {
         let alternates: Vec<(&Lang, &str)> = groups
             .get(&group_key(listing))
