@@ -406,6 +406,17 @@ fn too_long_message(what: &str, value: &str) -> String {
     )
 }
 
+/// The error at front matter `key` for a `what` whose segment `value` is
+/// too long.
+fn too_long_at(doc: &Document, key: &str, what: &str, value: &str) -> Diagnostic {
+    doc.problem_at(
+        key,
+        Code::FrontMatterTooLong,
+        too_long_message(what, value),
+        too_long_help(what),
+    )
+}
+
 /// The help line for a `what` whose segment is too long.
 fn too_long_help(what: &str) -> String {
     format!(
@@ -420,12 +431,7 @@ fn check_lengths(doc: &Document, problems: &mut Vec<Diagnostic>) {
     for tag in &doc.common.tags {
         let tag = slugify(tag);
         if too_long(&tag) {
-            problems.push(doc.problem_at(
-                "tags",
-                Code::FrontMatterTooLong,
-                too_long_message("tag", &tag),
-                too_long_help("tag"),
-            ));
+            problems.push(too_long_at(doc, "tags", "tag", &tag));
         }
     }
     for alias in &doc.common.aliases {
@@ -447,12 +453,7 @@ fn check_own_segment_length(doc: &Document, problems: &mut Vec<Diagnostic>) {
         Some(slug) => {
             let slug = slugify(slug);
             if too_long(&slug) {
-                problems.push(doc.problem_at(
-                    "slug",
-                    Code::FrontMatterTooLong,
-                    too_long_message("slug", &slug),
-                    too_long_help("slug"),
-                ));
+                problems.push(too_long_at(doc, "slug", "slug", &slug));
             }
         }
         None if doc.name.kind != FileKind::Section => {
