@@ -247,14 +247,25 @@ fn fill(
 
 /// Listings that exist in several languages: the section pages, years,
 /// associations and the tag index (tags themselves are per language).
-type GroupKey = (std::mem::Discriminant<ListingKind>, String, usize);
+/// Borrowed from the listing, so comparing keys allocates nothing.
+type GroupKey<'a> = (std::mem::Discriminant<ListingKind>, GroupDetail<'a>, usize);
 
-fn group_key(listing: &Listing) -> GroupKey {
+/// What tells two listings of one kind apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum GroupDetail<'a> {
+    None,
+    Year(i16),
+    Association(&'a str),
+    /// A tag's listing has no other language version.
+    Tag(&'a Lang, &'a str),
+}
+
+fn group_key(listing: &Listing) -> GroupKey<'_> {
     let detail = match &listing.kind {
-        ListingKind::Section | ListingKind::TagIndex => String::new(),
-        ListingKind::Year(year) => year.to_string(),
-        ListingKind::Association(key) => key.clone(),
-        ListingKind::Tag { slug, .. } => format!("{}:{slug}", listing.lang),
+        ListingKind::Section | ListingKind::TagIndex => GroupDetail::None,
+        ListingKind::Year(year) => GroupDetail::Year(*year),
+        ListingKind::Association(key) => GroupDetail::Association(key),
+        ListingKind::Tag { slug, .. } => GroupDetail::Tag(&listing.lang, slug),
     };
     (std::mem::discriminant(&listing.kind), detail, listing.page)
 }
@@ -278,8 +289,8 @@ fn alternates_of(site: &Site, listing: &Listing) -> Vec<(Lang, String)> {
 }
 
 /// The language versions of every listing group.
-fn listing_alternates(site: &Site) -> HashMap<GroupKey, Vec<(Lang, String)>> {
-    let mut groups: HashMap<GroupKey, BTreeMap<usize, (Lang, String)>> = HashMap::new();
+fn listing_alternates(site: &Site) -> HashMap<GroupKey<'_>, Vec<(Lang, String)>> {
+    let mut groups: HashMap<GroupKey<'_>, BTreeMap<usize, (Lang, String)>> = HashMap::new();
     let order: HashMap<&Lang, usize> = site
         .config
         .languages
