@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use kommhub::pipeline::{BuildOptions, Changes, classify};
 use kommhub::serve::Session;
 
-use crate::support::{copy_dir, tree};
+use crate::support::{assert_preview_equals_build, copy_dir};
 
 /// The hub, copied into a temporary folder.
 struct Hub {
@@ -88,31 +88,11 @@ fn step(hub: &Hub, session: &mut Session, what: &str, paths: &[PathBuf]) -> usiz
 }
 
 fn assert_same_as_build(hub: &Hub, what: &str) {
-    let full = hub.root().join("full");
     let options = BuildOptions {
-        output: Some(full.clone()),
+        output: Some(hub.root().join("full")),
         ..hub.options()
     };
-    kommhub::build(&options).unwrap_or_else(|_| panic!("{what}: the full build fails"));
-    let keep = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
-        files
-            .into_iter()
-            .filter(|(name, _)| !name.starts_with(kommhub::search::BUNDLE_DIR))
-            .filter(|(name, _)| name != kommhub::output::MARKER)
-            .collect()
-    };
-    let preview = keep(tree(&hub.root().join("preview")));
-    let build = keep(tree(&full));
-    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&preview), names(&build), "{what}: other files");
-    for ((name, a), (_, b)) in preview.iter().zip(&build) {
-        assert!(
-            a == b,
-            "{what}: {name} differs from a full build:\n--- serve\n{}\n--- build\n{}",
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
-    }
+    assert_preview_equals_build(options, &hub.root().join("preview"), what);
 }
 
 const RELEASE: &str = "content/news/2024-09-03-ausbildungsstart.md";

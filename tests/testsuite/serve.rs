@@ -310,31 +310,11 @@ fn a_session_re_renders_only_what_an_edit_touches() {
 /// A session's folder after edits holds exactly what a full build of the
 /// same files writes (the search index aside, which serve leaves out).
 fn assert_matches_full_build(site: &TestSite, preview: &std::path::Path) {
-    let full = site.root().join("full");
     let options = kommhub::pipeline::BuildOptions {
-        output: Some(full.clone()),
+        output: Some(site.root().join("full")),
         ..site.options()
     };
-    kommhub::build(&options).expect("full build");
-    let without_search = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
-        files
-            .into_iter()
-            .filter(|(name, _)| !name.starts_with(kommhub::search::BUNDLE_DIR))
-            .filter(|(name, _)| name != kommhub::output::MARKER)
-            .collect()
-    };
-    let session = without_search(crate::support::tree(preview));
-    let build = without_search(crate::support::tree(&full));
-    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&session), names(&build));
-    for ((name, a), (_, b)) in session.iter().zip(&build) {
-        assert!(
-            a == b,
-            "{name} differs from a full build:\n--- serve\n{}\n--- build\n{}",
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
-    }
+    crate::support::assert_preview_equals_build(options, preview, "after the edits");
 }
 
 /// A site with a home page teasing the latest releases, a section of

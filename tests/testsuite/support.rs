@@ -190,3 +190,30 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
         .expect("encode");
     bytes
 }
+
+/// Builds `options` in full and asserts that `preview` holds the same
+/// files with the same bytes (the search index aside, which `serve`
+/// leaves out); `what` names the step in a failure.
+pub fn assert_preview_equals_build(options: BuildOptions, preview: &Path, what: &str) {
+    let full = options.output_dir();
+    kommhub::build(&options).unwrap_or_else(|_| panic!("{what}: the full build fails"));
+    let keep = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+        files
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with(kommhub::search::BUNDLE_DIR))
+            .filter(|(name, _)| name != kommhub::output::MARKER)
+            .collect()
+    };
+    let served = keep(tree(preview));
+    let built = keep(tree(&full));
+    let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&served), names(&built), "{what}: other files");
+    for ((name, a), (_, b)) in served.iter().zip(&built) {
+        assert!(
+            a == b,
+            "{what}: {name} differs from a full build:\n--- serve\n{}\n--- build\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
+}
