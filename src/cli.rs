@@ -65,6 +65,9 @@ pub struct ServeArgs {
     /// Open the preview in the browser.
     #[arg(long)]
     pub open: bool,
+    /// Print how long each stage of every rebuild took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -222,6 +222,7 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         port: args.port,
         drafts: args.drafts,
         open: args.open,
+        timings: args.timings,
         build_date,
     };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

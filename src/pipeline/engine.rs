@@ -30,7 +30,7 @@ use crate::images::{self, Images};
 use crate::model::{self, PageId, Site};
 use crate::parse::{self, Document, Kind};
 use crate::reads::Read;
-use crate::render::{self, OutputFile, ThemeFiles};
+use crate::render::{self, OutputFile, ThemeFiles, Unit};
 use crate::site_path::SitePath;
 use crate::source::{self, ContentFile, SourceTree};
 
@@ -73,6 +73,55 @@ impl Run {
     }
 }
 
+/// What `serve` asks of a run beyond a build's: pages rendered and handed
+/// over before the rest, so that the page a browser shows does not wait
+/// for the thousands of files a structural edit can reach (a new release
+/// moves every later listing page). [`Run`] then holds only the rest.
+pub struct Early<'a> {
+    /// Site URLs of the pages browsers have open (`/news/`).
+    pub shown: &'a [String],
+    /// Takes the first files and the files already gone. Called at most
+    /// once per run, only while the run has no errors, and not on a run
+    /// that has nothing remembered to compare with (the first).
+    pub hand_over: &'a mut dyn FnMut(&[OutputFile], &[SitePath]),
+}
+
+/// At most this many edited files have their pages rendered first; a
+/// larger change (a new site.yaml parses everything) is no edit a person
+/// looks at page by page.
+const EDITS_FIRST: usize = 16;
+
+/// What the first part of a run handed over.
+#[derive(Default)]
+struct Handed {
+    /// Units rendered first.
+    units: HashSet<Unit>,
+    /// Remembered units the site lacks, whose files were removed.
+    gone: Vec<Unit>,
+    files: HashSet<SitePath>,
+    removed: HashSet<SitePath>,
+}
+
+/// The units to render first, and who takes their files.
+type First<'a> = (Vec<Unit>, &'a mut dyn FnMut(&[OutputFile], &[SitePath]));
+
+/// What a serve render works with besides the site.
+struct Pass<'a> {
+    files: &'a ThemeFiles,
+    tera: &'a Tera,
+    scope: &'a Scope,
+}
+
+/// What the preview folder holds that the memory does not describe,
+/// after a run that handed files over early and then failed.
+#[derive(Default)]
+struct Unsettled {
+    /// Units to render again even if their inputs look unchanged.
+    units: Vec<Unit>,
+    /// Files handed over; removed unless a unit makes them.
+    files: Vec<SitePath>,
+}
+
 /// One file's parse, kept while its text is unchanged.
 struct Parsed {
     fingerprint: u64,
@@ -112,6 +161,7 @@ pub struct Engine {
     /// Files were added or removed without a walk: the model must be
     /// assembled, not patched.
     reshaped: bool,
+    unsettled: Unsettled,
 }
 
 impl Engine {
@@ -132,6 +182,7 @@ impl Engine {
             memory: Memory::default(),
             touched: None,
             reshaped: false,
+            unsettled: Unsettled::default(),
         }
     }
 
@@ -152,6 +203,16 @@ impl Engine {
     /// site.yaml cannot be read; content problems are in [`Run::problems`],
     /// and a failed run leaves the engine as the last good run left it.
     pub fn run(&mut self, changes: &Changes) -> Result<Run, Vec<Diagnostic>> {
+        self.run_early(changes, None)
+    }
+
+    /// [`Engine::run`], handing the pages `early` names (and the edited
+    /// and the new ones) over first.
+    pub fn run_early(
+        &mut self,
+        changes: &Changes,
+        early: Option<Early>,
+    ) -> Result<Run, Vec<Diagnostic>> {
         let mut timings = Timings::default();
         let clean = std::mem::replace(&mut self.clean, false);
         if changes.config || self.config.is_none() {
@@ -183,7 +244,8 @@ impl Engine {
         let Some(site) = site else {
             return Err(Vec::new());
         };
-        let mut run = self.render(site, &scope, &mut timings);
+        let first = early.map(|early| (first_wanted(&site, early.shown, &fresh), early.hand_over));
+        let mut run = self.render(site, &scope, &mut timings, first);
         if let Some(run) = run.as_mut() {
             run.parsed = parsed;
             run.timings = timings;
@@ -311,7 +373,13 @@ impl Engine {
     /// Renders what the run needs (everything without memory, else the
     /// units [`Memory::plan`] names); commits the new state only when the
     /// run has no errors. `None` when there is no theme.
-    fn render(&mut self, site: Site, scope: &Scope, timings: &mut Timings) -> Option<Run> {
+    fn render(
+        &mut self,
+        site: Site,
+        scope: &Scope,
+        timings: &mut Timings,
+        first: Option<First>,
+    ) -> Option<Run> {
         let compile_problems = self.compile(&site);
         // Out of `self` while it renders, so the engine can be updated
         // meanwhile; its problems stand with the others.
@@ -340,7 +408,12 @@ impl Engine {
                 run
             }
             Some(tera) => {
-                self.render_changed(site, &theme.files, tera, scope, timings, &mut standing)
+                let pass = Pass {
+                    files: &theme.files,
+                    tera,
+                    scope,
+                };
+                self.render_changed(site, &pass, timings, first, &mut standing)
             }
         };
         self.theme = Some(theme);
@@ -350,30 +423,49 @@ impl Engine {
         Some(run)
     }
 
-    /// `serve`'s render: the units the memory names, committed when the
-    /// run has no errors (`problems` gets the units' problems).
+    /// `serve`'s render: the units the memory names (those of `first`
+    /// rendered and handed over before the rest), committed when the run
+    /// has no errors (`problems` gets the units' problems).
     fn render_changed(
         &mut self,
         site: Site,
-        files: &ThemeFiles,
-        tera: &Tera,
-        scope: &Scope,
+        pass: &Pass,
         timings: &mut Timings,
+        first: Option<First>,
         problems: &mut Vec<Diagnostic>,
     ) -> Run {
-        let site_values = render::SiteValues::new(&site, tera);
-        let sources = Sources::new(&site, files, &site_values);
-        let units = matches!(scope, Scope::Everything).then(|| render::units(&site));
-        let plan = timings.measure("plan", || {
-            self.memory.plan(&sources, scope, units.as_deref())
+        let site_values = render::SiteValues::new(&site, pass.tera);
+        let sources = Sources::new(&site, pass.files, &site_values);
+        let units = matches!(pass.scope, Scope::Everything).then(|| render::units(&site));
+        let render = |units: &[Unit]| {
+            render::render_units(&site, pass.files, pass.tera, &site_values, units)
+        };
+        let (mut outputs, handed) = match first {
+            Some((wanted, hand_over)) if !problems.iter().any(Diagnostic::is_error) => timings
+                .measure("first", || {
+                    self.render_first(&wanted, units.as_deref(), render, hand_over)
+                }),
+            _ => (Vec::new(), Handed::default()),
+        };
+        let mut plan = timings.measure("plan", || {
+            self.memory.plan(&sources, pass.scope, units.as_deref())
         });
-        let outputs = timings.measure("render", || {
-            render::render_units(&site, files, tera, &site_values, &plan.dirty)
-        });
+        plan.dirty.extend(self.unsettled_units(units.as_deref()));
+        plan.dirty.retain(|unit| !handed.units.contains(unit));
+        plan.dirty.sort();
+        plan.dirty.dedup();
+        outputs.extend(timings.measure("render", || render(&plan.dirty)));
         let rendered = outputs.len();
         let mut outcome =
             timings.measure("record", || self.memory.outcome(&plan, outputs, &sources));
         problems.extend(outcome.problems.iter().cloned());
+        self.settle(&mut outcome.removed, &outcome.files);
+        outcome
+            .files
+            .retain(|file| !handed.files.contains(&file.path));
+        outcome
+            .removed
+            .retain(|path| !handed.removed.contains(path));
         let run = Run {
             files: std::mem::take(&mut outcome.files),
             removed: std::mem::take(&mut outcome.removed),
@@ -381,17 +473,95 @@ impl Engine {
             ..Run::default()
         };
         // A failed preview keeps showing the last good site, and the memory
-        // what that site was made of.
+        // what that site was made of; what was handed over early is noted.
         if problems.iter().any(Diagnostic::is_error) {
+            self.unsettle(handed);
             return run;
         }
         self.memory.commit(plan, outcome);
+        self.unsettled = Unsettled::default();
         // Freeing a site of 20,000 pages takes milliseconds the preview
         // need not wait for.
         let old = self.site.replace(site);
         std::thread::spawn(move || drop(old));
         self.clean = true;
         run
+    }
+
+    /// Renders the units of `wanted` the site has, and the new ones, and
+    /// hands their files (and the files of gone units) over, unless one
+    /// of them failed.
+    fn render_first(
+        &self,
+        wanted: &[Unit],
+        units: Option<&[Unit]>,
+        render: impl Fn(&[Unit]) -> Vec<render::UnitOutput>,
+        hand_over: &mut dyn FnMut(&[OutputFile], &[SitePath]),
+    ) -> (Vec<render::UnitOutput>, Handed) {
+        let first = self.memory.first(wanted, units);
+        let outputs = render(&first);
+        let failed = outputs
+            .iter()
+            .any(|output| output.problems.iter().any(Diagnostic::is_error));
+        let gone = match (units, self.memory.is_empty()) {
+            (Some(units), false) => self.memory.gone(units),
+            _ => Vec::new(),
+        };
+        if failed || (first.is_empty() && gone.is_empty()) {
+            return (outputs, Handed::default());
+        }
+        let files: Vec<OutputFile> = outputs
+            .iter()
+            .flat_map(|output| output.files.iter().cloned())
+            .collect();
+        let removed = self.memory.files_of(&gone);
+        hand_over(&files, &removed);
+        let handed = Handed {
+            units: first.into_iter().collect(),
+            gone,
+            files: files.into_iter().map(|file| file.path).collect(),
+            removed: removed.into_iter().collect(),
+        };
+        (outputs, handed)
+    }
+
+    /// Units an earlier failed run handed over early, that the site has.
+    fn unsettled_units(&self, units: Option<&[Unit]>) -> Vec<Unit> {
+        let present: Option<HashSet<&Unit>> = units.map(|units| units.iter().collect());
+        self.unsettled
+            .units
+            .iter()
+            .filter(|unit| match &present {
+                Some(present) => present.contains(unit),
+                None => self.memory.knows(unit),
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Adds to `removed` the files an earlier failed run handed over for
+    /// units that no longer make them.
+    fn settle(&self, removed: &mut Vec<SitePath>, files: &[OutputFile]) {
+        if self.unsettled.files.is_empty() {
+            return;
+        }
+        let made: HashSet<&SitePath> = files.iter().map(|file| &file.path).collect();
+        removed.extend(
+            self.unsettled
+                .files
+                .iter()
+                .filter(|path| !made.contains(path) && !self.memory.owns(path))
+                .cloned(),
+        );
+        removed.sort();
+        removed.dedup();
+    }
+
+    /// Notes what a failed run handed over, for the next run to put right.
+    fn unsettle(&mut self, handed: Handed) {
+        self.unsettled.files.extend(handed.files);
+        self.unsettled.units.extend(handed.units);
+        self.unsettled.units.extend(handed.gone);
     }
 
     /// Compiles the theme's templates for `site` unless they are.
@@ -575,6 +745,27 @@ enum Step {
     Added(ContentFile),
     Removed(PathBuf),
     Nothing,
+}
+
+/// The units showing the pages browsers have open, and the edited pages.
+fn first_wanted(site: &Site, shown: &[String], fresh: &[PathBuf]) -> Vec<Unit> {
+    let mut urls: Vec<String> = shown.to_vec();
+    if fresh.len() <= EDITS_FIRST {
+        let edited = site.pages.iter().filter(|page| {
+            let path = page.doc.path.as_os_str();
+            fresh.iter().any(|fresh| fresh.as_os_str() == path)
+        });
+        urls.extend(edited.map(|page| page.url.to_string()));
+    }
+    urls.into_iter()
+        .flat_map(|url| {
+            [
+                Unit::Page(url.clone()),
+                Unit::Listing(url.clone()),
+                Unit::Standard(url),
+            ]
+        })
+        .collect()
 }
 
 /// Compiles the theme for `site`.

@@ -90,14 +90,8 @@ impl Memory {
         let mut dirty: HashSet<&Unit> = HashSet::default();
         let mut gone = Vec::new();
         if let Some(units) = units {
-            let present: HashSet<&Unit> = units.iter().collect();
             dirty.extend(units.iter().filter(|u| !self.records.contains_key(*u)));
-            gone.extend(
-                self.records
-                    .keys()
-                    .filter(|u| !present.contains(u))
-                    .cloned(),
-            );
+            gone = self.gone(units);
         }
         for key in changed {
             dirty.extend(self.readers.get(key).into_iter().flatten());
@@ -105,6 +99,62 @@ impl Memory {
         let mut dirty: Vec<Unit> = dirty.into_iter().cloned().collect();
         dirty.sort();
         Plan { dirty, gone, now }
+    }
+
+    /// Remembered units that `units` (every unit of the site) lacks.
+    pub fn gone(&self, units: &[Unit]) -> Vec<Unit> {
+        let present: HashSet<&Unit> = units.iter().collect();
+        self.records
+            .keys()
+            .filter(|u| !present.contains(u))
+            .cloned()
+            .collect()
+    }
+
+    /// The units worth rendering before the others: of `wanted`, those
+    /// the site has; and, when `units` (every unit) is given and the
+    /// memory is not empty, the units that are new. Cheap: no version is
+    /// compared.
+    pub fn first(&self, wanted: &[Unit], units: Option<&[Unit]>) -> Vec<Unit> {
+        let mut first: HashSet<&Unit> = HashSet::default();
+        match units {
+            Some(units) => {
+                let present: HashSet<&Unit> = units.iter().collect();
+                first.extend(wanted.iter().filter(|u| present.contains(u)));
+                if !self.records.is_empty() {
+                    first.extend(units.iter().filter(|u| !self.records.contains_key(*u)));
+                }
+            }
+            // Without an assembly the site has the units it had.
+            None => first.extend(wanted.iter().filter(|u| self.records.contains_key(*u))),
+        }
+        let mut first: Vec<Unit> = first.into_iter().cloned().collect();
+        first.sort();
+        first
+    }
+
+    /// The files the memory knows `units` made.
+    pub fn files_of(&self, units: &[Unit]) -> Vec<SitePath> {
+        units
+            .iter()
+            .filter_map(|unit| self.records.get(unit))
+            .flat_map(|record| record.files.iter().cloned())
+            .collect()
+    }
+
+    /// Whether the memory knows the unit.
+    pub fn knows(&self, unit: &Unit) -> bool {
+        self.records.contains_key(unit)
+    }
+
+    /// Whether nothing is remembered (before the first run, after a reset).
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Whether a remembered unit makes the file.
+    pub fn owns(&self, path: &SitePath) -> bool {
+        self.owners.contains_key(path)
     }
 
     /// What rendering `outputs` changes, judged against the memory.

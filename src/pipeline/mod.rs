@@ -13,7 +13,7 @@ mod memory;
 mod versions;
 
 pub use changes::{Changes, classify};
-pub use engine::{Engine, Purpose, Run, fingerprint};
+pub use engine::{Early, Engine, Purpose, Run, fingerprint};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

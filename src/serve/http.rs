@@ -50,6 +50,8 @@ pub struct Shared {
     /// The rebuild loop sends each new state; every event stream waits on
     /// it, so a rebuild wakes them and nothing polls.
     pub live: watch::Sender<LiveState>,
+    /// The pages open in browsers, which a rebuild writes first.
+    pub shown: live::Shown,
 }
 
 /// The largest request head (request line and headers) answered; a larger
@@ -181,7 +183,8 @@ async fn answer(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Bod
     let raw_path = request.uri().path().to_string();
     let path = percent_decode(&raw_path);
     if path == live::EVENTS_PATH {
-        return live::events(&shared);
+        let page = request.uri().query().and_then(shown_page);
+        return live::events(shared, page);
     }
     if path == live::SCRIPT_PATH {
         return full(
@@ -194,6 +197,16 @@ async fn answer(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Bod
     tokio::task::spawn_blocking(move || answer_file(&shared, &raw_path, &path))
         .await
         .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "the server failed"))
+}
+
+/// The page an event stream's query names (`page=%2Fnews%2F`), as a
+/// site URL; anything else is no page.
+fn shown_page(query: &str) -> Option<String> {
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    let page = percent_decode(value);
+    (page.starts_with('/') && page.len() <= MAX_TARGET).then_some(page)
 }
 
 /// A file of the preview folder, a redirect to the folder's address, or
@@ -349,6 +362,14 @@ pub fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shown_page_comes_from_the_stream_query() {
+        assert_eq!(shown_page("page=%2Fpresse%2F").as_deref(), Some("/presse/"));
+        assert_eq!(shown_page("x=1&page=/en/").as_deref(), Some("/en/"));
+        assert_eq!(shown_page("page=presse"), None);
+        assert_eq!(shown_page("other=1"), None);
+    }
 
     #[test]
     fn decodes_percent_escapes() {

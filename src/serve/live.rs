@@ -4,6 +4,7 @@
 //! Nothing here reaches `build` output: the script is added to HTML as
 //! the server sends it, never written to disk.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::{Either, channel::Channel};
@@ -31,11 +32,46 @@ pub struct LiveState {
     pub css_only: bool,
     /// The error overlay while the content is broken.
     pub overlay: Option<String>,
+    /// The rebuild is over; `false` while only the pages browsers show
+    /// (and the edited and new ones) are written.
+    pub settled: bool,
+}
+
+/// The pages browsers have open, by site URL, with how many event
+/// streams show each: a rebuild renders them before the rest.
+#[derive(Debug, Default)]
+pub struct Shown(std::sync::Mutex<std::collections::BTreeMap<String, usize>>);
+
+impl Shown {
+    pub fn pages(&self) -> Vec<String> {
+        self.lock().keys().cloned().collect()
+    }
+
+    fn open(&self, page: &str) {
+        *self.lock().entry(page.to_string()).or_default() += 1;
+    }
+
+    fn close(&self, page: &str) {
+        let mut pages = self.lock();
+        if let Some(count) = pages.get_mut(page) {
+            *count -= 1;
+            if *count == 0 {
+                pages.remove(page);
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeMap<String, usize>> {
+        // A panic while holding the lock leaves a plain map behind.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// The script, loaded from the page; EventSource reconnects by itself.
 pub const SCRIPT: &str = r#"(function () {
-  var source = new EventSource("/__kommhub/events");
+  var source = new EventSource("/__kommhub/events?page=" + encodeURIComponent(location.pathname));
   var seen = null;
   function showOverlay(html) {
     var old = document.getElementById("kommhub-overlay");
@@ -112,10 +148,14 @@ const PING: Duration = Duration::from_secs(15);
 /// away or the server stops. It sends the current state at once, then
 /// each new one; between rebuilds its task sleeps until the rebuild loop
 /// wakes it (or `PING` passes).
-pub fn events(shared: &Shared) -> Response<Body> {
+/// `page` is the site URL the browser shows, from the stream's query.
+pub fn events(shared: Arc<Shared>, page: Option<String>) -> Response<Body> {
     let mut states = shared.live.subscribe();
     states.mark_changed();
     let (mut sender, body) = Channel::<Bytes>::new(1);
+    if let Some(page) = &page {
+        shared.shown.open(page);
+    }
     tokio::spawn(async move {
         loop {
             let message = match tokio::time::timeout(PING, states.changed()).await {
@@ -127,6 +167,9 @@ pub fn events(shared: &Shared) -> Response<Body> {
             if sender.send_data(Bytes::from(message)).await.is_err() {
                 break;
             }
+        }
+        if let Some(page) = &page {
+            shared.shown.close(page);
         }
     });
     let mut response = Response::new(Either::Right(body));
@@ -149,12 +192,14 @@ fn event_json(state: &LiveState) -> String {
         changed: &'a [String],
         css: bool,
         overlay: Option<&'a str>,
+        settled: bool,
     }
     let event = Event {
         version: state.version,
         changed: &state.changed,
         css: state.css_only,
         overlay: state.overlay.as_deref(),
+        settled: state.settled,
     };
     serde_json::to_string(&event)
         .unwrap_or_default()
@@ -166,16 +211,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_page_is_shown_while_any_stream_shows_it() {
+        let shown = Shown::default();
+        shown.open("/presse/");
+        shown.open("/presse/");
+        shown.open("/");
+        shown.close("/presse/");
+        assert_eq!(shown.pages(), ["/", "/presse/"]);
+        shown.close("/presse/");
+        shown.close("/");
+        shown.close("/never-opened/");
+        assert!(shown.pages().is_empty());
+    }
+
+    #[test]
     fn events_are_json() {
         let state = LiveState {
             version: 3,
             changed: vec!["/a/".into()],
             css_only: false,
             overlay: Some("<p>\"x\"</p>".into()),
+            settled: true,
         };
         assert_eq!(
             event_json(&state),
-            r#"{"version":3,"changed":["/a/"],"css":false,"overlay":"\u003cp>\"x\"\u003c/p>"}"#
+            r#"{"version":3,"changed":["/a/"],"css":false,"overlay":"\u003cp>\"x\"\u003c/p>","settled":true}"#
         );
     }
 }

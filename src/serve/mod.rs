@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub drafts: bool,
     pub open: bool,
+    /// Print each rebuild's stages and how long they took.
+    pub timings: bool,
     pub build_date: jiff::Timestamp,
 }
 
@@ -98,9 +100,9 @@ pub fn run(
     std::fs::create_dir_all(&out_dir).map_err(|e| ServeError::Io(crate::Error::io(&out_dir, e)))?;
     let base_url = preview_url(&options.bind, port, &address)?;
     let mut session = Session::new(preview_options(options, base_url), out_dir.clone());
-    let first = session.rebuild(&Changes::everything());
+    let first = session.rebuild(&Changes::everything(), &[], &mut |_| {});
     let shared = shared_state(&session, out_dir);
-    publish(&shared, first, &Changes::everything());
+    publish(&shared, first, &Changes::everything(), options.timings);
     let theme = session
         .engine
         .config()
@@ -124,6 +126,7 @@ pub fn run(
         &shared,
         &receiver,
         &stop,
+        options.timings,
     );
     drop(watcher);
     server.stop();
@@ -149,6 +152,7 @@ fn shared_state(session: &Session, dir: PathBuf) -> Arc<Shared> {
         dir,
         prefixes,
         live: tokio::sync::watch::Sender::new(LiveState::default()),
+        shown: live::Shown::default(),
     })
 }
 
@@ -222,6 +226,7 @@ fn rebuild_loop(
     shared: &Shared,
     receiver: &Receiver<Vec<PathBuf>>,
     stop: &AtomicBool,
+    timings: bool,
 ) {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let ignored = vec![
@@ -241,9 +246,41 @@ fn rebuild_loop(
         if changes.is_empty() {
             continue;
         }
-        let result = session.rebuild(&changes);
-        publish(shared, result, &changes);
+        let shown = shared.shown.pages();
+        let result = session.rebuild(&changes, &shown, &mut |early| {
+            announce(shared, early.changed.clone(), &changes, false);
+        });
+        publish(shared, result, &changes, timings);
     }
+}
+
+/// Tells open pages what changed; `settled`: the rebuild is over. Event
+/// streams wake only when the state a browser sees has changed.
+fn announce(shared: &Shared, changed: Vec<String>, changes: &Changes, settled: bool) {
+    shared.live.send_if_modified(|state| {
+        let was_broken = state.overlay.take().is_some();
+        if changed.is_empty() && !was_broken && state.settled == settled {
+            return false;
+        }
+        state.version += 1;
+        state.settled = settled;
+        state.css_only = !was_broken && changes.only_css(&changed);
+        state.changed = if was_broken {
+            vec!["*".to_string()]
+        } else {
+            changed
+        };
+        true
+    });
+}
+
+/// One line per stage of a rebuild, for `--timings`.
+fn print_stages(stages: &[(&'static str, Duration)]) {
+    let line: Vec<String> = stages
+        .iter()
+        .map(|(stage, took)| format!("{stage} {:.1} ms", took.as_secs_f64() * 1000.0))
+        .collect();
+    println!("  {}", line.join(", "));
 }
 
 /// How long no further event must arrive before a batch is rebuilt. The
@@ -299,7 +336,12 @@ fn relative(path: &Path, root: &Path, canonical_root: &Path) -> PathBuf {
 
 /// Tells the terminal and the browsers what a rebuild did. Open event
 /// streams wake only when the state a browser sees has changed.
-fn publish(shared: &Shared, result: Result<Rebuilt, Vec<crate::Diagnostic>>, changes: &Changes) {
+fn publish(
+    shared: &Shared,
+    result: Result<Rebuilt, Vec<crate::Diagnostic>>,
+    changes: &Changes,
+    timings: bool,
+) {
     match result {
         Ok(rebuilt) => {
             if !rebuilt.warnings.is_empty() {
@@ -312,20 +354,10 @@ fn publish(shared: &Shared, result: Result<Rebuilt, Vec<crate::Diagnostic>>, cha
                 rebuilt.written,
                 rebuilt.removed
             );
-            shared.live.send_if_modified(|state| {
-                let was_broken = state.overlay.take().is_some();
-                if rebuilt.changed.is_empty() && !was_broken {
-                    return false;
-                }
-                state.version += 1;
-                state.css_only = !was_broken && changes.only_css(&rebuilt.changed);
-                state.changed = if was_broken {
-                    vec!["*".to_string()]
-                } else {
-                    rebuilt.changed
-                };
-                true
-            });
+            if timings {
+                print_stages(&rebuilt.stages);
+            }
+            announce(shared, rebuilt.changed, changes, true);
         }
         Err(problems) => {
             eprint!("{}", crate::diagnostics::render_report(&problems));
@@ -333,6 +365,7 @@ fn publish(shared: &Shared, result: Result<Rebuilt, Vec<crate::Diagnostic>>, cha
             shared.live.send_modify(|state| {
                 state.version += 1;
                 state.css_only = false;
+                state.settled = true;
                 state.changed = Vec::new();
                 state.overlay = Some(live::overlay(&problems));
             });

@@ -211,6 +211,7 @@ fn a_symlinked_preview_folder_is_refused_by_serve() {
         port: 0,
         drafts: false,
         open: false,
+        timings: false,
         build_date: jiff::Timestamp::from_second(BUILD_DATE).unwrap(),
     };
     let stop = Arc::new(AtomicBool::new(true));

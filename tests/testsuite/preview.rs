@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use kommhub::pipeline::{BuildOptions, Changes, classify};
-use kommhub::serve::Session;
+use kommhub::serve::{Rebuilt, Session};
 
 use crate::support::{assert_preview_equals_build, copy_dir};
 
@@ -75,16 +75,28 @@ impl Hub {
     }
 }
 
-/// Runs the session after `paths` changed (as the watcher reports them)
-/// and compares the preview with a full build.
+/// Pages a browser has open during every step: the home pages and the
+/// press listing, which a structural edit reaches.
+const SHOWN: &[&str] = &["/", "/presse/", "/en/"];
+
+/// Runs the session after `paths` changed (as the watcher reports them),
+/// with [`SHOWN`] open, and compares the preview with a full build.
 fn step(hub: &Hub, session: &mut Session, what: &str, paths: &[PathBuf]) -> usize {
+    stepped(hub, session, what, paths).rendered
+}
+
+/// [`step`], returning what the run did.
+fn stepped(hub: &Hub, session: &mut Session, what: &str, paths: &[PathBuf]) -> Rebuilt {
     let changes: Changes = classify(hub.root(), "hub", paths, &[]);
     assert!(!changes.is_empty(), "{what}: nothing to do for {paths:?}");
-    let rebuilt = session.rebuild(&changes).unwrap_or_else(|problems| {
-        panic!("{what}: {}", kommhub::diagnostics::render_report(&problems))
-    });
+    let shown: Vec<String> = SHOWN.iter().map(|page| page.to_string()).collect();
+    let rebuilt = session
+        .rebuild(&changes, &shown, &mut |_| {})
+        .unwrap_or_else(|problems| {
+            panic!("{what}: {}", kommhub::diagnostics::render_report(&problems))
+        });
     assert_same_as_build(hub, what);
-    rebuilt.rendered
+    rebuilt
 }
 
 fn assert_same_as_build(hub: &Hub, what: &str) {
@@ -102,7 +114,9 @@ const TITLE: &str = "title: \"Neue Auszubildende starten bei der kdvz Rhein-Erft
 fn every_kind_of_edit_leaves_the_preview_equal_to_a_full_build() {
     let hub = Hub::new();
     let mut session = Session::new(hub.options(), hub.root().join("preview"));
-    let first = session.rebuild(&Changes::everything()).expect("first run");
+    let first = session
+        .rebuild(&Changes::everything(), &[], &mut |_| {})
+        .expect("first run");
     assert_same_as_build(&hub, "first run");
     let everything = first.rendered;
 
@@ -126,7 +140,13 @@ fn every_kind_of_edit_leaves_the_preview_equal_to_a_full_build() {
         &format!("{old}.en.md"),
         "content/news/2026-11-30-informationssicherheit-workshop.en.md",
     ));
-    step(&hub, &mut session, "date", &moved);
+    let dated_run = stepped(&hub, &mut session, "date", &moved);
+    // The listing a browser shows is written before the rest of the run.
+    assert!(
+        dated_run.early.contains(&"/presse/".to_string()),
+        "written first: {:?}",
+        dated_run.early
+    );
 
     let tagged = hub.edit(
         dated,
@@ -243,4 +263,64 @@ fn site_wide(hub: &Hub, session: &mut Session) {
     step(hub, session, "static file", &[css]);
     let config = hub.edit("site.yaml", "de: \"", "de: \"Neu: ");
     step(hub, session, "site.yaml", &[config]);
+}
+
+/// A run that writes the shown page first and then fails (a template
+/// error in a page nobody shows) leaves files the memory does not know:
+/// a new release's page, a listing in its new order, a deleted release's
+/// page gone. The next good run must put all of them right.
+#[test]
+fn a_run_that_fails_after_writing_the_shown_page_is_put_right_by_the_next() {
+    let hub = Hub::new();
+    let mut session = Session::new(hub.options(), hub.root().join("preview"));
+    session
+        .rebuild(&Changes::everything(), &[], &mut |_| {})
+        .expect("first run");
+    let shown = vec!["/presse/".to_string()];
+    let standard = "themes/hub/templates/standard.html";
+    let template = hub.read(standard);
+    let gone = "content/news/2026-02-10-schulung-barrierefreie-redaktion.md";
+    let deleted = hub.read(gone);
+
+    let mut changed = vec![
+        hub.edit(
+            standard,
+            "{% block content %}",
+            "{% block content %}{{ nichts.da }}",
+        ),
+        hub.write(
+            "content/news/2026-11-20-zwischenstand.md",
+            &hub.read(RELEASE)
+                .replacen(TITLE, "title: \"Zwischenstand\"", 1),
+        ),
+        hub.remove(gone),
+    ];
+    let mut early = Vec::new();
+    let failed = session.rebuild(
+        &classify(hub.root(), "hub", &changed, &[]),
+        &shown,
+        &mut |updated| early.extend(updated.changed.clone()),
+    );
+    assert!(failed.is_err(), "the broken template must fail the run");
+    assert!(early.contains(&"/presse/".to_string()), "{early:?}");
+    assert!(
+        hub.root()
+            .join("preview/presse/zwischenstand/index.html")
+            .is_file(),
+        "the new page was written first: {early:?}"
+    );
+
+    changed = vec![
+        hub.write(standard, &template),
+        hub.remove("content/news/2026-11-20-zwischenstand.md"),
+        hub.write(gone, &deleted),
+    ];
+    session
+        .rebuild(
+            &classify(hub.root(), "hub", &changed, &[]),
+            &shown,
+            &mut |_| {},
+        )
+        .unwrap_or_else(|problems| panic!("{}", kommhub::diagnostics::render_report(&problems)));
+    assert_same_as_build(&hub, "after the failed run");
 }

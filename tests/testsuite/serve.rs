@@ -34,6 +34,7 @@ impl Server {
             port: 0,
             drafts,
             open: false,
+            timings: false,
             build_date: Timestamp::from_second(BUILD_DATE).expect("date"),
         };
         let stop = Arc::new(AtomicBool::new(false));
@@ -254,6 +255,7 @@ fn a_taken_port_is_a_clear_error() {
         port,
         drafts: false,
         open: false,
+        timings: false,
         build_date: Timestamp::from_second(BUILD_DATE).expect("date"),
     };
     let error = run(&options, Arc::new(AtomicBool::new(true)), |_| {}).expect_err("port is taken");
@@ -282,7 +284,7 @@ fn a_session_re_renders_only_what_an_edit_touches() {
     let out = site.root().join("preview");
     let mut session = kommhub::serve::Session::new(site.options(), out.clone());
     let first = session
-        .rebuild(&kommhub::pipeline::Changes::everything())
+        .rebuild(&kommhub::pipeline::Changes::everything(), &[], &mut |_| {})
         .expect("first run");
     assert!(first.rendered > 50, "{}", first.rendered);
 
@@ -355,7 +357,7 @@ fn started(site: &crate::support::TestSite) -> (kommhub::serve::Session, std::pa
     let out = site.root().join("preview");
     let mut session = kommhub::serve::Session::new(site.options(), out.clone());
     session
-        .rebuild(&kommhub::pipeline::Changes::everything())
+        .rebuild(&kommhub::pipeline::Changes::everything(), &[], &mut |_| {})
         .expect("first run");
     (session, out)
 }
@@ -369,7 +371,9 @@ fn saved(paths: &[&str]) -> kommhub::pipeline::Changes {
 }
 
 fn edit(session: &mut kommhub::serve::Session, path: &str) -> kommhub::serve::Rebuilt {
-    session.rebuild(&saved(&[path])).expect("rebuild")
+    session
+        .rebuild(&saved(&[path]), &[], &mut |_| {})
+        .expect("rebuild")
 }
 
 #[test]
@@ -448,7 +452,7 @@ fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
         "---\ntitle: Links\n---\nSiehe [die Meldung](@/news/fehlt.md).\n",
     );
     let problems = session
-        .rebuild(&saved(&["content/about/links.md"]))
+        .rebuild(&saved(&["content/about/links.md"]), &[], &mut |_| {})
         .expect_err("broken link");
     assert!(
         problems.iter().any(|p| p.code == Code::LinkBroken),
@@ -465,7 +469,11 @@ fn a_broken_link_in_an_edit_is_reported_and_its_fix_recovers() {
             &release("Meldung 3", "2025-04-10", "tags: [Thema]\n"),
         );
     let problems = session
-        .rebuild(&saved(&["content/about/links.md", "content/news/m03.md"]))
+        .rebuild(
+            &saved(&["content/about/links.md", "content/news/m03.md"]),
+            &[],
+            &mut |_| {},
+        )
         .expect_err("lost anchor");
     assert!(
         problems.iter().any(|p| p.code == Code::LinkBrokenAnchor),
