@@ -18,7 +18,9 @@ pub mod register;
 mod url_path;
 mod urls;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -260,7 +262,7 @@ struct Sorted {
 fn sort_by_publication(documents: Vec<Arc<Document>>, publication: &Publication) -> Sorted {
     let mut sorted = Sorted {
         published: Vec::new(),
-        withheld: HashMap::new(),
+        withheld: HashMap::default(),
         withheld_docs: Vec::new(),
         next_scheduled: None,
     };
@@ -288,7 +290,7 @@ fn sort_by_publication(documents: Vec<Arc<Document>>, publication: &Publication)
 
 /// Translation key → language → page, for every placed page.
 fn pair_translations(pages: &[Page]) -> HashMap<TranslationKey, BTreeMap<Lang, PageId>> {
-    let mut translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>> = HashMap::new();
+    let mut translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>> = HashMap::default();
     for page in pages {
         translations
             .entry(page.doc.translation_key.clone())
@@ -320,9 +322,9 @@ fn place_pages(
 ) -> Placed {
     let mut placed = Placed {
         pages: Vec::with_capacity(published.len()),
-        page_of_url: HashMap::new(),
-        owner_of_url: HashMap::new(),
-        conflicted: HashSet::new(),
+        page_of_url: HashMap::default(),
+        owner_of_url: HashMap::default(),
+        conflicted: HashSet::default(),
     };
     for doc in published {
         let url = match url_plan.url_of(&doc) {
@@ -502,11 +504,11 @@ fn missing_anchor(target: &Page, anchor: &str) -> Option<(String, String)> {
 /// Gives every section its pages and subsections in the same language,
 /// newest first, then by title.
 fn attach_children(pages: &mut [Page]) {
-    let mut sections: HashMap<(String, Lang), PageId> = HashMap::new();
+    let mut sections: HashMap<(String, Lang), PageId> = HashMap::default();
     for page in pages.iter().filter(|p| p.is_section()) {
         sections.insert((page.doc.folder.clone(), page.lang.clone()), page.id);
     }
-    let mut children: HashMap<PageId, Vec<PageId>> = HashMap::new();
+    let mut children: HashMap<PageId, Vec<PageId>> = HashMap::default();
     for page in pages.iter().filter(|p| !p.is_home()) {
         let parent_folder = urls::listing_folder(&page.doc);
         if let Some(section) = sections.get(&(parent_folder, page.lang.clone())) {
@@ -539,7 +541,7 @@ fn place_assets(
     config: &SiteConfig,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<PublishedAsset>, HashMap<String, ImageInfo>) {
-    let mut image_urls = HashMap::new();
+    let mut image_urls = HashMap::default();
     let bundle_urls = bundle_urls(pages);
     let bundle_folders: HashSet<&str> = assets
         .iter()
@@ -588,7 +590,7 @@ fn place_assets(
 
 /// Bundle folder → the URL of each language version of its page.
 fn bundle_urls(pages: &[Page]) -> HashMap<&str, Vec<&UrlPath>> {
-    let mut bundle_urls: HashMap<&str, Vec<&UrlPath>> = HashMap::new();
+    let mut bundle_urls: HashMap<&str, Vec<&UrlPath>> = HashMap::default();
     for page in pages {
         if page.doc.name.kind == FileKind::BundleIndex {
             bundle_urls
@@ -625,7 +627,7 @@ fn collect_redirects(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Redirect> {
     let mut redirects: Vec<Redirect> = Vec::new();
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut seen: HashMap<String, PathBuf> = HashMap::default();
     for page in pages {
         for alias in &page.doc.common.aliases {
             // Unsafe aliases were reported while parsing.

@@ -5,7 +5,9 @@
 //! Listings are pages without a source file; the model decides their URLs
 //! and contents here, once, so templates, feeds and the sitemap agree.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use crate::config::{Lang, SiteConfig};
@@ -214,6 +216,8 @@ impl Groups {
     /// Sorts each release into its year, its tags and its associations.
     fn of(releases: &[&Page]) -> Groups {
         let mut groups = Groups::default();
+        // Thousands of releases share a few hundred tags: slug each once.
+        let mut slugs: HashMap<&str, String> = HashMap::default();
         for page in releases {
             if let Some(date) = &page.doc.common.date {
                 groups
@@ -223,7 +227,7 @@ impl Groups {
                     .push(page.id);
             }
             for tag in &page.doc.common.tags {
-                let slug = slugify(tag);
+                let slug = slugs.entry(tag).or_insert_with(|| slugify(tag)).clone();
                 if !slug.is_empty() {
                     groups
                         .tags
@@ -351,7 +355,7 @@ fn running_numbers(
             by_year.entry(date.date.year()).or_default().push(page);
         }
     }
-    let mut numbers = HashMap::new();
+    let mut numbers = HashMap::default();
     for (year, mut list) in by_year {
         list.sort_by(|a, b| {
             a.doc
@@ -373,7 +377,9 @@ fn one_release_per_key(pages: &[Page]) -> BTreeMap<&TranslationKey, &Page> {
         let key = &page.doc.translation_key;
         let better = match releases.get(key) {
             None => true,
-            Some(existing) => page.doc.path < existing.doc.path,
+            // Language versions share a folder: their names decide, and
+            // comparing bytes is cheaper than comparing components.
+            Some(existing) => page.doc.path.as_os_str() < existing.doc.path.as_os_str(),
         };
         if better {
             releases.insert(key, page);
@@ -390,7 +396,7 @@ fn number_year(
     numbers: &mut HashMap<TranslationKey, RunningNumber>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let mut taken: HashMap<u32, &Page> = HashMap::new();
+    let mut taken: HashMap<u32, &Page> = HashMap::default();
     for page in list {
         let Some(number) = explicit_number(page) else {
             continue;

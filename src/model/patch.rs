@@ -9,7 +9,7 @@
 //! anything else it refuses and leaves the site untouched, and the caller
 //! assembles from scratch. Pure: no disk, no clock.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use super::{LinkTarget, LinkTargets, PageId, Site, attach_order};
@@ -24,7 +24,7 @@ pub fn patch(site: &mut Site, edits: &[(PageId, Arc<Document>)]) -> Option<()> {
     let mut resolved: Vec<Vec<LinkTarget>> = Vec::with_capacity(edits.len());
     // Patches apply only to a site that assembled without errors, so no
     // page lost its address to a conflict.
-    let (withheld, conflicted) = (HashMap::new(), HashSet::new());
+    let (withheld, conflicted) = (HashMap::default(), HashSet::default());
     // The index of link paths costs a pass over every page: only for links.
     let links = edits
         .iter()

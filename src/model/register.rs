@@ -17,7 +17,9 @@
 //! `/standards/hub-std-0002/` always shows the current version.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -313,7 +315,7 @@ pub fn folder_slugs(
     config: &SiteConfig,
     docs: &[std::sync::Arc<Document>],
 ) -> Vec<((String, Lang), String)> {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::default();
     let mut slugs = Vec::new();
     for doc in docs {
         let Kind::Standard(standard) = &doc.kind else {
@@ -344,7 +346,7 @@ struct Entry<'a> {
 /// for the same id, version and language) are removed from `docs`.
 pub fn screen(docs: &mut Vec<std::sync::Arc<Document>>, config: &SiteConfig) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut rejected: HashSet<PathBuf> = HashSet::new();
+    let mut rejected: HashSet<PathBuf> = HashSet::default();
     let mut entries: Vec<Entry> = Vec::new();
     for doc in docs.iter() {
         let Kind::Standard(standard) = &doc.kind else {
@@ -431,7 +433,7 @@ fn status_problems(doc: &Document, standard: &Standard) -> Vec<Diagnostic> {
 /// A second file for the same id, version and language.
 fn duplicates(entries: &[Entry], rejected: &mut HashSet<PathBuf>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut first: HashMap<(&StandardId, &[u64], &Lang), &Entry> = HashMap::new();
+    let mut first: HashMap<(&StandardId, &[u64], &Lang), &Entry> = HashMap::default();
     for entry in entries {
         let key = (&entry.id, entry.version.significant(), &entry.doc.name.lang);
         match first.get(&key) {
@@ -460,8 +462,8 @@ fn duplicates(entries: &[Entry], rejected: &mut HashSet<PathBuf>) -> Vec<Diagnos
 /// Versions of one id in several folders; several ids in one folder.
 fn folder_problems(entries: &[Entry]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut folder_of: HashMap<&StandardId, &Entry> = HashMap::new();
-    let mut id_of: HashMap<&str, &Entry> = HashMap::new();
+    let mut folder_of: HashMap<&StandardId, &Entry> = HashMap::default();
+    let mut id_of: HashMap<&str, &Entry> = HashMap::default();
     for entry in entries {
         let folder = entry.doc.folder.as_str();
         match folder_of.get(&entry.id) {
@@ -803,7 +805,7 @@ fn downloads(
         .iter()
         .map(|a| ((a.folder.as_str(), a.relative.as_str()), a))
         .collect();
-    let mut found = HashMap::new();
+    let mut found = HashMap::default();
     for standard in &register.standards {
         for version in &standard.versions {
             for page in version.pages.values() {

@@ -36,7 +36,12 @@ impl UrlPath {
     /// This address with `segment` and a slash added:
     /// `/en/news/` and `2025` give `/en/news/2025/`.
     pub(in crate::model) fn join(&self, segment: &str) -> UrlPath {
-        UrlPath(format!("{}{segment}/", self.0))
+        // Assembly joins some 100,000 segments: no formatting machinery.
+        let mut joined = String::with_capacity(self.0.len() + segment.len() + 1);
+        joined.push_str(&self.0);
+        joined.push_str(segment);
+        joined.push('/');
+        UrlPath(joined)
     }
 
     /// The address one segment up: `/standards/hub-std-0002/1.1/` gives

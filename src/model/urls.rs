@@ -5,7 +5,9 @@
 //! its name transliterated; a page's segment is its `slug`, else its file
 //! name (date prefix dropped) transliterated the German way.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
@@ -67,6 +69,9 @@ pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<std::sync::Arc<Docu
 pub struct UrlPlan<'a> {
     config: &'a SiteConfig,
     section_slugs: HashMap<(String, Lang), String>,
+    /// Folder URLs made so far, per language: thousands of pages share a
+    /// handful of folders.
+    folders: RefCell<HashMap<Lang, HashMap<String, UrlPath>>>,
 }
 
 impl<'a> UrlPlan<'a> {
@@ -84,11 +89,30 @@ impl<'a> UrlPlan<'a> {
         UrlPlan {
             config,
             section_slugs,
+            folders: RefCell::default(),
         }
     }
 
     /// `/en/news/` for folder `news` in English.
     pub fn folder_url(&self, folder: &str, lang: &Lang) -> UrlPath {
+        let known = self
+            .folders
+            .borrow()
+            .get(lang)
+            .and_then(|f| f.get(folder).cloned());
+        if let Some(url) = known {
+            return url;
+        }
+        let url = self.make_folder_url(folder, lang);
+        self.folders
+            .borrow_mut()
+            .entry(lang.clone())
+            .or_default()
+            .insert(folder.to_string(), url.clone());
+        url
+    }
+
+    fn make_folder_url(&self, folder: &str, lang: &Lang) -> UrlPath {
         let mut url = UrlPath::home(self.config, lang);
         let mut path = String::new();
         for segment in folder.split('/').filter(|s| !s.is_empty()) {
@@ -121,11 +145,11 @@ impl<'a> UrlPlan<'a> {
             }
             (_, FileKind::BundleIndex) => {
                 let parent = self.folder_url(parent_folder(&doc.folder), lang);
-                self.with_slug(doc, parent, &doc.name.stem)
+                self.with_slug(doc, parent)
             }
             _ => {
                 let folder = self.folder_url(&doc.folder, lang);
-                self.with_slug(doc, folder, &doc.name.stem)
+                self.with_slug(doc, folder)
             }
         }
     }
@@ -134,9 +158,8 @@ impl<'a> UrlPlan<'a> {
         &self,
         doc: &Document,
         folder_url: UrlPath,
-        name: &str,
     ) -> Result<UrlPath, Option<Diagnostic>> {
-        let slug = slugify(doc.common.slug.as_deref().unwrap_or(name));
+        let slug = &doc.segment;
         if slug.is_empty() && doc.common.slug.is_some() {
             return Err(None);
         }
@@ -152,7 +175,7 @@ impl<'a> UrlPlan<'a> {
                 .at(line, column),
             ));
         }
-        Ok(folder_url.join(&slug))
+        Ok(folder_url.join(slug))
     }
 }
 

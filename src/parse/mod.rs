@@ -52,6 +52,9 @@ pub struct Document {
     pub translation_key: TranslationKey,
     /// What `@/…` links name this file by.
     pub link_path: String,
+    /// The page's own address segment: its `slug:`, else its file name,
+    /// slugged (the model puts it after the folder's address).
+    pub segment: String,
     pub common: Common,
     pub kind: Kind,
     pub body: Body,
@@ -81,6 +84,7 @@ impl Document {
             role: FileRole::Home,
             translation_key: TranslationKey::home(),
             link_path: String::new(),
+            segment: String::new(),
             common: Common {
                 title: title.clone(),
                 ..Common::default()
@@ -190,6 +194,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         role: file.role,
         translation_key: TranslationKey::of(&file.folder, &file.name.base),
         link_path: file.link_path(),
+        segment: String::new(),
         common,
         kind,
         body,
@@ -199,6 +204,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
     };
     problems.extend(validate(&document, config));
     problems.extend(paths::refuse_escaping(&mut document));
+    document.segment = slugify(document.common.slug.as_deref().unwrap_or(&file.name.stem));
     document.has_errors = problems.iter().any(Diagnostic::is_error);
     (Some(document), problems)
 }

@@ -149,8 +149,8 @@ pub fn default_variant(url: &str, info: &ImageInfo, base_path: &str) -> String {
 
 /// The site's image sizes, recorded as read ([`crate::reads`]).
 fn record_images(
-    images: &std::collections::HashMap<String, crate::images::ImageInfo>,
-) -> &std::collections::HashMap<String, crate::images::ImageInfo> {
+    images: &rustc_hash::FxHashMap<String, crate::images::ImageInfo>,
+) -> &rustc_hash::FxHashMap<String, crate::images::ImageInfo> {
     crate::reads::record(crate::reads::Read::Images);
     images
 }

@@ -357,7 +357,13 @@ fn publish(
             if timings {
                 print_stages(&rebuilt.stages);
             }
-            announce(shared, rebuilt.changed, changes, true);
+            // Browsers heard of the first part already.
+            let rest = rebuilt
+                .changed
+                .into_iter()
+                .filter(|url| !rebuilt.early.contains(url))
+                .collect();
+            announce(shared, rest, changes, true);
         }
         Err(problems) => {
             eprint!("{}", crate::diagnostics::render_report(&problems));

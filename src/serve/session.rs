@@ -14,10 +14,10 @@ use crate::site_path::SitePath;
 /// What a run did.
 #[derive(Debug, Clone, Default)]
 pub struct Rebuilt {
-    /// Site URLs whose files were (re)written or removed after the first
-    /// part of the run: `/news/a/`, `/style.css`.
+    /// Site URLs whose files were (re)written or removed: `/news/a/`, `/style.css`.
     pub changed: Vec<String>,
-    /// Site URLs written or removed in the first part ([`Session::rebuild`]).
+    /// Those of them written or removed in the first part of the run
+    /// ([`Session::rebuild`]), before the rest was rendered.
     pub early: Vec<String>,
     pub parsed: usize,
     /// Output units rendered (the rest of the folder was current).
@@ -86,9 +86,12 @@ impl Session {
         self.filled = true;
         let mut stages = run.timings.stages;
         stages.push(("write", writing.elapsed()));
+        let mut changed = [first.changed.as_slice(), &updated.changed].concat();
+        changed.sort();
+        changed.dedup();
         Ok(Rebuilt {
             early: first.changed,
-            changed: updated.changed,
+            changed,
             parsed: run.parsed,
             rendered: run.rendered,
             written: first.written + updated.written,
