@@ -33,10 +33,11 @@ fn main() {
     let (tree, _) = kommhub::source::read_content(&root, &languages);
     let (images, _) =
         kommhub::images::prepare(&root, &tree.assets, kommhub::images::Variants::Plan);
+    let settings = kommhub::parse::ParseSettings::of(&config);
     let documents: Vec<Arc<_>> = tree
         .files
         .iter()
-        .filter_map(|file| kommhub::parse::parse_file(file, &config).0)
+        .filter_map(|file| kommhub::parse::parse_file(file, &settings).0)
         .map(Arc::new)
         .collect();
     let publication = Publication::at(jiff::Timestamp::now());

@@ -17,7 +17,7 @@ mod translation_key;
 
 use std::path::PathBuf;
 
-use crate::config::SiteConfig;
+use crate::config::{Lang, SiteConfig};
 use crate::control_chars;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::site_path::MAX_SEGMENT_BYTES;
@@ -155,9 +155,39 @@ impl Document {
     }
 }
 
+/// What parsing reads of site.yaml, and nothing else: parsing sees only
+/// this, so `serve` may keep every parse when a new site.yaml leaves it
+/// unchanged (a new title or menu does not parse 20,000 files again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseSettings {
+    /// Each language's code and whether it wants typographic quotes.
+    languages: Vec<(Lang, bool)>,
+    /// The associations' keys, in the order site.yaml gives them.
+    associations: Vec<String>,
+    /// The contacts' keys.
+    contacts: Vec<String>,
+}
+
+impl ParseSettings {
+    pub fn of(config: &SiteConfig) -> Self {
+        ParseSettings {
+            languages: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), l.typographic_quotes))
+                .collect(),
+            associations: config.associations.keys().cloned().collect(),
+            contacts: config.contacts.keys().cloned().collect(),
+        }
+    }
+}
+
 /// Parses one file. Returns the document when its front matter could be
 /// read at all, together with every problem found.
-pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn parse_file(
+    file: &ContentFile,
+    settings: &ParseSettings,
+) -> (Option<Document>, Vec<Diagnostic>) {
     // Invisible control characters are reported once here; the rest of the
     // file is read with them blanked out, so nothing after reports them
     // again and every position stays right.
@@ -185,7 +215,8 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
     if common.date.is_none() {
         common.date = date_from_file_name(file, &mut problems);
     }
-    let (body, refused) = markdown::render(split.body, split.body_line, quote_style(file, config));
+    let (body, refused) =
+        markdown::render(split.body, split.body_line, quote_style(file, settings));
     problems.extend(refused.into_iter().map(|refusal| refusal.at(&file.path)));
     let mut document = Document {
         path: file.path.clone(),
@@ -202,7 +233,7 @@ pub fn parse_file(file: &ContentFile, config: &SiteConfig) -> (Option<Document>,
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
     };
-    problems.extend(validate(&document, config));
+    problems.extend(validate(&document, settings));
     problems.extend(paths::refuse_escaping(&mut document));
     document.segment = slugify(document.common.slug.as_deref().unwrap_or(&file.name.stem));
     document.has_errors = problems.iter().any(Diagnostic::is_error);
@@ -257,10 +288,12 @@ fn date_from_file_name(file: &ContentFile, problems: &mut Vec<Diagnostic>) -> Op
 }
 
 /// The typographic quotes of the file's language, if it wants them.
-fn quote_style(file: &ContentFile, config: &SiteConfig) -> markdown::QuoteStyle {
-    config
-        .language(file.name.lang.as_str())
-        .map(|l| markdown::QuoteStyle::for_language(l.code.as_str(), l.typographic_quotes))
+fn quote_style(file: &ContentFile, settings: &ParseSettings) -> markdown::QuoteStyle {
+    settings
+        .languages
+        .iter()
+        .find(|(code, _)| *code == file.name.lang)
+        .map(|(code, typographic)| markdown::QuoteStyle::for_language(code.as_str(), *typographic))
         .unwrap_or(markdown::QuoteStyle::None)
 }
 
@@ -277,18 +310,18 @@ fn impossible_file_date(file: &ContentFile, date: &str) -> Diagnostic {
 }
 
 /// Checks that need the file and the configuration, nothing else.
-fn validate(doc: &Document, config: &SiteConfig) -> Vec<Diagnostic> {
+fn validate(doc: &Document, settings: &ParseSettings) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     check_title_slug_aliases(doc, &mut problems);
     check_lengths(doc, &mut problems);
     check_image(doc, &mut problems);
-    check_associations(doc, config, &mut problems);
+    check_associations(doc, settings, &mut problems);
     if let Kind::News(news) = &doc.kind {
         check_keys(
             doc,
             "contact",
             &news.contact.0,
-            config.contacts.keys(),
+            &settings.contacts,
             &mut problems,
         );
         // A wrong date in the file name is already reported as such.
@@ -367,7 +400,7 @@ fn check_image(doc: &Document, problems: &mut Vec<Diagnostic>) {
 
 /// Releases and standards name at least one association, each defined in
 /// site.yaml.
-fn check_associations(doc: &Document, config: &SiteConfig, problems: &mut Vec<Diagnostic>) {
+fn check_associations(doc: &Document, settings: &ParseSettings, problems: &mut Vec<Diagnostic>) {
     let associations: &Vec<String> = match &doc.kind {
         Kind::News(news) => &news.associations,
         Kind::Standard(standard) => &standard.associations,
@@ -377,7 +410,7 @@ fn check_associations(doc: &Document, config: &SiteConfig, problems: &mut Vec<Di
         doc,
         "associations",
         associations,
-        config.associations.keys(),
+        &settings.associations,
         problems,
     );
     if associations.is_empty() {
@@ -387,10 +420,9 @@ fn check_associations(doc: &Document, config: &SiteConfig, problems: &mut Vec<Di
             "no publishing association is named".into(),
             format!(
                 "write e.g. `associations: [{}]`",
-                config
+                settings
                     .associations
-                    .keys()
-                    .next()
+                    .first()
                     .map(String::as_str)
                     .unwrap_or("itk-rheinland")
             ),
@@ -478,17 +510,16 @@ fn check_own_segment_length(doc: &Document, problems: &mut Vec<Diagnostic>) {
 }
 
 /// Every key in `used` must be one of `known` (defined in site.yaml).
-fn check_keys<'a>(
+fn check_keys(
     doc: &Document,
     field: &str,
     used: &[String],
-    known: impl Iterator<Item = &'a String>,
+    known: &[String],
     problems: &mut Vec<Diagnostic>,
 ) {
-    let known: Vec<String> = known.cloned().collect();
     for key in used {
         if !known.contains(key) {
-            let help = match yaml::nearest(key, &known) {
+            let help = match yaml::nearest(key, known) {
                 Some(best) => format!("did you mean `{best}`? Keys are defined in site.yaml"),
                 None => format!(
                     "use one of the keys defined in site.yaml: {}",

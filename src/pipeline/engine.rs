@@ -15,7 +15,7 @@
 //! are gone, to the one writer ([`crate::output`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -217,7 +217,9 @@ impl Engine {
         let clean = std::mem::replace(&mut self.clean, false);
         if changes.config || self.config.is_none() {
             timings.measure("walk", || self.reset())?;
-        } else if !changes.content.is_empty() {
+        }
+        // After a walk every file is compared anyway.
+        if !changes.content.is_empty() && self.touched.is_some() {
             timings.measure("walk", || self.update_content(&changes.content));
         }
         let Some(config) = self.config.clone() else {
@@ -253,19 +255,33 @@ impl Engine {
         run.ok_or_else(|| self.standing_problems())
     }
 
-    /// Reads site.yaml and everything below `content/` again.
+    /// Reads site.yaml again, and everything below `content/` unless
+    /// parsing reads nothing of site.yaml that changed
+    /// ([`parse::ParseSettings`]): then the files and their parses stand.
+    /// Everything assembled and rendered goes.
     fn reset(&mut self) -> Result<(), Vec<Diagnostic>> {
         let config = load_config(&self.options.root)?;
         let config = match &self.options.base_url {
             Some(url) => config.with_base_url(url),
             None => config,
         };
+        let settings = parse::ParseSettings::of(&config);
+        let kept = self.touched.is_some()
+            && self
+                .config
+                .as_ref()
+                .is_some_and(|old| parse::ParseSettings::of(old) == settings);
         self.config = Some(config);
-        self.parsed.clear();
         self.theme = None;
         self.site = None;
         self.memory = Memory::default();
-        self.reread_all();
+        if kept {
+            // The model is assembled from scratch: nothing is patched.
+            self.reshaped = true;
+        } else {
+            self.parsed.clear();
+            self.reread_all();
+        }
         Ok(())
     }
 
@@ -685,10 +701,19 @@ impl Engine {
             (None, true) => {
                 source::read_new(root, path, &self.languages(), &self.tree).map(Step::Added)
             }
-            // Gone before it was read (an editor's temporary file).
-            (None, false) if path.extension().is_some_and(|e| e == "md") => Some(Step::Nothing),
+            // Gone before it was read (an editor's or `sed -i`'s temporary
+            // file): nothing the tree knows is at or below it.
+            (None, false) if !self.tree_has_under(path) => Some(Step::Nothing),
             _ => None,
         }
+    }
+
+    /// Whether a content file or asset the tree knows is `path` or lies
+    /// below it (a removed folder).
+    fn tree_has_under(&self, path: &Path) -> bool {
+        let files = self.tree.files.iter().map(|f| &f.path);
+        let assets = self.tree.assets.iter().map(|a| &a.path);
+        files.chain(assets).any(|known| known.starts_with(path))
     }
 
     fn touch(&mut self, path: PathBuf) {
@@ -711,6 +736,7 @@ impl Engine {
             None => self.tree.files.iter().collect(),
         };
         let remember = self.purpose == Purpose::Serve;
+        let settings = parse::ParseSettings::of(config);
         let fresh: Vec<(PathBuf, Parsed)> = files
             .par_iter()
             .filter_map(|file| {
@@ -723,7 +749,7 @@ impl Engine {
                 if known.is_some_and(|p| p.fingerprint == print) && remember {
                     return None;
                 }
-                let (document, problems) = parse::parse_file(file, config);
+                let (document, problems) = parse::parse_file(file, &settings);
                 let parsed = Parsed {
                     fingerprint: print,
                     document: document.map(Arc::new),

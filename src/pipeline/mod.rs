@@ -334,9 +334,10 @@ fn parse_all(
     config: &SiteConfig,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<std::sync::Arc<parse::Document>> {
+    let settings = parse::ParseSettings::of(config);
     let results: Vec<_> = files
         .par_iter()
-        .map(|file| parse::parse_file(file, config))
+        .map(|file| parse::parse_file(file, &settings))
         .collect();
     let mut documents = Vec::with_capacity(results.len());
     for (document, file_problems) in results {

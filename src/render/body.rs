@@ -222,7 +222,8 @@ mod tests {
                     name,
                     text: text.to_string(),
                 };
-                let (doc, problems) = crate::parse::parse_file(&file, &config);
+                let (doc, problems) =
+                    crate::parse::parse_file(&file, &crate::parse::ParseSettings::of(&config));
                 assert!(problems.is_empty(), "{problems:?}");
                 Arc::new(doc.unwrap())
             })

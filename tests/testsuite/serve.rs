@@ -810,3 +810,95 @@ fn endless_request_lines_do_not_grow_the_server() {
         "4 × 16 MB requests grew the server by {grown} KiB"
     );
 }
+
+/// A new site.yaml parses nothing again unless it changes what parsing
+/// checks (the associations and contacts a release may name, the
+/// languages): a new title keeps every parse, a new association clears
+/// the error of a release that names it.
+#[test]
+fn site_yaml_parses_again_only_when_parsing_reads_what_changed() {
+    let site = TestSite::new()
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file(
+            "content/news/a.md",
+            &release("Meldung A", "2025-03-01", "").replace("[itk]", "[neu]"),
+        )
+        .file("content/news/b.md", &release("Meldung B", "2025-03-02", ""));
+    let (mut session, out) = started_with_errors(&site);
+    let config = kommhub::pipeline::Changes {
+        config: true,
+        ..Default::default()
+    };
+
+    let retitled = crate::support::SITE_YAML.replace("Testhub", "Neuer Hub");
+    let site = site.file("site.yaml", &retitled);
+    let problems = session
+        .rebuild(&config, &[], &mut |_| {})
+        .expect_err("`neu` is still unknown");
+    assert!(
+        problems.iter().any(|p| p.message.contains("neu")),
+        "{problems:?}"
+    );
+
+    let added = retitled.replace(
+        "associations:\n",
+        "associations:\n  neu: { name: \"Neu\", url: \"https://neu.example\" }\n",
+    );
+    let site = site.file("site.yaml", &added);
+    let rebuilt = session
+        .rebuild(&config, &[], &mut |_| {})
+        .unwrap_or_else(|p| panic!("{}", kommhub::diagnostics::render_report(&p)));
+    assert!(rebuilt.parsed >= 3, "parsed {}", rebuilt.parsed);
+    assert!(out.join("news/a/index.html").is_file());
+    let feed = std::fs::read_to_string(out.join("atom.xml")).expect("feed");
+    assert!(feed.contains("Neuer Hub"), "{feed}");
+
+    let site = site.file("site.yaml", &added.replace("Neuer Hub", "Hub"));
+    let rebuilt = session
+        .rebuild(&config, &[], &mut |_| {})
+        .unwrap_or_else(|p| panic!("{}", kommhub::diagnostics::render_report(&p)));
+    assert_eq!(rebuilt.parsed, 0, "a new title parses nothing again");
+    // The feed's title is the site's: the new site.yaml reached it.
+    let feed = std::fs::read_to_string(out.join("atom.xml")).expect("feed");
+    assert!(
+        feed.contains("Hub") && !feed.contains("Neuer Hub"),
+        "{feed}"
+    );
+    drop(site);
+}
+
+/// A session whose first run has errors (its folder stays empty).
+fn started_with_errors(site: &TestSite) -> (kommhub::serve::Session, std::path::PathBuf) {
+    let out = site.root().join("preview");
+    let mut session = kommhub::serve::Session::new(site.options(), out.clone());
+    let first = session.rebuild(&kommhub::pipeline::Changes::everything(), &[], &mut |_| {});
+    assert!(first.is_err(), "the unknown association is an error");
+    (session, out)
+}
+
+/// An editor's temporary file (or `sed -i`'s) that is gone by the time
+/// the rebuild looks is nothing to do: it does not walk `content/` again,
+/// which at 20,000 files takes the better part of a second. (A file added
+/// without an event stays unseen, which shows that no walk happened.)
+#[test]
+fn a_temporary_file_that_is_gone_walks_nothing() {
+    let site = TestSite::new()
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file("content/news/a.md", &release("Meldung A", "2025-03-01", ""));
+    let (mut session, out) = started(&site);
+    let site = site.file("content/news/b.md", &release("Meldung B", "2025-03-02", ""));
+    let rebuilt = session
+        .rebuild(&saved(&["content/news/sedX1b2c3"]), &[], &mut |_| {})
+        .expect("rebuild");
+    assert_eq!(rebuilt.parsed, 0);
+    assert!(
+        !out.join("news/b/index.html").exists(),
+        "no walk found b.md"
+    );
+    // A folder that held known files is different: it walks.
+    let rebuilt = session
+        .rebuild(&saved(&["content/news"]), &[], &mut |_| {})
+        .expect("rebuild");
+    assert_eq!(rebuilt.parsed, 1, "the walk found b.md");
+    drop(site);
+}
