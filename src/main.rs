@@ -119,7 +119,19 @@ fn print_built(report: &BuildReport, options: &BuildOptions, timings: bool) {
         for (stage, took) in &report.timings.stages {
             println!("  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
+        if let Some(peak) = peak_memory() {
+            println!("  peak memory {:.0} MB", peak as f64 / 1e6);
+        }
     }
+}
+
+/// The most memory this process has held (resident, in bytes), where the
+/// system tells it (Linux: `VmHWM` in /proc/self/status).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// `kommhub new`: makes a new release or page file and prints its path.
@@ -259,6 +271,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
             if args.timings {
                 for (stage, took) in &timings.stages {
                     eprintln!("  {stage:<11} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+                if let Some(peak) = peak_memory() {
+                    eprintln!("  peak memory {:.0} MB", peak as f64 / 1e6);
                 }
             }
             report

@@ -355,7 +355,10 @@ impl<'a> UnitContext<'a> {
                 .collect(),
             Unit::Sitemap => {
                 record(Read::Structure);
-                vec![Ok(crate::reads::ignoring(|| news::sitemap(site)))]
+                crate::reads::ignoring(|| news::sitemap(site))
+                    .into_iter()
+                    .map(Ok)
+                    .collect()
             }
             Unit::Redirects => {
                 record(Read::Redirects);

@@ -413,16 +413,26 @@ fn atom_entry<'b>(site: &Site, page: &Page, bodies: &'b Bodies) -> Option<atom::
     })
 }
 
+/// The sitemap protocol's limits for one file: 50,000 URLs and 50 MB
+/// (a little is kept back for the file's head and tail).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+const SITEMAP_MAX_BYTES: usize = 50 * 1000 * 1000 - 1000;
+
+const URLSET_HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+
 /// `sitemap.xml`: every page and listing with its language alternates.
-pub fn sitemap(site: &Site) -> OutputFile {
-    // Written straight into one string: on a site of 20,000 pages this
-    // file is rewritten after every structural edit in `serve`.
-    let mut xml = String::with_capacity(site.pages.len() * 320);
-    xml.push_str(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+/// A site with more URLs than one file may hold gets `sitemap-1.xml`,
+/// `sitemap-2.xml`, … and `sitemap.xml` becomes their index, so robots.txt
+/// names the same file either way.
+pub fn sitemap(site: &Site) -> Vec<OutputFile> {
+    sitemap_in_parts(site, SITEMAP_MAX_URLS)
+}
+
+/// [`sitemap`] with at most `max_urls` URLs per file.
+pub fn sitemap_in_parts(site: &Site, max_urls: usize) -> Vec<OutputFile> {
     // Escaping works character by character, so the origin is escaped once.
     let origin = escape_xml(&site.permalink(""));
+    let mut parts = SitemapParts::new(max_urls);
     let languages = &site.config.languages;
     for page in &site.pages {
         let by_lang = site.translations.get(&page.doc.translation_key);
@@ -440,7 +450,7 @@ pub fn sitemap(site: &Site) -> OutputFile {
             .as_ref()
             .or(page.doc.common.date.as_ref())
             .map(|d| d.date);
-        sitemap_entry(&mut xml, &origin, &page.url, lastmod, &alternates);
+        parts.add(|xml| sitemap_entry(xml, &origin, &page.url, lastmod, &alternates));
     }
     let groups = listing_alternates(site);
     for listing in site.news.listing_pages() {
@@ -448,13 +458,71 @@ pub fn sitemap(site: &Site) -> OutputFile {
             .get(&group_key(listing))
             .map(|g| g.iter().map(|(l, u)| (l, u.as_str())).collect())
             .unwrap_or_default();
-        sitemap_entry(&mut xml, &origin, &listing.url, None, &alternates);
+        parts.add(|xml| sitemap_entry(xml, &origin, &listing.url, None, &alternates));
     }
-    xml.push_str("</urlset>\n");
-    OutputFile {
-        path: SitePath::trusted("sitemap.xml"),
-        content: Content::Bytes(xml.into_bytes()),
-        origin: None,
+    parts.finish(&origin)
+}
+
+/// The sitemap's files as they fill up.
+struct SitemapParts {
+    done: Vec<String>,
+    current: String,
+    urls: usize,
+    max_urls: usize,
+}
+
+impl SitemapParts {
+    fn new(max_urls: usize) -> Self {
+        SitemapParts {
+            done: Vec::new(),
+            current: String::from(URLSET_HEAD),
+            urls: 0,
+            max_urls: max_urls.max(1),
+        }
+    }
+
+    /// Adds one `<url>` that `write` appends, in a new file when the
+    /// current one is full.
+    fn add(&mut self, write: impl FnOnce(&mut String)) {
+        let mut entry = String::new();
+        write(&mut entry);
+        if self.urls == self.max_urls || self.current.len() + entry.len() > SITEMAP_MAX_BYTES {
+            let full = std::mem::replace(&mut self.current, String::from(URLSET_HEAD));
+            self.done.push(full + "</urlset>\n");
+            self.urls = 0;
+        }
+        self.current.push_str(&entry);
+        self.urls += 1;
+    }
+
+    /// One `sitemap.xml`, or the parts and their index.
+    fn finish(mut self, origin: &str) -> Vec<OutputFile> {
+        let last = self.current + "</urlset>\n";
+        let file = |path: SitePath, xml: String| OutputFile {
+            path,
+            content: Content::Bytes(xml.into_bytes()),
+            origin: None,
+        };
+        if self.done.is_empty() {
+            return vec![file(SitePath::trusted("sitemap.xml"), last)];
+        }
+        self.done.push(last);
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        let mut files = Vec::with_capacity(self.done.len() + 1);
+        for (at, xml) in self.done.into_iter().enumerate() {
+            let name = format!("sitemap-{}.xml", at + 1);
+            // A name made here from a number: always a safe path.
+            let Ok(path) = SitePath::new(&name) else {
+                continue;
+            };
+            index.push_str(&format!("<sitemap><loc>{origin}/{name}</loc></sitemap>\n"));
+            files.push(file(path, xml));
+        }
+        index.push_str("</sitemapindex>\n");
+        files.push(file(SitePath::trusted("sitemap.xml"), index));
+        files
     }
 }
 

@@ -461,3 +461,58 @@ fn lead_and_body_images_get_variants_once() {
         "a second build encodes nothing"
     );
 }
+
+/// The `<loc>`s of a sitemap file, and its root element's name.
+fn sitemap_locs(xml: &str) -> (String, Vec<String>) {
+    let doc = roxmltree::Document::parse(xml).expect("sitemap is XML");
+    let root = doc.root_element();
+    let locs = root
+        .descendants()
+        .filter(|c| c.tag_name().name() == "loc")
+        .filter_map(|c| c.text())
+        .map(str::to_string)
+        .collect();
+    (root.tag_name().name().to_string(), locs)
+}
+
+/// Above the protocol's 50,000 URLs per file (here 4, so that a test site
+/// is enough) the sitemap becomes an index of parts that together list
+/// exactly what the one file listed, none holding more than the limit.
+#[test]
+fn a_sitemap_too_long_for_one_file_becomes_an_index_of_parts() {
+    let site = news_site(3);
+    let rendered = kommhub::pipeline::render_site(&site.options()).expect("renders");
+    let whole = kommhub::render::news::sitemap(&rendered.site);
+    assert_eq!(whole.len(), 1, "a small site keeps one sitemap.xml");
+    let text = |file: &kommhub::render::OutputFile| match &file.content {
+        kommhub::render::Content::Bytes(bytes) => String::from_utf8(bytes.clone()).expect("utf-8"),
+        kommhub::render::Content::Copy(_) => panic!("a sitemap is made, not copied"),
+    };
+    let (_, all) = sitemap_locs(&text(&whole[0]));
+    assert!(all.len() > 8, "{} URLs", all.len());
+
+    let parts = kommhub::render::news::sitemap_in_parts(&rendered.site, 4);
+    let index = parts.last().expect("index");
+    assert_eq!(index.path.as_str(), "sitemap.xml");
+    let (root, listed) = sitemap_locs(&text(index));
+    assert_eq!(root, "sitemapindex");
+    let mut found = Vec::new();
+    for (at, part) in parts[..parts.len() - 1].iter().enumerate() {
+        let name = format!("sitemap-{}.xml", at + 1);
+        assert_eq!(part.path.as_str(), name);
+        assert_eq!(listed[at], format!("https://hub.example.org/{name}"));
+        let (root, locs) = sitemap_locs(&text(part));
+        assert_eq!(root, "urlset");
+        assert!(!locs.is_empty(), "{name} is empty");
+        let urls = roxmltree::Document::parse(&text(part))
+            .expect("xml")
+            .root_element()
+            .children()
+            .filter(|c| c.tag_name().name() == "url")
+            .count();
+        assert!((1..=4).contains(&urls), "{name}: {urls} URLs");
+        found.extend(locs);
+    }
+    assert_eq!(listed.len(), parts.len() - 1);
+    assert_eq!(found, all, "the parts list what the one file listed");
+}

@@ -381,3 +381,28 @@ fn two_builds_at_once_wait_for_each_other() {
         assert_eq!(tree(&site.root().join("public")), expected);
     }
 }
+
+/// `build --timings` names every stage and the peak memory, so a
+/// regression in either shows in one run.
+#[test]
+fn timings_name_the_stages_and_the_peak_memory() {
+    let site = TestSite::new().file("content/news/_index.md", "---\ntitle: Presse\n---\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_kommhub"))
+        .args(["build", "--timings", "--root"])
+        .arg(site.root())
+        .env("SOURCE_DATE_EPOCH", BUILD_DATE.to_string())
+        .output()
+        .expect("kommhub runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for stage in ["walk", "parse", "assemble", "render", "write"] {
+        assert!(text.contains(&format!("  {stage} ")), "{stage} in {text}");
+    }
+    let peak = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("peak memory "))
+        .and_then(|rest| rest.strip_suffix(" MB"))
+        .and_then(|mb| mb.parse::<u64>().ok())
+        .expect("a peak memory line");
+    assert!(peak > 0, "{text}");
+}
