@@ -304,6 +304,12 @@ impl Engine {
         }
         if changes.statics {
             keys.push(Key::Other(Read::Copies));
+            // A changed style sheet, script or font has a new name, which
+            // every page that names it must show.
+            keys.extend(
+                self.memory
+                    .keys_where(|key| matches!(key, Key::Other(Read::Asset(_)))),
+            );
         }
         Scope::Only(keys)
     }

@@ -238,9 +238,17 @@ fn shipped_texts(
             (&asset.from, relative)
         }))
         .collect();
+    // A fingerprinted copy says what its plain file says (its addresses
+    // aside), so it is read once, as the plain file.
+    let copies: std::collections::HashSet<&str> = theme
+        .assets
+        .values()
+        .map(|copy| copy.path.as_str())
+        .collect();
     output
         .files
         .iter()
+        .filter(|file| !copies.contains(file.path.as_str()))
         .filter(|file| {
             let name = file.path.as_str().to_ascii_lowercase();
             [".css", ".js", ".mjs", ".svg"]

@@ -7,6 +7,7 @@
 // Test helpers may fail loudly; that is how a test reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assets;
 mod build;
 mod check;
 mod errors;
