@@ -16,6 +16,7 @@ mod links;
 mod news;
 mod output;
 mod outside_root;
+mod precompress;
 mod preview;
 mod property;
 mod publication;
