@@ -240,7 +240,8 @@ fn run_serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// `kommhub check`: the lints, printed for people or as JSON.
+/// `kommhub check`: the lints, printed for people, as JSON, or for a CI
+/// server to show at their lines (GitLab, GitHub/Forgejo).
 fn run_check(args: CheckArgs) -> ExitCode {
     let build_date = match build_date() {
         Ok(date) => date,
@@ -267,6 +268,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     match args.format {
         CheckFormat::Human => print!("{}", kommhub::check::report::human(&report)),
         CheckFormat::Json => println!("{}", kommhub::check::report::json(&report)),
+        CheckFormat::Gitlab => println!("{}", kommhub::check::report::gitlab(&report)),
+        CheckFormat::Github => print!("{}", kommhub::check::report::github(&report)),
     }
     if report.errors() > 0 {
         ExitCode::from(1)
