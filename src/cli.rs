@@ -126,4 +126,9 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,
+    /// Print only when the next build is due (a scheduled release or an
+    /// expiry, as RFC 3339 in UTC, or `none`) on standard output, for CI
+    /// schedules; the usual summary goes to standard error.
+    #[arg(long)]
+    pub print_next_due: bool,
 }

@@ -99,11 +99,24 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub next_scheduled: Option<(Timestamp, PathBuf)>,
+    /// The earliest `expires` of a published page after the build date.
+    pub next_expiring: Option<(Timestamp, PathBuf)>,
     pub timings: Timings,
     pub images_encoded: usize,
     pub images_cached: usize,
     /// Where `--force-output` moved the files that were in the folder.
     pub set_aside: Option<PathBuf>,
+}
+
+impl BuildReport {
+    /// When a build would next publish or take down a page: the earlier
+    /// of the next scheduled release and the next expiry. A schedule that
+    /// rebuilds only from then on misses nothing.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let scheduled = self.next_scheduled.as_ref().map(|(when, _)| *when);
+        let expiring = self.next_expiring.as_ref().map(|(when, _)| *when);
+        scheduled.into_iter().chain(expiring).min()
+    }
 }
 
 /// Why a build failed.
@@ -145,6 +158,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files: rendered.output.files.len(),
         warnings: rendered.diagnostics,
         next_scheduled: rendered.site.next_scheduled.clone(),
+        next_expiring: rendered.site.next_expiring(),
         timings: rendered.timings,
         images_encoded: rendered.images_encoded,
         images_cached: rendered.images_cached,
