@@ -126,6 +126,10 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,
+    /// A preview build: robots.txt keeps search engines out and every
+    /// page says `noindex` (for merge-request previews with --base-url).
+    #[arg(long)]
+    pub noindex: bool,
     /// Print only when the next build is due (a scheduled release or an
     /// expiry, as RFC 3339 in UTC, or `none`) on standard output, for CI
     /// schedules; the usual summary goes to standard error.

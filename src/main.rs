@@ -61,6 +61,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
             expired: args.expired,
         },
         force_output: args.force_output,
+        noindex: args.noindex,
     };
     match kommhub::build(&options) {
         Ok(report) => {

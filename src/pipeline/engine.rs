@@ -198,6 +198,10 @@ impl Engine {
             Some(url) => config.with_base_url(url),
             None => config,
         };
+        let config = match self.options.noindex {
+            true => config.noindexed(),
+            false => config,
+        };
         self.config = Some(config);
         self.parsed.clear();
         self.theme = None;

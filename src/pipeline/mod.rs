@@ -43,6 +43,8 @@ pub struct BuildOptions {
     /// `--force-output`: take over a non-empty output folder kommhub did
     /// not write (its files are moved aside, never deleted).
     pub force_output: bool,
+    /// `--noindex`: a preview that search engines must not index.
+    pub noindex: bool,
 }
 
 impl BuildOptions {
@@ -54,6 +56,7 @@ impl BuildOptions {
             base_url: None,
             publication: Publication::at(build_date),
             force_output: false,
+            noindex: false,
         }
     }
 
