@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The site behind the real web server: serves a built kommhub site with
-# deploy/nginx/try.sh on a free port of 127.0.0.1 and checks it with real
-# HTTP requests (http-checks.py), then runs the browser tests once more
-# against nginx, whose Content-Security-Policy the pages must obey (any
-# CSP report in the browser console fails them).
+# Publishing, tested: the pipeline files against the CI servers' schemas
+# (pipelines.sh), deploy/publish.sh on a local folder (publish-tests.sh),
+# then the site behind the real web server: serves a built kommhub site
+# with deploy/nginx/try.sh on a free port of 127.0.0.1 and checks it with
+# real HTTP requests (http-checks.py), and runs the browser tests once
+# more against nginx, whose Content-Security-Policy the pages must obey
+# (any CSP report in the browser console fails them).
 #
 #   tests/deploy/run.sh SITE
 #
@@ -15,6 +17,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 site="${1:?usage: tests/deploy/run.sh SITE}"
 site="$(cd "$site" && pwd)" || exit 2
+
+status=0
+echo "=== Pipeline files (check-jsonschema, actionlint)"
+"$here/pipelines.sh" || status=1
+echo
+echo "=== deploy/publish.sh: releases, switch, keep, rollback"
+"$here/publish-tests.sh" "$site" || status=1
+echo
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 origin="http://127.0.0.1:$port"
@@ -36,7 +46,6 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-status=0
 echo "=== nginx: addresses, 404s, redirects, headers, caching, compression, types"
 python3 "$here/http-checks.py" "$site" "$origin" || status=1
 
