@@ -89,6 +89,21 @@ def pretty_urls(server, site, page):
         fail("index.html", f"{page}index.html answered {status} {headers.get('Location')}")
 
 
+def no_index_links(site):
+    """Public links name folders, never their index.html."""
+    found = []
+    for folder, _, files in os.walk(site):
+        for name in files:
+            if name.endswith((".html", ".xml")):
+                with open(os.path.join(folder, name), "rb") as file:
+                    if re.search(rb'(href|src)="[^"]*/index\.html|<loc>[^<]*/index\.html', file.read()):
+                        found.append(os.path.relpath(os.path.join(folder, name), site))
+    if found:
+        fail("links", f"{len(found)} files link an index.html: {', '.join(sorted(found)[:5])}")
+    else:
+        ok("links", "no page, feed or sitemap links an index.html")
+
+
 def not_found_pages(server, site, languages):
     for prefix, lang in languages:
         status, _, body = server.get(prefix + MISSING.lstrip("/"))
@@ -256,6 +271,7 @@ def main():
         return 2
     print(f"Checking {site} served by nginx at {origin}")
     pretty_urls(server, site, page)
+    no_index_links(site)
     not_found_pages(server, site, [("/", "de"), ("/en/", "en")])
     redirects(server, site)
     assets = fingerprinted_of(server, site, page)

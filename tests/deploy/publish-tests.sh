@@ -46,7 +46,10 @@ if [[ "$(current)" == "${names[1]}" ]] && grep -q "round 2" "$work/srv/current/i
 else
   fail "after --rollback current is $(current)"
 fi
-if "$publish" --list "$work/srv" | grep -q "^\* ${names[1]}$"; then ok "--list marks the current release"; else fail "--list: $("$publish" --list "$work/srv")"; fi
+# Read whole first: `grep -q` stopping early would end the lister with
+# SIGPIPE, which pipefail counts as a failure.
+listed="$("$publish" --list "$work/srv")"
+if grep -q "^\* ${names[1]}$" <<<"$listed"; then ok "--list marks the current release"; else fail "--list: $listed"; fi
 if "$publish" --rollback "$work/srv" >/dev/null 2>&1; then fail "a rollback past the oldest release succeeded"; else ok "no rollback past the oldest release"; fi
 
 mkdir -p "$work/foreign" && echo hi > "$work/foreign/index.html"
