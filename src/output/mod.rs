@@ -135,16 +135,16 @@ pub fn sync(output: &Output, dir: &Path, siblings: Siblings) -> Result<WriteRepo
             std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
         }
     }
-    let written: Vec<(bool, Vec<PathBuf>)> = output
-        .files
-        .par_iter()
-        .map(|file| write_file(file, dir, &existing, siblings))
-        .collect::<Result<_, Error>>()?;
     let mut keep: HashSet<PathBuf> = output
         .files
         .iter()
         .map(|f| dir.join(f.path.as_str()))
         .collect();
+    let written: Vec<(bool, Vec<PathBuf>)> = output
+        .files
+        .par_iter()
+        .map(|file| write_file(file, dir, &existing, siblings, &keep))
+        .collect::<Result<_, Error>>()?;
     keep.extend(
         written
             .iter()
@@ -180,6 +180,7 @@ fn write_file(
     dir: &Path,
     existing: &HashSet<PathBuf>,
     siblings: Siblings,
+    outputs: &HashSet<PathBuf>,
 ) -> Result<(bool, Vec<PathBuf>), Error> {
     let target = dir.join(file.path.as_str());
     let bytes = match &file.content {
@@ -190,7 +191,7 @@ fn write_file(
     };
     let same = existing.contains(&target) && holds(&target, &bytes);
     let compressed = match siblings {
-        Siblings::Compressed => compress_beside(&target, &bytes, same, existing)?,
+        Siblings::Compressed => compress_beside(&target, &bytes, same, existing, outputs)?,
         Siblings::None => {
             if !same {
                 put(&target, &bytes)?;
@@ -249,19 +250,24 @@ fn compress_beside(
     bytes: &[u8],
     unchanged: bool,
     existing: &HashSet<PathBuf>,
+    outputs: &HashSet<PathBuf>,
 ) -> Result<Vec<PathBuf>, Error> {
-    let wanted = precompress::wants(&target.to_string_lossy(), bytes.len());
     let [gz, br] = precompress::SUFFIXES.map(|suffix| {
         let mut name = target.as_os_str().to_owned();
         name.push(suffix);
         PathBuf::from(name)
     });
+    // A published file of that name (an asset `data.csv.gz` beside
+    // `data.csv`) is the site's own, and wins over a sibling.
+    let wanted = precompress::wants(&target.to_string_lossy(), bytes.len())
+        && !outputs.contains(&gz)
+        && !outputs.contains(&br);
     if wanted && unchanged && existing.contains(&gz) && existing.contains(&br) {
         return Ok(vec![gz, br]);
     }
     if !unchanged {
         for sibling in [&gz, &br] {
-            if existing.contains(sibling) {
+            if existing.contains(sibling) && !outputs.contains(sibling) {
                 std::fs::remove_file(sibling).map_err(|e| Error::io(sibling, e))?;
             }
         }

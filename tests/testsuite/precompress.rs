@@ -66,3 +66,28 @@ fn text_files_above_a_kilobyte_get_gzip_and_brotli_siblings_that_follow_changes(
     assert!(site.read(page).len() < 1024);
     assert!(!site.exists(&format!("{page}.gz")) && !site.exists(&format!("{page}.br")));
 }
+
+#[test]
+fn a_published_file_named_like_a_sibling_is_kept_as_it_is() {
+    let table = "jahr;wert\n".repeat(200);
+    let site = TestSite::new()
+        .file(
+            "content/seite/index.md",
+            "---\ntitle: Seite\n---\n\nText.\n",
+        )
+        .file("content/seite/daten.csv", &table)
+        .bytes("content/seite/daten.csv.gz", b"not made by kommhub")
+        .built();
+    assert_eq!(site.read("public/seite/daten.csv"), table);
+    assert_eq!(
+        bytes(&site, "public/seite/daten.csv.gz"),
+        b"not made by kommhub"
+    );
+    assert!(!site.exists("public/seite/daten.csv.br"));
+    // And again into the folder of the build before.
+    let site = site.built();
+    assert_eq!(
+        bytes(&site, "public/seite/daten.csv.gz"),
+        b"not made by kommhub"
+    );
+}
