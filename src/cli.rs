@@ -34,7 +34,9 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit code 1 on any finding).
     #[arg(long)]
     pub strict: bool,
-    /// `human` (grouped by file) or `json` (stable, for CI tools).
+    /// `human` (grouped by file), `json` (stable, for CI tools), `gitlab`
+    /// (GitLab's Code Quality report) or `github` (workflow annotations,
+    /// for GitHub and Forgejo Actions).
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Print how long each stage took, to standard error.
@@ -46,6 +48,8 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     Human,
     Json,
+    Gitlab,
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -125,4 +129,13 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,
+    /// A preview build: robots.txt keeps search engines out and every
+    /// page says `noindex` (for merge-request previews with --base-url).
+    #[arg(long)]
+    pub noindex: bool,
+    /// Print only when the next build is due (a scheduled release or an
+    /// expiry, as RFC 3339 in UTC, or `none`) on standard output, for CI
+    /// schedules; the usual summary goes to standard error.
+    #[arg(long)]
+    pub print_next_due: bool,
 }

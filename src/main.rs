@@ -61,10 +61,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
             expired: args.expired,
         },
         force_output: args.force_output,
+        noindex: args.noindex,
     };
     match kommhub::build(&options) {
         Ok(report) => {
-            print_built(&report, &options, args.timings);
+            print_built(&report, &options, &args);
             ExitCode::SUCCESS
         }
         Err(BuildFailure::Content(problems)) => {
@@ -85,44 +86,79 @@ fn run_build(args: BuildArgs) -> ExitCode {
 }
 
 /// The warnings and summary of a successful build: pages and files, files
-/// set aside, image variants, the next scheduled release and, when asked,
-/// the time each stage took.
-fn print_built(report: &BuildReport, options: &BuildOptions, timings: bool) {
+/// set aside, image variants, the next scheduled release and expiry and,
+/// when asked, the time each stage took. With `--print-next-due` the
+/// summary goes to standard error and standard output gets one line only:
+/// when a build is next due (RFC 3339, UTC) or `none`, for CI schedules.
+fn print_built(report: &BuildReport, options: &BuildOptions, args: &BuildArgs) {
     eprint!("{}", render_report(&report.warnings));
-    println!(
+    let summary = summary_lines(report, options, args.timings);
+    if args.print_next_due {
+        eprint!("{summary}");
+        match report.next_due() {
+            Some(when) => println!("{when}"),
+            None => println!("none"),
+        }
+    } else {
+        print!("{summary}");
+    }
+}
+
+/// The lines `build` prints when it succeeds.
+fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let berlin = |when: &Timestamp| {
+        when.to_zoned_datetime(kommhub::parse::dates::berlin())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    };
+    let _ = writeln!(
+        out,
         "built {} pages ({} files) into {}",
         report.pages,
         report.files,
         options.output_dir().display()
     );
     if let Some(kept) = &report.set_aside {
-        println!(
+        let _ = writeln!(
+            out,
             "the files that were in the output folder were moved to {} (nothing was deleted)",
             kept.display()
         );
     }
     if report.images_encoded + report.images_cached > 0 {
-        println!(
+        let _ = writeln!(
+            out,
             "image variants: {} encoded, {} reused from the cache",
             report.images_encoded, report.images_cached
         );
     }
     if let Some((when, path)) = &report.next_scheduled {
-        println!(
+        let _ = writeln!(
+            out,
             "next scheduled release: {} becomes due at {} (build again then)",
             path.display(),
-            when.to_zoned_datetime(kommhub::parse::dates::berlin())
-                .strftime("%Y-%m-%d %H:%M %Z")
+            berlin(when)
+        );
+    }
+    if let Some((when, path)) = &report.next_expiring {
+        let _ = writeln!(
+            out,
+            "next expiry: {} goes offline at {} (build again then)",
+            path.display(),
+            berlin(when)
         );
     }
     if timings {
         for (stage, took) in &report.timings.stages {
-            println!("  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            let _ = writeln!(out, "  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
         if let Some(peak) = peak_memory() {
             println!("  peak memory {:.0} MB", peak as f64 / 1e6);
         }
     }
+    out
 }
 
 /// The most memory this process has held (resident, in bytes), where the
@@ -253,7 +289,8 @@ fn run_serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// `kommhub check`: the lints, printed for people or as JSON.
+/// `kommhub check`: the lints, printed for people, as JSON, or for a CI
+/// server to show at their lines (GitLab, GitHub/Forgejo).
 fn run_check(args: CheckArgs) -> ExitCode {
     let build_date = match build_date() {
         Ok(date) => date,
@@ -283,6 +320,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     match args.format {
         CheckFormat::Human => print!("{}", kommhub::check::report::human(&report)),
         CheckFormat::Json => println!("{}", kommhub::check::report::json(&report)),
+        CheckFormat::Gitlab => println!("{}", kommhub::check::report::gitlab(&report)),
+        CheckFormat::Github => print!("{}", kommhub::check::report::github(&report)),
     }
     if report.errors() > 0 {
         ExitCode::from(1)

@@ -50,6 +50,9 @@ pub enum Read {
     Images,
     /// The static files and bundle assets copied as they are.
     Copies,
+    /// The content-hashed name of one static file (`asset()` in a
+    /// template), by its plain path (`style.css`).
+    Asset(String),
 }
 
 thread_local! {

@@ -1,6 +1,9 @@
 //! A [`Report`] for people (grouped by file, ending with a summary line)
 //! or for CI tools (JSON whose shape is kept stable: fields are only ever
-//! added, and `format` changes if that promise must be broken).
+//! added, and `format` changes if that promise must be broken), and in
+//! the two shapes CI servers show at the file and line of each finding:
+//! GitLab's Code Quality report ([`gitlab`]) and GitHub's (and Forgejo's)
+//! workflow commands ([`github`]).
 
 use serde::Serialize;
 
@@ -270,4 +273,181 @@ pub fn json(report: &Report) -> String {
         // Serialising plain strings and numbers cannot fail; say so if it does.
         format!("{{\"format\": {JSON_FORMAT}, \"error\": \"{error}\"}}")
     })
+}
+
+/// One entry of GitLab's Code Quality report, with the fields GitLab's
+/// documentation names (a subset of Code Climate's format).
+#[derive(Serialize)]
+struct CodeQuality<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: CodeQualityLocation,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLocation {
+    path: String,
+    lines: CodeQualityLines,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLines {
+    begin: usize,
+}
+
+/// The findings as GitLab's Code Quality report (a JSON array), so a merge
+/// request shows each at its file and line. Errors are `critical`,
+/// warnings `minor`. A finding's fingerprint is the same in every run
+/// while its code, file and message stay (not its line, so a finding
+/// that only moves is not reported as new); equal findings in one file
+/// are told apart by their order.
+pub fn gitlab(report: &Report) -> String {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let entries: Vec<CodeQuality> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let path = file_name(finding);
+            let key = format!("{}\n{path}\n{}", finding.code, finding.message);
+            let count = seen.entry(key.clone()).or_insert(0);
+            *count += 1;
+            CodeQuality {
+                description: with_help(finding),
+                check_name: finding.code.as_str(),
+                fingerprint: fingerprint(&format!("{key}\n{count}")),
+                severity: match finding.severity {
+                    Severity::Error => "critical",
+                    Severity::Warning => "minor",
+                },
+                location: CodeQualityLocation {
+                    path,
+                    // GitLab needs a line; a finding about the whole file
+                    // is shown at its first.
+                    lines: CodeQualityLines {
+                        begin: finding.line.max(1),
+                    },
+                },
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// "message (help: …)", or the message alone.
+fn with_help(finding: &Diagnostic) -> String {
+    match finding.help.is_empty() {
+        true => finding.message.clone(),
+        false => format!("{} (help: {})", finding.message, finding.help),
+    }
+}
+
+/// The first 32 hex digits of the SHA-256 of `text`.
+fn fingerprint(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The findings as workflow commands, one line each, which GitHub Actions
+/// and Forgejo Actions show as annotations at the file and line
+/// (`::error file=content/a.md,line=3,col=1,title=link/broken::…`),
+/// then the summary line.
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        let mut properties = vec![format!("file={}", escape_property(&file_name(finding)))];
+        if finding.line > 0 {
+            properties.push(format!("line={}", finding.line));
+        }
+        if finding.column > 0 {
+            properties.push(format!("col={}", finding.column));
+        }
+        properties.push(format!("title={}", escape_property(finding.code.as_str())));
+        let mut text = finding.message.clone();
+        if !finding.help.is_empty() {
+            text.push_str(&format!("\nhelp: {}", finding.help));
+        }
+        out.push_str(&format!(
+            "::{} {}::{}\n",
+            severity_name(finding.severity),
+            properties.join(","),
+            escape_data(&text)
+        ));
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+/// A workflow command's message: `%`, CR and LF encoded, so a message
+/// stays one command.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`, which would end
+/// the value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Code;
+
+    fn report_of(findings: Vec<Diagnostic>) -> Report {
+        let mut report = Report::of_failure(findings, false);
+        report.build_date = "2026-01-01".to_string();
+        report
+    }
+
+    #[test]
+    fn github_commands_keep_each_finding_on_one_line() {
+        let report = report_of(vec![
+            Diagnostic::error(
+                Code::LinkBroken,
+                "content/a,b.md",
+                "50% of\nthe link: gone",
+                "fix it",
+            )
+            .at(3, 7),
+            Diagnostic::warning(Code::TranslationMissing, "content/c.md", "no English", ""),
+        ]);
+        let text = github(&report);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "::error file=content/a%2Cb.md,line=3,col=7,title=link/broken::50%25 of%0Athe link: gone%0Ahelp: fix it"
+        );
+        assert_eq!(
+            lines[1],
+            "::warning file=content/c.md,title=translation/missing::no English"
+        );
+        assert!(lines[2].starts_with("1 error, 1 warning"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn gitlab_fingerprints_are_stable_and_unique() {
+        let finding = |line| {
+            Diagnostic::warning(Code::A11yLinkText, "content/a.md", "link text „hier“", "")
+                .at(line, 1)
+        };
+        let one = gitlab(&report_of(vec![finding(3), finding(9)]));
+        let moved = gitlab(&report_of(vec![finding(4), finding(12)]));
+        let parsed: serde_json::Value = serde_json::from_str(&one).unwrap();
+        let again: serde_json::Value = serde_json::from_str(&moved).unwrap();
+        assert_ne!(parsed[0]["fingerprint"], parsed[1]["fingerprint"]);
+        assert_eq!(parsed[0]["fingerprint"], again[0]["fingerprint"]);
+        assert_eq!(parsed[1]["location"]["lines"]["begin"], 9);
+        assert_eq!(parsed[0]["severity"], "minor");
+        assert_eq!(parsed[0]["check_name"], "a11y/link-text");
+    }
 }

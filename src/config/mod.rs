@@ -98,6 +98,10 @@ pub struct SiteConfig {
     pub contacts: IndexMap<String, Contact>,
     pub accessibility: AccessibilityLinks,
     pub extra: BTreeMap<String, yaml::Value>,
+    /// A preview build (`build --noindex`, never from site.yaml): search
+    /// engines are asked to stay out (robots.txt, and `site.noindex` for
+    /// the theme's `<meta name="robots">`).
+    pub noindex: bool,
 }
 
 impl SiteConfig {
@@ -122,6 +126,13 @@ impl SiteConfig {
     /// checked by the same [`BaseUrl::parse`] as site.yaml's.
     pub fn with_base_url(mut self, base_url: &BaseUrl) -> Self {
         self.base_url = base_url.clone();
+        self
+    }
+
+    /// The same configuration for a preview that search engines must not
+    /// index (`--noindex`).
+    pub fn noindexed(mut self) -> Self {
+        self.noindex = true;
         self
     }
 }
@@ -193,6 +204,7 @@ fn resolve(raw: raw::RawSiteConfig, text: &str) -> Result<SiteConfig, Vec<Diagno
         contacts,
         accessibility,
         extra: extra.unwrap_or_default(),
+        noindex: false,
     })
 }
 

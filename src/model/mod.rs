@@ -141,6 +141,19 @@ pub struct Site {
 }
 
 impl Site {
+    /// The earliest `expires` after the build date among the published
+    /// pages: when a build would next take a page offline.
+    pub fn next_expiring(&self) -> Option<(Timestamp, PathBuf)> {
+        self.pages
+            .iter()
+            .filter_map(|page| {
+                let expires = page.doc.common.expires.as_ref()?;
+                (expires.instant > self.publication.build_date)
+                    .then(|| (expires.instant, page.doc.path.clone()))
+            })
+            .min()
+    }
+
     /// The page `id`; the way every view reaches another page, so the
     /// read is recorded ([`crate::reads`]).
     pub fn page(&self, id: PageId) -> &Page {

@@ -13,6 +13,7 @@
 //! (ext4 spends its time looking for free inodes).
 
 mod claim;
+pub mod precompress;
 mod preview;
 mod swap;
 
@@ -71,7 +72,7 @@ pub fn write(
     // what is there.
     let claim = claim(root, out_dir, force)?;
     std::fs::create_dir_all(&claim.staging).map_err(|e| Error::io(&claim.staging, e))?;
-    let mut report = sync(output, &claim.staging)?;
+    let mut report = sync(output, &claim.staging, Siblings::Compressed)?;
     swap::publish(&claim.staging, &claim.out_dir)?;
     if claim.foreign {
         report.set_aside = Some(set_aside(&claim)?);
@@ -99,9 +100,20 @@ fn set_aside(claim: &Claim) -> Result<PathBuf, Error> {
     Ok(target)
 }
 
-/// Makes `dir` hold exactly `output`: writes files whose bytes differ,
-/// leaves equal ones alone and removes files that are no longer produced.
-pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
+/// Whether [`sync`] writes precompressed siblings of text files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Siblings {
+    /// A build: `name.gz` and `name.br` beside each text file above
+    /// [`precompress::THRESHOLD`].
+    Compressed,
+    /// `serve`'s preview: the files only.
+    None,
+}
+
+/// Makes `dir` hold exactly `output` (and, for a build, the compressed
+/// siblings): writes files whose bytes differ, leaves equal ones alone
+/// and removes files that are no longer produced.
+pub fn sync(output: &Output, dir: &Path, siblings: Siblings) -> Result<WriteReport, Error> {
     let existing = existing_files(dir)?;
     // The marker first: a build killed half-way leaves a folder that the
     // next build still recognises as its own.
@@ -123,42 +135,71 @@ pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
             std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
         }
     }
-    let written: Vec<bool> = output
-        .files
-        .par_iter()
-        .map(|file| {
-            let target = dir.join(file.path.as_str());
-            let known = existing.contains(&target);
-            match &file.content {
-                Content::Bytes(bytes) => write_if_changed(&target, bytes, known),
-                Content::Copy(from) => {
-                    let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-                    write_if_changed(&target, &bytes, known)
-                }
-            }
-        })
-        .collect::<Result<_, _>>()?;
     let mut keep: HashSet<PathBuf> = output
         .files
         .iter()
         .map(|f| dir.join(f.path.as_str()))
         .collect();
+    let written: Vec<(bool, Vec<PathBuf>)> = output
+        .files
+        .par_iter()
+        .map(|file| write_file(file, dir, &existing, siblings, &keep))
+        .collect::<Result<_, Error>>()?;
+    keep.extend(
+        written
+            .iter()
+            .flat_map(|(_, siblings)| siblings.iter().cloned()),
+    );
     keep.insert(marker);
     let mut removed = 0;
     for stale in existing.difference(&keep) {
-        std::fs::remove_file(stale).map_err(|e| Error::io(stale, e))?;
-        removed += 1;
+        match std::fs::remove_file(stale) {
+            // A sibling of a changed file, removed already.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(stale, e)),
+            Ok(()) => removed += 1,
+        }
     }
     if removed > 0 {
         remove_empty_folders(dir);
     }
-    let count = written.iter().filter(|w| **w).count();
+    let count = written.iter().filter(|(w, _)| *w).count();
     Ok(WriteReport {
         written: count,
         unchanged: written.len() - count,
         removed,
         set_aside: None,
     })
+}
+
+/// Writes one file of the output into `dir` unless it holds its bytes
+/// already, with its siblings for a build; returns whether the file was
+/// written and the siblings' paths.
+fn write_file(
+    file: &crate::render::OutputFile,
+    dir: &Path,
+    existing: &HashSet<PathBuf>,
+    siblings: Siblings,
+    outputs: &HashSet<PathBuf>,
+) -> Result<(bool, Vec<PathBuf>), Error> {
+    let target = dir.join(file.path.as_str());
+    let bytes = match &file.content {
+        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+        Content::Copy(from) => {
+            std::borrow::Cow::Owned(std::fs::read(from).map_err(|e| Error::io(from, e))?)
+        }
+    };
+    let same = existing.contains(&target) && holds(&target, &bytes);
+    let compressed = match siblings {
+        Siblings::Compressed => compress_beside(&target, &bytes, same, existing, outputs)?,
+        Siblings::None => {
+            if !same {
+                put(&target, &bytes)?;
+            }
+            Vec::new()
+        }
+    };
+    Ok((!same, compressed))
 }
 
 /// The files below `dir`, in one walk that also removes every symlink
@@ -182,14 +223,73 @@ fn existing_files(dir: &Path) -> Result<HashSet<PathBuf>, Error> {
 
 /// Writes `bytes` unless `target` already holds exactly them; true if written.
 fn write_if_changed(target: &Path, bytes: &[u8], known: bool) -> Result<bool, Error> {
-    if known {
-        let same_size = std::fs::metadata(target).is_ok_and(|m| m.len() == bytes.len() as u64);
-        if same_size && std::fs::read(target).is_ok_and(|old| old == bytes) {
-            return Ok(false);
-        }
+    if known && holds(target, bytes) {
+        return Ok(false);
     }
     put(target, bytes)?;
     Ok(true)
+}
+
+/// Whether the file at `target` holds exactly `bytes`.
+fn holds(target: &Path, bytes: &[u8]) -> bool {
+    let same_size = std::fs::metadata(target).is_ok_and(|m| m.len() == bytes.len() as u64);
+    same_size && std::fs::read(target).is_ok_and(|old| old == bytes)
+}
+
+/// Writes the text file `target` (unless it holds `bytes` already) and
+/// its compressed siblings when it gets them ([`precompress::wants`]);
+/// returns the siblings' paths.
+///
+/// Siblings that exist always match the file beside them, also after a
+/// build killed at any moment: a changed file's siblings are removed
+/// before it is written, and new ones are written whole under a
+/// temporary name and renamed. So an unchanged file with both siblings
+/// needs no compression.
+fn compress_beside(
+    target: &Path,
+    bytes: &[u8],
+    unchanged: bool,
+    existing: &HashSet<PathBuf>,
+    outputs: &HashSet<PathBuf>,
+) -> Result<Vec<PathBuf>, Error> {
+    let [gz, br] = precompress::SUFFIXES.map(|suffix| {
+        let mut name = target.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    });
+    // A published file of that name (an asset `data.csv.gz` beside
+    // `data.csv`) is the site's own, and wins over a sibling.
+    let wanted = precompress::wants(&target.to_string_lossy(), bytes.len())
+        && !outputs.contains(&gz)
+        && !outputs.contains(&br);
+    if wanted && unchanged && existing.contains(&gz) && existing.contains(&br) {
+        return Ok(vec![gz, br]);
+    }
+    if !unchanged {
+        for sibling in [&gz, &br] {
+            if existing.contains(sibling) && !outputs.contains(sibling) {
+                std::fs::remove_file(sibling).map_err(|e| Error::io(sibling, e))?;
+            }
+        }
+        put(target, bytes)?;
+    }
+    if !wanted {
+        return Ok(Vec::new());
+    }
+    put_whole(&gz, &precompress::gzip(bytes))?;
+    put_whole(&br, &precompress::brotli(bytes))?;
+    Ok(vec![gz, br])
+}
+
+/// Writes `bytes` to `target` under a temporary name first, so `target`
+/// is never half-written. A temporary file left by a killed build is not
+/// the build's, and the next one removes it.
+fn put_whole(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut partial = target.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    put(&partial, bytes)?;
+    std::fs::rename(&partial, target).map_err(|e| Error::io(target, e))
 }
 
 /// Writes `bytes` to `target`, creating its folder. A symlink at `target`

@@ -265,6 +265,10 @@ impl Engine {
             Some(url) => config.with_base_url(url),
             None => config,
         };
+        let config = match self.options.noindex {
+            true => config.noindexed(),
+            false => config,
+        };
         let settings = parse::ParseSettings::of(&config);
         let kept = self.touched.is_some()
             && self
@@ -382,6 +386,12 @@ impl Engine {
         }
         if changes.statics {
             keys.push(Key::Other(Read::Copies));
+            // A changed style sheet, script or font has a new name, which
+            // every page that names it must show.
+            keys.extend(
+                self.memory
+                    .keys_where(|key| matches!(key, Key::Other(Read::Asset(_)))),
+            );
         }
         Scope::Only(keys)
     }

@@ -43,6 +43,8 @@ pub struct BuildOptions {
     /// `--force-output`: take over a non-empty output folder kommhub did
     /// not write (its files are moved aside, never deleted).
     pub force_output: bool,
+    /// `--noindex`: a preview that search engines must not index.
+    pub noindex: bool,
 }
 
 impl BuildOptions {
@@ -54,6 +56,7 @@ impl BuildOptions {
             base_url: None,
             publication: Publication::at(build_date),
             force_output: false,
+            noindex: false,
         }
     }
 
@@ -99,11 +102,24 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub next_scheduled: Option<(Timestamp, PathBuf)>,
+    /// The earliest `expires` of a published page after the build date.
+    pub next_expiring: Option<(Timestamp, PathBuf)>,
     pub timings: Timings,
     pub images_encoded: usize,
     pub images_cached: usize,
     /// Where `--force-output` moved the files that were in the folder.
     pub set_aside: Option<PathBuf>,
+}
+
+impl BuildReport {
+    /// When a build would next publish or take down a page: the earlier
+    /// of the next scheduled release and the next expiry. A schedule that
+    /// rebuilds only from then on misses nothing.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let scheduled = self.next_scheduled.as_ref().map(|(when, _)| *when);
+        let expiring = self.next_expiring.as_ref().map(|(when, _)| *when);
+        scheduled.into_iter().chain(expiring).min()
+    }
 }
 
 /// Why a build failed.
@@ -145,6 +161,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files: rendered.output.files.len(),
         warnings: rendered.diagnostics,
         next_scheduled: rendered.site.next_scheduled.clone(),
+        next_expiring: rendered.site.next_expiring(),
         timings: rendered.timings,
         images_encoded: rendered.images_encoded,
         images_cached: rendered.images_cached,
@@ -238,9 +255,17 @@ fn shipped_texts(
             (&asset.from, relative)
         }))
         .collect();
+    // A fingerprinted copy says what its plain file says (its addresses
+    // aside), so it is read once, as the plain file.
+    let copies: std::collections::HashSet<&str> = theme
+        .assets
+        .values()
+        .map(|copy| copy.path.as_str())
+        .collect();
     output
         .files
         .iter()
+        .filter(|file| !copies.contains(file.path.as_str()))
         .filter(|file| {
             let name = file.path.as_str().to_ascii_lowercase();
             [".css", ".js", ".mjs", ".svg"]

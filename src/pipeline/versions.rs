@@ -155,6 +155,10 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
             images.hash(&mut hasher);
         }
         Key::Other(Read::Copies) => copies(site, sources.theme, &mut hasher),
+        Key::Other(Read::Asset(plain)) => {
+            let copy = sources.theme.assets.get(plain);
+            copy.map(|copy| copy.path.as_str()).hash(&mut hasher);
+        }
     }
     Some(Version {
         print: hasher.finish(),

@@ -4,6 +4,10 @@
 //!   `themes/<theme>/i18n/<lang>.yaml`); a missing key is an error.
 //! - `url(path="/…")`: a site path with the base path in front.
 //! - `permalink(path="/…")`: the same as an absolute address.
+//! - `asset(path="/style.css")`: the address of a static style sheet,
+//!   script or font under its content-hashed name (`render::assets`), so a
+//!   server may let browsers keep it for a year; an error for a file the
+//!   theme's `static/` does not fingerprint.
 //! - `value | date_local`: an ISO date as readers write it in the page's
 //!   language ("20. Januar 2025", "20 January 2025").
 //!
@@ -14,11 +18,18 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use tera::{Error, Kwargs, State, Tera, TeraResult};
 
+use super::assets::Assets;
 use super::theme::Strings;
 use crate::parse::dates::MONTHS_EN;
 
 /// Registers every kommhub function and filter on `tera`.
-pub fn register(tera: &mut Tera, strings: Arc<Strings>, base_url: &str, base_path: &str) {
+pub fn register(
+    tera: &mut Tera,
+    strings: Arc<Strings>,
+    assets: Arc<Assets>,
+    base_url: &str,
+    base_path: &str,
+) {
     tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
         let key: String = kwargs.must_get("key")?;
         let lang = current_lang(state, &kwargs)?;
@@ -41,6 +52,7 @@ pub fn register(tera: &mut Tera, strings: Arc<Strings>, base_url: &str, base_pat
             Ok(format!("{prefix}/{}", path.trim_start_matches('/')))
         },
     );
+    register_asset(tera, assets, base_path);
     let origin = base_url.trim_end_matches('/').to_string();
     tera.register_function(
         "permalink",
@@ -58,6 +70,25 @@ pub fn register(tera: &mut Tera, strings: Arc<Strings>, base_url: &str, base_pat
                 .and_then(|d| d.parse().ok())
                 .ok_or_else(|| Error::message(format!("`{value}` is not an ISO date")))?;
             Ok(local_date(day, &lang))
+        },
+    );
+}
+
+/// `asset(path="/style.css")`: the fingerprinted copy's address.
+fn register_asset(tera: &mut Tera, assets: Arc<Assets>, base_path: &str) {
+    let prefix = base_path.to_string();
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let plain = path.trim_start_matches('/');
+            crate::reads::record(crate::reads::Read::Asset(plain.to_string()));
+            match assets.get(plain) {
+                Some(copy) => Ok(format!("{prefix}/{}", copy.path.as_str())),
+                None => Err(Error::message(format!(
+                    "`asset(path=\"{path}\")`: the theme's static/ has no style sheet, script or font `{plain}`; check the name, or use `url(path=…)` for other files"
+                ))),
+            }
         },
     );
 }

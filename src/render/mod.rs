@@ -6,6 +6,7 @@
 //! serialised once per language. Pure: the output is a sorted list of
 //! paths and contents, written elsewhere ([`crate::output`]).
 
+pub mod assets;
 pub mod atom;
 pub mod body;
 pub mod functions;
@@ -88,6 +89,7 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Tera, Vec<Diagnostic>>
     functions::register(
         &mut tera,
         theme.strings.clone(),
+        theme.assets.clone(),
         &site.config.base_url,
         &site.base_path,
     );
@@ -128,6 +130,7 @@ fn failing_template(theme: &ThemeFiles, site: &Site) -> String {
             functions::register(
                 &mut alone,
                 theme.strings.clone(),
+                theme.assets.clone(),
                 &site.config.base_url,
                 &site.base_path,
             );
@@ -477,18 +480,33 @@ fn site_pages(
     results
 }
 
-/// The theme's static files and the bundle assets, copied as they are.
+/// The theme's static files and the bundle assets, copied as they are,
+/// and the content-hashed copies of the theme's styles, scripts and fonts.
 fn copies(site: &Site, theme: &ThemeFiles) -> Vec<OutputFile> {
     let statics = theme.static_files.iter().map(|(from, to)| (from, to));
     let assets = site.assets.iter().map(|asset| (&asset.from, &asset.to));
-    statics
+    let mut files: Vec<OutputFile> = statics
         .chain(assets)
         .map(|(from, to)| OutputFile {
             path: to.clone(),
             content: Content::Copy(from.clone()),
             origin: None,
         })
-        .collect()
+        .collect();
+    for (from, to) in &theme.static_files {
+        let Some(copy) = theme.assets.get(to.as_str()) else {
+            continue;
+        };
+        files.push(OutputFile {
+            path: copy.path.clone(),
+            content: match &copy.rewritten {
+                Some(bytes) => Content::Bytes(bytes.clone()),
+                None => Content::Copy(from.clone()),
+            },
+            origin: None,
+        });
+    }
+    files
 }
 
 /// `site` for the templates of `lang`.

@@ -551,12 +551,16 @@ fn sitemap_entry(
     xml.push_str("</url>\n");
 }
 
-/// `robots.txt`, naming the sitemap.
+/// `robots.txt`, naming the sitemap; for a preview (`--noindex`), keeping
+/// every crawler out.
 pub fn robots(site: &Site) -> OutputFile {
-    let text = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.permalink("/sitemap.xml")
-    );
+    let text = match site.config.noindex {
+        true => "User-agent: *\nDisallow: /\n".to_string(),
+        false => format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            site.permalink("/sitemap.xml")
+        ),
+    };
     OutputFile {
         path: SitePath::trusted("robots.txt"),
         content: Content::Bytes(text.into_bytes()),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use walkdir::WalkDir;
 
+use super::assets::{self, Assets};
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::root::{Resolved, SiteRoot};
@@ -27,6 +28,9 @@ pub struct ThemeFiles {
     pub strings: Arc<Strings>,
     /// Files of `static/` and where they are published.
     pub static_files: Vec<(PathBuf, SitePath)>,
+    /// The content-hashed copies of its style sheets, scripts and fonts
+    /// ([`super::assets`]), which `asset()` in templates names.
+    pub assets: Arc<Assets>,
     pub settings: ThemeSettings,
 }
 
@@ -126,7 +130,37 @@ pub fn read(root: &Path, config: &SiteConfig) -> (ThemeFiles, Vec<Diagnostic>) {
             )),
         }
     }
+    theme.assets = Arc::new(fingerprint_statics(
+        &theme.static_files,
+        &dir,
+        &mut problems,
+    ));
     (theme, problems)
+}
+
+/// Reads the static files that get a content-hashed copy and names the
+/// copies. Only files the walk accepted (inside the root) are read.
+fn fingerprint_statics(
+    files: &[(PathBuf, SitePath)],
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Assets {
+    let mut read = Vec::new();
+    for (path, to) in files {
+        if !assets::is_fingerprinted(to.as_str()) {
+            continue;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => read.push((to.clone(), bytes)),
+            Err(error) => problems.push(Diagnostic::error(
+                Code::ThemeUnreadable,
+                dir.join("static").join(to.as_str()),
+                format!("this static file cannot be read: {error}"),
+                "check that the file is readable",
+            )),
+        }
+    }
+    assets::fingerprint(&read)
 }
 
 /// The site root and the real path of the theme folder `dir`, when it

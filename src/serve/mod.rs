@@ -170,6 +170,7 @@ fn preview_options(options: &ServeOptions, base_url: BaseUrl) -> BuildOptions {
             expired: false,
         },
         force_output: false,
+        noindex: false,
     }
 }
 

@@ -230,3 +230,29 @@ fn a_dated_bundle_folder_gives_date_and_name() {
     assert!(page.contains("<time datetime=\"2025-03-18\">"), "{page}");
     assert!(site.exists("public/news/workshop/bild.svg"));
 }
+
+/// A merge request's preview (`--noindex`): crawlers are kept out and the
+/// theme learns it through `site.noindex`; a normal build is unchanged.
+#[test]
+fn a_noindex_preview_keeps_search_engines_out() {
+    let site = TestSite::new().file(
+        "themes/hub/templates/home.html",
+        "{% extends \"base.html\" %}{% block content %}[noindex={{ site.noindex }}]{% endblock content %}",
+    );
+    let normal = site.run(&["build"]);
+    assert!(normal.status.success());
+    assert!(site.read("public/robots.txt").contains("Sitemap: "));
+    assert!(site.read("public/index.html").contains("[noindex=false]"));
+    let preview = site.run(&[
+        "build",
+        "--noindex",
+        "--base-url",
+        "https://preview.example.org/mr-7",
+    ]);
+    assert!(preview.status.success(), "{preview:?}");
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nDisallow: /\n"
+    );
+    assert!(site.read("public/index.html").contains("[noindex=true]"));
+}

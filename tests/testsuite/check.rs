@@ -336,3 +336,79 @@ fn the_repository_site_passes_with_only_intended_warnings() {
         "{human}"
     );
 }
+
+/// GitLab's Code Quality report, held to the fields GitLab documents for a
+/// merge request to show a finding: `description`, `check_name`,
+/// `fingerprint` (unique), `severity` (one of five words),
+/// `location.path` (a file of the repository, relative) and
+/// `location.lines.begin` (a line, from 1).
+#[test]
+fn the_gitlab_report_has_the_documented_fields_for_every_finding() {
+    let site = faulty_site();
+    let output = site.run(&["check", "--format", "gitlab"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let entries = json.as_array().expect("an array");
+    assert!(entries.len() > 10, "{json}");
+    let mut fingerprints = std::collections::HashSet::new();
+    for entry in entries {
+        let text = |key: &str| entry[key].as_str().unwrap_or_default().to_string();
+        assert!(!text("description").is_empty(), "{entry}");
+        assert!(
+            Code::ALL.iter().any(|c| c.as_str() == text("check_name")),
+            "{entry}"
+        );
+        assert!(
+            fingerprints.insert(text("fingerprint")),
+            "repeated: {entry}"
+        );
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"].contains(&text("severity").as_str()),
+            "{entry}"
+        );
+        let path = entry["location"]["path"].as_str().expect("location.path");
+        assert!(
+            !path.starts_with('/') && site.root().join(path).exists(),
+            "{entry}"
+        );
+        let begin = entry["location"]["lines"]["begin"]
+            .as_u64()
+            .expect("lines.begin");
+        assert!(begin >= 1, "{entry}");
+    }
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["check_name"] == Code::A11yImgAlt.as_str() && e["severity"] == "critical")
+    );
+    // The same site gives the same fingerprints: GitLab compares them
+    // between the target branch and the merge request.
+    let again = site.run(&["check", "--format", "gitlab"]);
+    assert_eq!(output.stdout, again.stdout);
+}
+
+#[test]
+fn github_annotations_name_file_and_line() {
+    let site = faulty_site();
+    let output = site.run(&["check", "--format", "github"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(commands.len() > 10, "{text}");
+    assert!(
+        commands
+            .iter()
+            .all(|c| c.starts_with("::error file=") || c.starts_with("::warning file=")),
+        "{text}"
+    );
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.contains(",line=") && c.contains("title=a11y/img-alt")),
+        "{text}"
+    );
+    assert!(
+        text.lines().last().unwrap_or_default().contains("error"),
+        "{text}"
+    );
+}

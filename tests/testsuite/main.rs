@@ -7,6 +7,7 @@
 // Test helpers may fail loudly; that is how a test reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assets;
 mod build;
 mod check;
 mod errors;
@@ -15,6 +16,7 @@ mod links;
 mod news;
 mod output;
 mod outside_root;
+mod precompress;
 mod preview;
 mod property;
 mod publication;

@@ -105,3 +105,34 @@ fn the_build_date_comes_from_source_date_epoch_and_the_next_release_is_announced
     // Three months later the release expiring on 2026-06-30 is still there.
     assert!(site.exists("public/news/laeuft/index.html"));
 }
+
+/// What a CI schedule reads: one line on standard output, the moment of
+/// the next scheduled release or expiry (whichever comes first), else
+/// `none`.
+#[test]
+fn print_next_due_names_the_next_release_then_the_next_expiry_then_none() {
+    let site = site();
+    let due_at = |days: i64| {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_kommhub"))
+            .args(["build", "--print-next-due"])
+            .current_dir(site.root())
+            .env(
+                "SOURCE_DATE_EPOCH",
+                (BUILD_DATE + days * 86_400).to_string(),
+            )
+            .output()
+            .expect("run");
+        assert!(run.status.success());
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(
+            stderr.contains("built "),
+            "the summary goes to stderr: {stderr}"
+        );
+        String::from_utf8(run.stdout).expect("utf-8")
+    };
+    // 2026-03-01 00:00 in Berlin (CET) is 23:00 UTC the day before.
+    assert_eq!(due_at(0), "2026-02-28T23:00:00Z\n");
+    // Once it is out, the release that expires on 2026-06-30 (CEST).
+    assert_eq!(due_at(90), "2026-06-29T22:00:00Z\n");
+    assert_eq!(due_at(200), "none\n");
+}

@@ -67,6 +67,9 @@ pub struct SiteView<'a> {
     /// This language's search page, when the theme has `search.html`
     /// (see `render::search_page`); link it from the header.
     pub search_url: Option<String>,
+    /// A preview build (`build --noindex`): the theme asks search engines
+    /// not to index its pages (`<meta name="robots" content="noindex">`).
+    pub noindex: bool,
 }
 
 /// A configured language.

@@ -25,6 +25,7 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a Lang) -> SiteView<'a> {
             .map(String::as_str)
             .unwrap_or_default(),
         base_url: &config.base_url,
+        noindex: config.noindex,
         home_url: home
             .map(|h| site.href(&h.url))
             .unwrap_or_else(|| site.href("/")),

@@ -52,8 +52,14 @@ function notFoundFile(root, urlPath) {
 /**
  * Starts serving `root`. Resolves to { origin, close }. The server also
  * closes itself after `lifetimeMs` so that it never outlives the test.
+ * With KOMMHUB_TEST_ORIGIN set (http://127.0.0.1:PORT), that server is
+ * used instead and nothing is started.
  */
 function startServer(root, { lifetimeMs = 15 * 60 * 1000 } = {}) {
+  // deploy/test.sh runs the tests once more against nginx with the
+  // production configuration (deploy/nginx/), which serves the same folder.
+  const external = process.env.KOMMHUB_TEST_ORIGIN;
+  if (external) return Promise.resolve({ origin: external.replace(/\/$/, ''), close: () => Promise.resolve() });
   root = path.resolve(root);
   const server = http.createServer((req, res) => {
     const send = (status, file, headers = {}) => {
@@ -113,4 +119,20 @@ function startServer(root, { lifetimeMs = 15 * 60 * 1000 } = {}) {
   });
 }
 
-module.exports = { startServer };
+/**
+ * Collects what the browser reports about the Content-Security-Policy in
+ * the console of every page of `context` ("Refused to load … because it
+ * violates the following Content Security Policy directive"). Our static
+ * server sends no policy; nginx (deploy/nginx/) does.
+ */
+function watchCsp(context) {
+  const violations = [];
+  const watch = (page) => page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+  });
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return violations;
+}
+
+module.exports = { startServer, watchCsp };
