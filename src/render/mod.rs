@@ -9,6 +9,7 @@
 pub mod atom;
 pub mod body;
 pub mod functions;
+pub mod linked_data;
 pub mod news;
 pub mod register;
 pub mod search_page;
@@ -582,7 +583,7 @@ fn render_page(
         },
     );
     let view = views::page_view(site, page, bodies);
-    engine.render_page(template, &frame, view, page)
+    engine.render_page(template, frame, view, page)
 }
 
 /// What renders a content page: the compiled templates, the theme they
@@ -605,14 +606,17 @@ impl Engine<'_> {
 
     /// Renders `template` in `frame` with `view` as `page` into the
     /// `index.html` of the frame's URL, recording the template, the page
-    /// shown and where its body landed.
+    /// shown and where its body landed. The frame gets the page's
+    /// structured data here, from the view the template sees.
     pub fn render_page(
         &self,
         template: &str,
-        frame: &Frame,
+        mut frame: Frame,
         view: views::PageView,
         page: &Page,
     ) -> Result<OutputFile, Diagnostic> {
+        frame.linked_data = linked_data::content_page(frame.site(), frame.lang, &frame.url, &view);
+        let frame = &frame;
         let (html, body) = self
             .render_marked(template, frame, view)
             .map_err(|error| template_problem(self.theme, template, &error))?;

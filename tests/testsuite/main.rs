@@ -23,5 +23,6 @@ mod repository;
 mod root_causes;
 mod search;
 mod serve;
+mod share;
 mod support;
 mod valid_output;

@@ -141,6 +141,8 @@ pub struct PageView<'a> {
     /// For a JPEG or PNG lead image: its responsive variants and the
     /// original offered as a download.
     pub image_set: Option<ImageSetView<'a>>,
+    /// The image link previews show (`og:image`), when the page has one.
+    pub share_image: Option<ShareImageView>,
     pub role: Option<&'static str>,
     pub subtitle: Option<&'a str>,
     pub place: Option<&'a str>,
@@ -211,6 +213,19 @@ pub struct ImageSetView<'a> {
     pub format: &'static str,
     /// Size of the original, e.g. "2.4 MB".
     pub size: String,
+}
+
+/// `page.share_image`: the picture a link preview shows, with absolute
+/// address and size (the `og:image` tags).
+#[derive(Debug, Serialize)]
+pub struct ShareImageView {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    /// `image/jpeg` or `image/png`.
+    pub media_type: &'static str,
+    /// The lead image's `alt` text, else the page's title.
+    pub alt: String,
 }
 
 /// `page.pagination` on listing pages: where this page is and its

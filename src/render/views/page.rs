@@ -3,7 +3,8 @@
 //! statement), the pages it lists, and the summaries listings show.
 
 use super::{
-    CorrectionView, ImageSetView, LATEST_NEWS, PageSummary, PageView, PaginationView, StatementView,
+    CorrectionView, ImageSetView, LATEST_NEWS, PageSummary, PageView, PaginationView,
+    ShareImageView, StatementView,
 };
 use crate::config::{Association, Contact};
 use crate::model::{Page, Site};
@@ -66,6 +67,10 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
             .image
             .as_ref()
             .map(|image| image_url(site, page, &image.src)),
+        share_image: common
+            .image
+            .as_ref()
+            .and_then(|image| share_image(site, page, image)),
         role: parts.role,
         subtitle: parts.subtitle,
         place: parts.place,
@@ -234,6 +239,43 @@ fn image_set<'a>(site: &Site, page: &Page, src: &str, sizes: &'a str) -> Option<
         original: site.href(&url),
         format: info.format,
         size: human_size(info.bytes),
+    })
+}
+
+/// The lead image as link previews show it: the widest variant up to
+/// 1440 pixels (previews show about 1200), else the original.
+fn share_image(
+    site: &Site,
+    page: &Page,
+    image: &crate::parse::front_matter::Image,
+) -> Option<ShareImageView> {
+    let url = format!("{}{}", page.url, image.src);
+    crate::reads::record(crate::reads::Read::Images);
+    let info = site.images.get(&url)?;
+    let (folder, name) = url.rsplit_once('/').unwrap_or(("", &url));
+    let (address, width, height) = match info.variants.iter().rfind(|v| v.width <= 1440) {
+        Some(v) => (
+            format!("{folder}/{}", crate::images::variant_name(name, v.width)),
+            v.width,
+            v.height,
+        ),
+        None => (url.clone(), info.width, info.height),
+    };
+    let alt = image
+        .alt
+        .clone()
+        .filter(|alt| !alt.trim().is_empty())
+        .unwrap_or_else(|| page.doc.common.title.clone());
+    Some(ShareImageView {
+        url: site.permalink(&address),
+        width,
+        height,
+        media_type: if info.format == "PNG" {
+            "image/png"
+        } else {
+            "image/jpeg"
+        },
+        alt,
     })
 }
 
