@@ -637,3 +637,47 @@ fn a_page_at_a_standards_address_is_a_conflict() {
         "content/standards/ozg/_index.md"
     );
 }
+
+#[test]
+fn kommhub_new_standard_takes_the_next_id_and_builds_as_a_draft() {
+    let site = three_versions().file(
+        "content/standards/archiv/1.0.md",
+        &adopted("HUB-STD-0007", "1.0", "2025-01-01", "Text."),
+    );
+    let created = site.run(&["new", "standard", "Löschfristen für E-Akten"]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let path = String::from_utf8_lossy(&created.stdout).trim().to_string();
+    assert_eq!(path, "content/standards/loeschfristen-fuer-e-akten/1.0.md");
+    let text = site.read(&path);
+    for line in [
+        "id: HUB-STD-0008\n",
+        "version: \"1.0\"\n",
+        "status: draft\n",
+        "draft: true\n",
+        "associations: [itk]\n",
+        "date: 2026-01-01\n",
+    ] {
+        assert!(text.contains(line), "{line:?} missing in\n{text}");
+    }
+
+    // Without --drafts the new standard stays off the site; with it, it
+    // is in the register as a draft, and nothing in the build complains.
+    site.build().expect("builds without drafts");
+    assert!(!site.exists("public/standards/hub-std-0008/index.html"));
+    site.build_with(|o| o.publication.drafts = true)
+        .expect("builds with drafts");
+    let page = site.read("public/standards/hub-std-0008/index.html");
+    assert!(page.contains("Löschfristen für E-Akten"), "{page}");
+    let json = site.read("public/standards/standards.json");
+    assert!(json.contains("\"HUB-STD-0008\""), "{json}");
+
+    // A second standard counts on from the draft.
+    let next = site.run(&["new", "standard", "Noch ein Standard", "--lang", "en"]);
+    let next_path = String::from_utf8_lossy(&next.stdout).trim().to_string();
+    assert_eq!(next_path, "content/standards/noch-ein-standard/1.0.en.md");
+    assert!(site.read(&next_path).contains("id: HUB-STD-0009\n"));
+}
