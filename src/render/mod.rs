@@ -451,6 +451,9 @@ impl<'a> UnitContext<'a> {
         let (feeds, problems) = register::feeds(site, self.theme);
         results.extend(feeds.into_iter().map(Ok));
         results.extend(problems.into_iter().map(Err));
+        let (calendars, problems) = register::calendars(site, self.theme);
+        results.extend(calendars.into_iter().map(Ok));
+        results.extend(problems.into_iter().map(Err));
         results
     }
 }

@@ -316,6 +316,9 @@ pub struct StandardView<'a> {
     pub downloads: Vec<DownloadView>,
     /// The register page of this language.
     pub register_url: Option<String>,
+    /// The register's calendar (`calendar.ics`) of this language, when
+    /// this standard has a date in it.
+    pub calendar_url: Option<String>,
 }
 
 /// A link to one version of a standard.
@@ -415,6 +418,8 @@ pub struct RegisterView<'a> {
     pub json_url: String,
     pub csv_url: String,
     pub feed_url: String,
+    /// The register's dates as iCalendar, when it has any.
+    pub calendar_url: Option<String>,
 }
 
 /// One standard in the register table (its current version).
