@@ -35,6 +35,8 @@ pub struct ImageInfo {
     pub format: &'static str,
     /// Narrowest first.
     pub variants: Vec<Variant>,
+    /// The file published as the original (and put in press kits).
+    pub original: PathBuf,
 }
 
 /// One narrower copy.
@@ -185,6 +187,7 @@ fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageI
         bytes: bytes.len() as u64,
         format,
         variants,
+        original: asset.absolute.clone(),
     })
 }
 

@@ -15,6 +15,7 @@
 mod claim;
 mod preview;
 mod swap;
+mod zip;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -23,10 +24,11 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::Error;
-use crate::render::{Content, Output};
+use crate::render::Output;
 
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
 pub use preview::{Preview, Updated};
+pub use zip::bytes_of;
 
 /// What a write changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,13 +131,7 @@ pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
         .map(|file| {
             let target = dir.join(file.path.as_str());
             let known = existing.contains(&target);
-            match &file.content {
-                Content::Bytes(bytes) => write_if_changed(&target, bytes, known),
-                Content::Copy(from) => {
-                    let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-                    write_if_changed(&target, &bytes, known)
-                }
-            }
+            write_if_changed(&target, &bytes_of(&file.content)?, known)
         })
         .collect::<Result<_, _>>()?;
     let mut keep: HashSet<PathBuf> = output

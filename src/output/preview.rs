@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::render::{Content, Output, OutputFile};
+use crate::render::{Output, OutputFile};
 use crate::site_path::SitePath;
 
 /// What one update changed.
@@ -76,12 +76,7 @@ impl Preview {
 }
 
 fn bytes_of(file: &OutputFile) -> Result<std::borrow::Cow<'_, [u8]>, Error> {
-    Ok(match &file.content {
-        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-        Content::Copy(from) => {
-            std::borrow::Cow::Owned(std::fs::read(from).map_err(|e| Error::io(from, e))?)
-        }
-    })
+    super::zip::bytes_of(&file.content)
 }
 
 /// `en/news/a/index.html` → `/en/news/a/`; other files keep their name.
@@ -96,6 +91,7 @@ fn url_of(path: &SitePath) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Content;
 
     #[test]
     fn urls_of_written_files() {

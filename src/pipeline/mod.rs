@@ -257,6 +257,8 @@ fn shipped_texts(
                     sources.get(from).cloned().unwrap_or_else(|| from.clone()),
                     String::from_utf8_lossy(&std::fs::read(from).ok()?).into_owned(),
                 ),
+                // Archives are no style sheets or scripts.
+                render::Content::Zip(_) => return None,
             };
             Some(check::ShippedText {
                 output: file.path.clone(),

@@ -279,6 +279,7 @@ mod tests {
             bytes: 1,
             format: "JPEG",
             variants: vec![variant],
+            original: PathBuf::from("content/fotos/karte.jpg"),
         };
         site.images.insert("/fotos/karte.jpg".to_string(), info);
         assert_eq!(

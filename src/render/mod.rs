@@ -8,9 +8,11 @@
 
 pub mod atom;
 pub mod body;
+pub mod content_line;
 pub mod functions;
 pub mod linked_data;
 pub mod news;
+pub mod press_kit;
 pub mod register;
 pub mod search_page;
 pub mod theme;
@@ -43,6 +45,18 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// Copied from this file (static files, bundle assets).
     Copy(PathBuf),
+    /// A ZIP archive of these entries, in this order, which the writer
+    /// assembles (`output::zip`): render reads no files, and a press kit
+    /// holds the photos of its release.
+    Zip(Vec<ZipEntry>),
+}
+
+/// One file in a [`Content::Zip`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipEntry {
+    /// The file's name in the archive.
+    pub name: String,
+    pub content: Content,
 }
 
 /// One file of the built site.
@@ -366,7 +380,9 @@ impl<'a> UnitContext<'a> {
             }
             Unit::SitePages => {
                 self.every_language();
-                site_pages(site, self.theme, self.tera, &self.site_values)
+                let mut files = site_pages(site, self.theme, self.tera, &self.site_values);
+                files.extend(press_kit::vcards(&site.config).into_iter().map(Ok));
+                files
             }
             Unit::Copies => {
                 record(Read::Copies);
@@ -397,12 +413,15 @@ impl<'a> UnitContext<'a> {
         record(Read::Page(page.id));
         record(Read::Site(page.lang.clone()));
         let site_values = &self.site_values;
-        match render_page(self.site, &self.engine, page, site_values, &self.bodies) {
+        let mut files = match render_page(self.site, &self.engine, page, site_values, &self.bodies)
+        {
             // The page's own file has an error, reported at its line; a
             // template failing on what is wrong there is no second fault.
             Err(_) if page.doc.has_errors => Vec::new(),
             result => vec![result],
-        }
+        };
+        files.extend(press_kit::press_kit(self.site, self.theme, &self.bodies, page).map(Ok));
+        files
     }
 
     fn listing_page(&self, url: &str) -> Vec<Result<OutputFile, Diagnostic>> {

@@ -10,9 +10,9 @@
 //! date (its `updated`, else `date`, else the event's day), never the
 //! build's, so the file changes only when the register does.
 //!
-//! Written by hand like the Atom feeds: lines end in CRLF and are folded
-//! at 75 octets, text values are escaped, and characters no output may
-//! carry are dropped ([`crate::control_chars`]).
+//! Written by hand like the Atom feeds, through
+//! [`crate::render::content_line`] (CRLF, lines folded at 75 octets, text
+//! values escaped).
 
 use jiff::civil::Date;
 
@@ -24,6 +24,7 @@ use crate::model::register::{RegisteredStandard, StandardVersion};
 use crate::model::{Page, Site};
 use crate::parse::dates::PubDate;
 use crate::parse::front_matter::Status;
+use crate::render::content_line::{Lines, text};
 use crate::render::{Content, OutputFile, ThemeFiles};
 use crate::site_path::SitePath;
 
@@ -185,7 +186,7 @@ fn calendar(
         write_event(&mut out, site, theme, lang, event)?;
     }
     out.line("END:VCALENDAR");
-    Ok(out.0)
+    Ok(out.finish())
 }
 
 fn calendar_name(site: &Site, theme: &ThemeFiles, lang: &Lang) -> Result<String, Diagnostic> {
@@ -254,64 +255,4 @@ fn stamp(page: &Page, day: Date) -> String {
 /// `20260331`: a DATE value.
 fn basic(day: Date) -> String {
     day.strftime("%Y%m%d").to_string()
-}
-
-/// A TEXT value: backslash, semicolon, comma and line ends escaped,
-/// characters no output may carry dropped.
-fn text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if crate::control_chars::is_forbidden(c) || c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Content lines: CRLF after each, folded so no line exceeds 75 octets
-/// (a fold is CRLF and a space, never inside a character).
-#[derive(Default)]
-struct Lines(String);
-
-impl Lines {
-    fn line(&mut self, line: &str) {
-        let mut width = 0;
-        for c in line.chars() {
-            if width + c.len_utf8() > 75 {
-                self.0.push_str("\r\n ");
-                width = 1;
-            }
-            self.0.push(c);
-            width += c.len_utf8();
-        }
-        self.0.push_str("\r\n");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_lines_fold_at_75_octets_without_splitting_characters() {
-        let mut lines = Lines::default();
-        let long = format!("SUMMARY:{}", "ä".repeat(60));
-        lines.line(&long);
-        for line in lines.0.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(line.len() <= 75, "{line:?} has {} octets", line.len());
-        }
-        let unfolded = lines.0.replace("\r\n ", "");
-        assert_eq!(unfolded, format!("{long}\r\n"));
-    }
-
-    #[test]
-    fn text_values_escape_what_rfc_5545_reserves() {
-        assert_eq!(text("a,b;c\\d\ne\u{7}"), "a\\,b\\;c\\\\d\\ne");
-    }
 }

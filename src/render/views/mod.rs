@@ -67,6 +67,8 @@ pub struct SiteView<'a> {
     /// This language's search page, when the theme has `search.html`
     /// (see `render::search_page`); link it from the header.
     pub search_url: Option<String>,
+    /// Each press contact's vCard (`.vcf`) by contact key.
+    pub vcards: BTreeMap<&'a str, String>,
 }
 
 /// A configured language.
@@ -165,6 +167,8 @@ pub struct PageView<'a> {
     pub pagination: Option<PaginationView>,
     /// Press releases: the running number, "12/2025".
     pub number: Option<String>,
+    /// Press releases: the press kit (ZIP of text, photos, vCards).
+    pub press_kit: Option<String>,
     /// Press releases: the correction note shown above the body.
     pub correction: Option<CorrectionView<'a>>,
     /// Press releases: ids of related standards.

@@ -89,6 +89,8 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
             .section_first_page(page.id)
             .map(|l| pagination(site, l)),
         number: running_number(site, page),
+        press_kit: matches!(page.doc.kind, Kind::News(_))
+            .then(|| site.href(&crate::render::press_kit::kit_url(&page.url))),
         correction: parts.correction,
         related: parts.related,
         standard: register::standard_view(site, page, bodies),
