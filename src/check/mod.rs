@@ -370,6 +370,7 @@ fn lint(
         .collect();
     findings.extend(a11y::duplicate_titles(pages, templates));
     findings.extend(privacy::shipped(&input.shipped, index));
+    findings.extend(privacy::photo_locations(site));
     findings.extend(legal::check(
         site,
         pages,

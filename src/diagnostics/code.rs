@@ -256,6 +256,8 @@ codes! {
         "A page, style sheet or SVG loads something from another host.";
     PrivacyStorage = "privacy/storage", lint,
         "A shipped script uses cookies or web storage.";
+    PrivacyImageLocation = "privacy/image-location", lint,
+        "A photo in content/ carries the GPS position where it was taken.";
     RegisterConsultationClosed = "register/consultation-closed", lint,
         "A standard is still in consultation after its comments_until date.";
     LegalMissingPage = "legal/missing-page", lint,
@@ -349,6 +351,8 @@ mod tests {
         "a11y/duplicate-title",
         "privacy/external-resource",
         "privacy/storage",
+        // Added with issue 19.
+        "privacy/image-location",
         "register/consultation-closed",
         "legal/missing-page",
         "legal/not-linked",

@@ -280,6 +280,9 @@ mod tests {
             format: "JPEG",
             variants: vec![variant],
             original: PathBuf::from("content/fotos/karte.jpg"),
+            source: PathBuf::from("content/fotos/karte.jpg"),
+            digest: String::new(),
+            had_location: false,
         };
         site.images.insert("/fotos/karte.jpg".to_string(), info);
         assert_eq!(

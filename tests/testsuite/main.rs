@@ -15,6 +15,7 @@ mod links;
 mod news;
 mod output;
 mod outside_root;
+mod photos;
 mod press_kit;
 mod preview;
 mod property;
