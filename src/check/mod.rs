@@ -72,6 +72,9 @@ pub struct Input {
     /// Text of site.yaml.
     pub config_text: String,
     pub shipped: Vec<ShippedText>,
+    /// Each content file's last commit, when the site is in a git
+    /// repository (`source::history`).
+    pub history: Option<crate::source::history::History>,
 }
 
 /// A finding silenced by a page's front matter.
@@ -380,7 +383,7 @@ fn lint(
         &input.config_text,
     ));
     findings.extend(register::check(site));
-    let (coverage, missing) = translations::check(site);
+    let (coverage, missing) = translations::check(site, input.history.as_ref());
     findings.extend(missing);
     (findings, coverage)
 }

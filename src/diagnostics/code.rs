@@ -234,6 +234,8 @@ codes! {
         "A link leads to another language although the page exists in the linking page's language.";
     TranslationMissing = "translation/missing", lint,
         "A page is not translated into every language.";
+    TranslationOutdated = "translation/outdated", lint,
+        "A page in the default language changed after its translation.";
     A11yImgAlt = "a11y/img-alt", lint,
         "An image has no alt attribute.";
     A11yImgAltFilename = "a11y/img-alt-filename", lint,
@@ -340,6 +342,8 @@ mod tests {
         "link/unpublished",
         "link/other-language",
         "translation/missing",
+        // Added with issue 19.
+        "translation/outdated",
         "a11y/img-alt",
         "a11y/img-alt-filename",
         "a11y/heading-order",

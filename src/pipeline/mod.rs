@@ -211,6 +211,7 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
             sources,
             config_text,
             shipped,
+            history: source::history::last_changes(&options.root),
         },
         run.timings,
     ))
