@@ -12,6 +12,7 @@
 //! re-creating thousands of files on every build is what made writing slow
 //! (ext4 spends its time looking for free inodes).
 
+mod card;
 mod claim;
 mod preview;
 mod swap;
@@ -131,7 +132,8 @@ pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
         .map(|file| {
             let target = dir.join(file.path.as_str());
             let known = existing.contains(&target);
-            write_if_changed(&target, &bytes_of(&file.content)?, known)
+            let bytes = bytes_of(&file.content, known.then_some(target.as_path()))?;
+            write_if_changed(&target, &bytes, known)
         })
         .collect::<Result<_, _>>()?;
     let mut keep: HashSet<PathBuf> = output

@@ -53,10 +53,10 @@ impl Preview {
     pub fn update(&mut self, files: &[OutputFile], removed: &[SitePath]) -> Result<Updated, Error> {
         let mut updated = Updated::default();
         for file in files {
-            let bytes = bytes_of(file)?;
             let target = self.dir.join(file.path.as_str());
             // A symlink is no file of ours: `put` replaces it.
             let ours = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
+            let bytes = super::zip::bytes_of(&file.content, ours.then_some(target.as_path()))?;
             if super::write_if_changed(&target, &bytes, ours)? {
                 updated.changed.push(url_of(&file.path));
                 updated.written += 1;
@@ -73,10 +73,6 @@ impl Preview {
         updated.changed.sort();
         Ok(updated)
     }
-}
-
-fn bytes_of(file: &OutputFile) -> Result<std::borrow::Cow<'_, [u8]>, Error> {
-    super::zip::bytes_of(&file.content)
 }
 
 /// `en/news/a/index.html` → `/en/news/a/`; other files keep their name.

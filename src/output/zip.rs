@@ -1,5 +1,5 @@
-//! The bytes of a [`Content`]: rendered, copied, or a ZIP archive
-//! assembled from its entries.
+//! The bytes of a [`Content`]: rendered, copied, a ZIP archive assembled
+//! from its entries, or a share card drawn (`card.rs`).
 //!
 //! A ZIP archive is made here, by the writer, because its entries may be
 //! files on disk (a press kit's photos) that render does not read. The
@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::io::Write;
+use std::path::Path;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -16,12 +17,14 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use crate::Error;
 use crate::render::{Content, ZipEntry};
 
-/// The bytes `content` stands for.
-pub fn bytes_of(content: &Content) -> Result<Cow<'_, [u8]>, Error> {
+/// The bytes `content` stands for; `existing` is the file it replaces,
+/// which a share card that has not changed is taken from.
+pub fn bytes_of<'a>(content: &'a Content, existing: Option<&Path>) -> Result<Cow<'a, [u8]>, Error> {
     Ok(match content {
         Content::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
         Content::Copy(from) => Cow::Owned(std::fs::read(from).map_err(|e| Error::io(from, e))?),
         Content::Zip(entries) => Cow::Owned(archive(entries)?),
+        Content::Card(card) => super::card::bytes(card, existing)?,
     })
 }
 
@@ -35,7 +38,7 @@ fn archive(entries: &[ZipEntry]) -> Result<Vec<u8>, Error> {
         )
     };
     for entry in entries {
-        let bytes = bytes_of(&entry.content)?;
+        let bytes = bytes_of(&entry.content, None)?;
         // Photos are compressed already; deflating them again only costs time.
         let method = if is_compressed(&entry.name) {
             CompressionMethod::Stored

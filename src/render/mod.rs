@@ -15,6 +15,7 @@ pub mod news;
 pub mod press_kit;
 pub mod register;
 pub mod search_page;
+pub mod share_card;
 pub mod theme;
 pub mod views;
 
@@ -49,6 +50,18 @@ pub enum Content {
     /// assembles (`output::zip`): render reads no files, and a press kit
     /// holds the photos of its release.
     Zip(Vec<ZipEntry>),
+    /// A PNG the writer draws from an SVG (`output::card`), a release's
+    /// share card.
+    Card(Card),
+}
+
+/// What a share card is drawn from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// The filled-in SVG, with its own width and height.
+    pub svg: String,
+    /// The font files it may use (the theme's, WOFF2, WOFF, TTF or OTF).
+    pub fonts: Vec<PathBuf>,
 }
 
 /// One file in a [`Content::Zip`].
@@ -322,7 +335,8 @@ impl<'a> UnitContext<'a> {
             theme,
             tera,
             site_values,
-            bodies: body::Bodies::new(site, &theme.settings),
+            bodies: body::Bodies::new(site, &theme.settings)
+                .with_share_cards(theme.templates.contains_key(share_card::TEMPLATE)),
             engine: Engine::new(tera, theme),
             standards: OnceLock::new(),
         }
@@ -421,6 +435,9 @@ impl<'a> UnitContext<'a> {
             result => vec![result],
         };
         files.extend(press_kit::press_kit(self.site, self.theme, &self.bodies, page).map(Ok));
+        if self.bodies.share_cards {
+            files.extend(share_card::card(self.site, self.theme, self.tera, page));
+        }
         files
     }
 

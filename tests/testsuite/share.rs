@@ -384,3 +384,49 @@ fn a_release_with_a_lead_image_shares_it_with_size_and_alt_text() {
     Vocabulary::load().faults(article, "release", &mut faults);
     assert!(faults.is_empty(), "{faults:?}");
 }
+
+#[test]
+fn a_release_without_a_photo_is_shared_with_its_card_the_same_in_every_build() {
+    let site = |title: &str| {
+        with_hub_theme()
+            .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+            .file(
+                "content/news/2025-03-01-vertrag.md",
+                &news(title, "date: 2025-03-01\n"),
+            )
+            .built()
+    };
+    let first = site("Vertrag & Zusammenarbeit <unterzeichnet>");
+    let html = first.read("public/news/vertrag/index.html");
+    let card = "https://hub.example.org/news/vertrag/share.png";
+    assert_eq!(meta(&html, "og:image"), [card]);
+    assert_eq!(meta(&html, "og:image:width"), ["1200"]);
+    assert_eq!(meta(&html, "og:image:height"), ["630"]);
+    assert_eq!(meta(&html, "og:image:type"), ["image/png"]);
+    assert_eq!(
+        meta(&html, "og:image:alt"),
+        ["Vertrag &amp; Zusammenarbeit &lt;unterzeichnet&gt;"]
+    );
+    let png = std::fs::read(first.root().join("public/news/vertrag/share.png")).unwrap();
+    let image = image::load_from_memory(&png).unwrap();
+    assert_eq!((image.width(), image.height()), (1200, 630));
+    // The title is drawn: dark text on the light card where the title
+    // stands (below the dark header band), not an empty card.
+    let rgb = image.to_rgb8();
+    let dark = rgb
+        .enumerate_pixels()
+        .filter(|(_, y, p)| (180..460).contains(y) && p.0[0] < 60 && p.0[2] < 110)
+        .count();
+    assert!(dark > 5_000, "{dark} dark pixels");
+
+    let second = site("Vertrag & Zusammenarbeit <unterzeichnet>");
+    let again = std::fs::read(second.root().join("public/news/vertrag/share.png")).unwrap();
+    assert!(png == again, "two builds draw the same card");
+    // A build over the last one keeps the card it drew.
+    second.build().unwrap();
+    let kept = std::fs::read(second.root().join("public/news/vertrag/share.png")).unwrap();
+    assert!(kept == again, "a build over the last one keeps its card");
+    let other = site("Ein anderer Titel");
+    let changed = std::fs::read(other.root().join("public/news/vertrag/share.png")).unwrap();
+    assert!(changed != png, "another title, another card");
+}

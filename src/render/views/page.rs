@@ -11,7 +11,7 @@ use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::{Conformance, Plain, Role};
 use crate::render::body::{self, Bodies};
-use crate::render::register;
+use crate::render::{register, share_card};
 use crate::source::FileRole;
 
 pub fn kind_name(page: &Page) -> &'static str {
@@ -70,7 +70,8 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
         share_image: common
             .image
             .as_ref()
-            .and_then(|image| share_image(site, page, image)),
+            .and_then(|image| share_image(site, page, image))
+            .or_else(|| card_image(site, page, bodies)),
         role: parts.role,
         subtitle: parts.subtitle,
         place: parts.place,
@@ -278,6 +279,25 @@ fn share_image(
             "image/jpeg"
         },
         alt,
+    })
+}
+
+/// A release's share card (`render::share_card`), when the theme draws
+/// one and the release has no photo of its own.
+fn card_image(site: &Site, page: &Page, bodies: &Bodies) -> Option<ShareImageView> {
+    if !matches!(page.doc.kind, Kind::News(_)) {
+        return None;
+    }
+    // Whether the theme has the card's template decides what is shared.
+    crate::reads::record(crate::reads::Read::Template(
+        share_card::TEMPLATE.to_string(),
+    ));
+    (bodies.share_cards && share_card::shows_card(site, page)).then(|| ShareImageView {
+        url: site.permalink(&share_card::url(&page.url)),
+        width: share_card::WIDTH,
+        height: share_card::HEIGHT,
+        media_type: "image/png",
+        alt: page.doc.common.title.clone(),
     })
 }
 
