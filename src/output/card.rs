@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use resvg::{tiny_skia, usvg};
 use sha2::{Digest, Sha256};
@@ -38,7 +39,7 @@ fn fingerprint(card: &Card) -> String {
     hasher.update(card.svg.as_bytes());
     // By name, not path: the same site in another folder makes the same
     // card, byte for byte.
-    for font in &card.fonts {
+    for font in &card.fonts.files {
         let name = font.file_name().unwrap_or_default();
         hasher.update(name.to_string_lossy().as_bytes());
         hasher.update([0]);
@@ -59,21 +60,14 @@ fn failed(what: &str) -> Error {
 
 /// Draws the card and marks it with `print`.
 fn draw(card: &Card, print: &str) -> Result<Vec<u8>, Error> {
-    let mut options = usvg::Options::default();
-    for font in &card.fonts {
-        let data = std::fs::read(font).map_err(|e| Error::io(font, e))?;
-        let name = font.to_string_lossy().to_ascii_lowercase();
-        let decoded = if name.ends_with(".woff2") {
-            wuff::decompress_woff2(&data).ok()
-        } else if name.ends_with(".woff") {
-            wuff::decompress_woff1(&data).ok()
-        } else {
-            Some(data)
-        };
-        if let Some(font) = decoded {
-            options.fontdb_mut().load_font_data(font);
-        }
-    }
+    let fonts = &card.fonts;
+    let options = usvg::Options {
+        fontdb: fonts
+            .loaded
+            .get_or_init(|| Arc::new(load_fonts(&fonts.files)))
+            .clone(),
+        ..usvg::Options::default()
+    };
     let tree = usvg::Tree::from_str(&card.svg, &options)
         .map_err(|e| failed(&format!("the share card's SVG cannot be read: {e}")))?;
     let size = tree.size().to_int_size();
@@ -84,6 +78,30 @@ fn draw(card: &Card, print: &str) -> Result<Vec<u8>, Error> {
         .encode_png()
         .map_err(|e| failed(&format!("the share card cannot be encoded: {e}")))?;
     Ok(mark(png, print))
+}
+
+/// The font files unpacked into one database; a file that cannot be
+/// read or unpacked is left out (the card then falls back to another
+/// font of the set).
+fn load_fonts(files: &[std::path::PathBuf]) -> usvg::fontdb::Database {
+    let mut fonts = usvg::fontdb::Database::new();
+    for file in files {
+        let Ok(data) = std::fs::read(file) else {
+            continue;
+        };
+        let name = file.to_string_lossy().to_ascii_lowercase();
+        let unpacked = if name.ends_with(".woff2") {
+            wuff::decompress_woff2(&data).ok()
+        } else if name.ends_with(".woff") {
+            wuff::decompress_woff1(&data).ok()
+        } else {
+            Some(data)
+        };
+        if let Some(font) = unpacked {
+            fonts.load_font_data(font);
+        }
+    }
+    fonts
 }
 
 /// `png` with a `tEXt` chunk `kommhub-card: print` after its header.
@@ -122,7 +140,7 @@ mod tests {
     fn a_card_is_drawn_once_and_then_recognised() {
         let card = Card {
             svg: r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="63"><rect width="120" height="63" fill="#13294b"/></svg>"##.to_string(),
-            fonts: Vec::new(),
+            fonts: Arc::default(),
         };
         let drawn = bytes(&card, None).unwrap().into_owned();
         let decoded = image::load_from_memory(&drawn).unwrap();

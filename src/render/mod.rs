@@ -60,8 +60,33 @@ pub enum Content {
 pub struct Card {
     /// The filled-in SVG, with its own width and height.
     pub svg: String,
-    /// The font files it may use (the theme's, WOFF2, WOFF, TTF or OTF).
-    pub fonts: Vec<PathBuf>,
+    /// The fonts it may use, shared by every card of a render.
+    pub fonts: std::sync::Arc<FontSet>,
+}
+
+/// The theme's font files (WOFF2, WOFF, TTF or OTF) and, once the writer
+/// has read them for the first card it draws, the fonts themselves:
+/// unpacking WOFF2 costs more than drawing a card.
+#[derive(Default)]
+pub struct FontSet {
+    pub files: Vec<PathBuf>,
+    pub loaded: OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>>,
+}
+
+impl PartialEq for FontSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.files == other.files
+    }
+}
+
+impl Eq for FontSet {}
+
+impl std::fmt::Debug for FontSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontSet")
+            .field("files", &self.files)
+            .finish()
+    }
 }
 
 /// One file in a [`Content::Zip`].
@@ -318,6 +343,8 @@ struct UnitContext<'a> {
     site_values: HashMap<&'a Lang, Value>,
     bodies: body::Bodies<'a>,
     engine: Engine<'a>,
+    /// The theme's fonts for share cards, read once by the writer.
+    fonts: std::sync::Arc<FontSet>,
     /// Look-ups made on first use: a run that renders a few units should
     /// not pay for indexing every page.
     standards: OnceLock<StandardsByUrl<'a>>,
@@ -338,6 +365,7 @@ impl<'a> UnitContext<'a> {
             bodies: body::Bodies::new(site, &theme.settings)
                 .with_share_cards(theme.templates.contains_key(share_card::TEMPLATE)),
             engine: Engine::new(tera, theme),
+            fonts: std::sync::Arc::new(share_card::fonts(theme)),
             standards: OnceLock::new(),
         }
     }
@@ -436,7 +464,10 @@ impl<'a> UnitContext<'a> {
         };
         files.extend(press_kit::press_kit(self.site, self.theme, &self.bodies, page).map(Ok));
         if self.bodies.share_cards {
-            files.extend(share_card::card(self.site, self.theme, self.tera, page));
+            let fonts = &self.fonts;
+            files.extend(share_card::card(
+                self.site, fonts, self.tera, self.theme, page,
+            ));
         }
         files
     }

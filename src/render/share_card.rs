@@ -11,7 +11,9 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::{Card, Content, OutputFile, ThemeFiles};
+use std::sync::Arc;
+
+use super::{Card, Content, FontSet, OutputFile, ThemeFiles};
 use crate::config::Association;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Page, Site};
@@ -64,8 +66,9 @@ pub fn shows_card(site: &Site, page: &Page) -> bool {
 /// The card file of `page`, when it gets one.
 pub fn card(
     site: &Site,
-    theme: &ThemeFiles,
+    fonts: &Arc<FontSet>,
     tera: &Tera,
+    theme: &ThemeFiles,
     page: &Page,
 ) -> Option<Result<OutputFile, Diagnostic>> {
     if !shows_card(site, page) {
@@ -83,7 +86,7 @@ pub fn card(
         path,
         content: Content::Card(Card {
             svg,
-            fonts: fonts(theme),
+            fonts: fonts.clone(),
         }),
         origin: None,
     }))
@@ -116,9 +119,9 @@ fn view<'a>(site: &'a Site, page: &Page) -> CardView<'a> {
     }
 }
 
-/// The theme's font files.
-fn fonts(theme: &ThemeFiles) -> Vec<std::path::PathBuf> {
-    theme
+/// The theme's font files, not yet read.
+pub fn fonts(theme: &ThemeFiles) -> FontSet {
+    let files = theme
         .static_files
         .iter()
         .filter(|(_, to)| {
@@ -128,7 +131,11 @@ fn fonts(theme: &ThemeFiles) -> Vec<std::path::PathBuf> {
                 .any(|extension| name.ends_with(extension))
         })
         .map(|(from, _)| from.clone())
-        .collect()
+        .collect();
+    FontSet {
+        files,
+        loaded: std::sync::OnceLock::new(),
+    }
 }
 
 /// `title` in lines of at most [`LINE`] characters, broken between
