@@ -98,6 +98,8 @@ pub enum NewKindArg {
     News,
     /// A plain page in content/.
     Page,
+    /// A standard in content/standards/: the next free id, version 1.0, a draft.
+    Standard,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,10 @@
 //!
 //! For every JPEG or PNG asset we read its size from the header and make
 //! narrower copies (480, 960 and 1440 pixels wide, never wider than the
-//! original). Encoding is slow, so variants are cached in
+//! original). The original and its variants are published without the
+//! metadata that reveals more than the picture (GPS, serial numbers; see
+//! [`crate::image_metadata`]): a cleaned original is written to the cache
+//! beside the variants, which carry the kept metadata too. Encoding is slow, so variants are cached in
 //! `<root>/.kommhub-cache/images/`, keyed by the SHA-256 of the original's
 //! bytes and the width: an unchanged image is never encoded twice. This
 //! stage reads and writes the disk; the model only gets [`ImageInfo`]s.
@@ -16,6 +19,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::image_metadata;
 use crate::source::AssetFile;
 
 /// Widths of the generated variants, in pixels.
@@ -35,6 +39,17 @@ pub struct ImageInfo {
     pub format: &'static str,
     /// Narrowest first.
     pub variants: Vec<Variant>,
+    /// The file published as the original (and put in press kits): the
+    /// source itself, or its copy without revealing metadata in the cache
+    /// (see [`crate::image_metadata`]).
+    pub original: PathBuf,
+    /// The source file, relative to the site root, for messages.
+    pub source: PathBuf,
+    /// The SHA-256 of the source's bytes: a changed photo is a changed
+    /// image to `serve`, also when it has no variants.
+    pub digest: String,
+    /// The source names the GPS position where it was taken.
+    pub had_location: bool,
 }
 
 /// One narrower copy.
@@ -165,27 +180,69 @@ fn prepare_one(asset: &AssetFile, cache: &Path, counts: Counts) -> Result<ImageI
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    let cleaned = image_metadata::clean(&bytes);
+    let original = if cleaned.bytes == bytes {
+        asset.absolute.clone()
+    } else {
+        cache.join(format!("{digest}-original.{extension}"))
+    };
+    if counts.mode == Variants::Make && original != asset.absolute && !original.exists() {
+        write_atomically(&original, &cleaned.bytes)
+            .map_err(|e| cache_failure(asset, &original, &e))?;
+    }
     let mut variants = Vec::new();
     let mut decoded: Option<image::DynamicImage> = None;
     for target in WIDTHS.into_iter().filter(|w| *w < width) {
         let variant = Variant {
             width: target,
             height: scaled_height(width, height, target),
-            file: cache.join(format!("{digest}-{target}.{extension}")),
+            // `-clean`: variants carry the original's kept metadata since
+            // issue 19; older cached ones (without any) are not reused.
+            file: cache.join(format!("{digest}-{target}-clean.{extension}")),
         };
         // `check` (Plan) needs the variant's name and size, not its pixels.
         if counts.mode == Variants::Make {
-            make_variant(asset, &bytes, &mut decoded, &variant, counts)?;
+            let source = Source {
+                asset,
+                bytes: &bytes,
+                kept: &cleaned.kept,
+            };
+            make_variant(&source, &mut decoded, &variant, counts)?;
         }
         variants.push(variant);
     }
     Ok(ImageInfo {
         width,
         height,
-        bytes: bytes.len() as u64,
+        bytes: cleaned.bytes.len() as u64,
         format,
         variants,
+        original,
+        source: asset.path.clone(),
+        digest,
+        had_location: cleaned.had_location,
     })
+}
+
+/// An image being prepared: its file, bytes and the metadata its
+/// variants keep.
+struct Source<'a> {
+    asset: &'a AssetFile,
+    bytes: &'a [u8],
+    kept: &'a image_metadata::Kept,
+}
+
+/// The error for a file of the cache that could not be written.
+fn cache_failure(asset: &AssetFile, file: &Path, error: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::ImageCache,
+        &asset.path,
+        format!(
+            "a copy of this image could not be written to {}: {error}",
+            file.display()
+        ),
+        "check that the site folder is writable",
+    )
 }
 
 /// The error for an image that cannot be read or decoded.
@@ -208,8 +265,7 @@ fn scaled_height(width: u32, height: u32, target: u32) -> u32 {
 /// Reuses the variant's cached file, else decodes the image (once for
 /// all its variants) and writes it; counts which it was.
 fn make_variant(
-    asset: &AssetFile,
-    bytes: &[u8],
+    source: &Source,
     decoded: &mut Option<image::DynamicImage>,
     variant: &Variant,
     counts: Counts,
@@ -220,46 +276,48 @@ fn make_variant(
         return Ok(());
     }
     if decoded.is_none() {
-        *decoded = Some(image::load_from_memory(bytes).map_err(|e| unreadable(asset, e))?);
+        *decoded =
+            Some(image::load_from_memory(source.bytes).map_err(|e| unreadable(source.asset, e))?);
     }
     if let Some(image) = decoded {
-        write_variant(image, variant.width, variant.height, file).map_err(|e| {
-            Diagnostic::error(
-                Code::ImageCache,
-                &asset.path,
-                format!(
-                    "a smaller copy of this image could not be written to {}: {e}",
-                    file.display()
-                ),
-                "check that the site folder is writable",
-            )
-        })?;
+        let encoded = encode_variant(image, variant.width, variant.height, file)
+            .map_err(|e| cache_failure(source.asset, file, &e))?;
+        let bytes = image_metadata::carry(source.kept, encoded);
+        write_atomically(file, &bytes).map_err(|e| cache_failure(source.asset, file, &e))?;
     }
     counts.encoded.fetch_add(1, Ordering::Relaxed);
     Ok(())
 }
 
-/// Resizes and writes through a temporary name, so an interrupted build
-/// never leaves a half-written file that a later build would trust.
-fn write_variant(
+/// The bytes of a `width` × `height` copy, in the format `file`'s
+/// extension names.
+fn encode_variant(
     image: &image::DynamicImage,
     width: u32,
     height: u32,
     file: &Path,
-) -> Result<(), String> {
-    if let Some(folder) = file.parent() {
-        std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
-    }
+) -> Result<Vec<u8>, String> {
     let resized = image.resize_exact(width, height, image::imageops::FilterType::Lanczos3);
-    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
     let format = image::ImageFormat::from_path(file).map_err(|e| e.to_string())?;
     let resized = match format {
         image::ImageFormat::Jpeg => image::DynamicImage::ImageRgb8(resized.to_rgb8()),
         _ => resized,
     };
+    let mut bytes = Vec::new();
     resized
-        .save_with_format(&temporary, format)
+        .write_to(&mut std::io::Cursor::new(&mut bytes), format)
         .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Writes through a temporary name, so an interrupted build never leaves
+/// a half-written file that a later build would trust.
+fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(folder) = file.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+    }
+    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&temporary, bytes).map_err(|e| e.to_string())?;
     std::fs::rename(&temporary, file).map_err(|e| e.to_string())
 }
 

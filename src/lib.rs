@@ -15,6 +15,7 @@ pub mod check;
 pub mod config;
 pub mod control_chars;
 pub mod diagnostics;
+pub mod image_metadata;
 pub mod images;
 pub mod model;
 pub mod output;

@@ -170,7 +170,7 @@ fn peak_memory() -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// `kommhub new`: makes a new release or page file and prints its path.
+/// `kommhub new`: makes a new release, standard or page file and prints its path.
 fn run_new(args: NewArgs) -> ExitCode {
     let today = match build_date() {
         Ok(date) => date
@@ -191,16 +191,14 @@ fn run_new(args: NewArgs) -> ExitCode {
     let kind = match args.kind {
         NewKindArg::News => NewKind::News,
         NewKindArg::Page => NewKind::Page,
+        NewKindArg::Standard => NewKind::Standard,
     };
-    let number = match kind {
-        NewKind::News => match kommhub::pipeline::next_running_number(&args.root, today.year()) {
-            Ok(number) => number,
-            Err(problems) => {
-                eprint!("{}", render_report(&problems));
-                return ExitCode::from(1);
-            }
-        },
-        NewKind::Page => 0,
+    let (number, standard_id) = match scaffold_facts(kind, &args.root, today.year()) {
+        Ok(facts) => facts,
+        Err(problems) => {
+            eprint!("{}", render_report(&problems));
+            return ExitCode::from(1);
+        }
     };
     let lang = args
         .lang
@@ -214,6 +212,7 @@ fn run_new(args: NewArgs) -> ExitCode {
         association: args.association.as_deref(),
         today,
         number,
+        standard_id: &standard_id,
     };
     match kommhub::scaffold::new_file(&config, &request) {
         Ok((path, text)) => write_new_file(&args.root, &path, &text),
@@ -222,6 +221,23 @@ fn run_new(args: NewArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// What a new file of `kind` takes from the site: a release's running
+/// number, a standard's id.
+fn scaffold_facts(
+    kind: NewKind,
+    root: &Path,
+    year: i16,
+) -> Result<(u32, String), Vec<kommhub::Diagnostic>> {
+    Ok(match kind {
+        NewKind::News => (
+            kommhub::pipeline::next_running_number(root, year)?,
+            String::new(),
+        ),
+        NewKind::Standard => (0, kommhub::pipeline::next_standard_id(root)?),
+        NewKind::Page => (0, String::new()),
+    })
 }
 
 /// Writes a new file at `path` below `root`, never over an existing one.

@@ -6,18 +6,21 @@
 //! the number never changes once it is published. A long title is kept
 //! whole in the front matter, but the file name made from it is cut at a
 //! word boundary, so `new` never asks the file system for a name too long.
+//! A new standard gets the next free id of the register, version 1.0 and
+//! status `draft`, in a folder of its own.
 
 use jiff::civil::Date;
 
 use crate::config::{Lang, SiteConfig};
 use crate::slug::slugify;
-use crate::source::role::NEWS_FOLDER;
+use crate::source::role::{NEWS_FOLDER, STANDARDS_FOLDER};
 
 /// What to create.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NewKind {
     News,
     Page,
+    Standard,
 }
 
 /// A request for a new file.
@@ -31,6 +34,25 @@ pub struct NewRequest<'a> {
     pub today: Date,
     /// The running number the release gets (news only).
     pub number: u32,
+    /// The id the standard gets (standards only; [`next_standard_id`]).
+    pub standard_id: &'a str,
+}
+
+/// The id a new standard gets: the register's ids that end in a number
+/// give the prefix and width of the one with the highest number, which is
+/// counted up (`HUB-STD-0007` → `HUB-STD-0008`); `HUB-STD-0001` for an
+/// empty register.
+pub fn next_standard_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let numbered = ids.into_iter().filter_map(|id| {
+        let digits = id.len() - id.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let (prefix, number) = id.split_at(id.len() - digits);
+        let value: u64 = number.parse().ok()?;
+        Some((value, prefix, digits))
+    });
+    match numbered.max() {
+        Some((value, prefix, digits)) => format!("{prefix}{:0digits$}", value + 1),
+        None => "HUB-STD-0001".to_string(),
+    }
 }
 
 /// Why no file could be made.
@@ -91,6 +113,7 @@ pub fn new_file(config: &SiteConfig, request: &NewRequest) -> Result<(String, St
     match request.kind {
         NewKind::Page => Ok(page_file(&name)),
         NewKind::News => release_file(config, request, &name),
+        NewKind::Standard => Ok(standard_file(config, request, &name)),
     }
 }
 
@@ -175,6 +198,41 @@ fn release_file(
     ))
 }
 
+/// Version 1.0 of a new standard, in its own folder of the register: a
+/// draft with every key the register needs (and `draft: true`, so it stays
+/// off the site until its editors are ready).
+fn standard_file(config: &SiteConfig, request: &NewRequest, name: &FileParts) -> (String, String) {
+    let FileParts {
+        slug,
+        suffix,
+        title,
+        german,
+    } = name;
+    let associations: Vec<&str> = config.associations.keys().map(String::as_str).collect();
+    let (body, changes, topics_hint) = if *german {
+        (
+            "## Zweck\n\nWofür gilt der Standard, und für wen?\n\n## Regelungen\n\nText des Standards.",
+            "Erste Fassung.",
+            "Themen, z. B. Informationssicherheit",
+        )
+    } else {
+        (
+            "## Purpose\n\nWhat does the standard cover, and for whom?\n\n## Rules\n\nThe standard's text.",
+            "First version.",
+            "Topics, e.g. information security",
+        )
+    };
+    (
+        format!("content/{STANDARDS_FOLDER}/{slug}/1.0{suffix}.md"),
+        format!(
+            "---\ntitle: \"{title}\"\nid: {id}\nversion: \"1.0\"\nstatus: draft\ndate: {date}\n# Remove the next line when the draft may appear in the register.\ndraft: true\nassociations: [{associations}]\nchanges: \"{changes}\"\n# topics: [\"{topics_hint}\"]\n# legal_basis: [\"OZG\"]\n# comments_until: YYYY-MM-DD   (with status: consultation)\n---\n\n{body}\n",
+            id = request.standard_id,
+            date = request.today,
+            associations = associations.join(", "),
+        ),
+    )
+}
+
 /// The association a release names: the one asked for, which site.yaml
 /// must define, else the first in site.yaml.
 fn release_association(config: &SiteConfig, asked: Option<&str>) -> Result<String, NewError> {
@@ -201,6 +259,17 @@ fn release_association(config: &SiteConfig, asked: Option<&str>) -> Result<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_standard_id_counts_up_the_highest() {
+        assert_eq!(next_standard_id([]), "HUB-STD-0001");
+        assert_eq!(
+            next_standard_id(["HUB-STD-0002", "HUB-STD-0010", "HUB-STD-0003"]),
+            "HUB-STD-0011"
+        );
+        assert_eq!(next_standard_id(["X-9", "ohne-nummer"]), "X-10");
+        assert_eq!(next_standard_id(["HUB-STD-0999"]), "HUB-STD-1000");
+    }
 
     #[test]
     fn long_titles_are_cut_at_a_word_boundary() {

@@ -137,6 +137,30 @@ fn is_external(address: &str, index: &SiteIndex) -> bool {
     resolve(address, "/", index) == Target::External
 }
 
+/// Each photo in `content/` that names the place it was taken. The site
+/// publishes it without (`crate::image_metadata`), but the file in the
+/// repository still has it, and whoever can read the repository can read
+/// the position.
+pub(crate) fn photo_locations(site: &crate::model::Site) -> Vec<Finding> {
+    let sources: std::collections::BTreeSet<&std::path::Path> = site
+        .images
+        .values()
+        .filter(|info| info.had_location)
+        .map(|info| info.source.as_path())
+        .collect();
+    sources
+        .into_iter()
+        .map(|source| {
+            Finding::in_file(Diagnostic::warning(
+                Code::PrivacyImageLocation,
+                source,
+                "this photo names the GPS position where it was taken; the published copies leave it out, but the file in the repository keeps it",
+                "remove the position from the file before committing it (in the photo's properties, or `exiftool -gps:all= file.jpg`), and switch off location in the camera app",
+            ))
+        })
+        .collect()
+}
+
 /// Style sheets, scripts and SVG files the site ships.
 pub(crate) fn shipped(files: &[ShippedText], index: &SiteIndex) -> Vec<Finding> {
     let mut findings = Vec::new();

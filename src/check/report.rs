@@ -135,12 +135,10 @@ fn coverage_table(coverage: &[SectionCoverage]) -> String {
         } else {
             section.section.clone()
         }];
-        row.extend(
-            section
-                .languages
-                .iter()
-                .map(|l| format!("{}/{}", l.pages, section.pages)),
-        );
+        row.extend(section.languages.iter().map(|l| match l.outdated {
+            0 => format!("{}/{}", l.pages, section.pages),
+            n => format!("{}/{} ({n} outdated)", l.pages, section.pages),
+        }));
         rows.push(row);
     }
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);

@@ -6,8 +6,13 @@
 //! page missing in a language is a warning (an error with `--strict`) at the
 //! file that does exist, naming the file to create. A page meant to stay in
 //! one language says so with `check: { allow: { translation/missing: "…" } }`.
+//!
+//! A translation whose default-language page changed after it is
+//! outdated (`translation/outdated`, a warning at the translation): in a
+//! git repository by the last commit of each file, else by the pages'
+//! `updated` (or `date`). The table counts those too.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -16,6 +21,7 @@ use crate::config::{Lang, Language};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
 use crate::parse::{Kind, TranslationKey};
+use crate::source::history::History;
 
 /// How many pages of a section exist in each language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,11 +39,21 @@ pub struct SectionCoverage {
 pub struct LanguageCoverage {
     pub lang: String,
     pub pages: usize,
+    /// Of those, translations older than their default-language page.
+    pub outdated: usize,
 }
 
+/// Per section: pages in any language, and per language how many exist
+/// and how many of those are outdated.
+type Counts = BTreeMap<String, (usize, BTreeMap<String, (usize, usize)>)>;
+
 /// Counts each section's pages per language and warns about every page
-/// missing in a language.
-pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
+/// missing in a language and every translation older than its page in
+/// the default language (by `history` where there is one).
+pub(crate) fn check(
+    site: &Site,
+    history: Option<&History>,
+) -> (Vec<SectionCoverage>, Vec<Finding>) {
     let mut groups: BTreeMap<&TranslationKey, Vec<&Page>> = BTreeMap::new();
     for page in site.pages.iter().filter(|p| !p.synthetic) {
         groups
@@ -50,7 +66,7 @@ pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
     let reported_elsewhere =
         |page: &Page| matches!(&page.doc.kind, Kind::Plain(plain) if plain.role.is_some());
     let default = site.config.default_language();
-    let mut sections: BTreeMap<String, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    let mut sections: Counts = BTreeMap::new();
     let mut findings = Vec::new();
     for versions in groups.values() {
         let Some(first) = versions
@@ -64,16 +80,78 @@ pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
         let warn = !versions.iter().any(|p| reported_elsewhere(p));
         let entry = sections.entry(section).or_default();
         entry.0 += 1;
-        let present: BTreeSet<&str> = versions.iter().map(|p| p.lang.as_str()).collect();
         for language in &site.config.languages {
-            if present.contains(language.code.as_str()) {
-                *entry.1.entry(language.code.to_string()).or_default() += 1;
-            } else if warn {
-                findings.push(missing(first, language, default));
+            match versions.iter().find(|p| p.lang == language.code) {
+                Some(version) => {
+                    let counts = entry.1.entry(language.code.to_string()).or_default();
+                    counts.0 += 1;
+                    let older = (first.lang == *default && version.lang != *default)
+                        .then(|| outdated(first, version, history))
+                        .flatten();
+                    if let Some(finding) = older {
+                        counts.1 += 1;
+                        findings.push(finding);
+                    }
+                }
+                None if warn => findings.push(missing(first, language, default)),
+                None => {}
             }
         }
     }
     (coverage(site, sections), findings)
+}
+
+/// When each of two files last changed: by their last commits where both
+/// have one, else by their `updated` (or `date`) front matter.
+fn changed(page: &Page, history: Option<&History>) -> (Option<i64>, &'static str) {
+    if let Some(time) = history.and_then(|h| h.get(&page.doc.path)) {
+        return (Some(*time), "last commit");
+    }
+    let common = &page.doc.common;
+    let date = common.updated.as_ref().or(common.date.as_ref());
+    (date.map(|d| d.instant.as_second()), "`updated`")
+}
+
+/// The warning on `translation` when `original` changed after it.
+fn outdated(original: &Page, translation: &Page, history: Option<&History>) -> Option<Finding> {
+    let (mut original_time, mut how) = changed(original, history);
+    let (mut translation_time, translation_how) = changed(translation, history);
+    if how != translation_how {
+        // One file is committed and the other is not: compare dates.
+        (original_time, how) = changed(original, None);
+        (translation_time, _) = changed(translation, None);
+    }
+    let (original_time, translation_time) = (original_time?, translation_time?);
+    if original_time <= translation_time {
+        return None;
+    }
+    // Days, or minutes when both changed on the same day.
+    let when = |seconds: i64, format: &str| {
+        jiff::Timestamp::from_second(seconds)
+            .map(|t| {
+                t.to_zoned_datetime(crate::parse::dates::berlin())
+                    .strftime(format)
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let same_day = when(original_time, "%F") == when(translation_time, "%F");
+    let format = if same_day { "%F %H:%M" } else { "%F" };
+    let day = |seconds: i64| when(seconds, format);
+    Some(Finding::in_file(Diagnostic::warning(
+        Code::TranslationOutdated,
+        &translation.doc.path,
+        format!(
+            "{} changed after this translation ({how}: {} against {})",
+            original.doc.path.display(),
+            day(original_time),
+            day(translation_time)
+        ),
+        format!(
+            "bring this translation up to date with {} and commit it; if that change does not concern the translation, say so here with `check: {{ allow: {{ translation/outdated: \"…\" }} }}`",
+            original.doc.path.display()
+        ),
+    )))
 }
 
 /// The warning on `first` that it has no version in `language`, naming
@@ -98,10 +176,7 @@ fn missing(first: &Page, language: &Language, default: &Lang) -> Finding {
 
 /// The counts per section as the report shows them, every configured
 /// language in the site's order.
-fn coverage(
-    site: &Site,
-    sections: BTreeMap<String, (usize, BTreeMap<String, usize>)>,
-) -> Vec<SectionCoverage> {
+fn coverage(site: &Site, sections: Counts) -> Vec<SectionCoverage> {
     sections
         .into_iter()
         .map(|(section, (pages, counts))| SectionCoverage {
@@ -111,9 +186,13 @@ fn coverage(
                 .config
                 .languages
                 .iter()
-                .map(|l| LanguageCoverage {
-                    lang: l.code.to_string(),
-                    pages: counts.get(l.code.as_str()).copied().unwrap_or(0),
+                .map(|l| {
+                    let (pages, outdated) = counts.get(l.code.as_str()).copied().unwrap_or((0, 0));
+                    LanguageCoverage {
+                        lang: l.code.to_string(),
+                        pages,
+                        outdated,
+                    }
                 })
                 .collect(),
         })

@@ -63,6 +63,9 @@ pub struct Association {
     pub social: IndexMap<String, String>,
     /// The "Über …" paragraph per language.
     pub boilerplate: BTreeMap<Lang, String>,
+    /// Where the site publishes the association's logo (a site address
+    /// such as `/logos/itk-rheinland.png`), for structured data.
+    pub logo: Option<String>,
 }
 
 /// A press contact.
@@ -349,6 +352,7 @@ fn resolve_associations(
             url,
             social,
             boilerplate,
+            logo,
         } = association;
         let boilerplate = per_language(
             boilerplate.unwrap_or_default(),
@@ -356,6 +360,7 @@ fn resolve_associations(
             languages,
             problems,
         );
+        let logo = logo.filter(|logo| site_address(logo, &key, "logo", problems));
         resolved.insert(
             key.clone(),
             Association {
@@ -364,10 +369,29 @@ fn resolve_associations(
                 url,
                 social: social.unwrap_or_default(),
                 boilerplate,
+                logo,
             },
         );
     }
     resolved
+}
+
+/// Whether `address` (the value of `key` in the entry `entry`) is an
+/// address on this site: starting with `/`, without `..` or a query; else
+/// an error at the entry's line.
+fn site_address(address: &str, entry: &str, key: &str, problems: &mut Problems) -> bool {
+    let fine = address.starts_with('/')
+        && !address.starts_with("//")
+        && !address.split('/').any(|segment| segment == "..")
+        && !address.contains(['?', '#', '\\']);
+    if !fine {
+        problems.add(
+            entry,
+            format!("`{key}: {address}` of `{entry}` is not an address on this site"),
+            format!("write the file's address from the site root, e.g. `{key}: /logos/name.png`"),
+        );
+    }
+    fine
 }
 
 /// The press contacts in the order written; each must name a configured
@@ -482,6 +506,31 @@ mod tests {
         }
         let text = format!("{MINIMAL}theme: eigenes\n");
         assert_eq!(parse(&text).unwrap().theme, "eigenes");
+    }
+
+    #[test]
+    fn an_association_logo_is_an_address_on_this_site() {
+        let with = |logo: &str| {
+            MINIMAL.replace(
+                "url: \"https://itk.example\"",
+                &format!("url: \"https://itk.example\", logo: \"{logo}\""),
+            )
+        };
+        let config = parse(&with("/logos/itk.png")).unwrap();
+        assert_eq!(
+            config.associations["itk"].logo.as_deref(),
+            Some("/logos/itk.png")
+        );
+        for bad in [
+            "logos/itk.png",
+            "https://other.example/itk.png",
+            "//other.example/x.png",
+            "/a/../../x.png",
+        ] {
+            let problems = parse(&with(bad)).unwrap_err();
+            assert_eq!(problems[0].code, Code::ConfigInvalid, "{bad}");
+            assert_eq!(problems[0].line, 8, "{bad}");
+        }
     }
 
     #[test]

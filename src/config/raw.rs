@@ -38,6 +38,7 @@ pub struct RawAssociation {
     pub url: String,
     pub social: Option<IndexMap<String, String>>,
     pub boilerplate: Option<IndexMap<String, String>>,
+    pub logo: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

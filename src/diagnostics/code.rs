@@ -234,6 +234,8 @@ codes! {
         "A link leads to another language although the page exists in the linking page's language.";
     TranslationMissing = "translation/missing", lint,
         "A page is not translated into every language.";
+    TranslationOutdated = "translation/outdated", lint,
+        "A page in the default language changed after its translation.";
     A11yImgAlt = "a11y/img-alt", lint,
         "An image has no alt attribute.";
     A11yImgAltFilename = "a11y/img-alt-filename", lint,
@@ -256,6 +258,8 @@ codes! {
         "A page, style sheet or SVG loads something from another host.";
     PrivacyStorage = "privacy/storage", lint,
         "A shipped script uses cookies or web storage.";
+    PrivacyImageLocation = "privacy/image-location", lint,
+        "A photo in content/ carries the GPS position where it was taken.";
     RegisterConsultationClosed = "register/consultation-closed", lint,
         "A standard is still in consultation after its comments_until date.";
     LegalMissingPage = "legal/missing-page", lint,
@@ -338,6 +342,8 @@ mod tests {
         "link/unpublished",
         "link/other-language",
         "translation/missing",
+        // Added with issue 19.
+        "translation/outdated",
         "a11y/img-alt",
         "a11y/img-alt-filename",
         "a11y/heading-order",
@@ -349,6 +355,8 @@ mod tests {
         "a11y/duplicate-title",
         "privacy/external-resource",
         "privacy/storage",
+        // Added with issue 19.
+        "privacy/image-location",
         "register/consultation-closed",
         "legal/missing-page",
         "legal/not-linked",

@@ -583,8 +583,9 @@ fn place_assets(
                 url.trim_start_matches('/'),
                 asset.relative
             )) {
+                // A photo is published without its revealing metadata.
                 Ok(to) => placed.push(PublishedAsset {
-                    from: asset.absolute.clone(),
+                    from: image.map_or_else(|| asset.absolute.clone(), |i| i.original.clone()),
                     to,
                 }),
                 Err(_) => problems.push(Diagnostic::error(

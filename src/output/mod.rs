@@ -12,10 +12,12 @@
 //! re-creating thousands of files on every build is what made writing slow
 //! (ext4 spends its time looking for free inodes).
 
+mod card;
 mod claim;
 pub mod precompress;
 mod preview;
 mod swap;
+mod zip;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -24,10 +26,11 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::Error;
-use crate::render::{Content, Output};
+use crate::render::Output;
 
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
 pub use preview::{Preview, Updated};
+pub use zip::bytes_of;
 
 /// What a write changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -183,13 +186,9 @@ fn write_file(
     outputs: &HashSet<PathBuf>,
 ) -> Result<(bool, Vec<PathBuf>), Error> {
     let target = dir.join(file.path.as_str());
-    let bytes = match &file.content {
-        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-        Content::Copy(from) => {
-            std::borrow::Cow::Owned(std::fs::read(from).map_err(|e| Error::io(from, e))?)
-        }
-    };
-    let same = existing.contains(&target) && holds(&target, &bytes);
+    let known = existing.contains(&target);
+    let bytes = bytes_of(&file.content, known.then_some(target.as_path()))?;
+    let same = known && holds(&target, &bytes);
     let compressed = match siblings {
         Siblings::Compressed => compress_beside(&target, &bytes, same, existing, outputs)?,
         Siblings::None => {

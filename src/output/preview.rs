@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::render::{Content, Output, OutputFile};
+use crate::render::{Output, OutputFile};
 use crate::site_path::SitePath;
 
 /// What one update changed.
@@ -53,10 +53,10 @@ impl Preview {
     pub fn update(&mut self, files: &[OutputFile], removed: &[SitePath]) -> Result<Updated, Error> {
         let mut updated = Updated::default();
         for file in files {
-            let bytes = bytes_of(file)?;
             let target = self.dir.join(file.path.as_str());
             // A symlink is no file of ours: `put` replaces it.
             let ours = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
+            let bytes = super::zip::bytes_of(&file.content, ours.then_some(target.as_path()))?;
             if super::write_if_changed(&target, &bytes, ours)? {
                 updated.changed.push(url_of(&file.path));
                 updated.written += 1;
@@ -75,15 +75,6 @@ impl Preview {
     }
 }
 
-fn bytes_of(file: &OutputFile) -> Result<std::borrow::Cow<'_, [u8]>, Error> {
-    Ok(match &file.content {
-        Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-        Content::Copy(from) => {
-            std::borrow::Cow::Owned(std::fs::read(from).map_err(|e| Error::io(from, e))?)
-        }
-    })
-}
-
 /// `en/news/a/index.html` → `/en/news/a/`; other files keep their name.
 fn url_of(path: &SitePath) -> String {
     let text = path.as_str();
@@ -96,6 +87,7 @@ fn url_of(path: &SitePath) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Content;
 
     #[test]
     fn urls_of_written_files() {

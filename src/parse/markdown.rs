@@ -103,6 +103,8 @@ pub struct Body {
     /// The line of the file the body starts on (0 for a body without a
     /// file).
     pub first_line: usize,
+    /// The body as staff wrote it, for the press kit's Markdown copy.
+    pub markdown: String,
 }
 
 /// The body's HTML as this stage wrote it, shared so pages without links
@@ -175,6 +177,7 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, V
     let mut body = pass.finish(markdown.len());
     body.items = items.finish(|offset| lines.char_position(markdown, offset));
     body.first_line = first_line;
+    body.markdown = markdown.to_string();
     (body, guard.refused)
 }
 

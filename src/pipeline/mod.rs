@@ -228,6 +228,7 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
             sources,
             config_text,
             shipped,
+            history: source::history::last_changes(&options.root),
         },
         run.timings,
     ))
@@ -282,6 +283,8 @@ fn shipped_texts(
                     sources.get(from).cloned().unwrap_or_else(|| from.clone()),
                     String::from_utf8_lossy(&std::fs::read(from).ok()?).into_owned(),
                 ),
+                // Archives are no style sheets or scripts.
+                render::Content::Zip(_) | render::Content::Card(_) => return None,
             };
             Some(check::ShippedText {
                 output: file.path.clone(),
@@ -292,9 +295,32 @@ fn shipped_texts(
         .collect()
 }
 
-/// The running number the next release of `year` gets: one more than any
-/// number in use, drafts and scheduled releases included.
+/// The running number the next release of `year` gets: one above the
+/// highest of that year, drafts and scheduled releases included.
 pub fn next_running_number(root: &Path, year: i16) -> Result<u32, Vec<Diagnostic>> {
+    let site = everything(root)?;
+    Ok(site
+        .news
+        .numbers
+        .values()
+        .filter(|n| n.year == year)
+        .map(|n| n.number)
+        .max()
+        .unwrap_or(0)
+        + 1)
+}
+
+/// The id the next new standard gets ([`crate::scaffold::next_standard_id`]),
+/// drafts included.
+pub fn next_standard_id(root: &Path) -> Result<String, Vec<Diagnostic>> {
+    let site = everything(root)?;
+    let ids = site.register.standards.iter().map(|s| s.id.as_str());
+    Ok(crate::scaffold::next_standard_id(ids))
+}
+
+/// The model of the site with every page, drafts, scheduled and expired
+/// ones included, for what `kommhub new` must not collide with.
+fn everything(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let config = load_config(root)?;
     let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
     let (tree, _) = source::read_content(root, &languages);
@@ -313,15 +339,7 @@ pub fn next_running_number(root: &Path, year: i16) -> Result<u32, Vec<Diagnostic
         &images::Images::default(),
         everything,
     );
-    Ok(site
-        .news
-        .numbers
-        .values()
-        .filter(|n| n.year == year)
-        .map(|n| n.number)
-        .max()
-        .unwrap_or(0)
-        + 1)
+    Ok(site)
 }
 
 /// Reads and resolves `site.yaml` below `root`.

@@ -162,6 +162,9 @@ pub struct Bodies<'a> {
     site: &'a Site,
     image_sizes: &'a str,
     made: Vec<OnceLock<Arc<str>>>,
+    /// Whether the theme draws share cards (`share-card.svg`), which
+    /// releases without a photo of their own are shared with.
+    pub share_cards: bool,
 }
 
 impl<'a> Bodies<'a> {
@@ -170,7 +173,14 @@ impl<'a> Bodies<'a> {
             site,
             image_sizes: &settings.image_sizes,
             made: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            share_cards: false,
         }
+    }
+
+    /// The same, knowing whether the theme draws share cards.
+    pub fn with_share_cards(mut self, share_cards: bool) -> Self {
+        self.share_cards = share_cards;
+        self
     }
 
     /// The body of `page`, a page of this render's site.
@@ -280,6 +290,10 @@ mod tests {
             bytes: 1,
             format: "JPEG",
             variants: vec![variant],
+            original: PathBuf::from("content/fotos/karte.jpg"),
+            source: PathBuf::from("content/fotos/karte.jpg"),
+            digest: String::new(),
+            had_location: false,
         };
         site.images.insert("/fotos/karte.jpg".to_string(), info);
         assert_eq!(

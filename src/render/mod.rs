@@ -9,10 +9,14 @@
 pub mod assets;
 pub mod atom;
 pub mod body;
+pub mod content_line;
 pub mod functions;
+pub mod linked_data;
 pub mod news;
+pub mod press_kit;
 pub mod register;
 pub mod search_page;
+pub mod share_card;
 pub mod theme;
 pub mod views;
 
@@ -43,6 +47,55 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// Copied from this file (static files, bundle assets).
     Copy(PathBuf),
+    /// A ZIP archive of these entries, in this order, which the writer
+    /// assembles (`output::zip`): render reads no files, and a press kit
+    /// holds the photos of its release.
+    Zip(Vec<ZipEntry>),
+    /// A PNG the writer draws from an SVG (`output::card`), a release's
+    /// share card.
+    Card(Card),
+}
+
+/// What a share card is drawn from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// The filled-in SVG, with its own width and height.
+    pub svg: String,
+    /// The fonts it may use, shared by every card of a render.
+    pub fonts: std::sync::Arc<FontSet>,
+}
+
+/// The theme's font files (WOFF2, WOFF, TTF or OTF) and, once the writer
+/// has read them for the first card it draws, the fonts themselves:
+/// unpacking WOFF2 costs more than drawing a card.
+#[derive(Default)]
+pub struct FontSet {
+    pub files: Vec<PathBuf>,
+    pub loaded: OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>>,
+}
+
+impl PartialEq for FontSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.files == other.files
+    }
+}
+
+impl Eq for FontSet {}
+
+impl std::fmt::Debug for FontSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontSet")
+            .field("files", &self.files)
+            .finish()
+    }
+}
+
+/// One file in a [`Content::Zip`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipEntry {
+    /// The file's name in the archive.
+    pub name: String,
+    pub content: Content,
 }
 
 /// One file of the built site.
@@ -293,6 +346,8 @@ struct UnitContext<'a> {
     site_values: HashMap<&'a Lang, Value>,
     bodies: body::Bodies<'a>,
     engine: Engine<'a>,
+    /// The theme's fonts for share cards, read once by the writer.
+    fonts: std::sync::Arc<FontSet>,
     /// Look-ups made on first use: a run that renders a few units should
     /// not pay for indexing every page.
     standards: OnceLock<StandardsByUrl<'a>>,
@@ -310,8 +365,10 @@ impl<'a> UnitContext<'a> {
             theme,
             tera,
             site_values,
-            bodies: body::Bodies::new(site, &theme.settings),
+            bodies: body::Bodies::new(site, &theme.settings)
+                .with_share_cards(theme.templates.contains_key(share_card::TEMPLATE)),
             engine: Engine::new(tera, theme),
+            fonts: std::sync::Arc::new(share_card::fonts(theme)),
             standards: OnceLock::new(),
         }
     }
@@ -371,7 +428,9 @@ impl<'a> UnitContext<'a> {
             }
             Unit::SitePages => {
                 self.every_language();
-                site_pages(site, self.theme, self.tera, &self.site_values)
+                let mut files = site_pages(site, self.theme, self.tera, &self.site_values);
+                files.extend(press_kit::vcards(&site.config).into_iter().map(Ok));
+                files
             }
             Unit::Copies => {
                 record(Read::Copies);
@@ -402,12 +461,21 @@ impl<'a> UnitContext<'a> {
         record(Read::Page(page.id));
         record(Read::Site(page.lang.clone()));
         let site_values = &self.site_values;
-        match render_page(self.site, &self.engine, page, site_values, &self.bodies) {
+        let mut files = match render_page(self.site, &self.engine, page, site_values, &self.bodies)
+        {
             // The page's own file has an error, reported at its line; a
             // template failing on what is wrong there is no second fault.
             Err(_) if page.doc.has_errors => Vec::new(),
             result => vec![result],
+        };
+        files.extend(press_kit::press_kit(self.site, self.theme, &self.bodies, page).map(Ok));
+        if self.bodies.share_cards {
+            let fonts = &self.fonts;
+            files.extend(share_card::card(
+                self.site, fonts, self.tera, self.theme, page,
+            ));
         }
+        files
     }
 
     fn listing_page(&self, url: &str) -> Vec<Result<OutputFile, Diagnostic>> {
@@ -455,6 +523,9 @@ impl<'a> UnitContext<'a> {
         results.extend(register::exports(site).into_iter().map(Ok));
         let (feeds, problems) = register::feeds(site, self.theme);
         results.extend(feeds.into_iter().map(Ok));
+        results.extend(problems.into_iter().map(Err));
+        let (calendars, problems) = register::calendars(site, self.theme);
+        results.extend(calendars.into_iter().map(Ok));
         results.extend(problems.into_iter().map(Err));
         results
     }
@@ -603,7 +674,7 @@ fn render_page(
         },
     );
     let view = views::page_view(site, page, bodies);
-    engine.render_page(template, &frame, view, page)
+    engine.render_page(template, frame, view, page)
 }
 
 /// What renders a content page: the compiled templates, the theme they
@@ -626,14 +697,17 @@ impl Engine<'_> {
 
     /// Renders `template` in `frame` with `view` as `page` into the
     /// `index.html` of the frame's URL, recording the template, the page
-    /// shown and where its body landed.
+    /// shown and where its body landed. The frame gets the page's
+    /// structured data here, from the view the template sees.
     pub fn render_page(
         &self,
         template: &str,
-        frame: &Frame,
+        mut frame: Frame,
         view: views::PageView,
         page: &Page,
     ) -> Result<OutputFile, Diagnostic> {
+        frame.linked_data = linked_data::content_page(frame.site(), frame.lang, &frame.url, &view);
+        let frame = &frame;
         let (html, body) = self
             .render_marked(template, frame, view)
             .map_err(|error| template_problem(self.theme, template, &error))?;

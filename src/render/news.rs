@@ -120,7 +120,7 @@ pub fn render_listing(
     for (_, url) in group {
         crate::reads::record(crate::reads::Read::Listing(url.clone()));
     }
-    let frame = Frame::new(
+    let mut frame = Frame::new(
         site,
         site_values,
         &listing.lang,
@@ -132,11 +132,19 @@ pub fn render_listing(
                 .map(|(_, url)| url.clone())
         },
     );
+    let view = listing_view(site, theme, listing)?;
+    frame.linked_data = super::linked_data::other_page(
+        site,
+        &listing.lang,
+        &listing.url,
+        "CollectionPage",
+        &view.title,
+    );
     super::render_index(
         tera,
         theme,
         template,
-        &frame.context(&listing_view(site, theme, listing)?),
+        &frame.context(&view),
         &listing.url,
         std::path::Path::new("content/news"),
     )

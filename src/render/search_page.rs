@@ -69,9 +69,11 @@ fn render_page(
         bundle_url: site.href(&crate::search::bundle_url(lang)),
     };
     // Every language has a search page, each the other's translation.
-    let frame = Frame::new(site, site_values, lang, url, |other| {
+    let mut frame = Frame::new(site, site_values, lang, url, |other| {
         Some(self::url(site, other))
     });
+    frame.linked_data =
+        super::linked_data::other_page(site, lang, &frame.url, "SearchResultsPage", &page.title);
     super::render_index(
         tera,
         theme,

@@ -10,6 +10,7 @@
 //! are skipped with a warning.
 
 pub mod fingerprint;
+pub mod history;
 pub mod name;
 pub mod role;
 

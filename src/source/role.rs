@@ -11,8 +11,9 @@ use super::name::FileKind;
 /// The folder below `content/` that holds press releases. Named here only
 /// so `kommhub new` knows where to write one.
 pub const NEWS_FOLDER: &str = "news";
-/// The folder below `content/` that holds the standards register.
-const STANDARDS_FOLDER: &str = "standards";
+/// The folder below `content/` that holds the standards register (named
+/// outside this module only so `kommhub new` knows where to write one).
+pub const STANDARDS_FOLDER: &str = "standards";
 
 /// The part a content file plays, from its folder and file name alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

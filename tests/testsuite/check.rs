@@ -412,3 +412,125 @@ fn github_annotations_name_file_and_line() {
         "{text}"
     );
 }
+
+/// Runs git in `root` with a fixed author and the given commit time.
+fn git(root: &Path, args: &[&str], time: &str) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", time)
+        .env("GIT_COMMITTER_DATE", time)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+fn outdated(report: &Report) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|d| d.code == Code::TranslationOutdated)
+        .map(|d| d.file.display().to_string())
+        .collect()
+}
+
+#[test]
+fn a_translation_older_than_its_german_page_in_git_is_outdated() {
+    let site = TestSite::new()
+        .file("content/_index.en.md", "---\ntitle: Home\n---\nWelcome.\n")
+        .file(
+            "content/seite.md",
+            "---\ntitle: Seite\n---\n\nErster Text.\n",
+        )
+        .file(
+            "content/seite.en.md",
+            "---\ntitle: Page\n---\n\nFirst text.\n",
+        );
+    git(site.root(), &["init", "-q"], "2026-01-01T10:00:00Z");
+    git(site.root(), &["add", "."], "2026-01-01T10:00:00Z");
+    git(
+        site.root(),
+        &["commit", "-q", "-m", "first"],
+        "2026-01-01T10:00:00Z",
+    );
+    let both = check_of(site.root(), BUILD_DATE, false);
+    assert!(
+        outdated(&both).is_empty(),
+        "{}",
+        check::report::human(&both)
+    );
+
+    // The German page changes in a second commit; the English one does not.
+    let site = site.file(
+        "content/seite.md",
+        "---\ntitle: Seite\n---\n\nNeuer Text.\n",
+    );
+    git(
+        site.root(),
+        &["commit", "-q", "-am", "second"],
+        "2026-02-01T10:00:00Z",
+    );
+    let report = check_of(site.root(), BUILD_DATE, false);
+    assert_eq!(outdated(&report), ["content/seite.en.md"]);
+    let human = check::report::human(&report);
+    assert!(
+        human.contains("content/seite.md changed after this translation (last commit: 2026-02-01 against 2026-01-01)"),
+        "{human}"
+    );
+    assert!(human.contains("(1 outdated)"), "{human}");
+    let json = check::report::json(&report);
+    assert!(json.contains("\"outdated\": 1"), "{json}");
+
+    // --strict makes it an error; translating and committing ends it.
+    let strict = check_of(site.root(), BUILD_DATE, true);
+    assert!(
+        strict
+            .findings
+            .iter()
+            .any(|d| d.code == Code::TranslationOutdated && d.is_error())
+    );
+    let site = site.file(
+        "content/seite.en.md",
+        "---\ntitle: Page\n---\n\nNew text.\n",
+    );
+    git(
+        site.root(),
+        &["commit", "-q", "-am", "third"],
+        "2026-02-02T10:00:00Z",
+    );
+    assert!(outdated(&check_of(site.root(), BUILD_DATE, false)).is_empty());
+}
+
+#[test]
+fn outside_git_the_updated_dates_tell_an_outdated_translation() {
+    let site = TestSite::new()
+        .file("content/_index.en.md", "---\ntitle: Home\n---\nWelcome.\n")
+        .file(
+            "content/neu.md",
+            "---\ntitle: Neu\nupdated: 2025-06-01\n---\n\nText.\n",
+        )
+        .file(
+            "content/neu.en.md",
+            "---\ntitle: New\nupdated: 2025-03-01\n---\n\nText.\n",
+        )
+        .file(
+            "content/gleich.md",
+            "---\ntitle: Gleich\nupdated: 2025-06-01\n---\n\nText.\n",
+        )
+        .file(
+            "content/gleich.en.md",
+            "---\ntitle: Same\nupdated: 2025-06-01\n---\n\nText.\n",
+        );
+    let report = check_of(site.root(), BUILD_DATE, false);
+    assert_eq!(outdated(&report), ["content/neu.en.md"]);
+    assert!(check::report::human(&report).contains("(`updated`: 2025-06-01 against 2025-03-01)"));
+}

@@ -2,6 +2,8 @@
 //! permanent address, supersessions, filters, exports, the feed, and every
 //! register error at its file and line.
 
+use std::collections::BTreeMap;
+
 use kommhub::Code;
 
 use crate::support::{TestSite, report, tree};
@@ -636,4 +638,179 @@ fn a_page_at_a_standards_address_is_a_conflict() {
         problems[0].file.to_string_lossy(),
         "content/standards/ozg/_index.md"
     );
+}
+
+#[test]
+fn kommhub_new_standard_takes_the_next_id_and_builds_as_a_draft() {
+    let site = three_versions().file(
+        "content/standards/archiv/1.0.md",
+        &adopted("HUB-STD-0007", "1.0", "2025-01-01", "Text."),
+    );
+    let created = site.run(&["new", "standard", "Löschfristen für E-Akten"]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let path = String::from_utf8_lossy(&created.stdout).trim().to_string();
+    assert_eq!(path, "content/standards/loeschfristen-fuer-e-akten/1.0.md");
+    let text = site.read(&path);
+    for line in [
+        "id: HUB-STD-0008\n",
+        "version: \"1.0\"\n",
+        "status: draft\n",
+        "draft: true\n",
+        "associations: [itk]\n",
+        "date: 2026-01-01\n",
+    ] {
+        assert!(text.contains(line), "{line:?} missing in\n{text}");
+    }
+
+    // Without --drafts the new standard stays off the site; with it, it
+    // is in the register as a draft, and nothing in the build complains.
+    site.build().expect("builds without drafts");
+    assert!(!site.exists("public/standards/hub-std-0008/index.html"));
+    site.build_with(|o| o.publication.drafts = true)
+        .expect("builds with drafts");
+    let page = site.read("public/standards/hub-std-0008/index.html");
+    assert!(page.contains("Löschfristen für E-Akten"), "{page}");
+    let json = site.read("public/standards/standards.json");
+    assert!(json.contains("\"HUB-STD-0008\""), "{json}");
+
+    // A second standard counts on from the draft.
+    let next = site.run(&["new", "standard", "Noch ein Standard", "--lang", "en"]);
+    let next_path = String::from_utf8_lossy(&next.stdout).trim().to_string();
+    assert_eq!(next_path, "content/standards/noch-ein-standard/1.0.en.md");
+    assert!(site.read(&next_path).contains("id: HUB-STD-0009\n"));
+}
+
+/// RFC 5545's rules this test holds a calendar to beyond what the parser
+/// checks: CRLF line ends, lines of at most 75 octets, one PRODID and
+/// VERSION, and in every event one UID, DTSTAMP and DTSTART, with DATE
+/// values and an end after the start. Returns each event's properties.
+fn strict_events(text: &str) -> Vec<BTreeMap<String, String>> {
+    assert!(text.ends_with("\r\n"));
+    for line in text.split("\r\n") {
+        assert!(!line.contains('\n'), "a bare LF in {line:?}");
+        assert!(line.len() <= 75, "{line:?} is {} octets long", line.len());
+    }
+    let unfolded = icalendar::parser::unfold(text);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("parses");
+    let count = |name: &str| {
+        calendar
+            .properties
+            .iter()
+            .filter(|p| p.name.as_str() == name)
+            .count()
+    };
+    assert_eq!((count("PRODID"), count("VERSION")), (1, 1));
+    let mut events = Vec::new();
+    for component in &calendar.components {
+        assert_eq!(component.name.as_str(), "VEVENT");
+        let mut properties = BTreeMap::new();
+        for property in &component.properties {
+            let repeated = properties.insert(
+                property.name.as_str().to_string(),
+                property.val.as_str().to_string(),
+            );
+            assert!(repeated.is_none(), "{} twice", property.name.as_str());
+        }
+        for required in ["UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"] {
+            assert!(properties.contains_key(required), "no {required}");
+        }
+        let (start, end) = (&properties["DTSTART"], &properties["DTEND"]);
+        assert!(start.len() == 8 && start.bytes().all(|b| b.is_ascii_digit()));
+        assert!(end > start, "{start} .. {end}");
+        assert!(properties["DTSTAMP"].ends_with('Z'));
+        events.push(properties);
+    }
+    events
+}
+
+#[test]
+fn the_register_calendar_holds_its_dates_with_stable_uids_in_each_language() {
+    let site = three_versions()
+        .file("content/standards/_index.en.md", REGISTER_EN)
+        .file(
+            "content/standards/ozg/1.1.en.md",
+            &adopted("HUB-STD-0001", "1.1", "2025-09-01", "The interface.").replace(
+                "\"Standard HUB-STD-0001\"",
+                "\"Online services, interface\"",
+            ),
+        )
+        .file(
+            "content/standards/akten/1.0.md",
+            &adopted(
+                "HUB-STD-0002",
+                "1.0",
+                "2025-05-01",
+                "Text; mit Semikolon, Komma \\ und Backslash.",
+            )
+            .replace(
+                "adopted: 2025-05-01\n",
+                "adopted: 2025-05-01\neffective: 2025-07-01\nvalid_until: 2027-06-30\n",
+            ),
+        )
+        .built();
+    let german = site.read("public/standards/calendar.ics");
+    let events = strict_events(&german);
+    let uids: Vec<&str> = events.iter().map(|e| e["UID"].as_str()).collect();
+    assert_eq!(
+        uids,
+        [
+            "hub-std-0002-1.0-effective@hub.example.org",
+            "hub-std-0001-2.0-comments-until@hub.example.org",
+            "hub-std-0002-1.0-valid-until@hub.example.org",
+        ]
+    );
+    let consultation = &events[1];
+    assert_eq!(consultation["DTSTART"], "20260331");
+    assert_eq!(consultation["DTEND"], "20260401");
+    assert!(
+        consultation["SUMMARY"].starts_with("Ende der Kommentierungsfrist: Standard HUB-STD-0001"),
+        "{}",
+        consultation["SUMMARY"]
+    );
+    assert_eq!(
+        consultation["URL"],
+        "https://hub.example.org/standards/hub-std-0001/2.0/"
+    );
+
+    let english = site.read("public/en/standards/calendar.ics");
+    let english_events = strict_events(&english);
+    let english_uids: Vec<&str> = english_events.iter().map(|e| e["UID"].as_str()).collect();
+    assert_eq!(english_uids, uids, "the same events in both languages");
+    assert!(english_events[1]["SUMMARY"].starts_with("End of consultation: "));
+
+    // Another day's build, with a title changed, keeps every UID and
+    // every event's stamp.
+    let later = site.file(
+        "content/standards/akten/1.0.md",
+        &adopted("HUB-STD-0002", "1.0", "2025-05-01", "Neuer Text.")
+            .replace("Standard HUB-STD-0002", "Akten, neu benannt")
+            .replace(
+                "adopted: 2025-05-01\n",
+                "adopted: 2025-05-01\neffective: 2025-07-01\nvalid_until: 2027-06-30\n",
+            ),
+    );
+    later
+        .build_with(|o| {
+            o.publication.build_date = jiff::Timestamp::from_second(1_800_000_000).unwrap()
+        })
+        .expect("builds");
+    let again = strict_events(&later.read("public/standards/calendar.ics"));
+    let again_uids: Vec<&str> = again.iter().map(|e| e["UID"].as_str()).collect();
+    assert_eq!(again_uids, uids);
+    assert!(again[0]["SUMMARY"].contains("Akten, neu benannt"));
+    assert_eq!(again[1]["DTSTAMP"], events[1]["DTSTAMP"]);
+
+    // With the hub theme, the register page and the standard with dates
+    // link the calendar of their language.
+    let hub = crate::share::with_hub_theme();
+    crate::support::copy_dir(&later.root().join("content"), &hub.root().join("content"));
+    let hub = hub.built();
+    let register = hub.read("public/en/standards/index.html");
+    let standard = hub.read("public/standards/hub-std-0002/index.html");
+    assert!(register.contains("href=\"/en/standards/calendar.ics\" type=\"text/calendar\""));
+    assert!(standard.contains("href=\"/standards/calendar.ics\" type=\"text/calendar\""));
 }

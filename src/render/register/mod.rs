@@ -17,12 +17,14 @@
 //! Languages: a standard not written in the reader's language is listed
 //! and linked in the default language, marked with `lang`/`hreflang`.
 
+mod calendar;
 mod diff;
 mod exports;
 mod pages;
 
 use std::collections::BTreeMap;
 
+pub use calendar::calendars;
 pub use exports::{exports, feed_links, feeds};
 pub use pages::{render_current, render_filter_pages};
 
@@ -254,6 +256,9 @@ fn build_standard_view<'a>(
         superseded_by: links_to(site, &entry.superseded_by, lang),
         downloads: downloads(site, page, standard),
         register_url: register_url.map(|url| site.href(url)),
+        calendar_url: register_url
+            .filter(|_| calendar::has_dates(site, entry))
+            .map(|url| site.href(&format!("{url}{}", calendar::CALENDAR_NAME))),
     })
 }
 
@@ -379,6 +384,8 @@ fn build_register_view<'a>(
         json_url: site.href(&format!("{}{}", register.url, exports::JSON_NAME)),
         csv_url: site.href(&format!("{}{}", register.url, exports::CSV_NAME)),
         feed_url: site.href(&format!("{}{}", register.url, exports::FEED_NAME)),
+        calendar_url: calendar::any_dates(site)
+            .then(|| site.href(&format!("{}{}", register.url, calendar::CALENDAR_NAME))),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
 use crate::render::body::Bodies;
 use crate::render::views::{self, Frame};
-use crate::render::{Engine, OutputFile, ThemeFiles};
+use crate::render::{Engine, OutputFile, ThemeFiles, linked_data};
 
 /// The current version of `standard` at its own address `url` in `lang`
 /// (a page without a file of its own).
@@ -123,7 +123,7 @@ impl Renderer<'_> {
         } else {
             "page.html"
         };
-        self.engine.render_page(template, &frame, view, page)
+        self.engine.render_page(template, frame, view, page)
     }
 
     /// The register of `register`'s language narrowed by `filter`.
@@ -152,6 +152,7 @@ impl Renderer<'_> {
                 .then(|| filter.url(&other_register.url, other))
         };
         let mut frame = Frame::new(site, self.site_values, lang, url, counterpart);
+        frame.linked_data = linked_data::content_page(site, lang, &frame.url, &view);
         // A filter page names its own language first among its alternates,
         // the others follow in the site's order (a stable sort keeps it).
         frame.alternates.sort_by_key(|a| a.lang != lang.as_str());

@@ -3,7 +3,8 @@
 //!
 //! Content pages, listings, the register's own pages, the search pages and
 //! the 404 pages all get their context from [`Frame::context`], so a value
-//! every page needs is added here, once. What differs between them is only
+//! every page needs is added here, once (the structured data, which
+//! differs by kind of page, is set on the frame by the page's maker). What differs between them is only
 //! where their other language versions are, which each kind of page says
 //! with a `counterpart` function.
 
@@ -26,6 +27,10 @@ pub struct Frame<'a> {
     pub url: String,
     pub alternates: Vec<AlternateView<'a>>,
     pub switcher: Vec<SwitcherEntry<'a>>,
+    /// The page's structured data (`render::linked_data`), JSON text the
+    /// theme prints in a `<script type="application/ld+json">`; empty
+    /// where the page has none.
+    pub linked_data: String,
 }
 
 impl<'a> Frame<'a> {
@@ -47,7 +52,13 @@ impl<'a> Frame<'a> {
             alternates,
             switcher: switcher(site, lang, counterpart),
             url,
+            linked_data: String::new(),
         }
+    }
+
+    /// The site the frame belongs to.
+    pub fn site(&self) -> &'a Site {
+        self.site
     }
 
     /// The context of the file: the frame, and `page` as the template
@@ -71,6 +82,7 @@ impl<'a> Frame<'a> {
         context.insert("x_default", &x_default);
         context.insert("alternates", &self.alternates);
         context.insert("switcher", &self.switcher);
+        context.insert("linked_data", &self.linked_data);
         context
     }
 }

@@ -70,6 +70,8 @@ pub struct SiteView<'a> {
     /// A preview build (`build --noindex`): the theme asks search engines
     /// not to index its pages (`<meta name="robots" content="noindex">`).
     pub noindex: bool,
+    /// Each press contact's vCard (`.vcf`) by contact key.
+    pub vcards: BTreeMap<&'a str, String>,
 }
 
 /// A configured language.
@@ -144,6 +146,8 @@ pub struct PageView<'a> {
     /// For a JPEG or PNG lead image: its responsive variants and the
     /// original offered as a download.
     pub image_set: Option<ImageSetView<'a>>,
+    /// The image link previews show (`og:image`), when the page has one.
+    pub share_image: Option<ShareImageView>,
     pub role: Option<&'static str>,
     pub subtitle: Option<&'a str>,
     pub place: Option<&'a str>,
@@ -166,6 +170,8 @@ pub struct PageView<'a> {
     pub pagination: Option<PaginationView>,
     /// Press releases: the running number, "12/2025".
     pub number: Option<String>,
+    /// Press releases: the press kit (ZIP of text, photos, vCards).
+    pub press_kit: Option<String>,
     /// Press releases: the correction note shown above the body.
     pub correction: Option<CorrectionView<'a>>,
     /// Press releases: ids of related standards.
@@ -214,6 +220,19 @@ pub struct ImageSetView<'a> {
     pub format: &'static str,
     /// Size of the original, e.g. "2.4 MB".
     pub size: String,
+}
+
+/// `page.share_image`: the picture a link preview shows, with absolute
+/// address and size (the `og:image` tags).
+#[derive(Debug, Serialize)]
+pub struct ShareImageView {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    /// `image/jpeg` or `image/png`.
+    pub media_type: &'static str,
+    /// The lead image's `alt` text, else the page's title.
+    pub alt: String,
 }
 
 /// `page.pagination` on listing pages: where this page is and its
@@ -304,6 +323,9 @@ pub struct StandardView<'a> {
     pub downloads: Vec<DownloadView>,
     /// The register page of this language.
     pub register_url: Option<String>,
+    /// The register's calendar (`calendar.ics`) of this language, when
+    /// this standard has a date in it.
+    pub calendar_url: Option<String>,
 }
 
 /// A link to one version of a standard.
@@ -403,6 +425,8 @@ pub struct RegisterView<'a> {
     pub json_url: String,
     pub csv_url: String,
     pub feed_url: String,
+    /// The register's dates as iCalendar, when it has any.
+    pub calendar_url: Option<String>,
 }
 
 /// One standard in the register table (its current version).

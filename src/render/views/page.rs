@@ -3,14 +3,15 @@
 //! statement), the pages it lists, and the summaries listings show.
 
 use super::{
-    CorrectionView, ImageSetView, LATEST_NEWS, PageSummary, PageView, PaginationView, StatementView,
+    CorrectionView, ImageSetView, LATEST_NEWS, PageSummary, PageView, PaginationView,
+    ShareImageView, StatementView,
 };
 use crate::config::{Association, Contact};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::parse::front_matter::{Conformance, Plain, Role};
 use crate::render::body::{self, Bodies};
-use crate::render::register;
+use crate::render::{register, share_card};
 use crate::source::FileRole;
 
 pub fn kind_name(page: &Page) -> &'static str {
@@ -66,6 +67,11 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
             .image
             .as_ref()
             .map(|image| image_url(site, page, &image.src)),
+        share_image: common
+            .image
+            .as_ref()
+            .and_then(|image| share_image(site, page, image))
+            .or_else(|| card_image(site, page, bodies)),
         role: parts.role,
         subtitle: parts.subtitle,
         place: parts.place,
@@ -84,6 +90,8 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
             .section_first_page(page.id)
             .map(|l| pagination(site, l)),
         number: running_number(site, page),
+        press_kit: matches!(page.doc.kind, Kind::News(_))
+            .then(|| site.href(&crate::render::press_kit::kit_url(&page.url))),
         correction: parts.correction,
         related: parts.related,
         standard: register::standard_view(site, page, bodies),
@@ -234,6 +242,62 @@ fn image_set<'a>(site: &Site, page: &Page, src: &str, sizes: &'a str) -> Option<
         original: site.href(&url),
         format: info.format,
         size: human_size(info.bytes),
+    })
+}
+
+/// The lead image as link previews show it: the widest variant up to
+/// 1440 pixels (previews show about 1200), else the original.
+fn share_image(
+    site: &Site,
+    page: &Page,
+    image: &crate::parse::front_matter::Image,
+) -> Option<ShareImageView> {
+    let url = format!("{}{}", page.url, image.src);
+    crate::reads::record(crate::reads::Read::Images);
+    let info = site.images.get(&url)?;
+    let (folder, name) = url.rsplit_once('/').unwrap_or(("", &url));
+    let (address, width, height) = match info.variants.iter().rfind(|v| v.width <= 1440) {
+        Some(v) => (
+            format!("{folder}/{}", crate::images::variant_name(name, v.width)),
+            v.width,
+            v.height,
+        ),
+        None => (url.clone(), info.width, info.height),
+    };
+    let alt = image
+        .alt
+        .clone()
+        .filter(|alt| !alt.trim().is_empty())
+        .unwrap_or_else(|| page.doc.common.title.clone());
+    Some(ShareImageView {
+        url: site.permalink(&address),
+        width,
+        height,
+        media_type: if info.format == "PNG" {
+            "image/png"
+        } else {
+            "image/jpeg"
+        },
+        alt,
+    })
+}
+
+/// A release's share card (`render::share_card`), when the theme draws
+/// one and the release has no photo of its own.
+fn card_image(site: &Site, page: &Page, bodies: &Bodies) -> Option<ShareImageView> {
+    if !matches!(page.doc.kind, Kind::News(_)) {
+        return None;
+    }
+    // Whether the theme has the card's template decides what is shared.
+    crate::reads::record(crate::reads::Read::Template(
+        share_card::TEMPLATE.to_string(),
+    ));
+    (bodies.share_cards && share_card::shows_card(site, page)).then(|| ShareImageView {
+        url: site.permalink(&share_card::url(&page.url)),
+        width: share_card::WIDTH,
+        height: share_card::HEIGHT,
+        media_type: "image/png",
+        alt: page.doc.common.title.clone(),
     })
 }
 

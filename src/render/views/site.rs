@@ -51,6 +51,14 @@ pub fn site_view<'a>(site: &'a Site, lang: &'a Lang) -> SiteView<'a> {
         accessibility: &config.accessibility,
         extra: &config.extra,
         search_url: None,
+        vcards: config
+            .contacts
+            .keys()
+            .map(|key| {
+                let url = crate::render::press_kit::vcard_url(key);
+                (key.as_str(), site.href(&url))
+            })
+            .collect(),
     }
 }
 
