@@ -6,6 +6,8 @@
 //   const { results, facets } = await engine.search('Kooperationen');
 //   const { url, meta, excerpt, sub_results } = await results[0].data();
 //
+// Each result also has `page`, its number in the index, and `facets`.
+//
 // Loads only files of its own folder, and only when asked: index.json on
 // the first search, then the word shards a query needs (and, for a word
 // that matches nothing fully, the vocabulary file where its typos would
@@ -254,6 +256,7 @@ export async function search(query) {
   }
   scored.sort((a, b) => b.score - a.score || a.page - b.page);
   const results = scored.map(({ page, score }) => ({
+    page,
     score,
     facets: facetsOf(index.facets, page),
     data: () => data(page, index.chunk, marks, inner),

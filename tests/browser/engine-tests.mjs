@@ -41,9 +41,15 @@ async function engine(lang) {
   }
 }
 
-async function urls(api, query) {
+async function urls(api, query, limit = Infinity) {
   const { results } = await api.search(query);
-  return Promise.all(results.map(async (r) => (await r.data()).url));
+  return Promise.all(results.slice(0, limit).map(async (r) => (await r.data()).url));
+}
+
+/** The page numbers `query` finds (without loading their records). */
+async function pagesFound(api, query) {
+  const { results } = await api.search(query);
+  return results.map((r) => r.page);
 }
 
 const de = await engine('de');
@@ -94,8 +100,8 @@ check(Boolean(first.meta && first.meta.title) && /<mark>/.test(first.excerpt || 
 check(results.every((r, i) => i === 0 || results[i - 1].score >= r.score), 'results come best first');
 const kinds = facets.find((f) => f.name === 'kind');
 check(kinds && kinds.values.reduce((n, v) => n + v.count, 0) === results.length, `every result has a kind: ${kinds && kinds.values.map((v) => `${v.label} ${v.count}`).join(', ')}`);
-const english = await urls(en, 'the');
-check(english.length > 0 && english.every((u) => u.includes('/en/')), `the English index finds only English pages (${english.length})`);
+const english = await urls(en, 'the', 50);
+check(english.length > 0 && english.every((u) => u.includes('/en/')), `the English index finds only English pages (${english.length} of the first 50 checked)`);
 
 console.log(`== The index's own pages, found as readers type (${site})`);
 await ownPages(de, 'de');
@@ -154,23 +160,23 @@ async function ownPages(api, lang) {
     const umlaut = words.find((w) => /[äöüß]/.test(w));
     if (umlaut) {
       const typed = umlaut.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
-      const found = await urls(api, typed);
+      const found = await pagesFound(api, typed);
       picked.umlaut++;
-      check(found.includes(record.url), `"${typed}" (for ${umlaut}) finds ${record.url}`);
+      check(found.includes(page), `"${typed}" (for ${umlaut}) finds ${record.url} (${found.length} results)`);
     }
     const long = words.find((w) => w.length >= 9 && /^[a-z]+$/i.test(w) && w[4] !== w[5]);
     if (long) {
       const typo = long.slice(0, 4) + long[5] + long[4] + long.slice(6);
-      const found = await urls(api, typo);
+      const found = await pagesFound(api, typo);
       picked.typo++;
-      check(found.includes(record.url), `the typo "${typo}" (for ${long}) finds ${record.url}`);
+      check(found.includes(page), `the typo "${typo}" (for ${long}) finds ${record.url} (${found.length} results)`);
     }
     const compound = words.find((w) => w.length >= 14 && /[a-zäöü](s|es)(gesetz|verwaltung|dienst|dienste|stelle|portal|leistungen|sicherheit|vereinbarung)$/i.test(w));
     if (compound) {
       const part = compound.match(/(gesetz|verwaltung|dienst|dienste|stelle|portal|leistungen|sicherheit|vereinbarung)$/i)[1];
-      const found = await urls(api, part);
+      const found = await pagesFound(api, part);
       picked.part++;
-      check(found.includes(record.url), `the part "${part}" of ${compound} finds ${record.url}`);
+      check(found.includes(page), `the part "${part}" of ${compound} finds ${record.url} (${found.length} results)`);
     }
   }
   check(picked.umlaut + picked.typo > 0, `checks made from the pages: ${JSON.stringify(picked)}`);
