@@ -29,7 +29,7 @@
 //! - `s/<key>.json`: the words whose first characters are `key` (hex of
 //!   their UTF-8), each as `[word, stem or "", postings]`, the postings
 //!   being pages (as gaps to the previous one) and weights written in two
-//!   or three characters a page ([`postings_text`]); a part of a compound
+//!   or three characters a page (`postings_text`); a part of a compound
 //!   has a fourth element, `1`. A shard over [`SHARD_BYTES`] is split by one more
 //!   character, so a reader loads only the few kilobytes a query needs,
 //!   on sites of any size.
