@@ -473,7 +473,10 @@ impl WordCount {
                 for (_, word) in text::words(part) {
                     length += 1;
                     counted.add(word, &mut folded, page, in_title);
-                    if word.contains(['.', '/']) {
+                    // Joined numbers start with a digit; most words do not.
+                    if word.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                        && word.contains(['.', '/'])
+                    {
                         for number in word.split(['.', '/']) {
                             counted.add(number, &mut folded, page, in_title);
                         }
