@@ -455,7 +455,9 @@ struct WordCount {
 impl WordCount {
     /// Counts the words of title, title extras, hidden words and text of
     /// every record. A word of joined numbers („12/2025“) also counts
-    /// as each of its numbers.
+    /// as each of its numbers; words joined by hyphens („Online-Dienste“)
+    /// also count as one word („onlinedienste“), as readers write them
+    /// too.
     fn of(records: &[Record]) -> WordCount {
         let mut counted = WordCount {
             words: FxHashMap::default(),
@@ -470,22 +472,62 @@ impl WordCount {
                 (&record.hidden, false),
                 (&record.text, false),
             ] {
-                for (_, word) in text::words(part) {
-                    length += 1;
-                    counted.add(word, &mut folded, page, in_title);
-                    // Joined numbers start with a digit; most words do not.
-                    if word.as_bytes().first().is_some_and(u8::is_ascii_digit)
-                        && word.contains(['.', '/'])
-                    {
-                        for number in word.split(['.', '/']) {
-                            counted.add(number, &mut folded, page, in_title);
-                        }
-                    }
-                }
+                length += counted.add_text(part, &mut folded, page, in_title);
             }
             counted.lengths.push(length);
         }
         counted
+    }
+
+    /// Counts the words of one text of `page`; returns how many there were.
+    fn add_text(&mut self, text: &str, folded: &mut String, page: u32, in_title: bool) -> usize {
+        let mut length = 0;
+        // The hyphenated chain being read: where it starts and ends.
+        let mut chain: Option<(usize, usize)> = None;
+        let mut joined = String::new();
+        for (at, word) in text::words(text) {
+            length += 1;
+            self.add(word, folded, page, in_title);
+            // Joined numbers start with a digit; most words do not.
+            if word.as_bytes().first().is_some_and(u8::is_ascii_digit) && word.contains(['.', '/'])
+            {
+                for number in word.split(['.', '/']) {
+                    self.add(number, folded, page, in_title);
+                }
+            }
+            chain = match chain {
+                Some((start, end)) if at == end + 1 && text.as_bytes()[end] == b'-' => {
+                    Some((start, at + word.len()))
+                }
+                _ => {
+                    self.add_chain(text, chain, &mut joined, folded, page, in_title);
+                    Some((at, at + word.len()))
+                }
+            };
+        }
+        self.add_chain(text, chain, &mut joined, folded, page, in_title);
+        length
+    }
+
+    /// Counts `text[start..end]` without its hyphens as one word, when it
+    /// has any.
+    fn add_chain(
+        &mut self,
+        text: &str,
+        chain: Option<(usize, usize)>,
+        joined: &mut String,
+        folded: &mut String,
+        page: u32,
+        in_title: bool,
+    ) {
+        let Some(words) = chain.map(|(start, end)| &text[start..end]) else {
+            return;
+        };
+        if words.contains('-') {
+            joined.clear();
+            joined.extend(words.split('-'));
+            self.add(joined, folded, page, in_title);
+        }
     }
 
     /// One use of `word` on `page`, when it is indexable.
