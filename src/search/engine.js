@@ -128,12 +128,19 @@ async function entries(word, shards, longer) {
   return lists.flat();
 }
 
-/** Words of the vocabulary one typo away from `term`, from the file where `term` would be. */
+/**
+ * Words of the vocabulary one typo away from `term`: from the file where
+ * words that start like `term` are (a typo after the second letter), and
+ * from the one where words that go on like it from the third letter are
+ * (a letter changed or two swapped among the first two).
+ */
 async function typos(term, index) {
-  const key = hex(term);
-  const files = (index.vocabulary || []).filter((k) => key.startsWith(k));
-  const lists = await Promise.all(files.map((k) => load(`v/${k}.json`)));
-  return lists.flat().filter((word) => oneEdit(term, word)).slice(0, MAX_TYPO_WORDS);
+  const head = hex(term);
+  const tail = hex([...term].slice(2).join(''));
+  const files = (index.vocabulary || []).filter((k) => head.startsWith(k)).map((k) => `v/${k}.json`)
+    .concat((index.vocabulary_tails || []).filter((k) => tail.startsWith(k)).map((k) => `t/${k}.json`));
+  const lists = await Promise.all(files.map((name) => load(name)));
+  return [...new Set(lists.flat())].filter((word) => oneEdit(term, word)).slice(0, MAX_TYPO_WORDS);
 }
 
 /** Per page, the best weight of any indexed word matching `term`, and what to mark. */

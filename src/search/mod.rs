@@ -35,7 +35,8 @@
 //!   on sites of any size.
 //! - `v/<key>.json`: the whole words of four letters or more by their first
 //!   characters, without pages: where the browser looks for a word one
-//!   typo away from the query's.
+//!   typo away from the query's; `t/<key>.json` the same words by their
+//!   third and fourth characters, for a typo among the first two.
 //! - `p/<n>.json`: [`PAGES_PER_CHUNK`] page: address, title, kind, date,
 //!   the plain text for the excerpt and where its headings' sections
 //!   start (`anchors`, for sub-results).
@@ -401,15 +402,7 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
             shard.clone().into_bytes(),
         ));
     }
-    let mut lists = Vec::new();
-    shard(&vocabulary, 2, VOCABULARY_BYTES, &mut lists);
-    for (key, list) in &lists {
-        files.push(file(
-            &folder,
-            &format!("v/{key}.json"),
-            list.clone().into_bytes(),
-        ));
-    }
+    let (heads, tails) = vocabulary_files(&folder, vocabulary, &mut files);
     for (n, chunk) in records.chunks(PAGES_PER_CHUNK).enumerate() {
         let json = serde_json::to_vec(chunk).unwrap_or_default();
         files.push(file(&folder, &format!("p/{n}.json"), json));
@@ -432,13 +425,52 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
         "pages": records.len(),
         "chunk": PAGES_PER_CHUNK,
         "shards": shards.iter().map(|(key, _)| key).collect::<Vec<_>>(),
-        "vocabulary": lists.iter().map(|(key, _)| key).collect::<Vec<_>>(),
+        "vocabulary": heads,
+        "vocabulary_tails": tails,
         "facets": facets::table(&facets, &label, &association),
     });
     files.push(file(&folder, "index.json", meta.to_string().into_bytes()));
     let engine = ENGINE.replacen(FOLD_MARK, &fold::table_json(), 1);
     files.push(file(&folder, "engine.js", engine.into_bytes()));
     files.into_iter().flatten().collect()
+}
+
+/// The vocabulary files of `words` (sorted): `v/<key>.json` by the words'
+/// first characters, where the browser finds a typo after the second
+/// letter, and `t/<key>.json` by their characters from the third on (the
+/// third alone while the file stays small), where
+/// it finds a letter changed in or two swapped among the first two. Gives
+/// the keys of both.
+fn vocabulary_files(
+    folder: &str,
+    words: Vec<Entry>,
+    files: &mut Vec<Option<OutputFile>>,
+) -> (Vec<String>, Vec<String>) {
+    let mut tails: Vec<Entry> = words
+        .iter()
+        .map(|entry| Entry {
+            word: entry.word.chars().skip(2).collect(),
+            json: entry.json.clone(),
+        })
+        .collect();
+    tails.sort_by(|a, b| a.word.cmp(&b.word).then_with(|| a.json.cmp(&b.json)));
+    let mut keys = (Vec::new(), Vec::new());
+    // Tails are keyed by one letter at first: two would make hundreds of
+    // files of a few words on a small site.
+    let sets = [(words, "v", 2, &mut keys.0), (tails, "t", 1, &mut keys.1)];
+    for (entries, folder_name, depth, keys) in sets {
+        let mut lists = Vec::new();
+        shard(&entries, depth, VOCABULARY_BYTES, &mut lists);
+        for (key, list) in lists {
+            files.push(file(
+                folder,
+                &format!("{folder_name}/{key}.json"),
+                list.into_bytes(),
+            ));
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// Every indexable word of one language's records with the pages that
