@@ -131,12 +131,12 @@ async function entries(word, shards, longer) {
 /**
  * Words of the vocabulary one typo away from `term`: from the file where
  * words that start like `term` are (a typo after the second letter), and
- * from the one where words that go on like it from the third letter are
- * (a letter changed or two swapped among the first two).
+ * from the one where words that go on like it from the fourth letter are
+ * (a letter changed or two swapped among the first three).
  */
 async function typos(term, index) {
   const head = hex(term);
-  const tail = hex([...term].slice(2).join(''));
+  const tail = hex([...term].slice(3).join(''));
   const files = (index.vocabulary || []).filter((k) => head.startsWith(k)).map((k) => `v/${k}.json`)
     .concat((index.vocabulary_tails || []).filter((k) => tail.startsWith(k)).map((k) => `t/${k}.json`));
   const lists = await Promise.all(files.map((name) => load(name)));

@@ -36,7 +36,7 @@
 //! - `v/<key>.json`: the whole words of four letters or more by their first
 //!   characters, without pages: where the browser looks for a word one
 //!   typo away from the query's; `t/<key>.json` the same words by their
-//!   third and fourth characters, for a typo among the first two.
+//!   fourth character on, for a typo among the first three.
 //! - `p/<n>.json`: [`PAGES_PER_CHUNK`] page: address, title, kind, date,
 //!   the plain text for the excerpt and where its headings' sections
 //!   start (`anchors`, for sub-results).
@@ -437,10 +437,9 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
 
 /// The vocabulary files of `words` (sorted): `v/<key>.json` by the words'
 /// first characters, where the browser finds a typo after the second
-/// letter, and `t/<key>.json` by their characters from the third on (the
-/// third alone while the file stays small), where
-/// it finds a letter changed in or two swapped among the first two. Gives
-/// the keys of both.
+/// letter, and `t/<key>.json` by their characters from the fourth on (the
+/// fourth alone while the file stays small), where it finds a letter
+/// changed or two swapped among the first three. Gives the keys of both.
 fn vocabulary_files(
     folder: &str,
     words: Vec<Entry>,
@@ -449,7 +448,7 @@ fn vocabulary_files(
     let mut tails: Vec<Entry> = words
         .iter()
         .map(|entry| Entry {
-            word: entry.word.chars().skip(2).collect(),
+            word: entry.word.chars().skip(3).collect(),
             json: entry.json.clone(),
         })
         .collect();
