@@ -11,11 +11,12 @@ use std::collections::HashMap;
 
 use tera::{Tera, Value};
 
-use super::views::{Frame, SearchPageView};
+use super::views::{FacetLinksView, Frame, LinkView, SearchPageView};
 use super::{OutputFile, ThemeFiles};
 use crate::config::Lang;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Site;
+use crate::model::news::ListingKind;
 
 /// The template a theme provides to get search pages.
 pub const TEMPLATE: &str = "search.html";
@@ -67,6 +68,7 @@ fn render_page(
         permalink: site.permalink(&url),
         summary: "",
         bundle_url: site.href(&crate::search::bundle_url(lang)),
+        facet_links: facet_links(site, lang),
     };
     // Every language has a search page, each the other's translation.
     let mut frame = Frame::new(site, site_values, lang, url, |other| {
@@ -82,6 +84,45 @@ fn render_page(
         &frame.url,
         std::path::Path::new(crate::config::FILE_NAME),
     )
+}
+
+/// The listings per association and per year of `lang`, as the search's
+/// filters for readers without JavaScript. Which listings exist is part of
+/// the site's outline, recorded as read.
+fn facet_links(site: &Site, lang: &Lang) -> Vec<FacetLinksView> {
+    crate::reads::record(crate::reads::Read::Structure);
+    let mut associations = Vec::new();
+    let mut years = Vec::new();
+    for listing in &site.news.listings {
+        if listing.lang != *lang || listing.page != 1 {
+            continue;
+        }
+        let link = |title: String| LinkView {
+            title,
+            url: site.href(&listing.first_url),
+            lang: lang.to_string(),
+        };
+        match &listing.kind {
+            ListingKind::Association(key) => {
+                let name = site.config.associations.get(key).map_or(key, |a| &a.name);
+                associations.push(link(name.clone()));
+            }
+            ListingKind::Year(year) => years.push((*year, link(year.to_string()))),
+            _ => {}
+        }
+    }
+    associations.sort_by(|a, b| a.title.cmp(&b.title));
+    years.sort_by_key(|(year, _)| std::cmp::Reverse(*year));
+    vec![
+        FacetLinksView {
+            name: "association",
+            links: associations,
+        },
+        FacetLinksView {
+            name: "year",
+            links: years.into_iter().map(|(_, link)| link).collect(),
+        },
+    ]
 }
 
 /// The page's title: the theme's [`TITLE_KEY`] string of `lang`.

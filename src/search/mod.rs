@@ -6,8 +6,8 @@
 //! `output` writes with everything else. `serve` skips it.
 //!
 //! What is indexed is decided here, from the model, not by the theme:
-//! press releases (title, tags, subtitle, summary, body), plain pages
-//! (title, summary, body), and each
+//! press releases (title, tags, subtitle, summary, body, date and running
+//! number), plain pages (title, summary, body), and each
 //! standard at its permanent address (id, title, summary and the body of
 //! the version that address shows). Listings, version pages, redirects and
 //! 404 pages are never indexed. Body text comes from the Markdown stage's
@@ -20,44 +20,62 @@
 //! the English search page can only find English pages:
 //!
 //! - `engine.js`: the search engine, an ES module the theme's search page
-//!   imports; `search(query)` resolves to `{ results }`, each result with a
-//!   `score` and `data()` resolving to `{ url, meta, excerpt }`.
-//! - `index.json`: the number of pages, the page-chunk size, and the list
-//!   of word shards.
+//!   imports; `search(query)` resolves to `{ results, facets }`, each
+//!   result with a `score`, its `facets` and `data()` resolving to
+//!   `{ url, meta, excerpt, sub_results }`.
+//! - `index.json`: the number of pages, the page-chunk size, the lists of
+//!   word shards and of vocabulary files, and every page's facets
+//!   (`facets.rs`).
 //! - `s/<key>.json`: the words whose first characters are `key` (hex of
-//!   their UTF-8), each as `[word, stem or "", [page, weight, …]]`, pages
-//!   as gaps to the previous one. A shard
-//!   over [`SHARD_BYTES`] is split by one more character, so a reader
-//!   loads only the few kilobytes a query needs, on sites of any size.
-//! - `p/<n>.json`: [`PAGES_PER_CHUNK`] pages each: address, title, kind,
-//!   date and the plain text for the excerpt.
+//!   their UTF-8), each as `[word, stem or "", postings]`, the postings
+//!   being pages (as gaps to the previous one) and weights written in two
+//!   or three characters a page (`postings_text`); a part of a compound
+//!   has a fourth element, `1`. A shard over [`SHARD_BYTES`] is split by one more
+//!   character, so a reader loads only the few kilobytes a query needs,
+//!   on sites of any size.
+//! - `v/<key>.json`: the whole words of four letters or more by their first
+//!   characters, without pages: where the browser looks for a word one
+//!   typo away from the query's; `t/<key>.json` the same words by their
+//!   fourth character on, for a typo among the first three.
+//! - `p/<n>.json`: [`PAGES_PER_CHUNK`] page: address, title, kind, date,
+//!   the plain text for the excerpt and where its headings' sections
+//!   start (`anchors`, for sub-results).
 //!
-//! ## Matching and stemming
+//! ## Matching
 //!
-//! Words are runs of letters and digits, lower-cased, at least two
-//! characters long. Each indexed word carries its Snowball stem (German and
-//! English; other languages are not stemmed). The browser needs no stemmer
-//! of its own: a query word matches an indexed word that is the same, that
-//! starts with it (compounds: „Verwaltung“ finds „Verwaltungsportal“), or
-//! whose stem the query word starts with, give or take an ending of up to
-//! five letters („Kooperationen“ finds „Kooperation“, stem „kooperation“;
-//! „Vereinbarungen“ finds „Vereinbarung“, stem „vereinbar“). Several words
-//! must all match. A page's weight for a word follows BM25 (frequency
-//! against page length) plus a bonus when the word is in the title; the
-//! browser multiplies it by the word's rarity across the index.
+//! Words are runs of letters and digits (`text::words`), folded
+//! (`fold.rs`: lower case, ä → ae, ß → ss, é → e), at least two characters
+//! long. Each indexed word carries its Snowball stem (German and English;
+//! other languages are not stemmed), spelled folded. German compounds are
+//! also indexed under their parts (`compound.rs`). The browser needs no
+//! stemmer of its own: a query word matches an indexed word that is the
+//! same, or whose stem the query word starts with, give or take an ending
+//! of up to five letters and two fewer than the stem has („Kooperationen“
+//! finds „Kooperation“, „Mangel“ not „man“); weaker, a
+//! word that starts with it („Verwaltung“ finds „Verwaltungsportal“), a
+//! part („Zugang“ finds „Onlinezugangsgesetz“), and, when the query word
+//! is not itself an indexed word, a word one typo away (for query words of
+//! five letters or more).
+//! Several words must all match. A page's weight for a word follows BM25
+//! (frequency against page length) plus a bonus when the word is in the
+//! title; the browser multiplies it by the word's rarity across the index
+//! and by how well the word matched.
 //!
 //! We first used the Pagefind library here. It indexes one page at a time
 //! per language and compresses every file at gzip's highest level, which
 //! cost 94 s and 8 GB for the 22,000 pages of the 10,000-release benchmark
-//! (issue 8); this index takes a fraction of a second for the same pages.
+//! (issue 8); this index takes a few seconds for the same pages.
 
+mod compound;
+mod facets;
+mod fold;
 mod text;
 
 use std::path::PathBuf;
 
 use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::config::Lang;
@@ -65,21 +83,34 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::register::RegisteredStandard;
 use crate::model::{Page, Site};
 use crate::parse::Kind;
+use crate::parse::dates::PubDate;
 use crate::render::theme::Strings;
 use crate::render::{Output, OutputFile};
 use crate::site_path::SitePath;
 
+use facets::{Facet, PageKind};
+
 /// The folder below the output root that holds one bundle per language.
 pub const BUNDLE_DIR: &str = "search-index";
 
-/// Pages per `p/<n>.json`: a result list of ten loads at most ten chunks.
-pub const PAGES_PER_CHUNK: usize = 10;
+/// Pages per `p/<n>.json`: a page of ten results loads ten small files,
+/// not ten chunks of which it needs a tenth each (at 22,000 pages that
+/// was 700 kB to 1 MB per query).
+pub const PAGES_PER_CHUNK: usize = 1;
 
 /// A word shard larger than this is split by one more character.
 pub const SHARD_BYTES: usize = 48 * 1024;
 
+/// A vocabulary file larger than this is split by one more character.
+const VOCABULARY_BYTES: usize = 24 * 1024;
+
 /// Words longer than this are not indexed (hashes, long identifiers).
 const MAX_WORD_CHARS: usize = 40;
+
+/// Whole words shorter than this are not in the vocabulary files: a typo
+/// is looked for only in query words of five letters or more, which are
+/// one edit from words of four or more.
+const MIN_VOCABULARY_CHARS: usize = 4;
 
 /// Weight bonus of a word that is in the title, on the scale of BM25's
 /// frequency part (which stays below `K1 + 1`).
@@ -87,8 +118,10 @@ const TITLE_BONUS: f64 = 1.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// The search engine the browser runs.
+/// The search engine the browser runs; [`FOLD_MARK`] in it is replaced by
+/// the fold table.
 const ENGINE: &str = include_str!("engine.js");
+const FOLD_MARK: &str = "/*FOLD*/{}";
 
 /// Site-relative URL of the bundle of `lang`: `/search-index/de/`.
 pub fn bundle_url(lang: &Lang) -> String {
@@ -111,10 +144,19 @@ struct Record {
     date_text: Option<String>,
     /// Subtitle, summary and body as plain text, for the excerpt.
     text: String,
+    /// `[at, id, heading]` of each heading with an id: where in `text`
+    /// (UTF-16 units, as the browser counts) its section starts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    anchors: Vec<(usize, String, String)>,
     /// Words that count as in the title, besides the title: a release's
-    /// tags, a standard's id.
+    /// tags and running number, a standard's id.
     #[serde(skip)]
     title_extra: String,
+    /// Words found but not shown: a release's date as readers write it.
+    #[serde(skip)]
+    hidden: String,
+    #[serde(skip)]
+    facet: Facet,
 }
 
 /// Builds the index of every language and adds its files to `output`,
@@ -131,7 +173,7 @@ pub fn index(site: &Site, strings: &Strings) -> Vec<OutputFile> {
         .par_iter()
         .flat_map_iter(|lang| {
             let records = records(site, strings, lang);
-            bundle(lang, &records)
+            bundle(site, strings, lang, &records)
         })
         .collect()
 }
@@ -147,16 +189,7 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
         .filter_map(|page| {
             let common = &page.doc.common;
             Some(match &page.doc.kind {
-                // A release's tags are its keywords: they count as title.
-                Kind::News(news) => record(
-                    site,
-                    page,
-                    &page.url,
-                    label("press_release"),
-                    common.date.as_ref(),
-                    news.subtitle.as_deref(),
-                    common.tags.join(" "),
-                ),
+                Kind::News(news) => news_record(site, page, news, label("press_release")),
                 Kind::Plain(_) => record(
                     site,
                     page,
@@ -164,7 +197,11 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
                     None,
                     common.updated.as_ref(),
                     None,
-                    String::new(),
+                    Facet {
+                        kind: PageKind::Page,
+                        associations: Vec::new(),
+                        year: None,
+                    },
                 ),
                 _ => return None,
             })
@@ -178,6 +215,56 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
     );
     records.sort_by(|a, b| a.url.cmp(&b.url));
     records
+}
+
+/// A press release: its tags and running number count as title; its date
+/// is found as readers write it („20. Januar 2025“, „20.01.2025“).
+fn news_record(
+    site: &Site,
+    page: &Page,
+    news: &crate::parse::front_matter::News,
+    label: Option<String>,
+) -> Record {
+    let common = &page.doc.common;
+    let date = common.date.as_ref();
+    let facet = Facet {
+        kind: PageKind::News,
+        associations: sorted(&news.associations),
+        year: date.map(|d| d.date.year()),
+    };
+    let mut record = record(
+        site,
+        page,
+        &page.url,
+        label,
+        date,
+        news.subtitle.as_deref(),
+        facet,
+    );
+    record.title_extra = common.tags.join(" ");
+    // „Pressemitteilung 12/2025“, as the listings write it.
+    if let Some(number) = site.news.numbers.get(&page.doc.translation_key) {
+        record.title_extra.push_str(&format!(" {number}"));
+        record.kind = record.kind.map(|kind| format!("{kind} {number}"));
+    }
+    if let Some(date) = date {
+        let day = date.date;
+        record.hidden = format!(
+            "{} {:02}.{:02}.{}",
+            record.date_text.as_deref().unwrap_or_default(),
+            day.day(),
+            day.month(),
+            day.year()
+        );
+    }
+    record
+}
+
+fn sorted(keys: &[String]) -> Vec<String> {
+    let mut keys = keys.to_vec();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// A standard at its permanent address in `lang`, with the version that
@@ -204,15 +291,18 @@ fn standard_record(
     .collect::<Vec<_>>()
     .join(" · ");
     let date = page.doc.common.date.as_ref();
-    Some(record(
-        site,
-        page,
-        url,
-        Some(kind),
-        date,
-        None,
-        standard.id.to_string(),
-    ))
+    let associations = match &page.doc.kind {
+        Kind::Standard(own) => sorted(&own.associations),
+        _ => Vec::new(),
+    };
+    let facet = Facet {
+        kind: PageKind::Standard,
+        associations,
+        year: date.map(|d| d.date.year()),
+    };
+    let mut record = record(site, page, url, Some(kind), date, None, facet);
+    record.title_extra = standard.id.to_string();
+    Some(record)
 }
 
 /// One page's record: its lead (subtitle, summary) and body as plain text.
@@ -221,9 +311,9 @@ fn record(
     page: &Page,
     url: &str,
     kind: Option<String>,
-    date: Option<&crate::parse::dates::PubDate>,
+    date: Option<&PubDate>,
     subtitle: Option<&str>,
-    title_extra: String,
+    facet: Facet,
 ) -> Record {
     let mut body = String::new();
     for lead in [subtitle, page.doc.common.summary.as_deref()]
@@ -235,7 +325,8 @@ fn record(
     }
     // Only the text counts: link addresses and image markup, which
     // render adds to the parsed body, are dropped with the tags anyway.
-    text::html_to_text(&page.doc.body.html, &mut body);
+    let mut anchors = Vec::new();
+    text::html_to_text(&page.doc.body.html, &mut body, &mut anchors);
     body.truncate(body.trim_end().len());
     Record {
         url: site.href(url),
@@ -243,9 +334,38 @@ fn record(
         kind,
         date: date.map(|d| d.iso()),
         date_text: date.map(|d| crate::render::functions::local_date(d.date, page.lang.as_str())),
+        anchors: anchored_sections(&body, &anchors, &page.doc.body.headings),
         text: body,
-        title_extra,
+        title_extra: String::new(),
+        hidden: String::new(),
+        facet,
     }
+}
+
+/// The anchors of `text` with their headings' text, their places counted
+/// in UTF-16 units.
+fn anchored_sections(
+    text: &str,
+    anchors: &[(usize, String)],
+    headings: &[crate::parse::markdown::Heading],
+) -> Vec<(usize, String, String)> {
+    let mut units = 0;
+    let mut counted = 0;
+    let mut out = Vec::new();
+    for (at, id) in anchors {
+        let at = (*at).min(text.len());
+        if at < counted || !text.is_char_boundary(at) {
+            continue;
+        }
+        units += text[counted..at].encode_utf16().count();
+        counted = at;
+        let title = headings
+            .iter()
+            .find(|h| h.id == *id)
+            .map(|h| h.text.clone());
+        out.push((units, id.clone(), title.unwrap_or_default()));
+    }
+    out
 }
 
 /// One page's use of one word.
@@ -267,13 +387,14 @@ impl Posting {
 }
 
 /// The bundle of one language.
-fn bundle(lang: &Lang, records: &[Record]) -> Vec<OutputFile> {
+fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Vec<OutputFile> {
     let counted = WordCount::of(records);
+    let vocabulary = counted.vocabulary();
     let entries = counted.entries(lang);
+    let folder = format!("{BUNDLE_DIR}/{lang}");
     let mut files = Vec::new();
     let mut shards = Vec::new();
     shard(&entries, 2, SHARD_BYTES, &mut shards);
-    let folder = format!("{BUNDLE_DIR}/{lang}");
     for (key, shard) in &shards {
         files.push(file(
             &folder,
@@ -281,67 +402,176 @@ fn bundle(lang: &Lang, records: &[Record]) -> Vec<OutputFile> {
             shard.clone().into_bytes(),
         ));
     }
+    let (heads, tails) = vocabulary_files(&folder, vocabulary, &mut files);
     for (n, chunk) in records.chunks(PAGES_PER_CHUNK).enumerate() {
         let json = serde_json::to_vec(chunk).unwrap_or_default();
         files.push(file(&folder, &format!("p/{n}.json"), json));
     }
+    let facets: Vec<Facet> = records.iter().map(|r| r.facet.clone()).collect();
+    let label = |kind: PageKind| {
+        crate::render::theme::string(strings, lang, kind.label_key())
+            .unwrap_or(kind.key())
+            .to_string()
+    };
+    let association = |key: &str| {
+        site.config
+            .associations
+            .get(key)
+            .map_or_else(|| key.to_string(), |a| a.name.clone())
+    };
     let meta = serde_json::json!({
-        "format": 1,
+        "format": 2,
         "language": lang.as_str(),
         "pages": records.len(),
         "chunk": PAGES_PER_CHUNK,
         "shards": shards.iter().map(|(key, _)| key).collect::<Vec<_>>(),
+        "vocabulary": heads,
+        "vocabulary_tails": tails,
+        "facets": facets::table(&facets, &label, &association),
     });
     files.push(file(&folder, "index.json", meta.to_string().into_bytes()));
-    files.push(file(&folder, "engine.js", ENGINE.as_bytes().to_vec()));
+    let engine = ENGINE.replacen(FOLD_MARK, &fold::table_json(), 1);
+    files.push(file(&folder, "engine.js", engine.into_bytes()));
     files.into_iter().flatten().collect()
+}
+
+/// The vocabulary files of `words` (sorted): `v/<key>.json` by the words'
+/// first characters, where the browser finds a typo after the second
+/// letter, and `t/<key>.json` by their characters from the fourth on (the
+/// fourth alone while the file stays small), where it finds a letter
+/// changed or two swapped among the first three. Gives the keys of both.
+fn vocabulary_files(
+    folder: &str,
+    words: Vec<Entry>,
+    files: &mut Vec<Option<OutputFile>>,
+) -> (Vec<String>, Vec<String>) {
+    let mut tails: Vec<Entry> = words
+        .iter()
+        .map(|entry| Entry {
+            word: entry.word.chars().skip(3).collect(),
+            json: entry.json.clone(),
+        })
+        .collect();
+    tails.sort_by(|a, b| a.word.cmp(&b.word).then_with(|| a.json.cmp(&b.json)));
+    let mut keys = (Vec::new(), Vec::new());
+    // Tails are keyed by one letter at first: two would make hundreds of
+    // files of a few words on a small site.
+    let sets = [(words, "v", 2, &mut keys.0), (tails, "t", 1, &mut keys.1)];
+    for (entries, folder_name, depth, keys) in sets {
+        let mut lists = Vec::new();
+        shard(&entries, depth, VOCABULARY_BYTES, &mut lists);
+        for (key, list) in lists {
+            files.push(file(
+                folder,
+                &format!("{folder_name}/{key}.json"),
+                list.into_bytes(),
+            ));
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// Every indexable word of one language's records with the pages that
 /// use it, and each page's length in words.
 struct WordCount {
-    /// Lower-cased word → its postings, pages ascending.
-    words: FxHashMap<String, Vec<Posting>>,
+    /// Folded word → one lower-case spelling of it (for stemming and
+    /// hyphenation, which need the real letters) and its postings, pages
+    /// ascending.
+    words: FxHashMap<String, (String, Vec<Posting>)>,
     /// Words per page (indexable or not), by page number.
     lengths: Vec<usize>,
 }
 
 impl WordCount {
-    /// Counts the words of title, title extras and text of every record.
+    /// Counts the words of title, title extras, hidden words and text of
+    /// every record. A word of joined numbers („12/2025“) also counts
+    /// as each of its numbers; words joined by hyphens („Online-Dienste“)
+    /// also count as one word („onlinedienste“), as readers write them
+    /// too.
     fn of(records: &[Record]) -> WordCount {
         let mut counted = WordCount {
             words: FxHashMap::default(),
             lengths: Vec::with_capacity(records.len()),
         };
-        let mut lower = String::new();
+        let mut folded = String::new();
         for (page, record) in (0u32..).zip(records) {
             let mut length = 0;
             for (part, in_title) in [
                 (&record.title, true),
                 (&record.title_extra, true),
+                (&record.hidden, false),
                 (&record.text, false),
             ] {
-                for (_, word) in text::words(part) {
-                    length += 1;
-                    if !indexable(word) {
-                        continue;
-                    }
-                    lower.clear();
-                    push_lowercase(word, &mut lower);
-                    counted.add(&lower, page, in_title);
-                }
+                length += counted.add_text(part, &mut folded, page, in_title);
             }
             counted.lengths.push(length);
         }
         counted
     }
 
-    /// One use of a lower-cased word on `page`.
-    fn add(&mut self, lower: &str, page: u32, in_title: bool) {
+    /// Counts the words of one text of `page`; returns how many there were.
+    fn add_text(&mut self, text: &str, folded: &mut String, page: u32, in_title: bool) -> usize {
+        let mut length = 0;
+        // The hyphenated chain being read: where it starts and ends.
+        let mut chain: Option<(usize, usize)> = None;
+        let mut joined = String::new();
+        for (at, word) in text::words(text) {
+            length += 1;
+            self.add(word, folded, page, in_title);
+            // Joined numbers start with a digit; most words do not.
+            if word.as_bytes().first().is_some_and(u8::is_ascii_digit) && word.contains(['.', '/'])
+            {
+                for number in word.split(['.', '/']) {
+                    self.add(number, folded, page, in_title);
+                }
+            }
+            chain = match chain {
+                Some((start, end)) if at == end + 1 && text.as_bytes()[end] == b'-' => {
+                    Some((start, at + word.len()))
+                }
+                _ => {
+                    self.add_chain(text, chain, &mut joined, folded, page, in_title);
+                    Some((at, at + word.len()))
+                }
+            };
+        }
+        self.add_chain(text, chain, &mut joined, folded, page, in_title);
+        length
+    }
+
+    /// Counts `text[start..end]` without its hyphens as one word, when it
+    /// has any.
+    fn add_chain(
+        &mut self,
+        text: &str,
+        chain: Option<(usize, usize)>,
+        joined: &mut String,
+        folded: &mut String,
+        page: u32,
+        in_title: bool,
+    ) {
+        let Some(words) = chain.map(|(start, end)| &text[start..end]) else {
+            return;
+        };
+        if words.contains('-') {
+            joined.clear();
+            joined.extend(words.split('-'));
+            self.add(joined, folded, page, in_title);
+        }
+    }
+
+    /// One use of `word` on `page`, when it is indexable.
+    fn add(&mut self, word: &str, folded: &mut String, page: u32, in_title: bool) {
+        if !indexable(word) {
+            return;
+        }
+        folded.clear();
+        fold::push_folded(word, folded);
         // One lookup per word: a page's posting is the last one of the
         // word while the page is being read.
-        match self.words.get_mut(lower) {
-            Some(postings) => match postings.last_mut() {
+        match self.words.get_mut(folded.as_str()) {
+            Some((_, postings)) => match postings.last_mut() {
                 Some(last) if last.page == page => {
                     last.count += 1;
                     last.in_title |= in_title;
@@ -349,58 +579,124 @@ impl WordCount {
                 _ => postings.push(Posting::new(page, in_title)),
             },
             None => {
+                let lower = word.to_lowercase();
                 self.words
-                    .insert(lower.to_string(), vec![Posting::new(page, in_title)]);
+                    .insert(folded.clone(), (lower, vec![Posting::new(page, in_title)]));
             }
         }
     }
 
-    /// The words as index entries with their stems and weights, sorted by
-    /// word.
+    /// The whole words of [`MIN_VOCABULARY_CHARS`] or more letters, as
+    /// entries of the vocabulary files (a JSON string each), sorted.
+    fn vocabulary(&self) -> Vec<Entry> {
+        let mut words: Vec<Entry> = self
+            .words
+            .keys()
+            .filter(|w| {
+                w.chars().count() >= MIN_VOCABULARY_CHARS && w.chars().all(char::is_alphabetic)
+            })
+            .map(|w| Entry {
+                json: serde_json::to_string(w).unwrap_or_default(),
+                word: w.clone(),
+            })
+            .collect();
+        words.sort_by(|a, b| a.word.cmp(&b.word));
+        words
+    }
+
+    /// The words as index entries with their stems and weights, and in
+    /// German the parts of compounds, sorted by word (a whole word before
+    /// the part spelled the same).
     fn entries(self, lang: &Lang) -> Vec<Entry> {
         let lengths = self.lengths;
         let average = lengths.iter().sum::<usize>() as f64 / lengths.len().max(1) as f64;
-        let stemmer = stemmer(lang);
-        let mut entries: Vec<Entry> = self
+        let weighted: Vec<Weighted> = self
             .words
             .into_iter()
-            .map(|(word, postings)| {
-                let stem = match &stemmer {
-                    Some(stemmer) => stemmer.stem(&word).into_owned(),
-                    None => word.clone(),
-                };
-                let mut previous = 0;
-                let weights: Vec<u32> = postings
+            .map(|(folded, (lower, postings))| Weighted {
+                pages: postings
                     .iter()
-                    .flat_map(|p| {
-                        let gap = p.page - previous;
-                        previous = p.page;
-                        [gap, weight(p, lengths[p.page as usize], average)]
-                    })
-                    .collect();
-                Entry {
-                    json: entry_json(&word, &stem, &weights),
-                    word,
-                }
+                    .map(|p| (p.page, weight(p, lengths[p.page as usize], average)))
+                    .collect(),
+                folded,
+                lower,
             })
             .collect();
-        entries.sort_by(|a, b| a.word.cmp(&b.word));
-        entries
+        let parts = if lang.as_str().split('-').next() == Some("de") {
+            compound_parts(&weighted)
+        } else {
+            Vec::new()
+        };
+        let stemmer = stemmer(lang);
+        let stem = |lower: &str| match &stemmer {
+            Some(stemmer) => fold::folded_stem(lower, &stemmer.stem(lower)),
+            None => fold::folded(lower),
+        };
+        let mut entries: Vec<(bool, Entry)> = weighted
+            .iter()
+            .map(|w| (false, w))
+            .chain(parts.iter().map(|w| (true, w)))
+            .map(|(part, w)| {
+                let json = entry_json(&w.folded, &stem(&w.lower), &w.pages, part);
+                (
+                    part,
+                    Entry {
+                        word: w.folded.clone(),
+                        json,
+                    },
+                )
+            })
+            .collect();
+        entries.sort_by(|(a_part, a), (b_part, b)| a.word.cmp(&b.word).then(a_part.cmp(b_part)));
+        entries.into_iter().map(|(_, entry)| entry).collect()
     }
 }
 
-/// Appends the lower-cased `word`.
-fn push_lowercase(word: &str, out: &mut String) {
-    if word.is_ascii() {
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    } else {
-        out.extend(word.chars().flat_map(char::to_lowercase));
-    }
+/// A word (or part) with its pages and their weights, pages ascending.
+struct Weighted {
+    folded: String,
+    lower: String,
+    pages: Vec<(u32, u32)>,
 }
 
-/// One indexed word and its JSON entry `["word","stem",[gap,weight,…]]`:
-/// pages ascending, each as the difference to the one before (the first
-/// to 0), so that numbers stay short.
+/// The parts of the compounds among `words`, each with the pages of the
+/// compounds it is part of (a page's best weight among them). A part is
+/// checked against the site's own words (`compound::parts`).
+fn compound_parts(words: &[Weighted]) -> Vec<Weighted> {
+    let known_words: FxHashSet<&str> = words
+        .iter()
+        .filter(|w| w.folded.len() >= 4)
+        .map(|w| w.folded.as_str())
+        .collect();
+    let known = |lower: &str| {
+        lower.chars().count() >= 4 && known_words.contains(fold::folded(lower).as_str())
+    };
+    let mut parts: FxHashMap<String, (String, Vec<(u32, u32)>)> = FxHashMap::default();
+    for word in words {
+        for part in compound::parts(&word.lower, &known) {
+            let entry = parts
+                .entry(fold::folded(&part))
+                .or_insert_with(|| (part, Vec::new()));
+            entry.1.extend_from_slice(&word.pages);
+        }
+    }
+    parts
+        .into_iter()
+        .map(|(folded, (lower, mut pages))| {
+            // Best weight first within a page, then one posting per page.
+            pages.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+            pages.dedup_by_key(|p| p.0);
+            Weighted {
+                folded,
+                lower,
+                pages,
+            }
+        })
+        .collect()
+}
+
+/// One indexed word and its JSON entry `["word","stem","postings"]`
+/// (with a fourth element `1` for a part of compounds).
 struct Entry {
     word: String,
     json: String,
@@ -434,9 +730,36 @@ fn weight(posting: &Posting, length: usize, average: f64) -> u32 {
 }
 
 /// The JSON of one entry; the stem is left empty when it is the word.
-fn entry_json(word: &str, stem: &str, weights: &[u32]) -> String {
+fn entry_json(word: &str, stem: &str, pages: &[(u32, u32)], part: bool) -> String {
     let stem = if stem == word { "" } else { stem };
-    serde_json::to_string(&(word, stem, weights)).unwrap_or_default()
+    let postings = postings_text(pages);
+    let json = if part {
+        serde_json::to_string(&(word, stem, postings, 1))
+    } else {
+        serde_json::to_string(&(word, stem, postings))
+    };
+    json.unwrap_or_default()
+}
+
+/// Pages and weights as text, two characters for most pages (JSON numbers
+/// took five or six, and the shards of common words were twice the size):
+/// per page, the gap to the page before (the first page's to 0) in digits
+/// of 32, least significant first, each but the last one marked by adding
+/// 32; then the weight as one digit (at most 63).
+fn postings_text(pages: &[(u32, u32)]) -> String {
+    let mut out = String::with_capacity(pages.len() * 2);
+    let mut previous = 0;
+    for &(page, weight) in pages {
+        let mut gap = page - previous;
+        previous = page;
+        while gap >= 32 {
+            out.push(facets::digit(32 + gap % 32));
+            gap /= 32;
+        }
+        out.push(facets::digit(gap));
+        out.push(facets::digit(weight.min(63)));
+    }
+    out
 }
 
 /// Groups sorted `entries` into shards by their first `depth` characters;
@@ -538,38 +861,56 @@ fn merge(output: &mut Output, files: Vec<OutputFile>) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
 
-    fn entry(word: &str, postings: &[u32]) -> Entry {
+    fn entry(word: &str, pages: &[(u32, u32)]) -> Entry {
         Entry {
             word: word.to_string(),
-            json: entry_json(word, word, postings),
+            json: entry_json(word, word, pages, false),
         }
     }
 
     #[test]
     fn an_entry_names_its_stem_only_when_it_differs() {
         assert_eq!(
-            entry_json("kooperation", "kooperation", &[0, 12, 3, 20]),
-            r#"["kooperation","",[0,12,3,20]]"#
+            entry_json("kooperation", "kooperation", &[(0, 12), (3, 20)], false),
+            r#"["kooperation","","0C3K"]"#
         );
         assert_eq!(
-            entry_json("vereinbarungen", "vereinbar", &[5, 9]),
-            r#"["vereinbarungen","vereinbar",[5,9]]"#
+            entry_json("vereinbarungen", "vereinbar", &[(5, 9)], false),
+            r#"["vereinbarungen","vereinbar","59"]"#
         );
-        assert_eq!(entry_json("\"x\"", "\"x\"", &[]), r#"["\"x\"","",[]]"#);
+        assert_eq!(
+            entry_json("\"x\"", "\"x\"", &[], false),
+            r#"["\"x\"","",""]"#
+        );
+    }
+
+    #[test]
+    fn pages_are_gaps_and_a_part_of_compounds_is_marked() {
+        assert_eq!(
+            entry_json("gesetz", "", &[(2, 10), (7, 14), (8, 9)], true),
+            r#"["gesetz","","2A5E19",1]"#
+        );
+        // A gap of 32 or more takes more digits, all but the last marked
+        // by 32: 40 = 8 + 1·32 → 32 + 8 ("e"), 1; 1000 = 8 + 31·32.
+        assert_eq!(postings_text(&[(40, 3)]), "e13");
+        assert_eq!(postings_text(&[(1000, 70)]), "eV_", "weights stop at 63");
     }
 
     #[test]
     fn shards_are_keyed_by_the_hex_of_the_first_two_characters() {
         let entries = [
-            entry("ab", &[0, 1]),
-            entry("abc", &[0, 1]),
-            entry("öl", &[0, 1]),
+            entry("ab", &[(0, 1)]),
+            entry("abc", &[(0, 1)]),
+            entry("öl", &[(0, 1)]),
         ];
         let mut shards = Vec::new();
         shard(&entries, 2, 10_000, &mut shards);
         let keys: Vec<_> = shards.iter().map(|(key, _)| key.as_str()).collect();
         assert_eq!(keys, ["6162", "c3b66c"]);
-        assert_eq!(shards[0].1, "[[\"ab\",\"\",[0,1]],\n[\"abc\",\"\",[0,1]]]");
+        assert_eq!(
+            shards[0].1,
+            "[[\"ab\",\"\",\"01\"],\n[\"abc\",\"\",\"01\"]]"
+        );
     }
 
     #[test]
@@ -577,9 +918,12 @@ mod tests {
         let words = [
             "di", "die", "dienst", "dienste", "digital", "digitale", "dx",
         ];
-        let entries: Vec<_> = words.iter().map(|w| entry(w, &[0, 10, 1, 10])).collect();
+        let entries: Vec<_> = words
+            .iter()
+            .map(|w| entry(w, &[(0, 10), (1, 10)]))
+            .collect();
         let mut shards = Vec::new();
-        shard(&entries, 2, 60, &mut shards);
+        shard(&entries, 2, 40, &mut shards);
         let keys: Vec<_> = shards.iter().map(|(key, _)| key.clone()).collect();
         // "di" alone, then "die…" and "dig…" (split again where still too
         // large), "dx" needs no split.
@@ -596,7 +940,7 @@ mod tests {
         }
         // Every word's shard key is a prefix of the word.
         for (key, json) in &shards {
-            let parsed: Vec<(String, String, Vec<u32>)> =
+            let parsed: Vec<(String, String, String)> =
                 serde_json::from_str(json).unwrap_or_default();
             assert!(!parsed.is_empty(), "{key}");
             for (word, _, _) in parsed {

@@ -1,5 +1,5 @@
-//! Plain text for the search index: rendered body HTML to text, and text
-//! to words.
+//! Plain text for the search index: rendered body HTML to text (with
+//! where each heading's section starts), and text to words.
 //!
 //! The body HTML comes from our own Markdown stage, so it is well formed;
 //! raw HTML that writers put in Markdown goes through the same path and at
@@ -16,9 +16,14 @@ const INLINE: [&str; 16] = [
     "small", "strong",
 ];
 
+/// Headings whose sections can be linked: `h2` to `h6` with an `id`.
+const ANCHORED: [&str; 5] = ["h2", "h3", "h4", "h5", "h6"];
+
 /// The text of an HTML fragment: tags dropped (block tags become a space),
 /// the content of scripts and styles dropped, character references decoded.
-pub fn html_to_text(html: &str, out: &mut String) {
+/// For each heading with an `id`, `anchors` gets where in `out` its text
+/// starts, with the id.
+pub fn html_to_text(html: &str, out: &mut String, anchors: &mut Vec<(usize, String)>) {
     let mut rest = html;
     while let Some(start) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         push_text(&rest[..start], out);
@@ -36,6 +41,11 @@ pub fn html_to_text(html: &str, out: &mut String) {
             continue;
         };
         let name = tag_name(&rest[1..end]);
+        let anchor = ANCHORED
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
+            .then(|| id_attribute(&rest[1..end]))
+            .flatten();
         rest = &rest[end + 1..];
         if let Some(skipped) = SKIPPED.iter().find(|s| name.eq_ignore_ascii_case(s)) {
             let closing = format!("</{skipped}");
@@ -48,6 +58,9 @@ pub fn html_to_text(html: &str, out: &mut String) {
         } else if !INLINE.iter().any(|i| name.eq_ignore_ascii_case(i)) {
             push_text(" ", out);
         }
+        if let Some(id) = anchor {
+            anchors.push((out.len(), id.to_string()));
+        }
     }
     push_text(rest, out);
 }
@@ -59,6 +72,13 @@ fn tag_name(inner: &str) -> &str {
         .find(|c: char| c.is_whitespace() || c == '/')
         .unwrap_or(inner.len());
     &inner[..end]
+}
+
+/// The value of `id="…"` in a tag's inside, as our Markdown stage writes it.
+fn id_attribute(inner: &str) -> Option<&str> {
+    let start = inner.find(" id=\"")? + 5;
+    let length = inner[start..].find('"')?;
+    Some(&inner[start..start + length]).filter(|id| !id.is_empty())
 }
 
 /// Appends `text`. White space is kept as it is: the browser collapses
@@ -97,8 +117,10 @@ fn character_reference(text: &str) -> (Option<String>, usize) {
 }
 
 /// The words of `text` with their byte offsets: maximal runs of letters
-/// and digits. Words are not lower-cased here. ASCII bytes are judged
-/// without decoding; other characters by `char::is_alphanumeric`.
+/// and digits, where a `.` or `/` between two ASCII digits joins (running
+/// numbers „12/2025“, dates „20.01.2025“, versions „1.0“ are one word).
+/// Words are not lower-cased here. ASCII bytes are judged without
+/// decoding; other characters by `char::is_alphanumeric`.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -127,7 +149,12 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         while at < bytes.len() {
             let (is_word, length) = word_char(at);
             if !is_word {
-                break;
+                let joins = matches!(bytes[at], b'.' | b'/')
+                    && bytes[at - 1].is_ascii_digit()
+                    && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+                if !joins {
+                    break;
+                }
             }
             at += length;
         }
@@ -142,7 +169,7 @@ mod tests {
     /// The text with white space runs shown as one space.
     fn text(html: &str) -> String {
         let mut out = String::new();
-        html_to_text(html, &mut out);
+        html_to_text(html, &mut out, &mut Vec::new());
         out.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
@@ -184,6 +211,43 @@ mod tests {
     #[test]
     fn a_lone_angle_bracket_is_text() {
         assert_eq!(text("3 < 4"), "3 < 4");
+    }
+
+    #[test]
+    fn numbers_joined_by_a_dot_or_slash_are_one_word() {
+        let found: Vec<_> = words("Nr. 12/2025 vom 20.01.2025, Version 1.0. Ende/Anfang 3/")
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Nr",
+                "12/2025",
+                "vom",
+                "20.01.2025",
+                "Version",
+                "1.0",
+                "Ende",
+                "Anfang",
+                "3"
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_with_ids_are_noted_where_their_text_starts() {
+        let mut out = String::new();
+        let mut anchors = Vec::new();
+        html_to_text(
+            "<p>Vorweg.</p><h2 id=\"ziele\">Ziele</h2><p>Mehr.</p><h3>Ohne</h3><h3 class=\"x\" id=\"wege\">Wege</h3>",
+            &mut out,
+            &mut anchors,
+        );
+        let starts: Vec<_> = anchors
+            .iter()
+            .map(|(at, id)| (&out[*at..*at + 4], id.as_str()))
+            .collect();
+        assert_eq!(starts, [("Ziel", "ziele"), ("Wege", "wege")]);
     }
 
     #[test]

@@ -13,9 +13,15 @@
 //   - the form: label, hint, live region with the result count, each
 //     result with title link, date and excerpt; typed and submitted with
 //     the keyboard; "more results" where there are many;
-//   - axe (WCAG 2.0/2.1 A and AA) reports 0 violations with results shown;
+//   - axe (WCAG 2.0/2.1 A and AA) reports 0 violations with results shown,
+//     and with filters (facets) chosen;
+//   - every query of search-queries.json finds its pages (issue 20:
+//     compounds, umlauts typed as ae/oe/ue, typos, numbers, filters,
+//     English), filters chosen with the keyboard;
+//   - sub-results link the matching section's #anchor, which exists;
 //   - without JavaScript the page says that search needs it and links the
-//     news archive (and the register, when there is one);
+//     news archive (and the register, when there is one), and the filters
+//     as plain links (each association's releases, each year's archive);
 //   - nothing requested from other hosts; no cookies, no Web Storage, no
 //     Cache Storage, no IndexedDB.
 // Exits 1 with a list of what failed.
@@ -136,6 +142,59 @@ async function searchFor(page, origin, searchPage, query) {
       marks: li.querySelectorAll('.search-result-excerpt mark').length,
     })),
   }));
+}
+
+/** Opens the search page of `lang` with `query` in the address and shows every result. */
+async function searchAll(page, origin, searchPage, query) {
+  await page.goto(`${origin}${searchPage.url}?q=${encodeURIComponent(query)}`, { waitUntil: 'load' });
+  await waitForStatus(page);
+  await showEverything(page);
+  return collect(page);
+}
+
+async function waitForStatus(page) {
+  await page.waitForFunction(() => {
+    const status = document.querySelector('[data-search-status]');
+    const loading = document.querySelector('[data-search]').dataset.textLoading;
+    return status && status.textContent.trim() && status.textContent.trim() !== loading;
+  }, null, { timeout: 15000 });
+}
+
+async function showEverything(page) {
+  for (let i = 0; i < 20; i++) {
+    const more = await page.$('.search-more:not([hidden]) button');
+    if (!more) break;
+    const before = await page.evaluate(() => document.querySelectorAll('.search-results > li').length);
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('.search-results > li').length > n, before, { timeout: 10000 });
+  }
+}
+
+function collect(page) {
+  return page.evaluate(() => ({
+    status: document.querySelector('[data-search-status]').textContent.trim(),
+    address: location.search,
+    results: [...document.querySelectorAll('.search-results > li')].map((li) => ({
+      url: new URL(li.querySelector('h2 a')?.href || 'http://x.invalid/', location.href).pathname,
+      marks: [...li.querySelectorAll('.search-result-excerpt mark')].map((m) => m.textContent),
+      subs: [...li.querySelectorAll('.search-subresults a')].map((a) => new URL(a.href).pathname + new URL(a.href).hash),
+    })),
+  }));
+}
+
+/** Ticks the filter `name`=`value` with the keyboard (Tab focus, Space) and waits for the new count. */
+async function chooseFilter(page, name, value) {
+  const box = page.locator(`.search-facets input[name="${name}"][value="${value}"]`);
+  if (!(await box.count())) return false;
+  const before = await page.evaluate(() => document.querySelector('[data-search-status]').textContent);
+  await box.focus();
+  await page.keyboard.press('Space');
+  await page.waitForFunction((old) => {
+    const now = document.querySelector('[data-search-status]').textContent.trim();
+    return now && now !== old;
+  }, before, { timeout: 10000 });
+  await showEverything(page);
+  return true;
 }
 
 function describe(found) {
@@ -295,6 +354,65 @@ async function main() {
       if (versions.length) fail('standard', `"${standard.id}" also finds version pages: ${versions.map((r) => r.url).join(', ')}; only the current version at the standard's address is indexed`);
     }
 
+    section('The query file (search-queries.json) in Chromium');
+    const { queries } = JSON.parse(fs.readFileSync(path.join(__dirname, 'search-queries.json'), 'utf8'));
+    const known = new Set(site.pages.map((p) => p.url));
+    if (!queries.every((q) => (q.find || []).every((u) => known.has(u)))) {
+      console.log('  - skipped: its pages are not on this site');
+    } else {
+      for (const q of queries) {
+        const searchPage = searchPages.get(q.lang);
+        let found = await searchAll(page, server.origin, searchPage, q.query);
+        const chosen = Object.entries(q.filter || {});
+        const problems = [];
+        for (const [name, value] of chosen) {
+          if (!(await chooseFilter(page, name, value))) problems.push(`no filter ${name}=${value}`);
+          found = await collect(page);
+        }
+        const urls = found.results.map((r) => r.url);
+        const label = `${q.lang} "${q.query}"${chosen.length ? ` [${chosen.map(([k, v]) => `${k}=${v}`).join(', ')}]` : ''}`;
+        if (q.none) {
+          if (urls.length) problems.push(`finds ${urls.join(', ')}`);
+        } else {
+          for (const u of q.find || []) if (!urls.includes(u)) problems.push(`misses ${u}`);
+          if (q.first && urls[0] !== q.first) problems.push(`first is ${urls[0]}`);
+          if (q.mark) {
+            const hit = found.results.find((r) => r.url === q.find[0]);
+            if (!hit || !hit.marks.includes(q.mark)) problems.push(`marks ${hit ? hit.marks.join(', ') : 'nothing'}, not ${q.mark}`);
+          }
+          for (const [name, value] of chosen) {
+            if (!found.address.includes(`${name}=${encodeURIComponent(value)}`)) problems.push(`the filter ${name}=${value} is not in the address (${found.address})`);
+          }
+        }
+        if (problems.length) fail('queries', `${label} (${q.why}): ${problems.join('; ')}`);
+        else ok('queries', `${label}: ${urls.length} results (${q.why})`);
+      }
+    }
+
+    section('Filters and sub-results: keyboard, anchors, axe');
+    for (const [lang, searchPage, query, name, value] of [['de', de, 'Barrierefreiheit', 'kind', 'news'], ['en', en, 'accessibility', 'year', '2026']]) {
+      await searchAll(page, server.origin, searchPage, query);
+      const legends = await page.evaluate(() => [...document.querySelectorAll('.search-facets fieldset legend')].map((l) => l.textContent.trim()));
+      if (legends.length < 2) fail('facets', `${searchPage.url}?q=${query}: filters shown: ${legends.join(', ') || 'none'}`);
+      else ok('facets', `${searchPage.url}?q=${query}: filters ${legends.join(', ')}`);
+      if (!(await chooseFilter(page, name, value))) { fail('facets', `no filter ${name}=${value} for "${query}"`); continue; }
+      const focused = await page.evaluate(() => document.activeElement && document.activeElement.name);
+      if (focused !== name) fail('facets', `after ticking ${name}=${value} the focus is on ${focused}, not on the filter`);
+      const violations = await runAxe(page);
+      if (violations.length) for (const v of violations) fail('axe', `${searchPage.url}?q=${query} with ${name}=${value} (${lang}): ${v}`);
+      else ok('axe', `${searchPage.url}?q=${query} with the filter ${name}=${value} ticked: 0 violations`);
+      const found = await collect(page);
+      const subs = found.results.flatMap((r) => r.subs);
+      const broken = subs.filter((s) => {
+        const [pathname, anchor] = s.split('#');
+        const target = site.pages.find((p) => p.url === pathname);
+        return !anchor || !target || !target.html.includes(`id="${decodeURIComponent(anchor)}"`);
+      });
+      if (!subs.length) fail('sub-results', `"${query}" shows no sub-results`);
+      else if (broken.length) fail('sub-results', `sub-results lead to missing anchors: ${broken.join(', ')}`);
+      else ok('sub-results', `"${query}": ${subs.length} sub-results, each at an existing #anchor (${subs[0]})`);
+    }
+
     section('Nothing found, and an empty query');
     const nothing = await searchFor(page, server.origin, de, 'Xylophonorchesterprobe');
     if (nothing.results.length || !nothing.status) fail('results', `a query without hits: ${describe(nothing)}`);
@@ -322,6 +440,8 @@ async function main() {
       if (info.formShown) problems.push('the form is shown although it cannot work');
       if (archive && !info.links.includes(archive.url)) problems.push(`no link to the news archive ${archive.url} (links: ${info.links.join(', ')})`);
       if (register && !info.links.includes(register.url)) problems.push(`no link to the register ${register.url}`);
+      const years = info.links.filter((u) => /\/\d{4}\/$/.test(u));
+      if (archive && news.some((n) => n.lang === searchPage.lang) && !years.length) problems.push('no year of the archive among the filter links');
       if (problems.length) fail('no-js', `${searchPage.url}: ${problems.join('; ')}`);
       else ok('no-js', `${searchPage.url}: "${info.text.split('\n')[0]}" with links ${info.links.join(', ')}`);
     }

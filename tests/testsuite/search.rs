@@ -67,17 +67,79 @@ fn meta(site: &TestSite, lang: &str) -> serde_json::Value {
         .expect("index.json")
 }
 
-/// Every entry `[word, stem, postings]` of the word shards of `lang`.
+/// Every whole word's entry `[word, stem, postings]` of the word shards
+/// of `lang`.
 fn words(site: &TestSite, lang: &str) -> Vec<(String, String, Vec<u32>)> {
+    entries(site, lang)
+        .into_iter()
+        .filter(|(_, _, _, part)| !part)
+        .map(|(word, stem, postings, _)| (word, stem, postings))
+        .collect()
+}
+
+/// Every entry of the word shards of `lang`, with whether it is a part of
+/// compounds (`[word, stem, postings, 1]`).
+fn entries(site: &TestSite, lang: &str) -> Vec<(String, String, Vec<u32>, bool)> {
     let meta = meta(site, lang);
     let mut found = Vec::new();
     for key in meta["shards"].as_array().expect("shards") {
         let key = key.as_str().expect("key");
         let text = site.read(&format!("public/search-index/{lang}/s/{key}.json"));
-        let entries: Vec<(String, String, Vec<u32>)> = serde_json::from_str(&text).expect("shard");
-        found.extend(entries);
+        let entries: Vec<serde_json::Value> = serde_json::from_str(&text).expect("shard");
+        for entry in entries {
+            found.push((
+                entry[0].as_str().expect("word").to_string(),
+                entry[1].as_str().expect("stem").to_string(),
+                postings(entry[2].as_str().expect("postings")),
+                entry.get(3).is_some(),
+            ));
+        }
     }
     found
+}
+
+/// Postings as `[gap, weight, gap, weight, …]`, read from their text:
+/// per page the gap in digits of 32 (least significant first, all but the
+/// last plus 32), then the weight as one digit.
+fn postings(text: &str) -> Vec<u32> {
+    let alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let digit = |c: char| alphabet.find(c).expect("digit") as u32;
+    let mut out = Vec::new();
+    let mut chars = text.chars();
+    while let Some(first) = chars.next() {
+        let (mut gap, mut scale, mut d) = (0, 1, digit(first));
+        while d >= 32 {
+            gap += (d - 32) * scale;
+            scale *= 32;
+            d = digit(chars.next().expect("more digits"));
+        }
+        gap += d * scale;
+        out.push(gap);
+        out.push(digit(chars.next().expect("weight")));
+    }
+    out
+}
+
+/// The pages (by address) of `word`'s entry, whole word or part.
+fn pages_of(site: &TestSite, lang: &str, word: &str, part: bool) -> BTreeSet<String> {
+    let urls: Vec<String> = indexed(site, lang)
+        .iter()
+        .map(|r| r["url"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let Some((_, _, postings, _)) = entries(site, lang)
+        .into_iter()
+        .find(|(w, _, _, p)| w == word && *p == part)
+    else {
+        return BTreeSet::new();
+    };
+    let mut page = 0;
+    postings
+        .chunks(2)
+        .map(|pair| {
+            page += pair[0] as usize;
+            urls[page].clone()
+        })
+        .collect()
 }
 
 #[test]
@@ -86,7 +148,7 @@ fn each_language_gets_its_own_index_and_the_engine() {
     for lang in ["de", "en"] {
         let meta = meta(&site, lang);
         assert_eq!(meta["language"], lang, "{meta}");
-        assert_eq!(meta["format"], 1, "{meta}");
+        assert_eq!(meta["format"], 2, "{meta}");
         let engine = site.read(&format!("public/search-index/{lang}/engine.js"));
         assert!(engine.contains("export async function search"), "{lang}");
         assert!(!words(&site, lang).is_empty(), "{lang}");
@@ -111,6 +173,136 @@ fn german_words_carry_their_stems_and_english_words_theirs() {
     // German words are not in the English index and the other way round.
     assert!(!en.iter().any(|(w, _, _)| w == "kooperation"));
     assert!(!de.iter().any(|(w, _, _)| w == "agreement"));
+}
+
+/// Issue 20: readers type umlauts as ae/oe/ue and ß as ss, and look for a
+/// part of a compound.
+fn german_site() -> TestSite {
+    TestSite::new()
+        .file("content/news/_index.md", NEWS_DE)
+        .file(
+            "content/news/2025-01-20-ozg.md",
+            "---\ntitle: \"Das Onlinezugangsgesetz\"\nassociations: [itk]\ncontact: presse\n---\n\nIm Bürgerbüro an der Straße hilft das Gesetz gegen den Fachkräftemangel.\n\n## Online-Dienste {#dienste}\n\nMehr Fachkräfte, weniger Mangel.\n",
+        )
+        .file("content/news/2025-03-02-zweite.md", &news("Zweite Meldung", "date: 2025-03-02\n"))
+}
+
+#[test]
+fn words_are_indexed_folded_so_umlauts_and_sharp_s_meet_their_spellings() {
+    let site = german_site().built();
+    let words: BTreeSet<String> = words(&site, "de").into_iter().map(|(w, _, _)| w).collect();
+    for folded in [
+        "buergerbuero",
+        "strasse",
+        "fachkraeftemangel",
+        "onlinezugangsgesetz",
+        // „Online-Dienste“, as readers also write it.
+        "onlinedienste",
+    ] {
+        assert!(words.contains(folded), "{folded} in {words:?}");
+    }
+    assert!(
+        !words.iter().any(|w| w.contains(['ä', 'ö', 'ü', 'ß'])),
+        "{words:?}"
+    );
+}
+
+#[test]
+fn vocabulary_files_list_words_by_their_start_and_by_their_fourth_letter_on() {
+    let site = german_site().built();
+    let meta = meta(&site, "de");
+    let read = |folder: &str, key: &str| -> Vec<String> {
+        serde_json::from_str(&site.read(&format!("public/search-index/de/{folder}/{key}.json")))
+            .expect("vocabulary file")
+    };
+    // „strasse“ by „st“ and by „a“ (its fourth letter); the browser finds
+    // „strase“ in the first, „srtasse“ in the second.
+    let heads = meta["vocabulary"].as_array().expect("vocabulary");
+    assert!(heads.iter().any(|k| k == "7374"), "{meta}");
+    assert!(read("v", "7374").contains(&"strasse".to_string()));
+    let tails = meta["vocabulary_tails"].as_array().expect("tails");
+    assert!(tails.iter().any(|k| k == "61"), "{meta}");
+    assert!(read("t", "61").contains(&"strasse".to_string()));
+}
+
+#[test]
+fn compounds_are_also_indexed_under_their_parts_marked_as_parts() {
+    let site = german_site().built();
+    // „Onlinezugangs|gesetz“ (linking s), „Fachkräfte|mangel“ (both words
+    // of the page on their own).
+    assert_eq!(
+        pages_of(&site, "de", "gesetz", true),
+        BTreeSet::from(["/news/ozg/".to_string()])
+    );
+    assert_eq!(
+        pages_of(&site, "de", "mangel", true),
+        BTreeSet::from(["/news/ozg/".to_string()])
+    );
+    // The whole word „Mangel“ has an entry of its own.
+    assert!(!pages_of(&site, "de", "mangel", false).is_empty());
+    assert!(pages_of(&site, "de", "fachkraeftemangel", true).is_empty());
+}
+
+#[test]
+fn a_release_is_found_by_its_date_year_and_running_number() {
+    let site = german_site().built();
+    let release = BTreeSet::from(["/news/ozg/".to_string()]);
+    for word in ["1/2025", "januar", "20.01.2025"] {
+        assert_eq!(pages_of(&site, "de", word, false), release, "{word}");
+    }
+    assert_eq!(pages_of(&site, "de", "2025", false).len(), 2);
+}
+
+#[test]
+fn a_heading_with_an_id_gives_the_place_of_its_section() {
+    let site = german_site().built();
+    let record = indexed(&site, "de")
+        .into_iter()
+        .find(|r| r["url"] == "/news/ozg/")
+        .expect("release");
+    let anchor = &record["anchors"][0];
+    assert_eq!(anchor[1], "dienste", "{record}");
+    assert_eq!(anchor[2], "Online-Dienste", "{record}");
+    let text: Vec<u16> = record["text"]
+        .as_str()
+        .unwrap_or_default()
+        .encode_utf16()
+        .collect();
+    let at = anchor[0].as_u64().unwrap_or_default() as usize;
+    assert_eq!(String::from_utf16_lossy(&text[at..at + 6]), "Online");
+}
+
+#[test]
+fn every_page_carries_its_kind_associations_and_year_as_facets() {
+    let site = site().built();
+    let facets = &meta(&site, "de")["facets"];
+    let kinds: Vec<&str> = facets["kind"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .filter_map(|k| k[0].as_str())
+        .collect();
+    assert_eq!(kinds, ["news", "standard", "page"], "{facets}");
+    let width = facets["width"].as_u64().expect("width") as usize;
+    let pages = facets["pages"].as_str().expect("pages");
+    let urls: Vec<String> = indexed(&site, "de")
+        .iter()
+        .map(|r| r["url"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(pages.len(), urls.len() * width);
+    let alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let combo = |url: &str| {
+        let at = urls.iter().position(|u| u == url).expect("url");
+        let number = pages[at * width..(at + 1) * width]
+            .chars()
+            .fold(0, |n, c| n * 64 + alphabet.find(c).unwrap_or(0));
+        facets["combos"][number].clone()
+    };
+    // [kind, [associations], year] as places in the lists.
+    assert_eq!(combo("/news/kooperation/"), serde_json::json!([0, [0], 0]));
+    assert_eq!(combo("/impressum/"), serde_json::json!([2, [], -1]));
+    assert_eq!(facets["association"][0][0], "itk");
+    assert_eq!(facets["year"][0][0], "2025");
 }
 
 #[test]
@@ -222,7 +414,7 @@ fn a_theme_with_search_html_gets_a_search_page_per_language_linked_as_site_searc
     let site = site()
         .file(
             "themes/hub/templates/search.html",
-            "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1><form data-bundle=\"{{ page.bundle_url }}\"></form><p class=\"link\">{{ site.search_url }}</p>{% endblock content %}",
+            "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1><form data-bundle=\"{{ page.bundle_url }}\"></form><p class=\"link\">{{ site.search_url }}</p>{% for g in page.facet_links %}<ul class=\"{{ g.name }}\">{% for l in g.links %}<li><a href=\"{{ l.url }}\">{{ l.title }}</a></li>{% endfor %}</ul>{% endfor %}{% endblock content %}",
         )
         .file("themes/hub/i18n/de.yaml", &format!("{}search_title: Suche\n", fixture_strings("de")))
         .file("themes/hub/i18n/en.yaml", &format!("{}search_title: Search\n", fixture_strings("en")))
@@ -231,6 +423,15 @@ fn a_theme_with_search_html_gets_a_search_page_per_language_linked_as_site_searc
     assert!(de.contains("<h1>Suche</h1>"), "{de}");
     assert!(de.contains("data-bundle=\"/search-index/de/\""), "{de}");
     assert!(de.contains("<p class=\"link\">/suche/</p>"), "{de}");
+    // Without JavaScript, the filters are links to the listings.
+    assert!(
+        de.contains("<ul class=\"year\"><li><a href=\"/news/2025/\">2025</a></li></ul>"),
+        "{de}"
+    );
+    assert!(
+        de.contains("<ul class=\"association\"><li><a href=\"/news/"),
+        "{de}"
+    );
     let en = site.read("public/en/search/index.html");
     assert!(en.contains("<h1>Search</h1>"), "{en}");
     assert!(en.contains("data-bundle=\"/search-index/en/\""), "{en}");

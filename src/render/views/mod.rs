@@ -553,6 +553,18 @@ pub struct SearchPageView {
     /// path, ending in `/`): the theme's script imports `engine.js` from
     /// there.
     pub bundle_url: String,
+    /// The search's filters as plain links, for readers without
+    /// JavaScript: `association` (each association's releases) and `year`
+    /// (the archive of each year), newest year first.
+    pub facet_links: Vec<FacetLinksView>,
+}
+
+/// One filter of the search as links to the listings that show it.
+#[derive(Debug, Serialize)]
+pub struct FacetLinksView {
+    /// `association` or `year`.
+    pub name: &'static str,
+    pub links: Vec<LinkView>,
 }
 
 // ------------------------------------------------------------------------
