@@ -231,6 +231,10 @@ pub enum Unit {
     SitePages,
     /// The theme's static files and the bundle assets, copied as they are.
     Copies,
+    /// A release's press kit, by the release's URL: a unit of its own, so
+    /// that a template or a string only its page shows does not build
+    /// thousands of ZIP archives again.
+    PressKit(String),
 }
 
 /// What rendering one unit made and read.
@@ -262,6 +266,12 @@ pub fn units(site: &Site) -> Vec<Unit> {
                 .map(|url| Unit::Standard(url.to_string())),
         );
     }
+    units.extend(
+        site.pages
+            .iter()
+            .filter(|page| matches!(page.doc.kind, crate::parse::Kind::News(_)))
+            .map(|page| Unit::PressKit(page.url.to_string())),
+    );
     units.extend([
         Unit::Register,
         Unit::Feeds,
@@ -436,6 +446,7 @@ impl<'a> UnitContext<'a> {
                 record(Read::Copies);
                 copies(site, self.theme).into_iter().map(Ok).collect()
             }
+            Unit::PressKit(url) => self.press_kit(url),
         };
         let mut files = Vec::new();
         let mut problems = Vec::new();
@@ -468,7 +479,6 @@ impl<'a> UnitContext<'a> {
             Err(_) if page.doc.has_errors => Vec::new(),
             result => vec![result],
         };
-        files.extend(press_kit::press_kit(self.site, self.theme, &self.bodies, page).map(Ok));
         if self.bodies.share_cards {
             let fonts = &self.fonts;
             files.extend(share_card::card(
@@ -476,6 +486,18 @@ impl<'a> UnitContext<'a> {
             ));
         }
         files
+    }
+
+    /// A release's press kit: its document, body, photos and contacts.
+    fn press_kit(&self, url: &str) -> Vec<Result<OutputFile, Diagnostic>> {
+        let Some(page) = self.page(url) else {
+            return Vec::new();
+        };
+        record(Read::Page(page.id));
+        press_kit::press_kit(self.site, self.theme, &self.bodies, page)
+            .map(Ok)
+            .into_iter()
+            .collect()
     }
 
     fn listing_page(&self, url: &str) -> Vec<Result<OutputFile, Diagnostic>> {
