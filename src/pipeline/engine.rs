@@ -463,18 +463,25 @@ impl Engine {
         let site_values = render::SiteValues::new(&site, pass.tera);
         let sources = Sources::new(&site, pass.files, &site_values);
         let units = matches!(pass.scope, Scope::Everything).then(|| render::units(&site));
+        // Remembered units the site lacks: found once, for the first part
+        // and for the plan.
+        let gone = units
+            .as_deref()
+            .map(|units| self.memory.gone(units))
+            .unwrap_or_default();
         let render = |units: &[Unit]| {
             render::render_units(&site, pass.files, pass.tera, &site_values, units)
         };
         let (mut outputs, handed) = match first {
             Some((wanted, hand_over)) if !problems.iter().any(Diagnostic::is_error) => timings
                 .measure("first", || {
-                    self.render_first(&wanted, units.as_deref(), render, hand_over)
+                    self.render_first(&wanted, units.as_deref(), &gone, render, hand_over)
                 }),
             _ => (Vec::new(), Handed::default()),
         };
         let mut plan = timings.measure("plan", || {
-            self.memory.plan(&sources, pass.scope, units.as_deref())
+            self.memory
+                .plan(&sources, pass.scope, units.as_deref(), gone)
         });
         plan.dirty.extend(self.unsettled_units(units.as_deref()));
         plan.dirty.retain(|unit| !handed.units.contains(unit));
@@ -521,6 +528,7 @@ impl Engine {
         &self,
         wanted: &[Unit],
         units: Option<&[Unit]>,
+        gone: &[Unit],
         render: impl Fn(&[Unit]) -> Vec<render::UnitOutput>,
         hand_over: &mut dyn FnMut(&[OutputFile], &[SitePath]),
     ) -> (Vec<render::UnitOutput>, Handed) {
@@ -529,10 +537,6 @@ impl Engine {
         let failed = outputs
             .iter()
             .any(|output| output.problems.iter().any(Diagnostic::is_error));
-        let gone = match (units, self.memory.is_empty()) {
-            (Some(units), false) => self.memory.gone(units),
-            _ => Vec::new(),
-        };
         if failed || (first.is_empty() && gone.is_empty()) {
             return (outputs, Handed::default());
         }
@@ -540,11 +544,11 @@ impl Engine {
             .iter()
             .flat_map(|output| output.files.iter().cloned())
             .collect();
-        let removed = self.memory.files_of(&gone);
+        let removed = self.memory.files_of(gone);
         hand_over(&files, &removed);
         let handed = Handed {
             units: first.into_iter().collect(),
-            gone,
+            gone: gone.to_vec(),
             files: files.into_iter().map(|file| file.path).collect(),
             removed: removed.into_iter().collect(),
         };

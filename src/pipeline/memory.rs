@@ -73,7 +73,14 @@ pub struct Memory {
 impl Memory {
     /// Which units must render: those reading a changed input and, when
     /// `units` (every unit of the site) is given, the new ones.
-    pub fn plan(&self, sources: &Sources, scope: &Scope, units: Option<&[Unit]>) -> Plan {
+    /// `gone`: the remembered units `units` lacks ([`Memory::gone`]).
+    pub fn plan(
+        &self,
+        sources: &Sources,
+        scope: &Scope,
+        units: Option<&[Unit]>,
+        gone: Vec<Unit>,
+    ) -> Plan {
         let keys: Vec<&Key> = match scope {
             Scope::Everything => self.readers.keys().collect(),
             Scope::Only(keys) => keys
@@ -88,10 +95,8 @@ impl Memory {
             .map(|(key, _)| key)
             .collect();
         let mut dirty: HashSet<&Unit> = HashSet::default();
-        let mut gone = Vec::new();
         if let Some(units) = units {
             dirty.extend(units.iter().filter(|u| !self.records.contains_key(*u)));
-            gone = self.gone(units);
         }
         for key in changed {
             dirty.extend(self.readers.get(key).into_iter().flatten());
@@ -145,11 +150,6 @@ impl Memory {
     /// Whether the memory knows the unit.
     pub fn knows(&self, unit: &Unit) -> bool {
         self.records.contains_key(unit)
-    }
-
-    /// Whether nothing is remembered (before the first run, after a reset).
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
     }
 
     /// Whether a remembered unit makes the file.
