@@ -40,7 +40,7 @@ impl Preview {
     /// from an earlier session and planted symlinks go.
     pub fn fill(&mut self, files: Vec<OutputFile>) -> Result<Updated, Error> {
         let output = Output { files };
-        let report = super::sync(&output, &self.dir, super::Siblings::None)?;
+        let report = super::sync(&output, &self.dir)?;
         Ok(Updated {
             changed: output.files.iter().map(|f| url_of(&f.path)).collect(),
             written: report.written,
