@@ -46,8 +46,10 @@ pub enum Read {
     Site(Lang),
     /// A template, by the theme's name for it.
     Template(String),
-    /// The translation strings of a language.
-    Strings(Lang),
+    /// One translation string of a language, by key: a unit renders
+    /// again only when a string it shows changes (a label of the press
+    /// page does not build every press kit again).
+    String(Lang, String),
     /// The sizes of the site's raster images.
     Images,
     /// The static files and bundle assets copied as they are.

@@ -439,7 +439,7 @@ impl Engine {
             keys.extend(self.memory.keys_where(|key| {
                 matches!(
                     key,
-                    Key::Other(Read::Template(_) | Read::Strings(_) | Read::Site(_))
+                    Key::Other(Read::Template(_) | Read::String(..) | Read::Site(_))
                 )
             }));
         }

@@ -128,11 +128,9 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
         }
         Key::Other(Read::Site(lang)) => sources.site_values.text(lang)?.hash(&mut hasher),
         Key::Other(Read::Template(name)) => template(sources.theme, name, &mut hasher),
-        Key::Other(Read::Strings(lang)) => {
+        Key::Other(Read::String(lang, key)) => {
             let strings = sources.theme.strings.get(lang.as_str())?;
-            let mut pairs: Vec<_> = strings.iter().collect();
-            pairs.sort();
-            pairs.hash(&mut hasher);
+            strings.get(key)?.hash(&mut hasher);
         }
         Key::Other(Read::Images) => {
             let mut images: Vec<_> = site.images.iter().collect();

@@ -33,7 +33,8 @@ pub fn register(
     tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
         let key: String = kwargs.must_get("key")?;
         let lang = current_lang(state, &kwargs)?;
-        crate::reads::record(crate::reads::Read::Strings(crate::config::Lang::new(&lang)));
+        let read = crate::reads::Read::String(crate::config::Lang::new(&lang), key.clone());
+        crate::reads::record(read);
         strings
             .get(&lang)
             .and_then(|by_key| by_key.get(&key))

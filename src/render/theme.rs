@@ -62,7 +62,7 @@ struct RawSettings {
 
 /// The string `key` of `lang`, when the theme has it.
 pub fn string<'a>(strings: &'a Strings, lang: &Lang, key: &str) -> Option<&'a str> {
-    crate::reads::record(crate::reads::Read::Strings(lang.clone()));
+    crate::reads::record(crate::reads::Read::String(lang.clone(), key.to_string()));
     strings
         .get(lang.as_str())
         .and_then(|by_key| by_key.get(key))
