@@ -10,7 +10,7 @@
 //
 // Loads only files of its own folder, and only when asked: index.json on
 // the first search, then the word shards a query needs (and, for a word
-// that matches nothing fully, the vocabulary file where its typos would
+// that matches nothing fully, the vocabulary files where its typos would
 // be), and the page records of the results shown. `excerpt` is escaped
 // text with <mark> around the matched words and parts of words.
 
@@ -129,16 +129,17 @@ async function entries(word, shards, longer) {
 }
 
 /**
- * Words of the vocabulary one typo away from `term`: from the file where
- * words that start like `term` are (a typo after the second letter), and
- * from the one where words that go on like it from the fourth letter are
- * (a letter changed or two swapped among the first three).
+ * Words of the vocabulary one typo away from `term`, from the file of
+ * words that start as `term` does and the file of words that end as it
+ * does: the index keys each word by no more of its start and of its end
+ * than leaves a letter between them, so one edit changes at most one of
+ * the two, wherever in the word it is.
  */
 async function typos(term, index) {
-  const head = hex(term);
-  const tail = hex([...term].slice(3).join(''));
-  const files = (index.vocabulary || []).filter((k) => head.startsWith(k)).map((k) => `v/${k}.json`)
-    .concat((index.vocabulary_tails || []).filter((k) => tail.startsWith(k)).map((k) => `t/${k}.json`));
+  const start = hex(term);
+  const end = hex([...term].reverse().join(''));
+  const files = (index.vocabulary || []).filter((k) => start.startsWith(k)).map((k) => `v/${k}.json`)
+    .concat((index.vocabulary_ends || []).filter((k) => end.startsWith(k)).map((k) => `e/${k}.json`));
   const lists = await Promise.all(files.map((name) => load(name)));
   return [...new Set(lists.flat())].filter((word) => oneEdit(term, word)).slice(0, MAX_TYPO_WORDS);
 }

@@ -134,6 +134,7 @@ async function query(q) {
   const missing = (q.find || []).filter((u) => !found.includes(u));
   const problems = missing.map((u) => `misses ${u}`);
   if (q.first && found[0] !== q.first) problems.push(`first is ${found[0]}, not ${q.first}`);
+  if (q.only) problems.push(...found.filter((u) => !q.find.includes(u)).map((u) => `also finds ${u}`));
   if (q.mark) {
     const at = found.indexOf(q.find[0]);
     const data = at >= 0 ? await results[at].data() : { excerpt: '' };
@@ -144,16 +145,35 @@ async function query(q) {
 }
 
 /**
+ * One typo of each kind at each of a word's first three letters: a letter
+ * added before it, the letter left out, changed, or swapped with the next
+ * (the typos that move both the start and the fourth letter on).
+ */
+function startTypos(word) {
+  const other = (c) => (c === 'q' ? 'j' : 'q');
+  const out = [];
+  for (let at = 0; at < 3; at++) {
+    const [before, letter, after] = [word.slice(0, at), word[at], word.slice(at + 1)];
+    out.push({ what: `a letter added before letter ${at + 1}`, word: before + other(letter) + letter + after });
+    out.push({ what: `letter ${at + 1} left out`, word: before + after });
+    out.push({ what: `letter ${at + 1} changed`, word: before + other(letter) + after });
+    if (letter !== after[0]) out.push({ what: `letters ${at + 1} and ${at + 2} swapped`, word: before + after[0] + letter + after.slice(1) });
+  }
+  return out;
+}
+
+/**
  * Checks made from the index's own pages, so that they hold on any site
  * (the repository's, the generated benchmark corpus): a word with an
- * umlaut typed with ae/oe/ue, a long word with two letters swapped, and a
- * compound's last part each find the page they come from.
+ * umlaut typed with ae/oe/ue, a long word with two letters swapped or
+ * with a typo among its first three letters, and a compound's last part
+ * each find the page they come from.
  */
 async function ownPages(api, lang) {
   const folder = path.join(site, 'search-index', lang);
   const info = JSON.parse(fs.readFileSync(path.join(folder, 'index.json'), 'utf8'));
   const step = Math.max(1, Math.floor(info.pages / 12));
-  const picked = { umlaut: 0, typo: 0, part: 0 };
+  const picked = { umlaut: 0, typo: 0, start: 0, part: 0 };
   for (let page = 0; page < info.pages; page += step) {
     const record = JSON.parse(fs.readFileSync(path.join(folder, 'p', `${Math.floor(page / info.chunk)}.json`), 'utf8'))[page % info.chunk];
     const words = [...new Set(record.text.match(/[\p{L}]{8,}/gu) || [])];
@@ -170,6 +190,13 @@ async function ownPages(api, lang) {
       const found = await pagesFound(api, typo);
       picked.typo++;
       check(found.includes(page), `the typo "${typo}" (for ${long}) finds ${record.url} (${found.length} results)`);
+    }
+    if (long) {
+      for (const typo of startTypos(long.toLowerCase())) {
+        const found = await pagesFound(api, typo.word);
+        picked.start++;
+        check(found.includes(page), `the typo "${typo.word}" (${typo.what} in ${long}) finds ${record.url} (${found.length} results)`);
+      }
     }
     const compound = words.find((w) => w.length >= 14 && /[a-zäöü](s|es)(gesetz|verwaltung|dienst|dienste|stelle|portal|leistungen|sicherheit|vereinbarung)$/i.test(w));
     if (compound) {
