@@ -1055,9 +1055,22 @@ mod tests {
         let [starts, ends] = vocabulary_lists(entries, 40);
         assert!(starts.iter().any(|(key, _)| key.len() >= 8), "{starts:?}");
         assert!(ends.iter().any(|(key, _)| key.len() >= 6), "{ends:?}");
+        // The files the browser loads (engine.js, `typoFiles`): those whose
+        // key the probe starts with, no deeper than a word one letter
+        // longer may be filed, and no kept list above where one a letter
+        // shorter may be, but the deepest.
         let found = |lists: &[(String, String)], probe: &str, word: &str| {
-            lists.iter().any(|(key, json)| {
-                hex(probe).starts_with(key.as_str())
+            let chars = probe.chars().count();
+            let mut chain: Vec<&(String, String)> = lists
+                .iter()
+                .filter(|(key, _)| hex(probe).starts_with(key.as_str()))
+                .collect();
+            chain.sort_by_key(|(key, _)| key.len());
+            let deepest = chain.last().map(|(key, _)| key.len());
+            chain.iter().any(|(key, json)| {
+                let depth = key.len() / 2;
+                depth <= typo_key_depth(chars + 1)
+                    && (depth >= typo_key_depth(chars - 1) || Some(key.len()) == deepest)
                     && serde_json::from_str::<Vec<String>>(json)
                         .unwrap_or_default()
                         .iter()

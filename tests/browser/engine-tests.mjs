@@ -79,6 +79,11 @@ check(de.fold('Café') === 'cafe' && de.fold('Øre') === 'ore', 'other accents c
 check(de.oneEdit('kooperatoin', 'kooperation') && de.oneEdit('digitalisirung', 'digitalisierung') && de.oneEdit('schulungsreihr', 'schulungsreihe') && de.oneEdit('mangell', 'mangel'), 'one edit: swapped, left out, wrong or added letter');
 check(!de.oneEdit('kooperation', 'kooperation') && !de.oneEdit('koperatoin', 'kooperation') && !de.oneEdit('abcd', 'abdcx'), 'the same word or two edits are not one edit');
 
+const split = ['7665', '766572', '76657277', '7a75'];
+check(JSON.stringify(de.typoFiles(split, 'verwaltung', 10)) === '["76657277"]', 'a long word\'s typos are looked for only in the deepest list its start leads to, not in the short words kept above');
+check(JSON.stringify(de.typoFiles(split, 'verein', 6)) === '["7665","766572"]', 'a short word\'s typos are looked for in the lists of short words along its start');
+check(JSON.stringify(de.typoFiles(['76'], 'verwaltung', 10)) === '["76"]' && de.typoFiles(split, 'abcdef', 6).length === 0, 'an unsplit list is read whole; a start no list has loads nothing');
+
 console.log('== Excerpts');
 const long = Array.from({ length: 100 }, (_, i) => `wort${i}`).join(' ');
 const around = de.excerpt(long, new Set(['wort40']));
