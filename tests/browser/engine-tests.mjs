@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ownPages } from './lib/own-pages.mjs';
 
 const site = path.resolve(process.argv[2] || 'public');
 const failures = [];
@@ -44,12 +45,6 @@ async function engine(lang) {
 async function urls(api, query, limit = Infinity) {
   const { results } = await api.search(query);
   return Promise.all(results.slice(0, limit).map(async (r) => (await r.data()).url));
-}
-
-/** The page numbers `query` finds (without loading their records). */
-async function pagesFound(api, query) {
-  const { results } = await api.search(query);
-  return results.map((r) => r.page);
 }
 
 const de = await engine('de');
@@ -109,7 +104,12 @@ const english = await urls(en, 'the', 50);
 check(english.length > 0 && english.every((u) => u.includes('/en/')), `the English index finds only English pages (${english.length} of the first 50 checked)`);
 
 console.log(`== The index's own pages, found as readers type (${site})`);
-await ownPages(de, 'de');
+for (const [lang, api] of [['de', de], ['en', en]]) {
+  const folder = path.join(site, 'search-index', lang);
+  const info = JSON.parse(fs.readFileSync(path.join(folder, 'index.json'), 'utf8'));
+  const readRecord = async (n) => JSON.parse(fs.readFileSync(path.join(folder, 'p', `${n}.json`), 'utf8'));
+  await ownPages(api, info, readRecord, check);
+}
 
 const queryFile = process.argv[3] || path.join(path.dirname(fileURLToPath(import.meta.url)), 'search-queries.json');
 const { queries } = JSON.parse(fs.readFileSync(queryFile, 'utf8'));
@@ -147,71 +147,6 @@ async function query(q) {
     if (!marks.includes(q.mark)) problems.push(`marks ${marks.join(', ') || 'nothing'}, not ${q.mark}`);
   }
   check(problems.length === 0, `${label}: ${problems.join('; ') || `${found.length} results, ${found.slice(0, 4).join(', ')}`}`);
-}
-
-/**
- * One typo of each kind at each of a word's first three letters: a letter
- * added before it, the letter left out, changed, or swapped with the next
- * (the typos that move both the start and the fourth letter on).
- */
-function startTypos(word) {
-  const other = (c) => (c === 'q' ? 'j' : 'q');
-  const out = [];
-  for (let at = 0; at < 3; at++) {
-    const [before, letter, after] = [word.slice(0, at), word[at], word.slice(at + 1)];
-    out.push({ what: `a letter added before letter ${at + 1}`, word: before + other(letter) + letter + after });
-    out.push({ what: `letter ${at + 1} left out`, word: before + after });
-    out.push({ what: `letter ${at + 1} changed`, word: before + other(letter) + after });
-    if (letter !== after[0]) out.push({ what: `letters ${at + 1} and ${at + 2} swapped`, word: before + after[0] + letter + after.slice(1) });
-  }
-  return out;
-}
-
-/**
- * Checks made from the index's own pages, so that they hold on any site
- * (the repository's, the generated benchmark corpus): a word with an
- * umlaut typed with ae/oe/ue, a long word with two letters swapped or
- * with a typo among its first three letters, and a compound's last part
- * each find the page they come from.
- */
-async function ownPages(api, lang) {
-  const folder = path.join(site, 'search-index', lang);
-  const info = JSON.parse(fs.readFileSync(path.join(folder, 'index.json'), 'utf8'));
-  const step = Math.max(1, Math.floor(info.pages / 12));
-  const picked = { umlaut: 0, typo: 0, start: 0, part: 0 };
-  for (let page = 0; page < info.pages; page += step) {
-    const record = JSON.parse(fs.readFileSync(path.join(folder, 'p', `${Math.floor(page / info.chunk)}.json`), 'utf8'))[page % info.chunk];
-    const words = [...new Set(record.text.match(/[\p{L}]{8,}/gu) || [])];
-    const umlaut = words.find((w) => /[äöüß]/.test(w));
-    if (umlaut) {
-      const typed = umlaut.replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss');
-      const found = await pagesFound(api, typed);
-      picked.umlaut++;
-      check(found.includes(page), `"${typed}" (for ${umlaut}) finds ${record.url} (${found.length} results)`);
-    }
-    const long = words.find((w) => w.length >= 9 && /^[a-z]+$/i.test(w) && w[4] !== w[5]);
-    if (long) {
-      const typo = long.slice(0, 4) + long[5] + long[4] + long.slice(6);
-      const found = await pagesFound(api, typo);
-      picked.typo++;
-      check(found.includes(page), `the typo "${typo}" (for ${long}) finds ${record.url} (${found.length} results)`);
-    }
-    if (long) {
-      for (const typo of startTypos(long.toLowerCase())) {
-        const found = await pagesFound(api, typo.word);
-        picked.start++;
-        check(found.includes(page), `the typo "${typo.word}" (${typo.what} in ${long}) finds ${record.url} (${found.length} results)`);
-      }
-    }
-    const compound = words.find((w) => w.length >= 14 && /[a-zäöü](s|es)(gesetz|verwaltung|dienst|dienste|stelle|portal|leistungen|sicherheit|vereinbarung)$/i.test(w));
-    if (compound) {
-      const part = compound.match(/(gesetz|verwaltung|dienst|dienste|stelle|portal|leistungen|sicherheit|vereinbarung)$/i)[1];
-      const found = await pagesFound(api, part);
-      picked.part++;
-      check(found.includes(page), `the part "${part}" of ${compound} finds ${record.url} (${found.length} results)`);
-    }
-  }
-  check(picked.umlaut + picked.typo > 0, `checks made from the pages: ${JSON.stringify(picked)}`);
 }
 
 if (failures.length) {
