@@ -37,8 +37,8 @@
 //!   characters, without pages: where the browser looks for a word one
 //!   typo away from the query's; `e/<key>.json` the same words by their
 //!   last characters (the key spells the end backwards). A typo leaves
-//!   the start or the end whole, so the two files a query word's start
-//!   and end lead to hold every word one edit away ([`typo_key_depth`]).
+//!   the start or the end whole, so the files a query word's start
+//!   and end lead to hold every word one edit away (`typo_key_depth`).
 //! - `p/<n>.json`: [`PAGES_PER_CHUNK`] page: address, title, kind, date,
 //!   the plain text for the excerpt and where its headings' sections
 //!   start (`anchors`, for sub-results).
