@@ -441,7 +441,7 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
 /// first characters and `e/<key>.json` by their last characters (the key
 /// is the hex of the word's end read backwards). One edit leaves a word's
 /// start or its end as it was, so the browser finds every word one typo
-/// away from a query word in the two files its start and its end lead to
+/// away from a query word in the files its start and its end lead to
 /// (see [`typo_key_depth`]). Gives the keys of both.
 fn vocabulary_files(
     folder: &str,
@@ -486,10 +486,13 @@ fn vocabulary_lists(words: Vec<Entry>, limit: usize) -> [Vec<(String, String)>; 
 }
 
 /// How many characters of its start (and of its end) may choose the
-/// vocabulary file of a word of `chars` characters: two, or fewer than
-/// half the word. The two keys then never touch the same letter or two
+/// vocabulary file of a word of `chars` characters: two, and in words of
+/// seven or more as many as stay under half the word. In a word of five
+/// or more the two keys then never touch the same letter or two
 /// neighbours, so one edit (a letter changed, added, dropped, or two
-/// swapped) leaves one of them whole in the query word.
+/// swapped) leaves one of them whole in the query word; a word of four is
+/// one edit from a query word of five only by a letter added, which
+/// leaves one whole too.
 fn typo_key_depth(chars: usize) -> usize {
     (chars.saturating_sub(1) / 2).max(2)
 }
