@@ -10,7 +10,7 @@
 //
 // Loads only files of its own folder, and only when asked: index.json on
 // the first search, then the word shards a query needs (and, for a word
-// that matches nothing fully, the vocabulary file where its typos would
+// that matches nothing fully, the vocabulary files where its typos would
 // be), and the page records of the results shown. `excerpt` is escaped
 // text with <mark> around the matched words and parts of words.
 
@@ -129,16 +129,51 @@ async function entries(word, shards, longer) {
 }
 
 /**
- * Words of the vocabulary one typo away from `term`: from the file where
- * words that start like `term` are (a typo after the second letter), and
- * from the one where words that go on like it from the fourth letter are
- * (a letter changed or two swapped among the first three).
+ * How many letters of its start (and of its end) file a word of `chars`
+ * letters in the vocabulary, at most (src/search/mod.rs, typo_key_depth):
+ * so few that one edit leaves the start or the end whole.
+ */
+function typoDepth(chars) {
+  return Math.max(2, Math.floor((chars - 1) / 2));
+}
+
+/** The number of letters a file key (hex of UTF-8) stands for. */
+function letters(key) {
+  const bytes = new Uint8Array(key.length / 2).map((_, i) => parseInt(key.slice(2 * i, 2 * i + 2), 16));
+  return [...new TextDecoder().decode(bytes)].length;
+}
+
+/**
+ * The vocabulary files (of `keys`) that can hold a word one edit from a
+ * query word of `chars` letters whose start (or end, read backwards) is
+ * `probe`. The keys that `probe` starts with form a chain, from two
+ * letters to the most; a list that grew too large was split by one more
+ * letter and kept only its words that may go no deeper. The words wanted
+ * have one letter more or less than the query word, so they are in the
+ * files no deeper than `typoDepth(chars + 1)` letters, and not in a kept
+ * list above `typoDepth(chars - 1)`.
+ */
+export function typoFiles(keys, probe, chars) {
+  const key = hex(probe);
+  const chain = keys.filter((k) => key.startsWith(k)).sort((a, b) => a.length - b.length);
+  return chain.filter((k, i) => {
+    const depth = letters(k);
+    return depth <= typoDepth(chars + 1) && (depth >= typoDepth(chars - 1) || i === chain.length - 1);
+  });
+}
+
+/**
+ * Words of the vocabulary one typo away from `term`, from the files of
+ * words that start as `term` does and of words that end as it does: the
+ * index files each word by no more of its start and of its end than
+ * leaves a letter between them, so one edit changes at most one of the
+ * two, wherever in the word it is.
  */
 async function typos(term, index) {
-  const head = hex(term);
-  const tail = hex([...term].slice(3).join(''));
-  const files = (index.vocabulary || []).filter((k) => head.startsWith(k)).map((k) => `v/${k}.json`)
-    .concat((index.vocabulary_tails || []).filter((k) => tail.startsWith(k)).map((k) => `t/${k}.json`));
+  const chars = [...term].length;
+  const backwards = [...term].reverse().join('');
+  const files = typoFiles(index.vocabulary || [], term, chars).map((k) => `v/${k}.json`)
+    .concat(typoFiles(index.vocabulary_ends || [], backwards, chars).map((k) => `e/${k}.json`));
   const lists = await Promise.all(files.map((name) => load(name)));
   return [...new Set(lists.flat())].filter((word) => oneEdit(term, word)).slice(0, MAX_TYPO_WORDS);
 }

@@ -35,8 +35,10 @@
 //!   on sites of any size.
 //! - `v/<key>.json`: the whole words of four letters or more by their first
 //!   characters, without pages: where the browser looks for a word one
-//!   typo away from the query's; `t/<key>.json` the same words by their
-//!   fourth character on, for a typo among the first three.
+//!   typo away from the query's; `e/<key>.json` the same words by their
+//!   last characters (the key spells the end backwards). A typo leaves
+//!   the start or the end whole, so the files a query word's start
+//!   and end lead to hold every word one edit away (`typo_key_depth`).
 //! - `p/<n>.json`: [`PAGES_PER_CHUNK`] page: address, title, kind, date,
 //!   the plain text for the excerpt and where its headings' sections
 //!   start (`anchors`, for sub-results).
@@ -402,7 +404,7 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
             shard.clone().into_bytes(),
         ));
     }
-    let (heads, tails) = vocabulary_files(&folder, vocabulary, &mut files);
+    let (heads, ends) = vocabulary_files(&folder, vocabulary, &mut files);
     for (n, chunk) in records.chunks(PAGES_PER_CHUNK).enumerate() {
         let json = serde_json::to_vec(chunk).unwrap_or_default();
         files.push(file(&folder, &format!("p/{n}.json"), json));
@@ -420,13 +422,13 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
             .map_or_else(|| key.to_string(), |a| a.name.clone())
     };
     let meta = serde_json::json!({
-        "format": 2,
+        "format": 3,
         "language": lang.as_str(),
         "pages": records.len(),
         "chunk": PAGES_PER_CHUNK,
         "shards": shards.iter().map(|(key, _)| key).collect::<Vec<_>>(),
         "vocabulary": heads,
-        "vocabulary_tails": tails,
+        "vocabulary_ends": ends,
         "facets": facets::table(&facets, &label, &association),
     });
     files.push(file(&folder, "index.json", meta.to_string().into_bytes()));
@@ -436,30 +438,19 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
 }
 
 /// The vocabulary files of `words` (sorted): `v/<key>.json` by the words'
-/// first characters, where the browser finds a typo after the second
-/// letter, and `t/<key>.json` by their characters from the fourth on (the
-/// fourth alone while the file stays small), where it finds a letter
-/// changed or two swapped among the first three. Gives the keys of both.
+/// first characters and `e/<key>.json` by their last characters (the key
+/// is the hex of the word's end read backwards). One edit leaves a word's
+/// start or its end as it was, so the browser finds every word one typo
+/// away from a query word in the files its start and its end lead to
+/// (see [`typo_key_depth`]). Gives the keys of both.
 fn vocabulary_files(
     folder: &str,
     words: Vec<Entry>,
     files: &mut Vec<Option<OutputFile>>,
 ) -> (Vec<String>, Vec<String>) {
-    let mut tails: Vec<Entry> = words
-        .iter()
-        .map(|entry| Entry {
-            word: entry.word.chars().skip(3).collect(),
-            json: entry.json.clone(),
-        })
-        .collect();
-    tails.sort_by(|a, b| a.word.cmp(&b.word).then_with(|| a.json.cmp(&b.json)));
     let mut keys = (Vec::new(), Vec::new());
-    // Tails are keyed by one letter at first: two would make hundreds of
-    // files of a few words on a small site.
-    let sets = [(words, "v", 2, &mut keys.0), (tails, "t", 1, &mut keys.1)];
-    for (entries, folder_name, depth, keys) in sets {
-        let mut lists = Vec::new();
-        shard(&entries, depth, VOCABULARY_BYTES, &mut lists);
+    let [starts, ends] = vocabulary_lists(words, VOCABULARY_BYTES);
+    for (lists, folder_name, keys) in [(starts, "v", &mut keys.0), (ends, "e", &mut keys.1)] {
         for (key, list) in lists {
             files.push(file(
                 folder,
@@ -470,6 +461,40 @@ fn vocabulary_files(
         }
     }
     keys
+}
+
+/// The vocabulary's lists by the words' starts and by their ends, each
+/// as (key, JSON), split where a list grows over `limit` bytes.
+fn vocabulary_lists(words: Vec<Entry>, limit: usize) -> [Vec<(String, String)>; 2] {
+    let mut ends: Vec<Entry> = words
+        .iter()
+        .map(|entry| Entry {
+            word: entry.word.chars().rev().collect(),
+            json: entry.json.clone(),
+        })
+        .collect();
+    ends.sort_by(|a, b| a.word.cmp(&b.word).then_with(|| a.json.cmp(&b.json)));
+    let stays = |entry: &Entry, depth: usize| typo_key_depth(entry.word.chars().count()) <= depth;
+    // Ends are keyed by one letter at first: two would make hundreds of
+    // files of a few words on a small site.
+    [(words, 2), (ends, 1)].map(|(entries, depth)| {
+        let mut lists = Vec::new();
+        let entries: Vec<&Entry> = entries.iter().collect();
+        shard_by(&entries, depth, limit, &stays, &mut lists);
+        lists
+    })
+}
+
+/// How many characters of its start (and of its end) may choose the
+/// vocabulary file of a word of `chars` characters: two, and in words of
+/// seven or more as many as stay under half the word. In a word of five
+/// or more the two keys then never touch the same letter or two
+/// neighbours, so one edit (a letter changed, added, dropped, or two
+/// swapped) leaves one of them whole in the query word; a word of four is
+/// one edit from a query word of five only by a letter added, which
+/// leaves one whole too.
+fn typo_key_depth(chars: usize) -> usize {
+    (chars.saturating_sub(1) / 2).max(2)
 }
 
 /// Every indexable word of one language's records with the pages that
@@ -766,6 +791,20 @@ fn postings_text(pages: &[(u32, u32)]) -> String {
 /// a group over `limit` bytes is split by one more character (its words of
 /// exactly `depth` characters stay in a shard of their own).
 fn shard(entries: &[Entry], depth: usize, limit: usize, out: &mut Vec<(String, String)>) {
+    let entries: Vec<&Entry> = entries.iter().collect();
+    shard_by(&entries, depth, limit, &|_, _| false, out);
+}
+
+/// [`shard`], where a group that is split also keeps the entries that
+/// `stays` says go no deeper than `depth` (besides the words of `depth`
+/// characters) in the shard of its own key.
+fn shard_by(
+    entries: &[&Entry],
+    depth: usize,
+    limit: usize,
+    stays: &dyn Fn(&Entry, usize) -> bool,
+    out: &mut Vec<(String, String)>,
+) {
     let mut start = 0;
     while start < entries.len() {
         let key = prefix(&entries[start].word, depth);
@@ -777,14 +816,13 @@ fn shard(entries: &[Entry], depth: usize, limit: usize, out: &mut Vec<(String, S
         let group = &entries[start..end];
         let size: usize = group.iter().map(|e| e.json.len() + 1).sum();
         if size > limit && depth < MAX_WORD_CHARS {
-            let short = group
+            let (kept, deeper): (Vec<&Entry>, Vec<&Entry>) = group
                 .iter()
-                .take_while(|e| e.word.chars().count() <= depth)
-                .count();
-            if short > 0 {
-                out.push((hex(key), join(&group[..short])));
+                .partition(|e| e.word.chars().count() <= depth || stays(e, depth));
+            if !kept.is_empty() {
+                out.push((hex(key), join(&kept)));
             }
-            shard(&group[short..], depth + 1, limit, out);
+            shard_by(&deeper, depth + 1, limit, stays, out);
         } else {
             out.push((hex(key), join(group)));
         }
@@ -805,7 +843,7 @@ fn hex(text: &str) -> String {
 }
 
 /// The entries as one JSON array, one entry per line.
-fn join(entries: &[Entry]) -> String {
+fn join(entries: &[&Entry]) -> String {
     let mut json = String::from("[");
     for (i, entry) in entries.iter().enumerate() {
         if i > 0 {
@@ -946,6 +984,127 @@ mod tests {
             for (word, _, _) in parsed {
                 assert!(hex(&word).starts_with(key.as_str()), "{word} in {key}");
             }
+        }
+    }
+
+    /// Every word one edit away from `word`: a letter changed (to x),
+    /// added (an x), dropped, or two neighbours swapped, at any place.
+    fn one_edit_from(word: &str) -> Vec<String> {
+        let letters: Vec<char> = word.chars().collect();
+        let text = |chars: &[char]| chars.iter().collect::<String>();
+        let mut out = Vec::new();
+        for at in 0..=letters.len() {
+            let mut added = letters.clone();
+            added.insert(at, 'x');
+            out.push(text(&added));
+            if at < letters.len() {
+                let mut changed = letters.clone();
+                changed[at] = if letters[at] == 'x' { 'y' } else { 'x' };
+                out.push(text(&changed));
+                let mut dropped = letters.clone();
+                dropped.remove(at);
+                out.push(text(&dropped));
+            }
+            if at + 1 < letters.len() {
+                let mut swapped = letters.clone();
+                swapped.swap(at, at + 1);
+                out.push(text(&swapped));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_word_one_edit_away_is_in_the_files_its_start_or_end_leads_to() {
+        let words = [
+            "verwaltung",
+            "verwalten",
+            "verein",
+            "vereinbarung",
+            "vertrag",
+            "verteilen",
+            "versand",
+            "vorgang",
+            "vorlage",
+            "zugang",
+            "zugriff",
+            "zeitung",
+            "meldung",
+            "werbung",
+            "heizung",
+            "reifen",
+            "greifen",
+            "teilung",
+            "dienst",
+            "dienste",
+            "strasse",
+            "trasse",
+            "masse",
+            "kasse",
+            "nutzen",
+            "netzen",
+            "verweisen",
+        ];
+        let mut sorted: Vec<&str> = words.to_vec();
+        sorted.sort_unstable();
+        let entries = sorted
+            .iter()
+            .map(|w| Entry {
+                word: w.to_string(),
+                json: serde_json::to_string(w).unwrap_or_default(),
+            })
+            .collect();
+        // So small a limit that lists split by three and four letters.
+        let [starts, ends] = vocabulary_lists(entries, 40);
+        assert!(starts.iter().any(|(key, _)| key.len() >= 8), "{starts:?}");
+        assert!(ends.iter().any(|(key, _)| key.len() >= 6), "{ends:?}");
+        // The files the browser loads (engine.js, `typoFiles`): those whose
+        // key the probe starts with, no deeper than a word one letter
+        // longer may be filed, and no kept list above where one a letter
+        // shorter may be, but the deepest.
+        let found = |lists: &[(String, String)], probe: &str, word: &str| {
+            let chars = probe.chars().count();
+            let mut chain: Vec<&(String, String)> = lists
+                .iter()
+                .filter(|(key, _)| hex(probe).starts_with(key.as_str()))
+                .collect();
+            chain.sort_by_key(|(key, _)| key.len());
+            let deepest = chain.last().map(|(key, _)| key.len());
+            chain.iter().any(|(key, json)| {
+                let depth = key.len() / 2;
+                depth <= typo_key_depth(chars + 1)
+                    && (depth >= typo_key_depth(chars - 1) || Some(key.len()) == deepest)
+                    && serde_json::from_str::<Vec<String>>(json)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|w| w == word)
+            })
+        };
+        let mut tried = 0;
+        for word in words {
+            for typo in one_edit_from(word) {
+                if typo.chars().count() < 5 {
+                    continue;
+                }
+                tried += 1;
+                let backwards: String = typo.chars().rev().collect();
+                assert!(
+                    found(&starts, &typo, word) || found(&ends, &backwards, word),
+                    "{typo} does not lead to {word}"
+                );
+            }
+        }
+        assert!(tried > 500, "{tried}");
+    }
+
+    #[test]
+    fn the_start_and_end_keys_of_a_word_leave_a_letter_between_them() {
+        assert_eq!(typo_key_depth(4), 2);
+        assert_eq!(typo_key_depth(5), 2);
+        assert_eq!(typo_key_depth(6), 2);
+        assert_eq!(typo_key_depth(7), 3);
+        for chars in 5..40 {
+            assert!(2 * typo_key_depth(chars) < chars, "{chars}");
         }
     }
 

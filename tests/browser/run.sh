@@ -42,6 +42,14 @@ if ! node "$here/engine-tests.mjs" "$site"; then
 fi
 
 echo
+echo "=== Search engine in Chromium (the checks made from the index's own pages)"
+for lang in de en; do
+  if ! node "$here/engine-chromium.js" "$site" "$lang"; then
+    status=1
+  fi
+done
+
+echo
 echo "=== Search (German stemming, languages, standards' ids, axe with results, privacy)"
 if ! node "$here/search-tests.js" "$site"; then
   status=1

@@ -376,6 +376,7 @@ async function main() {
         } else {
           for (const u of q.find || []) if (!urls.includes(u)) problems.push(`misses ${u}`);
           if (q.first && urls[0] !== q.first) problems.push(`first is ${urls[0]}`);
+          if (q.only) problems.push(...urls.filter((u) => !q.find.includes(u)).map((u) => `also finds ${u}`));
           if (q.mark) {
             const hit = found.results.find((r) => r.url === q.find[0]);
             if (!hit || !hit.marks.includes(q.mark)) problems.push(`marks ${hit ? hit.marks.join(', ') : 'nothing'}, not ${q.mark}`);

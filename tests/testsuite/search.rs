@@ -148,7 +148,7 @@ fn each_language_gets_its_own_index_and_the_engine() {
     for lang in ["de", "en"] {
         let meta = meta(&site, lang);
         assert_eq!(meta["language"], lang, "{meta}");
-        assert_eq!(meta["format"], 2, "{meta}");
+        assert_eq!(meta["format"], 3, "{meta}");
         let engine = site.read(&format!("public/search-index/{lang}/engine.js"));
         assert!(engine.contains("export async function search"), "{lang}");
         assert!(!words(&site, lang).is_empty(), "{lang}");
@@ -208,21 +208,22 @@ fn words_are_indexed_folded_so_umlauts_and_sharp_s_meet_their_spellings() {
 }
 
 #[test]
-fn vocabulary_files_list_words_by_their_start_and_by_their_fourth_letter_on() {
+fn vocabulary_files_list_words_by_their_start_and_by_their_end() {
     let site = german_site().built();
     let meta = meta(&site, "de");
     let read = |folder: &str, key: &str| -> Vec<String> {
         serde_json::from_str(&site.read(&format!("public/search-index/de/{folder}/{key}.json")))
             .expect("vocabulary file")
     };
-    // „strasse“ by „st“ and by „a“ (its fourth letter); the browser finds
-    // „strase“ in the first, „srtasse“ in the second.
-    let heads = meta["vocabulary"].as_array().expect("vocabulary");
-    assert!(heads.iter().any(|k| k == "7374"), "{meta}");
+    // „strasse“ by „st“ and by its last letter „e“; the browser finds
+    // „strase“ in the first, „tsrasse“ and „trasse“ in the second.
+    let starts = meta["vocabulary"].as_array().expect("vocabulary");
+    assert!(starts.iter().any(|k| k == "7374"), "{meta}");
     assert!(read("v", "7374").contains(&"strasse".to_string()));
-    let tails = meta["vocabulary_tails"].as_array().expect("tails");
-    assert!(tails.iter().any(|k| k == "61"), "{meta}");
-    assert!(read("t", "61").contains(&"strasse".to_string()));
+    let ends = meta["vocabulary_ends"].as_array().expect("ends");
+    assert!(ends.iter().any(|k| k == "65"), "{meta}");
+    assert!(read("e", "65").contains(&"strasse".to_string()));
+    assert!(!read("e", "65").contains(&"gesetz".to_string()));
 }
 
 #[test]
