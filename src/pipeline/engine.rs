@@ -270,16 +270,14 @@ impl Engine {
     ) -> Result<Run, Vec<Diagnostic>> {
         let mut timings = Timings::default();
         let clean = std::mem::replace(&mut self.clean, false);
-        if changes.config || self.config.is_none() {
-            timings.measure("walk", || self.reset())?;
-        }
+        let config = match self.config.clone() {
+            Some(config) if !changes.config => config,
+            _ => timings.measure("walk", || self.reset())?,
+        };
         // After a walk every file is compared anyway.
         if !changes.content.is_empty() && self.touched.is_some() {
             timings.measure("walk", || self.update_content(&changes.content));
         }
-        let Some(config) = self.config.clone() else {
-            return Err(Vec::new());
-        };
         if changes.theme || changes.statics || self.theme.is_none() {
             self.read_theme(&config);
         }
@@ -292,14 +290,11 @@ impl Engine {
             false => None,
         };
         let (site, scope) = match patched {
-            Some(edited) => (self.site.take(), self.scope(edited, changes)),
+            Some((site, edited)) => (site, self.scope(edited, changes)),
             None => (
-                Some(timings.measure("assemble", || self.assemble(config))),
+                timings.measure("assemble", || self.assemble(config)),
                 Scope::Everything,
             ),
-        };
-        let Some(site) = site else {
-            return Err(Vec::new());
         };
         let first = early.map(|early| (first_wanted(&site, early.shown, &fresh), early.hand_over));
         let mut run = self.render(site, &scope, &mut timings, first);
@@ -314,7 +309,7 @@ impl Engine {
     /// parsing reads nothing of site.yaml that changed
     /// ([`parse::ParseSettings`]): then the files and their parses stand.
     /// Everything assembled and rendered goes.
-    fn reset(&mut self) -> Result<(), Vec<Diagnostic>> {
+    fn reset(&mut self) -> Result<SiteConfig, Vec<Diagnostic>> {
         let config = load_config(&self.options.root)?;
         let config = match &self.options.base_url {
             Some(url) => config.with_base_url(url),
@@ -332,7 +327,7 @@ impl Engine {
                 .is_some_and(|old| parse::ParseSettings::of(old) == settings);
         // A resumed memory was made with this site.yaml (the build cache
         // checks); a reloaded one changes what every unit may show.
-        if self.config.replace(config).is_some() {
+        if self.config.replace(config.clone()).is_some() {
             self.memory = Memory::default();
         }
         self.theme = None;
@@ -344,7 +339,7 @@ impl Engine {
             self.parsed.clear();
             self.reread_all();
         }
-        Ok(())
+        Ok(config)
     }
 
     fn read_theme(&mut self, config: &SiteConfig) {
@@ -385,9 +380,9 @@ impl Engine {
     }
 
     /// Patches the edited documents into the last site and names the
-    /// pages edited; `None` (and the site untouched) when the edits change
-    /// its structure.
-    fn patch(&mut self, fresh: &[PathBuf]) -> Option<Vec<Key>> {
+    /// pages edited, taking the site out of the engine; `None` (and the
+    /// site untouched) when the edits change its structure.
+    fn patch(&mut self, fresh: &[PathBuf]) -> Option<(Site, Vec<Key>)> {
         // Problems the last assembly found in an edited file may go away
         // or move: only a full assembly can tell.
         if self
@@ -423,12 +418,11 @@ impl Engine {
             return None;
         }
         model::patch::patch(site, &edits)?;
-        Some(
-            edits
-                .iter()
-                .map(|(id, _)| Key::Page(site.pages[id.0].url.to_string()))
-                .collect(),
-        )
+        let edited = edits
+            .iter()
+            .map(|(id, _)| Key::Page(site.pages[id.0].url.to_string()))
+            .collect();
+        Some((self.site.take()?, edited))
     }
 
     /// What a run that patched `edited` pages into the last site may have

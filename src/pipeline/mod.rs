@@ -145,7 +145,8 @@ pub enum BuildFailure {
     Io(Error),
 }
 
-/// Builds the site and writes it; on any error, writes nothing. With the
+/// Builds the site and writes it; on any error the output folder stays as
+/// it was (the staging folder may hold part of the new site). With the
 /// build cache ([`BuildOptions::cache`], `cache.rs`), renders only what
 /// changed since the last build and keeps the published files of the rest.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
@@ -159,22 +160,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let claimed =
         output::claim(destination.root, &out_dir, destination.force).map_err(BuildFailure::Io)?;
     let mut notes = Vec::new();
-    let cache = read_config_text(&options.root).ok().and_then(|text| {
-        match cache::Cache::of(options, &text) {
-            Ok(cache) => Some(cache),
-            Err(why) => {
-                notes.push(format!("the build cache is off: {why}"));
-                None
-            }
-        }
-    });
-    let resumed = match (&cache, options.cache) {
-        (Some(cache), true) => cache
-            .load()
-            .map_err(|why| notes.push(format!("{why} ({}); rendering everything", cache.shown())))
-            .ok(),
-        _ => None,
-    };
+    let (cache, resumed) = open_cache(options, &mut notes);
     let base = match resumed {
         Some(_) => output::Base::Published,
         None => output::Base::Staging,
@@ -186,13 +172,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         );
     };
     let stream = output::Stream::open(destination, &claimed, base, waiting);
-    let stream = std::sync::Arc::new(stream.map_err(BuildFailure::Io)?);
-    let into = std::sync::Arc::clone(&stream);
-    let sink: engine::Sink = std::sync::Arc::new(move |files| into.put(files));
-    let (mut rendered, kept) =
-        render_kept(options, resumed, sink).map_err(BuildFailure::Content)?;
-    let stream = std::sync::Arc::into_inner(stream)
-        .ok_or_else(|| BuildFailure::Io(Error::io(&out_dir, std::io::Error::other("busy"))))?;
+    let (mut rendered, kept, stream) =
+        streamed(options, resumed, stream.map_err(BuildFailure::Io)?)?;
     // From here until the new cache is saved, no cache describes the
     // output folder: a build killed in between leaves none to trust.
     if let Some(cache) = &cache {
@@ -227,6 +208,54 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         resumed: kept.removed.is_some(),
         written,
     })
+}
+
+/// The build cache of this build, and what it resumes (`None` without a
+/// usable cache, with the reason in `notes`).
+fn open_cache(
+    options: &BuildOptions,
+    notes: &mut Vec<String>,
+) -> (Option<cache::Cache>, Option<cache::Resumed>) {
+    let text = match read_config_text(&options.root) {
+        Ok(text) => text,
+        // The engine reports site.yaml's problem.
+        Err(_) => return (None, None),
+    };
+    let cache = match cache::Cache::of(options, &text) {
+        Ok(cache) => cache,
+        Err(why) => {
+            notes.push(format!("the build cache is off: {why}"));
+            return (None, None);
+        }
+    };
+    let resumed = match options.cache {
+        true => cache
+            .load()
+            .map_err(|why| notes.push(format!("{why} ({}); rendering everything", cache.shown())))
+            .ok(),
+        false => None,
+    };
+    (Some(cache), resumed)
+}
+
+/// [`render_kept`] with every file going into `stream` as it is made;
+/// hands the stream back for [`output::Stream::finish`].
+fn streamed(
+    options: &BuildOptions,
+    resumed: Option<cache::Resumed>,
+    stream: output::Stream,
+) -> Result<(Rendered, Kept, output::Stream), BuildFailure> {
+    let stream = std::sync::Arc::new(stream);
+    let into = std::sync::Arc::clone(&stream);
+    let sink: engine::Sink = std::sync::Arc::new(move |files| into.put(files));
+    let (rendered, kept) = render_kept(options, resumed, sink).map_err(BuildFailure::Content)?;
+    // The engine and its sink are gone with `render_kept`, and with them
+    // every other handle on the stream.
+    let stream = std::sync::Arc::into_inner(stream).ok_or_else(|| {
+        let held = std::io::Error::other("the render stage still holds the output stream");
+        BuildFailure::Io(Error::io(&options.output_dir(), held))
+    })?;
+    Ok((rendered, kept, stream))
 }
 
 /// What a build keeps besides its files: the engine's memory for the
