@@ -228,7 +228,6 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
             sources,
             config_text,
             shipped,
-            history: source::history::last_changes(&options.root),
         },
         run.timings,
     ))
@@ -337,6 +336,7 @@ fn everything(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         documents,
         &tree.assets,
         &images::Images::default(),
+        &source::history::History::default(),
         everything,
     );
     Ok(site)

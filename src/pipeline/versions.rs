@@ -167,11 +167,12 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
 }
 
 /// Everything a view can learn about `page` besides other pages: its
-/// document (by identity), address, language, where its links lead, the
-/// addresses of its children and translations, and its running number.
+/// document (by identity), address, language, last commit, where its
+/// links lead, the addresses of its children and translations, and its
+/// running number.
 fn page(site: &Site, page: &Page, hasher: &mut FoldHasher<'static>) {
     (Arc::as_ptr(&page.doc) as usize).hash(hasher);
-    (&page.url, &page.lang, page.synthetic).hash(hasher);
+    (&page.url, &page.lang, page.synthetic, &page.committed).hash(hasher);
     for link in &page.links {
         match link {
             LinkTarget::Page { url, anchor } => (url, anchor).hash(hasher),
@@ -196,7 +197,7 @@ fn page(site: &Site, page: &Page, hasher: &mut FoldHasher<'static>) {
 fn structure(site: &Site, hasher: &mut FoldHasher<'static>) {
     for page in &site.pages {
         (&page.url, &page.lang).hash(hasher);
-        (&page.doc.common.date, &page.doc.common.updated).hash(hasher);
+        (&page.doc.common.date, page.updated()).hash(hasher);
         if let Some(by_lang) = site.translations.get(&page.doc.translation_key) {
             for (lang, id) in by_lang {
                 (lang, &site.pages[id.0].url).hash(hasher);

@@ -12,6 +12,7 @@ mod build;
 mod check;
 mod errors;
 mod input_limits;
+mod last_change;
 mod links;
 mod news;
 mod output;

@@ -54,7 +54,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
         url: site.href(&page.url),
         permalink: site.permalink(&page.url),
         date: common.date.as_ref().map(|d| d.iso()),
-        updated: common.updated.as_ref().map(|d| d.iso()),
+        updated: page.updated().map(|d| d.iso()),
         summary: summary_of(page),
         content: bodies.of(page),
         tags: &common.tags,
