@@ -134,6 +134,13 @@ fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) ->
             report.images_encoded, report.images_cached
         );
     }
+    if report.cards_drawn + report.cards_cached > 0 {
+        let _ = writeln!(
+            out,
+            "share cards: {} drawn, {} reused from the cache",
+            report.cards_drawn, report.cards_cached
+        );
+    }
     if let Some((when, path)) = &report.next_scheduled {
         let _ = writeln!(
             out,

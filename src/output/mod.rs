@@ -12,7 +12,7 @@
 //! re-creating thousands of files on every build is what made writing slow
 //! (ext4 spends its time looking for free inodes).
 
-mod card;
+pub mod card;
 mod claim;
 pub mod precompress;
 mod preview;
@@ -28,6 +28,7 @@ use walkdir::WalkDir;
 use crate::Error;
 use crate::render::Output;
 
+pub use card::Cards;
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
 pub use preview::{Preview, Updated};
 pub use zip::bytes_of;
@@ -40,6 +41,9 @@ pub struct WriteReport {
     pub removed: usize,
     /// Where the files of a folder given with `--force-output` were moved.
     pub set_aside: Option<PathBuf>,
+    /// Share cards drawn, and taken from the card cache.
+    pub cards_drawn: usize,
+    pub cards_cached: usize,
 }
 
 /// Where a build goes, as the user asked for it.
@@ -74,8 +78,9 @@ pub fn write(
     // Decided again under the lock: a build that held it may have changed
     // what is there.
     let claim = claim(root, out_dir, force)?;
+    let cards = Cards::in_root(root)?;
     std::fs::create_dir_all(&claim.staging).map_err(|e| Error::io(&claim.staging, e))?;
-    let mut report = sync(output, &claim.staging, Siblings::Compressed)?;
+    let mut report = sync(output, &claim.staging, Siblings::Compressed, &cards)?;
     swap::publish(&claim.staging, &claim.out_dir)?;
     if claim.foreign {
         report.set_aside = Some(set_aside(&claim)?);
@@ -115,8 +120,14 @@ pub enum Siblings {
 
 /// Makes `dir` hold exactly `output` (and, for a build, the compressed
 /// siblings): writes files whose bytes differ, leaves equal ones alone
-/// and removes files that are no longer produced.
-pub fn sync(output: &Output, dir: &Path, siblings: Siblings) -> Result<WriteReport, Error> {
+/// and removes files that are no longer produced. Files are made in
+/// parallel, share cards too (`cards` is their cache).
+pub fn sync(
+    output: &Output,
+    dir: &Path,
+    siblings: Siblings,
+    cards: &Cards,
+) -> Result<WriteReport, Error> {
     let existing = existing_files(dir)?;
     // The marker first: a build killed half-way leaves a folder that the
     // next build still recognises as its own.
@@ -146,7 +157,10 @@ pub fn sync(output: &Output, dir: &Path, siblings: Siblings) -> Result<WriteRepo
     let written: Vec<(bool, Vec<PathBuf>)> = output
         .files
         .par_iter()
-        .map(|file| write_file(file, dir, &existing, siblings, &keep))
+        .map(|file| {
+            let bytes = bytes_of(&file.content, cards)?;
+            write_file(&file.path, &bytes, dir, &existing, siblings, &keep)
+        })
         .collect::<Result<_, Error>>()?;
     keep.extend(
         written
@@ -172,28 +186,30 @@ pub fn sync(output: &Output, dir: &Path, siblings: Siblings) -> Result<WriteRepo
         unchanged: written.len() - count,
         removed,
         set_aside: None,
+        cards_drawn: cards.drawn(),
+        cards_cached: cards.cached(),
     })
 }
 
-/// Writes one file of the output into `dir` unless it holds its bytes
-/// already, with its siblings for a build; returns whether the file was
-/// written and the siblings' paths.
+/// Writes `bytes`, one file of the output, into `dir` unless it holds
+/// them already, with its siblings for a build; returns whether the file
+/// was written and the siblings' paths.
 fn write_file(
-    file: &crate::render::OutputFile,
+    path: &crate::site_path::SitePath,
+    bytes: &[u8],
     dir: &Path,
     existing: &HashSet<PathBuf>,
     siblings: Siblings,
     outputs: &HashSet<PathBuf>,
 ) -> Result<(bool, Vec<PathBuf>), Error> {
-    let target = dir.join(file.path.as_str());
+    let target = dir.join(path.as_str());
     let known = existing.contains(&target);
-    let bytes = bytes_of(&file.content, known.then_some(target.as_path()))?;
-    let same = known && holds(&target, &bytes);
+    let same = known && holds(&target, bytes);
     let compressed = match siblings {
-        Siblings::Compressed => compress_beside(&target, &bytes, same, existing, outputs)?,
+        Siblings::Compressed => compress_beside(&target, bytes, same, existing, outputs)?,
         Siblings::None => {
             if !same {
-                put(&target, &bytes)?;
+                put(&target, bytes)?;
             }
             Vec::new()
         }

@@ -109,6 +109,9 @@ pub struct BuildReport {
     pub images_cached: usize,
     /// Where `--force-output` moved the files that were in the folder.
     pub set_aside: Option<PathBuf>,
+    /// Share cards drawn in this build, and taken from the card cache.
+    pub cards_drawn: usize,
+    pub cards_cached: usize,
 }
 
 impl BuildReport {
@@ -166,6 +169,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         images_encoded: rendered.images_encoded,
         images_cached: rendered.images_cached,
         set_aside: written.set_aside,
+        cards_drawn: written.cards_drawn,
+        cards_cached: written.cards_cached,
     })
 }
 

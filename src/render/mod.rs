@@ -72,6 +72,9 @@ pub struct Card {
 pub struct FontSet {
     pub files: Vec<PathBuf>,
     pub loaded: OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>>,
+    /// The SHA-256 of the files' names and bytes, part of every card's
+    /// cache key; read once per render.
+    pub digest: OnceLock<[u8; 32]>,
 }
 
 impl PartialEq for FontSet {

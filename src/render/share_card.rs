@@ -134,7 +134,7 @@ pub fn fonts(theme: &ThemeFiles) -> FontSet {
         .collect();
     FontSet {
         files,
-        loaded: std::sync::OnceLock::new(),
+        ..FontSet::default()
     }
 }
 

@@ -430,3 +430,36 @@ fn a_release_without_a_photo_is_shared_with_its_card_the_same_in_every_build() {
     let changed = std::fs::read(other.root().join("public/news/vertrag/share.png")).unwrap();
     assert!(changed != png, "another title, another card");
 }
+
+#[test]
+fn cards_come_from_the_cache_and_only_an_edited_release_is_drawn_again() {
+    let release = |title: &str| news(title, "date: 2025-03-01\n");
+    let site = with_hub_theme()
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file("content/news/2025-03-01-vertrag.md", &release("Vertrag"))
+        .file("content/news/2025-03-02-termin.md", &release("Termin"));
+    let root = site.root().to_path_buf();
+    let card =
+        |name: &str| std::fs::read(root.join(format!("public/news/{name}/share.png"))).unwrap();
+    let first = site.build().unwrap();
+    assert_eq!((first.cards_drawn, first.cards_cached), (2, 0));
+    let (vertrag, termin) = (card("vertrag"), card("termin"));
+
+    // A fresh output folder (a CI build) draws nothing: the cache below
+    // the root has both cards.
+    std::fs::remove_dir_all(site.root().join("public")).unwrap();
+    let _ = std::fs::remove_dir_all(site.root().join(".public.staging"));
+    let fresh = site.build().unwrap();
+    assert_eq!((fresh.cards_drawn, fresh.cards_cached), (0, 2));
+    assert!(card("vertrag") == vertrag && card("termin") == termin);
+
+    // An edited title draws that card and no other.
+    let site = site.file(
+        "content/news/2025-03-01-vertrag.md",
+        &release("Vertrag unterzeichnet"),
+    );
+    let edited = site.build().unwrap();
+    assert_eq!((edited.cards_drawn, edited.cards_cached), (1, 1));
+    assert!(card("vertrag") != vertrag);
+    assert!(card("termin") == termin);
+}
