@@ -319,7 +319,7 @@ fn html_pages(input: &Input) -> Vec<HtmlPage<'_>> {
         .filter(|file| !redirects.contains(file.path.as_str()))
         .filter_map(|file| match &file.content {
             Content::Bytes(bytes) => std::str::from_utf8(bytes).ok().map(|html| (file, html)),
-            Content::Copy(_) | Content::Zip(_) | Content::Card(_) => None,
+            Content::Copy(_) | Content::Zip(_) | Content::Card(_) | Content::Crop(_) => None,
         })
         .map(|(file, html)| html_page(site, file, html))
         .collect()

@@ -35,29 +35,34 @@ const KEYWORD: &[u8] = b"kommhub-card";
 /// Where drawn cards are kept between builds, relative to the site root.
 pub const CACHE_DIR: &str = ".kommhub-cache/cards";
 
-/// The card cache of one write, and what it did: cards drawn and cards
-/// taken from the cache (a test can read both; see
+/// The caches below the site root that the writer uses for one write:
+/// drawn cards (`.kommhub-cache/cards/`) and photos' share crops (the
+/// image cache, [`crate::images::share_crop`]), and how many cards it drew
+/// and took from the cache (a test can read both; see
 /// [`super::WriteReport`]).
 #[derive(Debug, Default)]
-pub struct Cards {
-    /// `None`: no cache (every card is drawn).
-    dir: Option<PathBuf>,
+pub struct Caches {
+    /// The site root; `None`: no caches (every card is drawn, no photo
+    /// can be cropped).
+    root: Option<PathBuf>,
     drawn: AtomicUsize,
     cached: AtomicUsize,
 }
 
-impl Cards {
-    /// The cache below `root`; refused when `.kommhub-cache` or its
-    /// `cards` folder is a symlink (kommhub writes through no links).
-    pub fn in_root(root: &Path) -> Result<Cards, Error> {
-        let mut folder = root.to_path_buf();
-        for part in Path::new(CACHE_DIR).components() {
-            folder.push(part);
-            super::refuse_link(&folder)?;
+impl Caches {
+    /// The caches below `root`; refused when `.kommhub-cache` or a
+    /// folder in it is a symlink (kommhub writes through no links).
+    pub fn in_root(root: &Path) -> Result<Caches, Error> {
+        for dir in [CACHE_DIR, crate::images::CACHE_DIR] {
+            let mut folder = root.to_path_buf();
+            for part in Path::new(dir).components() {
+                folder.push(part);
+                super::refuse_link(&folder)?;
+            }
         }
-        Ok(Cards {
-            dir: Some(folder),
-            ..Cards::default()
+        Ok(Caches {
+            root: Some(root.to_path_buf()),
+            ..Caches::default()
         })
     }
 
@@ -70,16 +75,21 @@ impl Cards {
     pub fn cached(&self) -> usize {
         self.cached.load(Ordering::Relaxed)
     }
+
+    /// The site root the caches are in.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
 }
 
 /// The card's PNG: from the cache when it holds this card intact, else
 /// drawn now (and put into the cache).
-pub fn bytes<'a>(card: &Card, cards: &Cards) -> Result<Cow<'a, [u8]>, Error> {
+pub fn bytes<'a>(card: &Card, cards: &Caches) -> Result<Cow<'a, [u8]>, Error> {
     let key = Key::of(card);
     let entry = cards
-        .dir
+        .root
         .as_ref()
-        .map(|dir| dir.join(format!("{}.png", key.name)));
+        .map(|root| root.join(CACHE_DIR).join(format!("{}.png", key.name)));
     if let Some(png) = entry.as_deref().and_then(|path| cached(path, &key.print)) {
         cards.cached.fetch_add(1, Ordering::Relaxed);
         return Ok(Cow::Owned(png));
@@ -308,7 +318,7 @@ mod tests {
     fn a_card_is_drawn_once_and_then_taken_from_the_cache() {
         let root = tempfile::tempdir().unwrap();
         let card = card("#13294b");
-        let cards = Cards::in_root(root.path()).unwrap();
+        let cards = Caches::in_root(root.path()).unwrap();
         let drawn = bytes(&card, &cards).unwrap().into_owned();
         let decoded = image::load_from_memory(&drawn).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (120, 63));
@@ -324,7 +334,7 @@ mod tests {
     fn a_damaged_or_foreign_entry_is_drawn_again() {
         let root = tempfile::tempdir().unwrap();
         let card = card("#13294b");
-        let cards = Cards::in_root(root.path()).unwrap();
+        let cards = Caches::in_root(root.path()).unwrap();
         let drawn = bytes(&card, &cards).unwrap().into_owned();
         let path = entry(root.path());
         // Cut short, a pixel byte changed, another card under its name,
@@ -332,7 +342,7 @@ mod tests {
         let mut flipped = drawn.clone();
         let last = flipped.len() - 20;
         flipped[last] ^= 0x40;
-        let other = bytes(&self::card("#ffffff"), &Cards::default())
+        let other = bytes(&self::card("#ffffff"), &Caches::default())
             .unwrap()
             .into_owned();
         for (n, damage) in [
@@ -345,7 +355,7 @@ mod tests {
         .enumerate()
         {
             std::fs::write(&path, &damage).unwrap();
-            let cards = Cards::in_root(root.path()).unwrap();
+            let cards = Caches::in_root(root.path()).unwrap();
             assert_eq!(bytes(&card, &cards).unwrap(), drawn, "damage {n}");
             assert_eq!(cards.drawn(), 1, "damage {n}");
             assert_eq!(std::fs::read(&path).unwrap(), drawn, "damage {n}");
@@ -357,6 +367,6 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), root.path().join(".kommhub-cache")).unwrap();
-        assert!(Cards::in_root(root.path()).is_err());
+        assert!(Caches::in_root(root.path()).is_err());
     }
 }

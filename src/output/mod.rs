@@ -28,7 +28,7 @@ use walkdir::WalkDir;
 use crate::Error;
 use crate::render::Output;
 
-pub use card::Cards;
+pub use card::Caches;
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
 pub use preview::{Preview, Updated};
 pub use zip::bytes_of;
@@ -78,7 +78,7 @@ pub fn write(
     // Decided again under the lock: a build that held it may have changed
     // what is there.
     let claim = claim(root, out_dir, force)?;
-    let cards = Cards::in_root(root)?;
+    let cards = Caches::in_root(root)?;
     std::fs::create_dir_all(&claim.staging).map_err(|e| Error::io(&claim.staging, e))?;
     let mut report = sync(output, &claim.staging, Siblings::Compressed, &cards)?;
     swap::publish(&claim.staging, &claim.out_dir)?;
@@ -126,7 +126,7 @@ pub fn sync(
     output: &Output,
     dir: &Path,
     siblings: Siblings,
-    cards: &Cards,
+    cards: &Caches,
 ) -> Result<WriteReport, Error> {
     let existing = existing_files(dir)?;
     // The marker first: a build killed half-way leaves a folder that the

@@ -288,7 +288,9 @@ fn shipped_texts(
                     String::from_utf8_lossy(&std::fs::read(from).ok()?).into_owned(),
                 ),
                 // Archives are no style sheets or scripts.
-                render::Content::Zip(_) | render::Content::Card(_) => return None,
+                render::Content::Zip(_) | render::Content::Card(_) | render::Content::Crop(_) => {
+                    return None;
+                }
             };
             Some(check::ShippedText {
                 output: file.path.clone(),
