@@ -6,7 +6,7 @@
 //! `<root>/.kommhub-cache/cards/`, like the image variants: a fresh
 //! output folder (a CI build) takes them from there instead of drawing
 //! 10,000 cards again. A card's file is named by the SHA-256 of everything
-//! it is drawn from ([`Key`]: the filled-in SVG, which holds the title,
+//! it is drawn from (the filled-in SVG, which holds the title,
 //! date, number and marks; the card's size; the fonts' names and bytes;
 //! kommhub's version), and the PNG itself carries, in a text chunk, the
 //! fingerprint of its drawing (the same without the version, so a new
