@@ -550,3 +550,42 @@ fn a_lead_photo_is_cut_from_its_middle_the_same_in_every_build_and_a_small_one_g
     assert!(first.exists("public/news/klein/share.png"));
     assert!(!first.exists("public/news/klein/bild-1200x630.jpg"));
 }
+
+#[test]
+fn serve_cuts_a_changed_lead_photo_again_as_a_build_does() {
+    use kommhub::pipeline::{Changes, classify};
+    use kommhub::serve::Session;
+
+    let site = with_hub_theme()
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file(
+            "content/news/2025-03-01-breit/index.md",
+            &news(
+                "Breit",
+                "date: 2025-03-01\nimage: { src: bild.png, alt: \"Bänder\", credit: \"ITK\" }\n",
+            ),
+        )
+        .bytes("content/news/2025-03-01-breit/bild.png", &bands(2400, 630));
+    let preview = site.root().join("preview");
+    let compare = |what: &str| {
+        let options = BuildOptions {
+            output: Some(site.root().join("full")),
+            ..site.options()
+        };
+        crate::support::assert_preview_equals_build(options, &preview, what);
+    };
+    let mut session = Session::new(site.options(), preview.clone());
+    session
+        .rebuild(&Changes::everything(), &[], &mut |_| {})
+        .expect("first run");
+    compare("first run");
+    let crop = std::fs::read(preview.join("news/breit/bild-1200x630.png")).unwrap();
+    let photo = site.root().join("content/news/2025-03-01-breit/bild.png");
+    std::fs::write(&photo, bands(1800, 900)).unwrap();
+    let changes = classify(site.root(), "hub", &[photo], &[]);
+    session
+        .rebuild(&changes, &[], &mut |_| {})
+        .expect("photo replaced");
+    compare("photo replaced");
+    assert!(std::fs::read(preview.join("news/breit/bild-1200x630.png")).unwrap() != crop);
+}
