@@ -119,6 +119,11 @@ pub struct BuildArgs {
     /// checked like site.yaml's, a bad one is a usage error (exit 2).
     #[arg(long)]
     pub base_url: Option<kommhub::config::BaseUrl>,
+    /// Render everything instead of only what changed since the last
+    /// build (the cache in .kommhub-cache/build/ is not read, and a fresh
+    /// one is written).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,

@@ -62,6 +62,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
         },
         force_output: args.force_output,
         noindex: args.noindex,
+        cache: !args.no_cache,
     };
     match kommhub::build(&options) {
         Ok(report) => {
@@ -91,6 +92,9 @@ fn run_build(args: BuildArgs) -> ExitCode {
 /// summary goes to standard error and standard output gets one line only:
 /// when a build is next due (RFC 3339, UTC) or `none`, for CI schedules.
 fn print_built(report: &BuildReport, options: &BuildOptions, args: &BuildArgs) {
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     eprint!("{}", render_report(&report.warnings));
     let summary = summary_lines(report, options, args.timings);
     if args.print_next_due {
@@ -120,6 +124,14 @@ fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) ->
         report.files,
         options.output_dir().display()
     );
+    if report.resumed {
+        let written = &report.written;
+        let _ = writeln!(
+            out,
+            "only what changed since the last build: {} units rendered, {} files written, {} removed",
+            report.rendered, written.written, written.removed
+        );
+    }
     if let Some(kept) = &report.set_aside {
         let _ = writeln!(
             out,
@@ -134,11 +146,11 @@ fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) ->
             report.images_encoded, report.images_cached
         );
     }
-    if report.cards_drawn + report.cards_cached > 0 {
+    if report.written.cards_drawn + report.written.cards_cached > 0 {
         let _ = writeln!(
             out,
             "share cards: {} drawn, {} reused from the cache",
-            report.cards_drawn, report.cards_cached
+            report.written.cards_drawn, report.written.cards_cached
         );
     }
     if let Some((when, path)) = &report.next_scheduled {

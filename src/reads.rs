@@ -21,7 +21,9 @@ use crate::config::Lang;
 use crate::model::PageId;
 
 /// One input an output unit read.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Read {
     /// A page as a whole: its document, address, links, children,
     /// running number and translations.

@@ -18,9 +18,26 @@ use std::fmt;
 /// suffixes and is far above any readable address.
 pub const MAX_SEGMENT_BYTES: usize = 200;
 
-/// A `/`-separated relative path with only normal segments.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A `/`-separated relative path with only normal segments. Read back
+/// from disk (the build cache) only through [`SitePath::new`]'s checks.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
 pub struct SitePath(String);
+
+impl TryFrom<String> for SitePath {
+    type Error = String;
+    fn try_from(path: String) -> Result<Self, String> {
+        SitePath::new(&path).map_err(|refused| format!("not a safe site path: {:?}", refused.0))
+    }
+}
+
+impl From<SitePath> for String {
+    fn from(path: SitePath) -> String {
+        path.0
+    }
+}
 
 /// Why a path was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,7 +23,7 @@ pub use base_url::{BadBaseUrl, BaseUrl};
 pub const FILE_NAME: &str = "site.yaml";
 
 /// A configured language code such as `de`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Lang(String);
 

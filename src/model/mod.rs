@@ -38,7 +38,9 @@ pub use publication::{Publication, Withheld, WithheldPage};
 pub use url_path::UrlPath;
 
 /// Index of a page in [`Site::pages`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct PageId(pub usize);
 
 /// A published page (sections and the home page included).

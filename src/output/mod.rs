@@ -13,6 +13,7 @@
 //! (ext4 spends its time looking for free inodes).
 
 pub mod card;
+mod changes;
 mod claim;
 pub mod precompress;
 mod preview;
@@ -29,6 +30,7 @@ use crate::Error;
 use crate::render::Output;
 
 pub use card::Caches;
+pub use changes::{Changed, write_changes};
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
 pub use preview::{Preview, Updated};
 pub use zip::bytes_of;
@@ -194,7 +196,7 @@ pub fn sync(
 /// Writes `bytes`, one file of the output, into `dir` unless it holds
 /// them already, with its siblings for a build; returns whether the file
 /// was written and the siblings' paths.
-fn write_file(
+pub(super) fn write_file(
     path: &crate::site_path::SitePath,
     bytes: &[u8],
     dir: &Path,
@@ -307,10 +309,12 @@ fn put_whole(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::rename(&partial, target).map_err(|e| Error::io(target, e))
 }
 
-/// Writes `bytes` to `target`, creating its folder. A symlink at `target`
-/// (which kommhub never writes) is removed first, never written through.
+/// Writes `bytes` to `target`, creating its folder, as a new file: what
+/// was at `target` is removed first, never written through. It may be a
+/// symlink (which kommhub never writes), or a hard link to the published
+/// site's file ([`changes::mirror`]).
 fn put(target: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_symlink()) {
+    if std::fs::symlink_metadata(target).is_ok() {
         std::fs::remove_file(target).map_err(|e| Error::io(target, e))?;
     }
     if let Some(folder) = target.parent() {
@@ -325,7 +329,7 @@ fn put(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::write(target, bytes).map_err(|e| Error::io(target, e))
 }
 
-fn remove_empty_folders(dir: &Path) {
+pub(super) fn remove_empty_folders(dir: &Path) {
     let mut folders: Vec<PathBuf> = WalkDir::new(dir)
         .min_depth(1)
         .into_iter()

@@ -63,6 +63,10 @@ pub struct Document {
     /// missing date of a release already told it needs one): one root
     /// cause, one error.
     pub has_errors: bool,
+    /// A fingerprint of the file's path and text: two documents with the
+    /// same print were parsed from the same file with the same text, in
+    /// this process or another (the build cache compares them).
+    pub print: u64,
     /// The front matter text, to find the line of a key in later messages.
     front_matter: String,
     front_matter_line: usize,
@@ -71,6 +75,7 @@ pub struct Document {
 impl Document {
     /// A home page for a language that has no `_index.<lang>.md`.
     pub fn synthetic_home(lang: crate::config::Lang, title: String) -> Document {
+        let (lang_code, title_bytes) = (lang.to_string(), title.clone());
         Document {
             path: PathBuf::new(),
             folder: String::new(),
@@ -99,6 +104,7 @@ impl Document {
             }),
             body: Body::default(),
             has_errors: false,
+            print: print_of(&[lang_code.as_bytes(), title_bytes.as_bytes()]),
             front_matter: String::new(),
             front_matter_line: 1,
         }
@@ -230,6 +236,10 @@ pub fn parse_file(
         kind,
         body,
         has_errors: false,
+        print: print_of(&[
+            file.path.as_os_str().as_encoded_bytes(),
+            file.text.as_bytes(),
+        ]),
         front_matter: split.yaml.to_string(),
         front_matter_line: split.yaml_line,
     };
@@ -238,6 +248,13 @@ pub fn parse_file(
     document.segment = slugify(document.common.slug.as_deref().unwrap_or(&file.name.stem));
     document.has_errors = problems.iter().any(Diagnostic::is_error);
     (Some(document), problems)
+}
+
+/// A fingerprint of `parts`, the same in every process and on every
+/// machine (foldhash with fixed keys).
+fn print_of(parts: &[&[u8]]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::default().hash_one(parts)
 }
 
 /// The front matter read with the struct of the file's role, split into

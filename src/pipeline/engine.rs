@@ -158,8 +158,13 @@ pub struct Engine {
     model_problems: Vec<Diagnostic>,
     /// The last run succeeded, so an edit may be patched into `site`.
     clean: bool,
-    /// What every unit read and made (`serve` only).
+    /// What every unit read and made (`serve`, and `build` with its cache).
     memory: Memory,
+    /// Whether runs keep `memory` (and file fingerprints) for the next.
+    remember: bool,
+    /// The theme settings the resumed memory was rendered with
+    /// ([`Engine::resume`]); other settings drop the memory.
+    remembered_settings: Option<render::theme::ThemeSettings>,
     /// Files read since they were last parsed; `None` after a full walk,
     /// when every file must be compared.
     touched: Option<BTreeSet<PathBuf>>,
@@ -186,10 +191,46 @@ impl Engine {
             model_problems: Vec::new(),
             clean: false,
             memory: Memory::default(),
+            remember: purpose == Purpose::Serve,
+            remembered_settings: None,
             touched: None,
             reshaped: false,
             unsettled: Unsettled::default(),
         }
+    }
+
+    /// A build engine that starts from what an earlier build remembered
+    /// (the build cache, `cache.rs`), rendered with theme `settings`: its
+    /// first run renders only the units whose inputs changed since, and
+    /// its [`Run::removed`] names the files of units that are gone.
+    pub fn resume(
+        options: BuildOptions,
+        memory: Memory,
+        settings: render::theme::ThemeSettings,
+    ) -> Self {
+        let mut engine = Engine::new(options, Purpose::Build);
+        engine.memory = memory;
+        engine.remember = true;
+        engine.remembered_settings = Some(settings);
+        engine
+    }
+
+    /// A build engine that remembers what it renders, for the build cache.
+    pub fn remembering(options: BuildOptions) -> Self {
+        let mut engine = Engine::new(options, Purpose::Build);
+        engine.remember = true;
+        engine
+    }
+
+    /// What the last successful run rendered and read, and the theme
+    /// settings it used.
+    pub fn memory(&self) -> (&Memory, Option<&render::theme::ThemeSettings>) {
+        (&self.memory, self.theme.as_ref().map(|t| &t.files.settings))
+    }
+
+    /// Takes what the engine remembers, leaving it empty.
+    pub(super) fn take_memory(&mut self) -> Memory {
+        std::mem::take(&mut self.memory)
     }
 
     pub fn config(&self) -> Option<&SiteConfig> {
@@ -286,10 +327,13 @@ impl Engine {
                 .config
                 .as_ref()
                 .is_some_and(|old| parse::ParseSettings::of(old) == settings);
-        self.config = Some(config);
+        // A resumed memory was made with this site.yaml (the build cache
+        // checks); a reloaded one changes what every unit may show.
+        if self.config.replace(config).is_some() {
+            self.memory = Memory::default();
+        }
         self.theme = None;
         self.site = None;
-        self.memory = Memory::default();
         if kept {
             // The model is assembled from scratch: nothing is patched.
             self.reshaped = true;
@@ -304,10 +348,11 @@ impl Engine {
         let (files, problems) = render::theme::read(&self.options.root, config);
         // Theme settings reach into every body: with other settings,
         // nothing rendered before stands.
-        if self
-            .theme
-            .as_ref()
-            .is_some_and(|old| old.files.settings != files.settings)
+        let old = self.theme.as_ref().map(|old| &old.files.settings);
+        let remembered = self.remembered_settings.take();
+        if old
+            .or(remembered.as_ref())
+            .is_some_and(|old| *old != files.settings)
         {
             self.memory = Memory::default();
         }
@@ -430,7 +475,7 @@ impl Engine {
                 self.site = Some(site);
                 Run::default()
             }
-            Some(tera) if self.purpose != Purpose::Serve => {
+            Some(tera) if !self.remember => {
                 let units = render::units(&site);
                 let (output, problems) = timings.measure("render", || {
                     render::render(&site, &theme.files, tera, &units)
@@ -762,7 +807,7 @@ impl Engine {
                 .collect(),
             None => self.tree.files.iter().collect(),
         };
-        let remember = self.purpose == Purpose::Serve;
+        let remember = self.remember;
         let settings = parse::ParseSettings::of(config);
         let fresh: Vec<(PathBuf, Parsed)> = files
             .par_iter()

@@ -304,3 +304,133 @@ impl Memory {
         self.readers.keys().filter(|k| wanted(k)).cloned().collect()
     }
 }
+
+/// A [`Memory`] as the build cache keeps it on disk (`cache.rs`): each
+/// input once, with its version, and each unit naming its inputs by their
+/// place in that list.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Stored {
+    keys: Vec<(Key, Option<u64>)>,
+    units: Vec<StoredUnit>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredUnit {
+    unit: Unit,
+    reads: Vec<u32>,
+    files: Vec<SitePath>,
+    problems: Vec<StoredProblem>,
+}
+
+/// A unit's warning, with its code by name.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredProblem {
+    file: std::path::PathBuf,
+    line: usize,
+    column: usize,
+    error: bool,
+    code: String,
+    message: String,
+    help: String,
+}
+
+impl Memory {
+    /// What the build cache writes of this memory.
+    pub fn to_stored(&self) -> Stored {
+        let mut keys: Vec<&Key> = self.readers.keys().collect();
+        keys.sort();
+        let place: HashMap<&Key, u32> = keys.iter().zip(0u32..).map(|(k, i)| (*k, i)).collect();
+        let mut units: Vec<StoredUnit> = self
+            .records
+            .iter()
+            .map(|(unit, record)| StoredUnit {
+                unit: unit.clone(),
+                reads: record
+                    .reads
+                    .iter()
+                    .filter_map(|k| place.get(k).copied())
+                    .collect(),
+                files: record.files.clone(),
+                problems: record.problems.iter().map(StoredProblem::of).collect(),
+            })
+            .collect();
+        units.sort_by(|a, b| a.unit.cmp(&b.unit));
+        Stored {
+            keys: keys
+                .into_iter()
+                .map(|key| (key.clone(), self.versions.get(key).map(|v| v.0)))
+                .collect(),
+            units,
+        }
+    }
+
+    /// The memory `stored` describes; an error when it does not hold
+    /// together (a read that names no input, a code kommhub does not know).
+    pub fn from_stored(stored: Stored) -> Result<Memory, String> {
+        let keys: Vec<Key> = stored.keys.iter().map(|(key, _)| key.clone()).collect();
+        let mut memory = Memory::default();
+        for (key, version) in stored.keys {
+            if let Some(print) = version {
+                memory.versions.insert(key, Version(print));
+            }
+        }
+        for stored_unit in stored.units {
+            let reads = stored_unit
+                .reads
+                .iter()
+                .map(|at| keys.get(*at as usize).cloned())
+                .collect::<Option<Vec<Key>>>()
+                .ok_or("a unit reads an input the cache does not list")?;
+            let problems = stored_unit
+                .problems
+                .into_iter()
+                .map(StoredProblem::into_diagnostic)
+                .collect::<Result<Vec<_>, String>>()?;
+            for key in &reads {
+                let readers = memory.readers.entry(key.clone()).or_default();
+                readers.insert(stored_unit.unit.clone());
+            }
+            for path in &stored_unit.files {
+                memory.owners.insert(path.clone(), stored_unit.unit.clone());
+            }
+            let record = Record {
+                reads,
+                files: stored_unit.files,
+                problems,
+            };
+            memory.records.insert(stored_unit.unit, record);
+        }
+        Ok(memory)
+    }
+
+    /// Every file the remembered units make.
+    pub fn files(&self) -> impl Iterator<Item = &SitePath> {
+        self.owners.keys()
+    }
+}
+
+impl StoredProblem {
+    fn of(problem: &Diagnostic) -> StoredProblem {
+        StoredProblem {
+            file: problem.file.clone(),
+            line: problem.line,
+            column: problem.column,
+            error: problem.is_error(),
+            code: problem.code.to_string(),
+            message: problem.message.clone(),
+            help: problem.help.clone(),
+        }
+    }
+
+    fn into_diagnostic(self) -> Result<Diagnostic, String> {
+        let code: crate::diagnostics::Code = self
+            .code
+            .parse()
+            .map_err(|_| format!("unknown code `{}`", self.code))?;
+        let problem = match self.error {
+            true => Diagnostic::error(code, &self.file, self.message, self.help),
+            false => Diagnostic::warning(code, &self.file, self.message, self.help),
+        };
+        Ok(problem.at(self.line, self.column))
+    }
+}

@@ -7,6 +7,7 @@
 //! returns its value and its diagnostics; if any diagnostic is an error,
 //! nothing is written.
 
+mod cache;
 mod changes;
 mod engine;
 mod memory;
@@ -45,6 +46,9 @@ pub struct BuildOptions {
     pub force_output: bool,
     /// `--noindex`: a preview that search engines must not index.
     pub noindex: bool,
+    /// Use and keep the build cache (`cache.rs`); `--no-cache` turns it
+    /// off for one build, which still leaves a fresh cache behind.
+    pub cache: bool,
 }
 
 impl BuildOptions {
@@ -57,6 +61,7 @@ impl BuildOptions {
             publication: Publication::at(build_date),
             force_output: false,
             noindex: false,
+            cache: true,
         }
     }
 
@@ -109,9 +114,14 @@ pub struct BuildReport {
     pub images_cached: usize,
     /// Where `--force-output` moved the files that were in the folder.
     pub set_aside: Option<PathBuf>,
-    /// Share cards drawn in this build, and taken from the card cache.
-    pub cards_drawn: usize,
-    pub cards_cached: usize,
+    /// One-line notes about the build cache (why it was not used).
+    pub notes: Vec<String>,
+    /// Units rendered; with a usable build cache only the changed ones.
+    pub rendered: usize,
+    /// The build cache was used: only changed units were rendered.
+    pub resumed: bool,
+    /// What the write changed in the published site.
+    pub written: output::WriteReport,
 }
 
 impl BuildReport {
@@ -135,7 +145,9 @@ pub enum BuildFailure {
     Io(Error),
 }
 
-/// Builds the site and writes it; on any error, writes nothing.
+/// Builds the site and writes it; on any error, writes nothing. With the
+/// build cache ([`BuildOptions::cache`], `cache.rs`), renders only what
+/// changed since the last build and keeps the published files of the rest.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let out_dir = options.output_dir();
     let destination = output::Destination {
@@ -146,32 +158,161 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // Refused before the work, so a wrong `--output` costs no time.
     let claimed =
         output::claim(destination.root, &out_dir, destination.force).map_err(BuildFailure::Io)?;
-    let mut rendered = render_site(options).map_err(BuildFailure::Content)?;
-    let waiting = |lock: &Path| {
-        eprintln!(
-            "note: another build is writing this site; waiting for it to finish ({})",
-            lock.display()
-        );
+    let mut notes = Vec::new();
+    let cache = read_config_text(&options.root).ok().and_then(|text| {
+        match cache::Cache::of(options, &text) {
+            Ok(cache) => Some(cache),
+            Err(why) => {
+                notes.push(format!("the build cache is off: {why}"));
+                None
+            }
+        }
+    });
+    let resumed = match (&cache, options.cache) {
+        (Some(cache), true) => cache
+            .load()
+            .map_err(|why| notes.push(format!("{why} ({}); rendering everything", cache.shown())))
+            .ok(),
+        _ => None,
     };
-    let written = rendered
-        .timings
-        .measure("write", || {
-            output::write(&rendered.output, destination, &claimed, waiting)
-        })
+    let (mut rendered, kept) = render_kept(options, resumed).map_err(BuildFailure::Content)?;
+    // From here until the new cache is saved, no cache describes the
+    // output folder: a build killed in between leaves none to trust.
+    if let Some(cache) = &cache {
+        cache.forget();
+    }
+    let mut timings = std::mem::take(&mut rendered.timings);
+    let written = timings
+        .measure("write", || write(&rendered, &kept, destination, &claimed))
         .map_err(BuildFailure::Io)?;
+    rendered.timings = timings;
+    if let Some(cache) = &cache {
+        let saved = rendered.timings.measure("cache", || {
+            cache.save(&kept.memory, &kept.settings, kept.search.clone())
+        });
+        if let Err(why) = saved {
+            notes.push(format!("the build cache could not be saved: {why}"));
+            cache.forget();
+        }
+    }
     Ok(BuildReport {
         pages: rendered.site.pages.len(),
-        files: rendered.output.files.len(),
+        files: kept.all.len(),
         warnings: rendered.diagnostics,
         next_scheduled: rendered.site.next_scheduled.clone(),
         next_expiring: rendered.site.next_expiring(),
         timings: rendered.timings,
         images_encoded: rendered.images_encoded,
         images_cached: rendered.images_cached,
-        set_aside: written.set_aside,
-        cards_drawn: written.cards_drawn,
-        cards_cached: written.cards_cached,
+        set_aside: written.set_aside.clone(),
+        notes,
+        rendered: kept.rendered,
+        resumed: kept.removed.is_some(),
+        written,
     })
+}
+
+/// What a build keeps besides its files: the engine's memory for the
+/// cache, and what the writer needs when only changes were rendered.
+struct Kept {
+    memory: memory::Memory,
+    settings: render::theme::ThemeSettings,
+    /// The search index's files.
+    search: Vec<crate::site_path::SitePath>,
+    /// Every file of the site, rendered in this build or kept.
+    all: std::collections::HashSet<crate::site_path::SitePath>,
+    /// `Some` when only changes were rendered: the files that are gone.
+    removed: Option<Vec<crate::site_path::SitePath>>,
+    rendered: usize,
+}
+
+fn write(
+    rendered: &Rendered,
+    kept: &Kept,
+    destination: output::Destination,
+    claimed: &output::Claim,
+) -> Result<output::WriteReport, Error> {
+    let waiting = |lock: &Path| {
+        eprintln!(
+            "note: another build is writing this site; waiting for it to finish ({})",
+            lock.display()
+        );
+    };
+    match &kept.removed {
+        None => output::write(&rendered.output, destination, claimed, waiting),
+        Some(removed) => {
+            let changed = output::Changed {
+                output: &rendered.output,
+                removed,
+                all: &kept.all,
+            };
+            output::write_changes(changed, destination, claimed, waiting)
+        }
+    }
+}
+
+/// [`render_site`] with an engine that remembers what each unit read,
+/// resumed from the build cache when there is one: then `output` holds
+/// only the files of changed units (and the search index).
+fn render_kept(
+    options: &BuildOptions,
+    resumed: Option<cache::Resumed>,
+) -> Result<(Rendered, Kept), Vec<Diagnostic>> {
+    let (mut engine, old_search) = match resumed {
+        Some(resumed) => {
+            let engine = Engine::resume(options.clone(), resumed.memory, resumed.settings);
+            (engine, Some(resumed.search))
+        }
+        None => (Engine::remembering(options.clone()), None),
+    };
+    let mut run = engine.run(&Changes::everything())?;
+    if run.failed() {
+        return Err(run.problems);
+    }
+    let memory = engine.take_memory();
+    let (site, theme, _) = engine.into_parts();
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Err(run.problems);
+    };
+    let mut output = Output {
+        files: std::mem::take(&mut run.files),
+    };
+    let index = run
+        .timings
+        .measure("search", || search::index(&site, &theme.files.strings));
+    let search: Vec<_> = index.iter().map(|file| file.path.clone()).collect();
+    let search_problems = search::merge(&mut output, index);
+    let problems = diagnostics::sorted(run.problems.into_iter().chain(search_problems).collect());
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    let mut all: std::collections::HashSet<_> = memory.files().cloned().collect();
+    all.extend(search.iter().cloned());
+    let removed = old_search.map(|old_search| {
+        let mut removed = std::mem::take(&mut run.removed);
+        removed.extend(old_search);
+        removed.retain(|path| !all.contains(path));
+        removed.sort();
+        removed.dedup();
+        removed
+    });
+    let kept = Kept {
+        memory,
+        settings: theme.files.settings.clone(),
+        search,
+        all,
+        removed,
+        rendered: run.rendered,
+    };
+    let rendered = Rendered {
+        site,
+        output,
+        diagnostics: problems,
+        timings: run.timings,
+        images_encoded: run.images_encoded,
+        images_cached: run.images_cached,
+    };
+    Ok((rendered, kept))
 }
 
 /// Every stage but writing: what `build` would write, in memory.

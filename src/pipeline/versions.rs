@@ -9,16 +9,15 @@
 //! a fingerprint, only the addresses they stand for: inserting a release
 //! shifts every position after it but changes no other page.
 //!
-//! A document is compared by identity: the parse cache hands out the same
-//! `Arc` while a file's text is unchanged. A page's [`Version`] holds its
-//! document, so a remembered address cannot be freed and come back as
-//! another document's.
+//! A document is compared by its print ([`crate::parse::Document::print`]),
+//! a fingerprint of its file's path and text. Fingerprints use fixed keys,
+//! so versions mean the same in the next process: the build cache
+//! (`cache.rs`) keeps them on disk.
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::quality::{FixedState, FoldHasher};
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -27,7 +26,9 @@ use crate::reads::Read;
 use crate::render::ThemeFiles;
 
 /// An input, named so that it means the same in the next assembly.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Key {
     /// A page, by its site URL.
     Page(String),
@@ -45,20 +46,9 @@ impl Key {
     }
 }
 
-/// An input's fingerprint. A page's also holds its document, so the
-/// document's address, part of the fingerprint, cannot be given to another
-/// document while the version is remembered.
-#[derive(Debug, Clone)]
-pub struct Version {
-    print: u64,
-    _document: Option<Arc<crate::parse::Document>>,
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.print == other.print
-    }
-}
+/// An input's fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version(pub u64);
 
 /// What versions are computed from: the site, the theme and the
 /// per-language `site` values templates got.
@@ -109,13 +99,8 @@ pub fn versions<'k>(
 pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
     let site = sources.site;
     let mut hasher = FixedState::default().build_hasher();
-    let mut document = None;
     match key {
-        Key::Page(url) => {
-            let found = sources.page(url)?;
-            page(site, found, &mut hasher);
-            document = Some(Arc::clone(&found.doc));
-        }
+        Key::Page(url) => page(site, sources.page(url)?, &mut hasher),
         Key::Other(Read::Page(_)) => return None,
         Key::Other(Read::Structure) => structure(site, &mut hasher),
         Key::Other(Read::Redirects) => {
@@ -160,19 +145,22 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
             copy.map(|copy| copy.path.as_str()).hash(&mut hasher);
         }
     }
-    Some(Version {
-        print: hasher.finish(),
-        _document: document,
-    })
+    Some(Version(hasher.finish()))
 }
 
 /// Everything a view can learn about `page` besides other pages: its
-/// document (by identity), address, language, last commit, where its
-/// links lead, the addresses of its children and translations, and its
-/// running number.
+/// document (by the print of its file's path and text, which stays the
+/// same from one process to the next), address, language, last commit,
+/// where its links lead, the addresses of its children and translations,
+/// and its running number.
 fn page(site: &Site, page: &Page, hasher: &mut FoldHasher<'static>) {
-    (Arc::as_ptr(&page.doc) as usize).hash(hasher);
+    page.doc.print.hash(hasher);
     (&page.url, &page.lang, page.synthetic, &page.committed).hash(hasher);
+    // Whether it is still scheduled: the build date differs from one
+    // build to the next (`build` with its cache).
+    let build_date = site.publication.build_date;
+    let date = page.doc.common.date.as_ref();
+    date.is_some_and(|d| d.instant > build_date).hash(hasher);
     for link in &page.links {
         match link {
             LinkTarget::Page { url, anchor } => (url, anchor).hash(hasher),

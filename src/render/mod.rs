@@ -227,7 +227,9 @@ fn failing_template(theme: &ThemeFiles, site: &Site) -> String {
 /// the files it made, and renders again only the units whose reads changed.
 /// Units are named by what stays the same between two assemblies (an
 /// address), never by a [`crate::model::PageId`], which is a position.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Unit {
     /// A content page, by its site URL.
     Page(String),

@@ -36,7 +36,7 @@ pub struct ThemeFiles {
 
 /// What a theme decides that kommhub's own code writes too, from the
 /// theme's `theme.yaml` (optional; every key has a default).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ThemeSettings {
     /// The `sizes` attribute of every responsive image: how wide the
     /// theme shows it. The images of a body get it from `render::body`,

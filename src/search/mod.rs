@@ -829,7 +829,7 @@ fn file(folder: &str, name: &str, bytes: Vec<u8>) -> Option<OutputFile> {
 
 /// Adds `files` to `output` and restores its order; a path that a page,
 /// static file or asset already uses is an error.
-fn merge(output: &mut Output, files: Vec<OutputFile>) -> Vec<Diagnostic> {
+pub fn merge(output: &mut Output, files: Vec<OutputFile>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let taken: std::collections::HashSet<SitePath> = output
         .files

@@ -171,6 +171,7 @@ fn preview_options(options: &ServeOptions, base_url: BaseUrl) -> BuildOptions {
         },
         force_output: false,
         noindex: false,
+        cache: false,
     }
 }
 

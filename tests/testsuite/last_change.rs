@@ -149,3 +149,27 @@ fn serve_shows_the_committed_date_after_a_save_as_a_build_does() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_build_from_the_build_cache_shows_a_commit_made_after_the_last_build() {
+    let site = committed(site());
+    // Saved after the last commit and built: the page shows that commit.
+    let site = site.file(
+        "content/ueber-uns.md",
+        "---\ntitle: Über uns\n---\n\nWir, später.\n",
+    );
+    site.build().unwrap();
+    let before = stand(&site, "public/ueber-uns/index.html").unwrap();
+    assert!(before.contains("2025-11-20T16:30:00+01:00"), "{before}");
+    // Committed later, no text changed: the cached build renders the
+    // page again with the new date.
+    git(
+        site.root(),
+        &["commit", "-q", "-am", "third"],
+        "2025-12-01T08:00:00Z",
+    );
+    let report = site.build().unwrap();
+    assert!(report.resumed, "{:?}", report.notes);
+    let after = stand(&site, "public/ueber-uns/index.html").unwrap();
+    assert!(after.contains("2025-12-01T09:00:00+01:00"), "{after}");
+}

@@ -9,6 +9,7 @@
 
 mod assets;
 mod build;
+mod build_cache;
 mod check;
 mod errors;
 mod input_limits;

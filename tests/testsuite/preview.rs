@@ -7,73 +7,12 @@
 //! and then compares the preview folder with a fresh `build` of the same
 //! files; a stale or missing file fails the step that caused it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use jiff::Timestamp;
 use kommhub::pipeline::{BuildOptions, Changes, classify};
 use kommhub::serve::{Rebuilt, Session};
 
-use crate::support::{assert_preview_equals_build, copy_dir};
-
-/// The hub, copied into a temporary folder.
-struct Hub {
-    dir: tempfile::TempDir,
-}
-
-impl Hub {
-    fn new() -> Self {
-        let hub = Hub {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy_dir(&repo.join("content"), &hub.root().join("content"));
-        copy_dir(&repo.join("themes"), &hub.root().join("themes"));
-        std::fs::copy(repo.join("site.yaml"), hub.root().join("site.yaml")).expect("site.yaml");
-        hub
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn options(&self) -> BuildOptions {
-        // After every dated release of the hub, so none is withheld.
-        BuildOptions::new(
-            self.root(),
-            Timestamp::from_second(1_796_000_000).expect("date"),
-        )
-    }
-
-    fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.root().join(path)).expect(path)
-    }
-
-    fn write(&self, path: &str, text: &str) -> PathBuf {
-        let target = self.root().join(path);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&target, text).expect("write");
-        target
-    }
-
-    /// `path` with its first `from` replaced by `to`.
-    fn edit(&self, path: &str, from: &str, to: &str) -> PathBuf {
-        let text = self.read(path);
-        assert!(text.contains(from), "{path} has no `{from}`");
-        self.write(path, &text.replacen(from, to, 1))
-    }
-
-    fn remove(&self, path: &str) -> PathBuf {
-        let target = self.root().join(path);
-        std::fs::remove_file(&target).expect("remove");
-        target
-    }
-
-    fn rename(&self, from: &str, to: &str) -> Vec<PathBuf> {
-        let (a, b) = (self.root().join(from), self.root().join(to));
-        std::fs::rename(&a, &b).expect("rename");
-        vec![a, b]
-    }
-}
+use crate::support::{Hub, assert_preview_equals_build};
 
 /// Pages a browser has open during every step: the home pages and the
 /// press listing, which a structural edit reaches.

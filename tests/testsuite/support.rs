@@ -196,6 +196,11 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
 /// siblings aside, which `serve` leaves out); `what` names the step in a failure.
 pub fn assert_preview_equals_build(options: BuildOptions, preview: &Path, what: &str) {
     let full = options.output_dir();
+    // A build from scratch: the build cache would render only changes.
+    let options = BuildOptions {
+        cache: false,
+        ..options
+    };
     kommhub::build(&options).unwrap_or_else(|_| panic!("{what}: the full build fails"));
     let keep = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
         files
@@ -219,6 +224,67 @@ pub fn assert_preview_equals_build(options: BuildOptions, preview: &Path, what: 
             String::from_utf8_lossy(a),
             String::from_utf8_lossy(b)
         );
+    }
+}
+
+/// The repository's hub (content, theme, site.yaml), copied into a
+/// temporary folder, with the edits the preview and build-cache tests make.
+pub struct Hub {
+    dir: tempfile::TempDir,
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        let hub = Hub {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &hub.root().join("content"));
+        copy_dir(&repo.join("themes"), &hub.root().join("themes"));
+        std::fs::copy(repo.join("site.yaml"), hub.root().join("site.yaml")).expect("site.yaml");
+        hub
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        // After every dated release of the hub, so none is withheld.
+        BuildOptions::new(
+            self.root(),
+            Timestamp::from_second(1_796_000_000).expect("date"),
+        )
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root().join(path)).expect(path)
+    }
+
+    pub fn write(&self, path: &str, text: &str) -> PathBuf {
+        let target = self.root().join(path);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&target, text).expect("write");
+        target
+    }
+
+    /// `path` with its first `from` replaced by `to`.
+    pub fn edit(&self, path: &str, from: &str, to: &str) -> PathBuf {
+        let text = self.read(path);
+        assert!(text.contains(from), "{path} has no `{from}`");
+        self.write(path, &text.replacen(from, to, 1))
+    }
+
+    pub fn remove(&self, path: &str) -> PathBuf {
+        let target = self.root().join(path);
+        std::fs::remove_file(&target).expect("remove");
+        target
+    }
+
+    pub fn rename(&self, from: &str, to: &str) -> Vec<PathBuf> {
+        let (a, b) = (self.root().join(from), self.root().join(to));
+        std::fs::rename(&a, &b).expect("rename");
+        vec![a, b]
     }
 }
 
