@@ -45,25 +45,41 @@ pub struct Caches {
     /// The site root; `None`: no caches (every card is drawn, no photo
     /// can be cropped).
     root: Option<PathBuf>,
+    /// `.kommhub-cache` or a cache folder in it that is a symlink.
+    linked: Option<PathBuf>,
     drawn: AtomicUsize,
     cached: AtomicUsize,
 }
 
 impl Caches {
-    /// The caches below `root`; refused when `.kommhub-cache` or a
-    /// folder in it is a symlink (kommhub writes through no links).
-    pub fn in_root(root: &Path) -> Result<Caches, Error> {
+    /// The caches below `root`. When `.kommhub-cache` or a folder in it
+    /// is a symlink, every card or crop is refused with an error when it
+    /// is made (kommhub writes through no links); the build fails then,
+    /// after the content's own errors, which name the image cache too.
+    pub fn in_root(root: &Path) -> Caches {
+        let mut linked = None;
         for dir in [CACHE_DIR, crate::images::CACHE_DIR] {
             let mut folder = root.to_path_buf();
             for part in Path::new(dir).components() {
                 folder.push(part);
-                super::refuse_link(&folder)?;
+                if linked.is_none() && super::refuse_link(&folder).is_err() {
+                    linked = Some(folder.clone());
+                }
             }
         }
-        Ok(Caches {
+        Caches {
             root: Some(root.to_path_buf()),
+            linked,
             ..Caches::default()
-        })
+        }
+    }
+
+    /// The site root the caches are in, unless a cache folder is a link.
+    pub fn root(&self) -> Result<Option<&Path>, Error> {
+        if let Some(link) = &self.linked {
+            super::refuse_link(link)?;
+        }
+        Ok(self.root.as_deref())
     }
 
     /// Cards drawn so far.
@@ -75,11 +91,6 @@ impl Caches {
     pub fn cached(&self) -> usize {
         self.cached.load(Ordering::Relaxed)
     }
-
-    /// The site root the caches are in.
-    pub fn root(&self) -> Option<&Path> {
-        self.root.as_deref()
-    }
 }
 
 /// The card's PNG: from the cache when it holds this card intact, else
@@ -87,8 +98,7 @@ impl Caches {
 pub fn bytes<'a>(card: &Card, cards: &Caches) -> Result<Cow<'a, [u8]>, Error> {
     let key = Key::of(card);
     let entry = cards
-        .root
-        .as_ref()
+        .root()?
         .map(|root| root.join(CACHE_DIR).join(format!("{}.png", key.name)));
     if let Some(png) = entry.as_deref().and_then(|path| cached(path, &key.print)) {
         cards.cached.fetch_add(1, Ordering::Relaxed);
@@ -233,15 +243,53 @@ fn draw(card: &Card, print: &str) -> Result<Vec<u8>, Error> {
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| failed("the share card has no size"))?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    let png = pixmap
-        .encode_png()
-        .map_err(|e| failed(&format!("the share card cannot be encoded: {e}")))?;
+    let png =
+        encode(&pixmap).map_err(|e| failed(&format!("the share card cannot be encoded: {e}")))?;
     Ok(mark(png, print))
 }
 
 /// The font files unpacked into one database; a file that cannot be
 /// read or unpacked is left out (the card then falls back to another
 /// font of the set).
+/// The drawn card as PNG, quickly: deflate's first level and one filter
+/// for every row, without an alpha channel when every pixel is opaque, as
+/// a card's background makes it. tiny-skia's own encoder tries every
+/// filter per row at the default level: about two fifths of a fresh
+/// 1,000-release build's CPU (perf), for cards of about 30 kB. Level 1
+/// makes about 50 kB at half of level 6's time (the corpus's cards
+/// re-encoded with zlib; fdeflate's fast mode made 100–120 kB).
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, image::ImageError> {
+    use image::ImageEncoder as _;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let pixels = pixmap.pixels();
+    let opaque = pixels.iter().all(|pixel| pixel.alpha() == u8::MAX);
+    let (data, color) = match opaque {
+        // Premultiplied and straight colour are the same when opaque.
+        true => (
+            pixels
+                .iter()
+                .flat_map(|p| [p.red(), p.green(), p.blue()])
+                .collect::<Vec<u8>>(),
+            image::ExtendedColorType::Rgb8,
+        ),
+        false => (
+            pixels
+                .iter()
+                .flat_map(|p| {
+                    let c = p.demultiply();
+                    [c.red(), c.green(), c.blue(), c.alpha()]
+                })
+                .collect(),
+            image::ExtendedColorType::Rgba8,
+        ),
+    };
+    let mut png = Vec::with_capacity(data.len() / 8);
+    let encoder =
+        PngEncoder::new_with_quality(&mut png, CompressionType::Level(1), FilterType::Sub);
+    encoder.write_image(&data, pixmap.width(), pixmap.height(), color)?;
+    Ok(png)
+}
+
 fn load_fonts(files: &[std::path::PathBuf]) -> usvg::fontdb::Database {
     let mut fonts = usvg::fontdb::Database::new();
     for file in files {
@@ -318,7 +366,7 @@ mod tests {
     fn a_card_is_drawn_once_and_then_taken_from_the_cache() {
         let root = tempfile::tempdir().unwrap();
         let card = card("#13294b");
-        let cards = Caches::in_root(root.path()).unwrap();
+        let cards = Caches::in_root(root.path());
         let drawn = bytes(&card, &cards).unwrap().into_owned();
         let decoded = image::load_from_memory(&drawn).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (120, 63));
@@ -334,7 +382,7 @@ mod tests {
     fn a_damaged_or_foreign_entry_is_drawn_again() {
         let root = tempfile::tempdir().unwrap();
         let card = card("#13294b");
-        let cards = Caches::in_root(root.path()).unwrap();
+        let cards = Caches::in_root(root.path());
         let drawn = bytes(&card, &cards).unwrap().into_owned();
         let path = entry(root.path());
         // Cut short, a pixel byte changed, another card under its name,
@@ -355,11 +403,15 @@ mod tests {
         .enumerate()
         {
             std::fs::write(&path, &damage).unwrap();
-            let cards = Caches::in_root(root.path()).unwrap();
+            let cards = Caches::in_root(root.path());
             assert_eq!(bytes(&card, &cards).unwrap(), drawn, "damage {n}");
             assert_eq!(cards.drawn(), 1, "damage {n}");
             assert_eq!(std::fs::read(&path).unwrap(), drawn, "damage {n}");
         }
+    }
+
+    fn tree_is_empty(dir: &Path) -> bool {
+        std::fs::read_dir(dir).unwrap().next().is_none()
     }
 
     #[test]
@@ -367,6 +419,8 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(elsewhere.path(), root.path().join(".kommhub-cache")).unwrap();
-        assert!(Caches::in_root(root.path()).is_err());
+        let caches = Caches::in_root(root.path());
+        assert!(bytes(&card("#13294b"), &caches).is_err());
+        assert!(tree_is_empty(elsewhere.path()));
     }
 }

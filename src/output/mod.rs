@@ -17,6 +17,7 @@ mod changes;
 mod claim;
 pub mod precompress;
 mod preview;
+mod stream;
 mod swap;
 mod zip;
 
@@ -30,9 +31,9 @@ use crate::Error;
 use crate::render::Output;
 
 pub use card::Caches;
-pub use changes::{Changed, write_changes};
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
 pub use preview::{Preview, Updated};
+pub use stream::{Base, Stream};
 pub use zip::bytes_of;
 
 /// What a write changed.
@@ -58,42 +59,10 @@ pub struct Destination<'a> {
     pub force: bool,
 }
 
-/// Writes `output` to the destination via the staging folder and a swap.
-/// `first` is the claim the caller made before rendering (so a wrong
-/// folder costs no time); `waiting` is called when another build holds
-/// the lock.
-pub fn write(
-    output: &Output,
-    destination: Destination,
-    first: &Claim,
-    waiting: impl FnOnce(&Path),
-) -> Result<WriteReport, Error> {
-    let Destination {
-        root,
-        out_dir,
-        force,
-    } = destination;
-    if let Some(parent) = first.lock.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let _lock = swap::lock(&first.lock, || waiting(&first.lock))?;
-    // Decided again under the lock: a build that held it may have changed
-    // what is there.
-    let claim = claim(root, out_dir, force)?;
-    let cards = Caches::in_root(root)?;
-    std::fs::create_dir_all(&claim.staging).map_err(|e| Error::io(&claim.staging, e))?;
-    let mut report = sync(output, &claim.staging, Siblings::Compressed, &cards)?;
-    swap::publish(&claim.staging, &claim.out_dir)?;
-    if claim.foreign {
-        report.set_aside = Some(set_aside(&claim)?);
-    }
-    Ok(report)
-}
-
 /// After a forced swap the staging name holds the files that were in the
 /// output folder; they move to `.<name>.before-kommhub` (numbered if
 /// taken) and stay there.
-fn set_aside(claim: &Claim) -> Result<PathBuf, Error> {
+pub(super) fn set_aside(claim: &Claim) -> Result<PathBuf, Error> {
     let parent = claim.out_dir.parent().unwrap_or(Path::new("/"));
     let name = claim
         .out_dir
@@ -110,26 +79,11 @@ fn set_aside(claim: &Claim) -> Result<PathBuf, Error> {
     Ok(target)
 }
 
-/// Whether [`sync`] writes precompressed siblings of text files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Siblings {
-    /// A build: `name.gz` and `name.br` beside each text file above
-    /// [`precompress::THRESHOLD`].
-    Compressed,
-    /// `serve`'s preview: the files only.
-    None,
-}
-
-/// Makes `dir` hold exactly `output` (and, for a build, the compressed
-/// siblings): writes files whose bytes differ, leaves equal ones alone
-/// and removes files that are no longer produced. Files are made in
-/// parallel, share cards too (`cards` is their cache).
-pub fn sync(
-    output: &Output,
-    dir: &Path,
-    siblings: Siblings,
-    cards: &Caches,
-) -> Result<WriteReport, Error> {
+/// Makes `dir` (`serve`'s preview) hold exactly `output`: writes files
+/// whose bytes differ, leaves equal ones alone and removes files that are
+/// no longer produced. Files are made in parallel, share cards and crops
+/// too (`caches` keeps them).
+pub fn sync(output: &Output, dir: &Path, caches: &Caches) -> Result<WriteReport, Error> {
     let existing = existing_files(dir)?;
     // The marker first: a build killed half-way leaves a folder that the
     // next build still recognises as its own.
@@ -156,19 +110,11 @@ pub fn sync(
         .iter()
         .map(|f| dir.join(f.path.as_str()))
         .collect();
-    let written: Vec<(bool, Vec<PathBuf>)> = output
+    let written: Vec<bool> = output
         .files
         .par_iter()
-        .map(|file| {
-            let bytes = bytes_of(&file.content, cards)?;
-            write_file(&file.path, &bytes, dir, &existing, siblings, &keep)
-        })
+        .map(|file| write_file(file, dir, &existing, caches))
         .collect::<Result<_, Error>>()?;
-    keep.extend(
-        written
-            .iter()
-            .flat_map(|(_, siblings)| siblings.iter().cloned()),
-    );
     keep.insert(marker);
     let mut removed = 0;
     for stale in existing.difference(&keep) {
@@ -182,47 +128,39 @@ pub fn sync(
     if removed > 0 {
         remove_empty_folders(dir);
     }
-    let count = written.iter().filter(|(w, _)| *w).count();
+    let count = written.iter().filter(|w| **w).count();
     Ok(WriteReport {
         written: count,
         unchanged: written.len() - count,
         removed,
         set_aside: None,
-        cards_drawn: cards.drawn(),
-        cards_cached: cards.cached(),
+        cards_drawn: caches.drawn(),
+        cards_cached: caches.cached(),
     })
 }
 
-/// Writes `bytes`, one file of the output, into `dir` unless it holds
-/// them already, with its siblings for a build; returns whether the file
-/// was written and the siblings' paths.
-pub(super) fn write_file(
-    path: &crate::site_path::SitePath,
-    bytes: &[u8],
+/// Writes one file of the output into `dir` unless it holds its bytes
+/// already; returns whether it was written.
+fn write_file(
+    file: &crate::render::OutputFile,
     dir: &Path,
     existing: &HashSet<PathBuf>,
-    siblings: Siblings,
-    outputs: &HashSet<PathBuf>,
-) -> Result<(bool, Vec<PathBuf>), Error> {
-    let target = dir.join(path.as_str());
+    caches: &Caches,
+) -> Result<bool, Error> {
+    let target = dir.join(file.path.as_str());
     let known = existing.contains(&target);
-    let same = known && holds(&target, bytes);
-    let compressed = match siblings {
-        Siblings::Compressed => compress_beside(&target, bytes, same, existing, outputs)?,
-        Siblings::None => {
-            if !same {
-                put(&target, bytes)?;
-            }
-            Vec::new()
-        }
-    };
-    Ok((!same, compressed))
+    let bytes = bytes_of(&file.content, caches)?;
+    let same = known && holds(&target, &bytes);
+    if !same {
+        put(&target, &bytes)?;
+    }
+    Ok(!same)
 }
 
 /// The files below `dir`, in one walk that also removes every symlink
 /// (the link, not what it points to): kommhub writes none, and writing
 /// through one would put files outside the output folder.
-fn existing_files(dir: &Path) -> Result<HashSet<PathBuf>, Error> {
+pub(super) fn existing_files(dir: &Path) -> Result<HashSet<PathBuf>, Error> {
     let mut files = HashSet::new();
     for entry in WalkDir::new(dir)
         .min_depth(1)
@@ -239,7 +177,7 @@ fn existing_files(dir: &Path) -> Result<HashSet<PathBuf>, Error> {
 }
 
 /// Writes `bytes` unless `target` already holds exactly them; true if written.
-fn write_if_changed(target: &Path, bytes: &[u8], known: bool) -> Result<bool, Error> {
+pub(super) fn write_if_changed(target: &Path, bytes: &[u8], known: bool) -> Result<bool, Error> {
     if known && holds(target, bytes) {
         return Ok(false);
     }
@@ -248,60 +186,15 @@ fn write_if_changed(target: &Path, bytes: &[u8], known: bool) -> Result<bool, Er
 }
 
 /// Whether the file at `target` holds exactly `bytes`.
-fn holds(target: &Path, bytes: &[u8]) -> bool {
+pub(super) fn holds(target: &Path, bytes: &[u8]) -> bool {
     let same_size = std::fs::metadata(target).is_ok_and(|m| m.len() == bytes.len() as u64);
     same_size && std::fs::read(target).is_ok_and(|old| old == bytes)
-}
-
-/// Writes the text file `target` (unless it holds `bytes` already) and
-/// its compressed siblings when it gets them ([`precompress::wants`]);
-/// returns the siblings' paths.
-///
-/// Siblings that exist always match the file beside them, also after a
-/// build killed at any moment: a changed file's siblings are removed
-/// before it is written, and new ones are written whole under a
-/// temporary name and renamed. So an unchanged file with both siblings
-/// needs no compression.
-fn compress_beside(
-    target: &Path,
-    bytes: &[u8],
-    unchanged: bool,
-    existing: &HashSet<PathBuf>,
-    outputs: &HashSet<PathBuf>,
-) -> Result<Vec<PathBuf>, Error> {
-    let [gz, br] = precompress::SUFFIXES.map(|suffix| {
-        let mut name = target.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    });
-    // A published file of that name (an asset `data.csv.gz` beside
-    // `data.csv`) is the site's own, and wins over a sibling.
-    let wanted = precompress::wants(&target.to_string_lossy(), bytes.len())
-        && !outputs.contains(&gz)
-        && !outputs.contains(&br);
-    if wanted && unchanged && existing.contains(&gz) && existing.contains(&br) {
-        return Ok(vec![gz, br]);
-    }
-    if !unchanged {
-        for sibling in [&gz, &br] {
-            if existing.contains(sibling) && !outputs.contains(sibling) {
-                std::fs::remove_file(sibling).map_err(|e| Error::io(sibling, e))?;
-            }
-        }
-        put(target, bytes)?;
-    }
-    if !wanted {
-        return Ok(Vec::new());
-    }
-    put_whole(&gz, &precompress::gzip(bytes))?;
-    put_whole(&br, &precompress::brotli(bytes))?;
-    Ok(vec![gz, br])
 }
 
 /// Writes `bytes` to `target` under a temporary name first, so `target`
 /// is never half-written. A temporary file left by a killed build is not
 /// the build's, and the next one removes it.
-fn put_whole(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(super) fn put_whole(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     let mut partial = target.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
@@ -313,14 +206,15 @@ fn put_whole(target: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// was at `target` is removed first, never written through. It may be a
 /// symlink (which kommhub never writes), or a hard link to the published
 /// site's file ([`changes::mirror`]).
-fn put(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(super) fn put(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     if std::fs::symlink_metadata(target).is_ok() {
         std::fs::remove_file(target).map_err(|e| Error::io(target, e))?;
     }
     if let Some(folder) = target.parent() {
         if !folder.is_dir() {
-            if std::fs::symlink_metadata(folder).is_ok() {
-                // A file where a folder must go (an old page became a section).
+            // A file where a folder must go (an old page became a section);
+            // another thread may have made the folder meanwhile.
+            if std::fs::symlink_metadata(folder).is_ok_and(|m| !m.is_dir()) {
                 std::fs::remove_file(folder).map_err(|e| Error::io(folder, e))?;
             }
             std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;

@@ -45,8 +45,8 @@ impl Preview {
     /// from an earlier session and planted symlinks go.
     pub fn fill(&mut self, files: Vec<OutputFile>) -> Result<Updated, Error> {
         let output = Output { files };
-        let cards = Caches::in_root(&self.root)?;
-        let report = super::sync(&output, &self.dir, super::Siblings::None, &cards)?;
+        let caches = Caches::in_root(&self.root);
+        let report = super::sync(&output, &self.dir, &caches)?;
         Ok(Updated {
             changed: output.files.iter().map(|f| url_of(&f.path)).collect(),
             written: report.written,
@@ -58,7 +58,7 @@ impl Preview {
     /// parallel: a new release's share card is drawn here) and removes
     /// `removed`.
     pub fn update(&mut self, files: &[OutputFile], removed: &[SitePath]) -> Result<Updated, Error> {
-        let cards = Caches::in_root(&self.root)?;
+        let cards = Caches::in_root(&self.root);
         let written: Vec<Option<String>> = files
             .par_iter()
             .map(|file| {

@@ -33,7 +33,7 @@ pub fn bytes_of<'a>(content: &'a Content, cards: &Caches) -> Result<Cow<'a, [u8]
 fn share_crop(crop: &Crop, caches: &Caches) -> Result<Vec<u8>, Error> {
     let failed = |what: String| Error::io(&crop.original, std::io::Error::other(what));
     let root = caches
-        .root()
+        .root()?
         .ok_or_else(|| failed("there is no image cache to crop in".to_string()))?;
     crate::images::share_crop(root, &crop.original, &crop.digest).map_err(failed)
 }

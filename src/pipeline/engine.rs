@@ -48,6 +48,9 @@ pub enum Purpose {
     Serve,
 }
 
+/// Where a build's files go as render makes them.
+pub type Sink = Arc<dyn Fn(&mut [OutputFile]) + Send + Sync>;
+
 /// What one run produced.
 #[derive(Debug, Default)]
 pub struct Run {
@@ -162,6 +165,9 @@ pub struct Engine {
     memory: Memory,
     /// Whether runs keep `memory` (and file fingerprints) for the next.
     remember: bool,
+    /// Takes each rendered unit's files as they are made (a build's
+    /// [`crate::output::Stream`]); the run then holds only their paths.
+    sink: Option<Sink>,
     /// The theme settings the resumed memory was rendered with
     /// ([`Engine::resume`]); other settings drop the memory.
     remembered_settings: Option<render::theme::ThemeSettings>,
@@ -193,6 +199,7 @@ impl Engine {
             memory: Memory::default(),
             remember: purpose == Purpose::Serve,
             remembered_settings: None,
+            sink: None,
             touched: None,
             reshaped: false,
             unsettled: Unsettled::default(),
@@ -226,6 +233,13 @@ impl Engine {
     /// settings it used.
     pub fn memory(&self) -> (&Memory, Option<&render::theme::ThemeSettings>) {
         (&self.memory, self.theme.as_ref().map(|t| &t.files.settings))
+    }
+
+    /// Hands every unit's files to `sink` as soon as they are rendered,
+    /// instead of keeping them for [`Run::files`] (which then holds them
+    /// with empty contents).
+    pub fn stream_into(&mut self, sink: Sink) {
+        self.sink = Some(sink);
     }
 
     /// Takes what the engine remembers, leaving it empty.
@@ -526,8 +540,14 @@ impl Engine {
             .as_deref()
             .map(|units| self.memory.gone(units))
             .unwrap_or_default();
+        let sink = self.sink.clone();
         let render = |units: &[Unit]| {
-            render::render_units(&site, pass.files, pass.tera, &site_values, units)
+            let each = |files: &mut [OutputFile]| {
+                if let Some(sink) = &sink {
+                    sink(files);
+                }
+            };
+            render::render_units_into(&site, pass.files, pass.tera, &site_values, units, &each)
         };
         let (mut outputs, handed) = match first {
             Some((wanted, hand_over)) if !problems.iter().any(Diagnostic::is_error) => timings

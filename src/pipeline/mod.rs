@@ -175,17 +175,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .ok(),
         _ => None,
     };
-    let (mut rendered, kept) = render_kept(options, resumed).map_err(BuildFailure::Content)?;
+    let base = match resumed {
+        Some(_) => output::Base::Published,
+        None => output::Base::Staging,
+    };
+    let waiting = |lock: &Path| {
+        eprintln!(
+            "note: another build is writing this site; waiting for it to finish ({})",
+            lock.display()
+        );
+    };
+    let stream = output::Stream::open(destination, &claimed, base, waiting);
+    let stream = std::sync::Arc::new(stream.map_err(BuildFailure::Io)?);
+    let into = std::sync::Arc::clone(&stream);
+    let sink: engine::Sink = std::sync::Arc::new(move |files| into.put(files));
+    let (mut rendered, kept) =
+        render_kept(options, resumed, sink).map_err(BuildFailure::Content)?;
+    let stream = std::sync::Arc::into_inner(stream)
+        .ok_or_else(|| BuildFailure::Io(Error::io(&out_dir, std::io::Error::other("busy"))))?;
     // From here until the new cache is saved, no cache describes the
     // output folder: a build killed in between leaves none to trust.
     if let Some(cache) = &cache {
         cache.forget();
     }
-    let mut timings = std::mem::take(&mut rendered.timings);
-    let written = timings
-        .measure("write", || write(&rendered, &kept, destination, &claimed))
+    let removed = kept.removed.as_deref().unwrap_or_default();
+    let written = rendered
+        .timings
+        .measure("write", || stream.finish(&kept.all, removed))
         .map_err(BuildFailure::Io)?;
-    rendered.timings = timings;
     if let Some(cache) = &cache {
         let saved = rendered.timings.measure("cache", || {
             cache.save(&kept.memory, &kept.settings, kept.search.clone())
@@ -226,37 +243,14 @@ struct Kept {
     rendered: usize,
 }
 
-fn write(
-    rendered: &Rendered,
-    kept: &Kept,
-    destination: output::Destination,
-    claimed: &output::Claim,
-) -> Result<output::WriteReport, Error> {
-    let waiting = |lock: &Path| {
-        eprintln!(
-            "note: another build is writing this site; waiting for it to finish ({})",
-            lock.display()
-        );
-    };
-    match &kept.removed {
-        None => output::write(&rendered.output, destination, claimed, waiting),
-        Some(removed) => {
-            let changed = output::Changed {
-                output: &rendered.output,
-                removed,
-                all: &kept.all,
-            };
-            output::write_changes(changed, destination, claimed, waiting)
-        }
-    }
-}
-
 /// [`render_site`] with an engine that remembers what each unit read,
-/// resumed from the build cache when there is one: then `output` holds
-/// only the files of changed units (and the search index).
+/// resumed from the build cache when there is one (then only changed
+/// units render), handing every file to `sink` as it is made; `output`
+/// keeps their paths.
 fn render_kept(
     options: &BuildOptions,
     resumed: Option<cache::Resumed>,
+    sink: engine::Sink,
 ) -> Result<(Rendered, Kept), Vec<Diagnostic>> {
     let (mut engine, old_search) = match resumed {
         Some(resumed) => {
@@ -265,6 +259,7 @@ fn render_kept(
         }
         None => (Engine::remembering(options.clone()), None),
     };
+    engine.stream_into(std::sync::Arc::clone(&sink));
     let mut run = engine.run(&Changes::everything())?;
     if run.failed() {
         return Err(run.problems);
@@ -277,10 +272,11 @@ fn render_kept(
     let mut output = Output {
         files: std::mem::take(&mut run.files),
     };
-    let index = run
+    let mut index = run
         .timings
         .measure("search", || search::index(&site, &theme.files.strings));
     let search: Vec<_> = index.iter().map(|file| file.path.clone()).collect();
+    sink(&mut index);
     let search_problems = search::merge(&mut output, index);
     let problems = diagnostics::sorted(run.problems.into_iter().chain(search_problems).collect());
     if problems.iter().any(Diagnostic::is_error) {

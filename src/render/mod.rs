@@ -350,11 +350,26 @@ pub fn render_units(
     site_values: &SiteValues,
     units: &[Unit],
 ) -> Vec<UnitOutput> {
+    render_units_into(site, theme, tera, site_values, units, &|_| {})
+}
+
+/// [`render_units`], handing each unit's files to `each` on the thread
+/// that rendered them, right after (a build writes them there and keeps
+/// only their paths).
+pub fn render_units_into(
+    site: &Site,
+    theme: &ThemeFiles,
+    tera: &Tera,
+    site_values: &SiteValues,
+    units: &[Unit],
+    each: &(dyn Fn(&mut [OutputFile]) + Sync),
+) -> Vec<UnitOutput> {
     let context = UnitContext::new(site, theme, tera, site_values);
     units
         .par_iter()
         .map(|unit| {
-            let ((files, problems), reads) = crate::reads::recording(|| context.render(unit));
+            let ((mut files, problems), reads) = crate::reads::recording(|| context.render(unit));
+            each(&mut files);
             UnitOutput {
                 unit: unit.clone(),
                 files,
