@@ -1,5 +1,5 @@
 //! [`Output`] → `public/` or the preview folder. The only code that
-//! writes the site: `build` through [`write()`], `serve` through [`Preview`].
+//! writes the site: `build` through [`Stream`], `serve` through [`Preview`].
 //!
 //! A build is written into a staging folder next to the output folder and
 //! swapped in with one exchange (`swap.rs`), so a failed or interrupted
