@@ -49,6 +49,7 @@ fn main() {
                 documents.clone(),
                 &tree.assets,
                 &images,
+                &Default::default(),
                 publication,
             );
             let took = start.elapsed();

@@ -27,6 +27,9 @@ pub struct Cleaned {
     /// The kept blocks alone, to put into the file's variants, which the
     /// encoder writes without any.
     pub kept: Kept,
+    /// The same without the orientation, for a copy whose pixels were
+    /// turned upright already (the share crop).
+    pub upright: Kept,
     /// The file named a GPS position (EXIF GPS latitude or longitude, or
     /// an XMP `GPSLatitude`/`GPSLongitude`).
     pub had_location: bool,
@@ -51,6 +54,7 @@ pub fn clean(bytes: &[u8]) -> Cleaned {
     parsed.unwrap_or_else(|| Cleaned {
         bytes: bytes.to_vec(),
         kept: Kept::default(),
+        upright: Kept::default(),
         had_location: false,
     })
 }
@@ -99,6 +103,7 @@ fn segment_length(bytes: &[u8], at: usize) -> Option<usize> {
 fn clean_jpeg(bytes: &[u8]) -> Option<Cleaned> {
     let mut out = vec![0xFF, 0xD8];
     let mut kept = Kept::default();
+    let mut upright = Kept::default();
     let mut had_location = false;
     let mut at = 2;
     loop {
@@ -128,16 +133,24 @@ fn clean_jpeg(bytes: &[u8]) -> Option<Cleaned> {
             0xE1 if payload.starts_with(b"Exif\0\0") => {
                 let exif = read_exif(&payload[6..]);
                 had_location |= exif.as_ref().is_some_and(|e| e.location);
-                if let Some(tiff) = exif.and_then(|e| e.kept_tiff()) {
-                    let segment = jpeg_segment(0xE1, &[b"Exif\0\0".as_slice(), &tiff].concat())?;
-                    out.extend_from_slice(&segment);
-                    kept.blocks.push(segment);
+                let segment =
+                    |tiff: Vec<u8>| jpeg_segment(0xE1, &[b"Exif\0\0".as_slice(), &tiff].concat());
+                if let Some(exif) = exif {
+                    if let Some(tiff) = exif.kept_tiff() {
+                        let segment = segment(tiff)?;
+                        out.extend_from_slice(&segment);
+                        kept.blocks.push(segment);
+                    }
+                    if let Some(tiff) = exif.upright().kept_tiff() {
+                        upright.blocks.push(segment(tiff)?);
+                    }
                 }
             }
             0xE1 => had_location |= xmp_location(payload),
             0xE2 if payload.starts_with(b"ICC_PROFILE\0") => {
                 out.extend_from_slice(segment);
                 kept.blocks.push(segment.to_vec());
+                upright.blocks.push(segment.to_vec());
             }
             0xE0 if payload.starts_with(b"JFIF\0") => out.extend_from_slice(segment),
             // Adobe's colour transform: needed to decode CMYK and YCCK.
@@ -151,6 +164,7 @@ fn clean_jpeg(bytes: &[u8]) -> Option<Cleaned> {
     Some(Cleaned {
         bytes: out,
         kept,
+        upright,
         had_location,
     })
 }
@@ -276,6 +290,16 @@ fn entries(tiff: &[u8], order: Order, at: usize) -> Option<Vec<(u16, u16, usize,
 }
 
 impl Exif {
+    /// The same fields without the orientation.
+    fn upright(&self) -> Exif {
+        Exif {
+            orientation: None,
+            artist: self.artist.clone(),
+            copyright: self.copyright.clone(),
+            location: self.location,
+        }
+    }
+
     /// A little-endian TIFF structure with only the orientation, artist
     /// and copyright; none when none of them was there.
     fn kept_tiff(&self) -> Option<Vec<u8>> {
@@ -338,6 +362,7 @@ const PNG_KEPT: [&[u8; 4]; 15] = [
 fn clean_png(bytes: &[u8]) -> Option<Cleaned> {
     let mut out = PNG_SIGNATURE.to_vec();
     let mut kept = Kept::default();
+    let mut upright = Kept::default();
     let mut had_location = false;
     let mut at = PNG_SIGNATURE.len();
     while at < bytes.len() {
@@ -350,10 +375,15 @@ fn clean_png(bytes: &[u8]) -> Option<Cleaned> {
         if kind == b"eXIf" {
             let exif = read_exif(data);
             had_location |= exif.as_ref().is_some_and(|e| e.location);
-            if let Some(tiff) = exif.and_then(|e| e.kept_tiff()) {
-                let chunk = png_chunk(b"eXIf", &tiff);
-                out.extend_from_slice(&chunk);
-                kept.blocks.push(chunk);
+            if let Some(exif) = exif {
+                if let Some(tiff) = exif.kept_tiff() {
+                    let chunk = png_chunk(b"eXIf", &tiff);
+                    out.extend_from_slice(&chunk);
+                    kept.blocks.push(chunk);
+                }
+                if let Some(tiff) = exif.upright().kept_tiff() {
+                    upright.blocks.push(png_chunk(b"eXIf", &tiff));
+                }
             }
         } else if matches!(kind, b"tEXt" | b"iTXt" | b"zTXt") {
             had_location |= xmp_location(data);
@@ -361,11 +391,13 @@ fn clean_png(bytes: &[u8]) -> Option<Cleaned> {
             if keyword == b"Author" || keyword == b"Copyright" {
                 out.extend_from_slice(chunk);
                 kept.blocks.push(chunk.to_vec());
+                upright.blocks.push(chunk.to_vec());
             }
         } else if PNG_KEPT.iter().any(|k| k.as_slice() == kind) {
             out.extend_from_slice(chunk);
             if kind == b"iCCP" {
                 kept.blocks.push(chunk.to_vec());
+                upright.blocks.push(chunk.to_vec());
             }
         }
         at = end;
@@ -373,6 +405,7 @@ fn clean_png(bytes: &[u8]) -> Option<Cleaned> {
     Some(Cleaned {
         bytes: out,
         kept,
+        upright,
         had_location,
     })
 }
@@ -459,6 +492,18 @@ mod tests {
                 .bytes
                 .ends_with(&[0xFF, 0xDA, 0, 2, 1, 2, 3, 0xFF, 0xD9])
         );
+    }
+
+    #[test]
+    fn an_upright_copy_keeps_everything_but_the_orientation() {
+        let exif = jpeg_segment(0xE1, &[b"Exif\0\0".as_slice(), &camera_tiff()].concat()).unwrap();
+        let icc = jpeg_segment(0xE2, b"ICC_PROFILE\0\x01\x01profile").unwrap();
+        let cleaned = clean(&jpeg_with(&[exif, icc.clone()]));
+        let upright = read_exif(&cleaned.upright.blocks[0][10..]).unwrap();
+        assert_eq!(upright.orientation, None);
+        assert_eq!(upright.artist.as_deref(), Some(b"Anna Foto".as_slice()));
+        assert_eq!(cleaned.upright.blocks[1], icc);
+        assert_eq!(cleaned.upright.blocks.len(), cleaned.kept.blocks.len());
     }
 
     #[test]

@@ -311,14 +311,107 @@ fn encode_variant(
 }
 
 /// Writes through a temporary name, so an interrupted build never leaves
-/// a half-written file that a later build would trust.
+/// a half-written file that a later build would trust. The name is the
+/// writer's own, also between threads: both languages of a release may
+/// make the same share crop at once.
 fn write_atomically(file: &Path, bytes: &[u8]) -> Result<(), String> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
     if let Some(folder) = file.parent() {
         std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
     }
-    let temporary = file.with_extension(format!("tmp-{}", std::process::id()));
+    let temporary = file.with_extension(format!(
+        "tmp-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::write(&temporary, bytes).map_err(|e| e.to_string())?;
     std::fs::rename(&temporary, file).map_err(|e| e.to_string())
+}
+
+/// The size of a release's share image, what link previews ask for
+/// (1.91 : 1).
+pub const SHARE_WIDTH: u32 = 1200;
+pub const SHARE_HEIGHT: u32 = 630;
+
+/// `foto.jpg` → `foto-1200x630.jpg`: the published name of a photo's
+/// share crop.
+pub fn share_name(name: &str) -> String {
+    let size = format!("{SHARE_WIDTH}x{SHARE_HEIGHT}");
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}-{size}.{extension}"),
+        None => format!("{name}-{size}"),
+    }
+}
+
+/// The largest box of the share image's proportions in the middle of a
+/// `width` × `height` picture: left, top, width, height.
+fn share_box(width: u32, height: u32) -> (u32, u32, u32, u32) {
+    let (w, h) = (u64::from(width), u64::from(height));
+    let (sw, sh) = (u64::from(SHARE_WIDTH), u64::from(SHARE_HEIGHT));
+    let (cw, ch) = if w * sh > h * sw {
+        ((h * sw + sh / 2) / sh, h)
+    } else {
+        (w, (w * sh + sw / 2) / sw)
+    };
+    let (cw, ch) = (cw.clamp(1, w.max(1)), ch.clamp(1, h.max(1)));
+    let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    (
+        narrow((w - cw) / 2),
+        narrow((h - ch) / 2),
+        narrow(cw),
+        narrow(ch),
+    )
+}
+
+/// Whether a photo of `width` × `height` pixels (as stored) is shared as
+/// its own crop: the box cut from its middle is at least half the share
+/// size each way, so it is enlarged at most twofold. A smaller photo
+/// would be a blur, and the release is shared with its card instead.
+pub fn shares_well(width: u32, height: u32) -> bool {
+    let (_, _, w, h) = share_box(width, height);
+    w >= SHARE_WIDTH / 2 && h >= SHARE_HEIGHT / 2
+}
+
+/// The share crop of a published photo (`original`, whose source has the
+/// SHA-256 `digest`): the middle of the picture in the share image's
+/// proportions, turned upright and scaled to 1200 × 630, in the photo's
+/// format, with the metadata the other variants keep (less the
+/// orientation, which its pixels have taken in). Kept in the image cache
+/// below `root` and made only when the cache lacks it.
+pub fn share_crop(root: &Path, original: &Path, digest: &str) -> Result<Vec<u8>, String> {
+    let extension = original
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let cached = root.join(CACHE_DIR).join(format!(
+        "{digest}-share-{SHARE_WIDTH}x{SHARE_HEIGHT}.{extension}"
+    ));
+    if let Ok(bytes) = std::fs::read(&cached) {
+        return Ok(bytes);
+    }
+    let bytes = std::fs::read(original).map_err(|e| format!("{}: {e}", original.display()))?;
+    let upright = upright_image(&bytes)?;
+    let (left, top, width, height) = share_box(upright.width(), upright.height());
+    let cropped = upright.crop_imm(left, top, width, height);
+    let encoded = encode_variant(&cropped, SHARE_WIDTH, SHARE_HEIGHT, &cached)?;
+    let bytes = image_metadata::carry(&image_metadata::clean(&bytes).upright, encoded);
+    write_atomically(&cached, &bytes)?;
+    Ok(bytes)
+}
+
+/// The picture of an image file as it is meant to be seen: turned by its
+/// EXIF orientation.
+fn upright_image(bytes: &[u8]) -> Result<image::DynamicImage, String> {
+    use image::ImageDecoder;
+    let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_decoder()
+        .map_err(|e| e.to_string())?;
+    let orientation = decoder.orientation().map_err(|e| e.to_string())?;
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    picture.apply_orientation(orientation);
+    Ok(picture)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -328,6 +421,17 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_share_box_is_the_middle_in_1200_to_630() {
+        assert_eq!(share_box(2400, 630), (600, 0, 1200, 630));
+        assert_eq!(share_box(2000, 2000), (0, 475, 2000, 1050));
+        assert_eq!(share_box(1200, 630), (0, 0, 1200, 630));
+        assert!(shares_well(1200, 630) && shares_well(600, 315));
+        assert!(!shares_well(500, 300), "enlarged more than twofold");
+        assert!(!shares_well(2000, 200));
+        assert_eq!(share_name("foto.jpg"), "foto-1200x630.jpg");
+    }
 
     #[test]
     fn variant_names_keep_the_extension() {

@@ -146,6 +146,13 @@ fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) ->
             report.images_encoded, report.images_cached
         );
     }
+    if report.written.cards_drawn + report.written.cards_cached > 0 {
+        let _ = writeln!(
+            out,
+            "share cards: {} drawn, {} reused from the cache",
+            report.written.cards_drawn, report.written.cards_cached
+        );
+    }
     if let Some((when, path)) = &report.next_scheduled {
         let _ = writeln!(
             out,

@@ -72,9 +72,6 @@ pub struct Input {
     /// Text of site.yaml.
     pub config_text: String,
     pub shipped: Vec<ShippedText>,
-    /// Each content file's last commit, when the site is in a git
-    /// repository (`source::history`).
-    pub history: Option<crate::source::history::History>,
 }
 
 /// A finding silenced by a page's front matter.
@@ -322,7 +319,7 @@ fn html_pages(input: &Input) -> Vec<HtmlPage<'_>> {
         .filter(|file| !redirects.contains(file.path.as_str()))
         .filter_map(|file| match &file.content {
             Content::Bytes(bytes) => std::str::from_utf8(bytes).ok().map(|html| (file, html)),
-            Content::Copy(_) | Content::Zip(_) | Content::Card(_) => None,
+            Content::Copy(_) | Content::Zip(_) | Content::Card(_) | Content::Crop(_) => None,
         })
         .map(|(file, html)| html_page(site, file, html))
         .collect()
@@ -383,7 +380,7 @@ fn lint(
         &input.config_text,
     ));
     findings.extend(register::check(site));
-    let (coverage, missing) = translations::check(site, input.history.as_ref());
+    let (coverage, missing) = translations::check(site);
     findings.extend(missing);
     (findings, coverage)
 }

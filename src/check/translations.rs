@@ -21,7 +21,6 @@ use crate::config::{Lang, Language};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Page, Site};
 use crate::parse::{Kind, TranslationKey};
-use crate::source::history::History;
 
 /// How many pages of a section exist in each language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,11 +48,9 @@ type Counts = BTreeMap<String, (usize, BTreeMap<String, (usize, usize)>)>;
 
 /// Counts each section's pages per language and warns about every page
 /// missing in a language and every translation older than its page in
-/// the default language (by `history` where there is one).
-pub(crate) fn check(
-    site: &Site,
-    history: Option<&History>,
-) -> (Vec<SectionCoverage>, Vec<Finding>) {
+/// the default language (by the files' last commits where the site is a
+/// git repository, [`Page::committed`]).
+pub(crate) fn check(site: &Site) -> (Vec<SectionCoverage>, Vec<Finding>) {
     let mut groups: BTreeMap<&TranslationKey, Vec<&Page>> = BTreeMap::new();
     for page in site.pages.iter().filter(|p| !p.synthetic) {
         groups
@@ -86,7 +83,7 @@ pub(crate) fn check(
                     let counts = entry.1.entry(language.code.to_string()).or_default();
                     counts.0 += 1;
                     let older = (first.lang == *default && version.lang != *default)
-                        .then(|| outdated(first, version, history))
+                        .then(|| outdated(first, version))
                         .flatten();
                     if let Some(finding) = older {
                         counts.1 += 1;
@@ -102,10 +99,10 @@ pub(crate) fn check(
 }
 
 /// When each of two files last changed: by their last commits where both
-/// have one, else by their `updated` (or `date`) front matter.
-fn changed(page: &Page, history: Option<&History>) -> (Option<i64>, &'static str) {
-    if let Some(time) = history.and_then(|h| h.get(&page.doc.path)) {
-        return (Some(*time), "last commit");
+/// have one (`by_commit`), else by their `updated` (or `date`) front matter.
+fn changed(page: &Page, by_commit: bool) -> (Option<i64>, &'static str) {
+    if let Some(committed) = page.committed.as_ref().filter(|_| by_commit) {
+        return (Some(committed.instant.as_second()), "last commit");
     }
     let common = &page.doc.common;
     let date = common.updated.as_ref().or(common.date.as_ref());
@@ -113,14 +110,11 @@ fn changed(page: &Page, history: Option<&History>) -> (Option<i64>, &'static str
 }
 
 /// The warning on `translation` when `original` changed after it.
-fn outdated(original: &Page, translation: &Page, history: Option<&History>) -> Option<Finding> {
-    let (mut original_time, mut how) = changed(original, history);
-    let (mut translation_time, translation_how) = changed(translation, history);
-    if how != translation_how {
-        // One file is committed and the other is not: compare dates.
-        (original_time, how) = changed(original, None);
-        (translation_time, _) = changed(translation, None);
-    }
+fn outdated(original: &Page, translation: &Page) -> Option<Finding> {
+    // One file committed and the other not: compare dates.
+    let by_commit = original.committed.is_some() && translation.committed.is_some();
+    let (original_time, how) = changed(original, by_commit);
+    let (translation_time, _) = changed(translation, by_commit);
     let (original_time, translation_time) = (original_time?, translation_time?);
     if original_time <= translation_time {
         return None;

@@ -29,8 +29,10 @@ use jiff::Timestamp;
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::images::{ImageInfo, Images, variant_name};
+use crate::parse::dates::PubDate;
 use crate::parse::{Document, TranslationKey};
 use crate::site_path::SitePath;
+use crate::source::history::History;
 use crate::source::{AssetFile, FileKind, FileRole};
 pub use publication::{Publication, Withheld, WithheldPage};
 pub use url_path::UrlPath;
@@ -58,6 +60,10 @@ pub struct Page {
     pub children: Vec<PageId>,
     /// Set on synthesised home pages for languages without `_index.<lang>.md`.
     pub synthetic: bool,
+    /// When the page's file was last committed, where the site is a git
+    /// repository ([`crate::source::history`]); a plain page without
+    /// `updated` shows it as its last change ([`Page::updated`]).
+    pub committed: Option<PubDate>,
 }
 
 impl Page {
@@ -70,8 +76,20 @@ impl Page {
             links: Vec::new(),
             children: Vec::new(),
             synthetic: doc.path.as_os_str().is_empty(),
+            committed: None,
             doc,
         }
+    }
+
+    /// When the page last changed, as readers are told: its `updated`,
+    /// else, for a plain page, its file's last commit. Releases and
+    /// standards say when they changed in their front matter only.
+    pub fn updated(&self) -> Option<&PubDate> {
+        let committed = match self.doc.role {
+            FileRole::Page => self.committed.as_ref(),
+            _ => None,
+        };
+        self.doc.common.updated.as_ref().or(committed)
     }
 
     pub fn is_section(&self) -> bool {
@@ -201,12 +219,14 @@ impl Site {
     }
 }
 
-/// Builds the model from every parsed document and asset.
+/// Builds the model from every parsed document and asset; `history` is
+/// when each content file was last committed (empty outside git).
 pub fn assemble(
     config: SiteConfig,
     documents: Vec<Arc<Document>>,
     assets: &[AssetFile],
     images: &Images,
+    history: &History,
     publication: Publication,
 ) -> (Site, Vec<Diagnostic>) {
     let mut problems = Vec::new();
@@ -224,6 +244,11 @@ pub fn assemble(
     let url_plan = urls::UrlPlan::new(&config, &published);
     let placed = place_pages(published, &url_plan, &mut problems);
     let (mut pages, owner_of_url) = (placed.pages, placed.owner_of_url);
+    for page in &mut pages {
+        page.committed = history
+            .get(&page.doc.path)
+            .and_then(|seconds| PubDate::from_second(*seconds));
+    }
     let page_of_url = placed.page_of_url;
     let translations = pair_translations(&pages);
     let links = LinkTargets::new(&pages, &translations, &withheld, &placed.conflicted);

@@ -1,54 +1,223 @@
 //! Share cards: an SVG (the theme's `share-card.svg`, filled in by
 //! render) drawn to PNG with resvg in the theme's own fonts.
 //!
-//! Drawing a card takes far longer than writing it, and a site has a card
-//! per release, so the PNG carries a text chunk with the SHA-256 of what
-//! it was drawn from (the SVG and the font files' names; a font changed
-//! under the same name is not noticed): when the file
-//! the output folder already holds names the same, it is kept and nothing
-//! is drawn. The staging folder keeps the previous build, so a build
-//! draws only the cards whose release changed.
+//! Drawing a card costs about 50 ms of CPU and a site has one per release
+//! without a photo, so drawn cards are kept in
+//! `<root>/.kommhub-cache/cards/`, like the image variants: a fresh
+//! output folder (a CI build) takes them from there instead of drawing
+//! 10,000 cards again. A card's file is named by the SHA-256 of everything
+//! it is drawn from (the filled-in SVG, which holds the title,
+//! date, number and marks; the card's size; the fonts' names and bytes;
+//! kommhub's version), and the PNG itself carries, in a text chunk, the
+//! fingerprint of its drawing (the same without the version, so a new
+//! version that draws the same pixels publishes the same bytes). A cache
+//! entry is used only when it is a regular file that carries the
+//! expected fingerprint and whose every PNG chunk has its right checksum;
+//! anything else (missing, damaged, foreign, unreadable) is drawn again
+//! and the entry replaced. The cache is never required: when it cannot be
+//! written the card is still drawn and published.
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use resvg::{tiny_skia, usvg};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::render::Card;
+use crate::render::share_card::{HEIGHT, WIDTH};
+use crate::render::{Card, FontSet};
 
 /// The PNG text keyword of the card's fingerprint.
 const KEYWORD: &[u8] = b"kommhub-card";
 
-/// The card's PNG: the one at `existing` when it was drawn from the same
-/// SVG and fonts, else drawn now.
-pub fn bytes<'a>(card: &Card, existing: Option<&Path>) -> Result<Cow<'a, [u8]>, Error> {
-    let print = fingerprint(card);
-    if let Some(old) = existing.and_then(|path| std::fs::read(path).ok()) {
-        if marked(&old).is_some_and(|mark| mark == print.as_bytes()) {
-            return Ok(Cow::Owned(old));
-        }
-    }
-    draw(card, &print).map(Cow::Owned)
+/// Where drawn cards are kept between builds, relative to the site root.
+pub const CACHE_DIR: &str = ".kommhub-cache/cards";
+
+/// The caches below the site root that the writer uses for one write:
+/// drawn cards (`.kommhub-cache/cards/`) and photos' share crops (the
+/// image cache, [`crate::images::share_crop`]), and how many cards it drew
+/// and took from the cache (a test can read both; see
+/// [`super::WriteReport`]).
+#[derive(Debug, Default)]
+pub struct Caches {
+    /// The site root; `None`: no caches (every card is drawn, no photo
+    /// can be cropped).
+    root: Option<PathBuf>,
+    /// `.kommhub-cache` or a cache folder in it that is a symlink.
+    linked: Option<PathBuf>,
+    drawn: AtomicUsize,
+    cached: AtomicUsize,
 }
 
-fn fingerprint(card: &Card) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(card.svg.as_bytes());
-    // By name, not path: the same site in another folder makes the same
-    // card, byte for byte.
-    for font in &card.fonts.files {
-        let name = font.file_name().unwrap_or_default();
-        hasher.update(name.to_string_lossy().as_bytes());
-        hasher.update([0]);
+impl Caches {
+    /// The caches below `root`. When `.kommhub-cache` or a folder in it
+    /// is a symlink, every card or crop is refused with an error when it
+    /// is made (kommhub writes through no links); the build fails then,
+    /// after the content's own errors, which name the image cache too.
+    pub fn in_root(root: &Path) -> Caches {
+        let mut linked = None;
+        for dir in [CACHE_DIR, crate::images::CACHE_DIR] {
+            let mut folder = root.to_path_buf();
+            for part in Path::new(dir).components() {
+                folder.push(part);
+                if linked.is_none() && super::refuse_link(&folder).is_err() {
+                    linked = Some(folder.clone());
+                }
+            }
+        }
+        Caches {
+            root: Some(root.to_path_buf()),
+            linked,
+            ..Caches::default()
+        }
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+
+    /// The site root the caches are in, unless a cache folder is a link.
+    pub fn root(&self) -> Result<Option<&Path>, Error> {
+        if let Some(link) = &self.linked {
+            super::refuse_link(link)?;
+        }
+        Ok(self.root.as_deref())
+    }
+
+    /// Cards drawn so far.
+    pub fn drawn(&self) -> usize {
+        self.drawn.load(Ordering::Relaxed)
+    }
+
+    /// Cards taken from the cache so far.
+    pub fn cached(&self) -> usize {
+        self.cached.load(Ordering::Relaxed)
+    }
+}
+
+/// The card's PNG: from the cache when it holds this card intact, else
+/// drawn now (and put into the cache).
+pub fn bytes<'a>(card: &Card, cards: &Caches) -> Result<Cow<'a, [u8]>, Error> {
+    let key = Key::of(card);
+    let entry = cards
+        .root()?
+        .map(|root| root.join(CACHE_DIR).join(format!("{}.png", key.name)));
+    if let Some(png) = entry.as_deref().and_then(|path| cached(path, &key.print)) {
+        cards.cached.fetch_add(1, Ordering::Relaxed);
+        return Ok(Cow::Owned(png));
+    }
+    let png = draw(card, &key.print)?;
+    cards.drawn.fetch_add(1, Ordering::Relaxed);
+    if let Some(path) = entry {
+        // A cache that cannot be written costs time, not correctness.
+        let _ = keep(&path, &png);
+    }
+    Ok(Cow::Owned(png))
+}
+
+/// A card's two hashes.
+struct Key {
+    /// What the drawing depends on, carried in the PNG.
+    print: String,
+    /// The cache entry's name: `print` and kommhub's version.
+    name: String,
+}
+
+impl Key {
+    fn of(card: &Card) -> Key {
+        let mut hasher = Sha256::new();
+        hasher.update(b"kommhub share card\0");
+        hasher.update(format!("{WIDTH}x{HEIGHT}\0"));
+        hasher.update(fonts_digest(&card.fonts));
+        hasher.update(card.svg.as_bytes());
+        let print = hex(&hasher.finalize());
+        let mut hasher = Sha256::new();
+        hasher.update(print.as_bytes());
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        Key {
+            name: hex(&hasher.finalize()),
+            print,
+        }
+    }
+}
+
+/// The SHA-256 of the fonts' names and bytes, read once per font set: a
+/// font changed under the same name is another card. By name, not path:
+/// the same site in another folder makes the same card. An unreadable
+/// file counts as empty (the card is drawn without it, too).
+fn fonts_digest(fonts: &FontSet) -> &[u8; 32] {
+    fonts.digest.get_or_init(|| {
+        let mut hasher = Sha256::new();
+        for file in &fonts.files {
+            let name = file.file_name().unwrap_or_default();
+            hasher.update(name.to_string_lossy().as_bytes());
+            hasher.update([0]);
+            let bytes = std::fs::read(file).unwrap_or_default();
+            hasher.update((bytes.len() as u64).to_be_bytes());
+            hasher.update(&bytes);
+        }
+        hasher.finalize().into()
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The cache entry at `path` when it is a regular file holding an intact
+/// PNG marked with `print`.
+fn cached(path: &Path, print: &str) -> Option<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let png = std::fs::read(path).ok()?;
+    (marked(&png) == Some(print.as_bytes()) && intact(&png)).then_some(png)
+}
+
+/// Puts a drawn card into the cache under a temporary name first, so a
+/// killed build never leaves half a card under a trusted name.
+fn keep(path: &Path, png: &[u8]) -> std::io::Result<()> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let temporary = path.with_extension(format!(
+        "tmp-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&temporary, png)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// Whether `png` is a PNG whose chunks all carry the right checksum and
+/// end with `IEND` at the end of the file: a truncated or damaged entry
+/// is not.
+fn intact(png: &[u8]) -> bool {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let Some(mut rest) = png.strip_prefix(SIGNATURE) else {
+        return false;
+    };
+    loop {
+        let Some(length) = rest.get(0..4).and_then(|b| b.try_into().ok()) else {
+            return false;
+        };
+        let length = u32::from_be_bytes(length) as usize;
+        let Some(stored) = rest.get(8 + length..12 + length) else {
+            return false;
+        };
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&rest[4..8 + length]);
+        if crc.finalize().to_be_bytes() != stored {
+            return false;
+        }
+        let kind = &rest[4..8];
+        rest = &rest[12 + length..];
+        if kind == b"IEND" {
+            return rest.is_empty();
+        }
+    }
 }
 
 fn failed(what: &str) -> Error {
@@ -174,22 +343,84 @@ fn marked(png: &[u8]) -> Option<&[u8]> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_card_is_drawn_once_and_then_recognised() {
-        let card = Card {
-            svg: r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="63"><rect width="120" height="63" fill="#13294b"/></svg>"##.to_string(),
+    fn card(fill: &str) -> Card {
+        Card {
+            svg: format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="63"><rect width="120" height="63" fill="{fill}"/></svg>"##
+            ),
             fonts: Arc::default(),
-        };
-        let drawn = bytes(&card, None).unwrap().into_owned();
+        }
+    }
+
+    /// The one entry of the cache below `root`.
+    fn entry(root: &Path) -> PathBuf {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(root.join(CACHE_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        entries.remove(0)
+    }
+
+    #[test]
+    fn a_card_is_drawn_once_and_then_taken_from_the_cache() {
+        let root = tempfile::tempdir().unwrap();
+        let card = card("#13294b");
+        let cards = Caches::in_root(root.path());
+        let drawn = bytes(&card, &cards).unwrap().into_owned();
         let decoded = image::load_from_memory(&drawn).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (120, 63));
-        assert_eq!(marked(&drawn), Some(fingerprint(&card).as_bytes()));
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("card.png");
-        // A file drawn from something else is drawn again.
-        std::fs::write(&path, b"old").unwrap();
-        assert_eq!(bytes(&card, Some(&path)).unwrap(), drawn);
-        std::fs::write(&path, &drawn).unwrap();
-        assert_eq!(bytes(&card, Some(&path)).unwrap(), drawn);
+        assert_eq!(marked(&drawn), Some(Key::of(&card).print.as_bytes()));
+        assert!(intact(&drawn));
+        let again = bytes(&card, &cards).unwrap().into_owned();
+        assert_eq!(again, drawn);
+        assert_eq!((cards.drawn(), cards.cached()), (1, 1));
+        assert_eq!(std::fs::read(entry(root.path())).unwrap(), drawn);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_entry_is_drawn_again() {
+        let root = tempfile::tempdir().unwrap();
+        let card = card("#13294b");
+        let cards = Caches::in_root(root.path());
+        let drawn = bytes(&card, &cards).unwrap().into_owned();
+        let path = entry(root.path());
+        // Cut short, a pixel byte changed, another card under its name,
+        // not a PNG at all: each is drawn again and the entry replaced.
+        let mut flipped = drawn.clone();
+        let last = flipped.len() - 20;
+        flipped[last] ^= 0x40;
+        let other = bytes(&self::card("#ffffff"), &Caches::default())
+            .unwrap()
+            .into_owned();
+        for (n, damage) in [
+            drawn[..drawn.len() - 12].to_vec(),
+            flipped,
+            other,
+            b"old".to_vec(),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            std::fs::write(&path, &damage).unwrap();
+            let cards = Caches::in_root(root.path());
+            assert_eq!(bytes(&card, &cards).unwrap(), drawn, "damage {n}");
+            assert_eq!(cards.drawn(), 1, "damage {n}");
+            assert_eq!(std::fs::read(&path).unwrap(), drawn, "damage {n}");
+        }
+    }
+
+    fn tree_is_empty(dir: &Path) -> bool {
+        std::fs::read_dir(dir).unwrap().next().is_none()
+    }
+
+    #[test]
+    fn a_linked_cache_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), root.path().join(".kommhub-cache")).unwrap();
+        let caches = Caches::in_root(root.path());
+        assert!(bytes(&card("#13294b"), &caches).is_err());
+        assert!(tree_is_empty(elsewhere.path()));
     }
 }

@@ -1,5 +1,5 @@
 //! [`Output`] → `public/` or the preview folder. The only code that
-//! writes the site: `build` through [`write()`], `serve` through [`Preview`].
+//! writes the site: `build` through [`Stream`], `serve` through [`Preview`].
 //!
 //! A build is written into a staging folder next to the output folder and
 //! swapped in with one exchange (`swap.rs`), so a failed or interrupted
@@ -12,7 +12,7 @@
 //! re-creating thousands of files on every build is what made writing slow
 //! (ext4 spends its time looking for free inodes).
 
-mod card;
+pub mod card;
 mod changes;
 mod claim;
 pub mod precompress;
@@ -30,6 +30,7 @@ use walkdir::WalkDir;
 use crate::Error;
 use crate::render::Output;
 
+pub use card::Caches;
 pub use claim::{Claim, MARKER, MARKER_TEXT, claim, refuse_link, working_folder};
 pub use preview::{Preview, Updated};
 pub use stream::{Base, Stream};
@@ -43,6 +44,9 @@ pub struct WriteReport {
     pub removed: usize,
     /// Where the files of a folder given with `--force-output` were moved.
     pub set_aside: Option<PathBuf>,
+    /// Share cards drawn, and taken from the card cache.
+    pub cards_drawn: usize,
+    pub cards_cached: usize,
 }
 
 /// Where a build goes, as the user asked for it.
@@ -77,8 +81,9 @@ pub(super) fn set_aside(claim: &Claim) -> Result<PathBuf, Error> {
 
 /// Makes `dir` (`serve`'s preview) hold exactly `output`: writes files
 /// whose bytes differ, leaves equal ones alone and removes files that are
-/// no longer produced.
-pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
+/// no longer produced. Files are made in parallel, share cards and crops
+/// too (`caches` keeps them).
+pub fn sync(output: &Output, dir: &Path, caches: &Caches) -> Result<WriteReport, Error> {
     let existing = existing_files(dir)?;
     // The marker first: a build killed half-way leaves a folder that the
     // next build still recognises as its own.
@@ -108,7 +113,7 @@ pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
     let written: Vec<bool> = output
         .files
         .par_iter()
-        .map(|file| write_file(file, dir, &existing))
+        .map(|file| write_file(file, dir, &existing, caches))
         .collect::<Result<_, Error>>()?;
     keep.insert(marker);
     let mut removed = 0;
@@ -129,6 +134,8 @@ pub fn sync(output: &Output, dir: &Path) -> Result<WriteReport, Error> {
         unchanged: written.len() - count,
         removed,
         set_aside: None,
+        cards_drawn: caches.drawn(),
+        cards_cached: caches.cached(),
     })
 }
 
@@ -138,10 +145,11 @@ fn write_file(
     file: &crate::render::OutputFile,
     dir: &Path,
     existing: &HashSet<PathBuf>,
+    caches: &Caches,
 ) -> Result<bool, Error> {
     let target = dir.join(file.path.as_str());
     let known = existing.contains(&target);
-    let bytes = bytes_of(&file.content, known.then_some(target.as_path()))?;
+    let bytes = bytes_of(&file.content, caches)?;
     let same = known && holds(&target, &bytes);
     if !same {
         put(&target, &bytes)?;

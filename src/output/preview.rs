@@ -9,6 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
+use super::Caches;
 use crate::Error;
 use crate::render::{Output, OutputFile};
 use crate::site_path::SitePath;
@@ -22,14 +25,16 @@ pub struct Updated {
     pub removed: usize,
 }
 
-/// The folder this writer fills.
+/// The folder this writer fills, for the site at `root` (whose card
+/// cache it shares with builds).
 pub struct Preview {
     dir: PathBuf,
+    root: PathBuf,
 }
 
 impl Preview {
-    pub fn new(dir: PathBuf) -> Self {
-        Preview { dir }
+    pub fn new(dir: PathBuf, root: PathBuf) -> Self {
+        Preview { dir, root }
     }
 
     pub fn dir(&self) -> &Path {
@@ -40,7 +45,8 @@ impl Preview {
     /// from an earlier session and planted symlinks go.
     pub fn fill(&mut self, files: Vec<OutputFile>) -> Result<Updated, Error> {
         let output = Output { files };
-        let report = super::sync(&output, &self.dir)?;
+        let caches = Caches::in_root(&self.root);
+        let report = super::sync(&output, &self.dir, &caches)?;
         Ok(Updated {
             changed: output.files.iter().map(|f| url_of(&f.path)).collect(),
             written: report.written,
@@ -48,20 +54,25 @@ impl Preview {
         })
     }
 
-    /// Writes those of `files` whose bytes differ from the folder's and
-    /// removes `removed`.
+    /// Writes those of `files` whose bytes differ from the folder's (in
+    /// parallel: a new release's share card is drawn here) and removes
+    /// `removed`.
     pub fn update(&mut self, files: &[OutputFile], removed: &[SitePath]) -> Result<Updated, Error> {
+        let cards = Caches::in_root(&self.root);
+        let written: Vec<Option<String>> = files
+            .par_iter()
+            .map(|file| {
+                let target = self.dir.join(file.path.as_str());
+                // A symlink is no file of ours: `put` replaces it.
+                let ours = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
+                let bytes = super::zip::bytes_of(&file.content, &cards)?;
+                let changed = super::write_if_changed(&target, &bytes, ours)?;
+                Ok(changed.then(|| url_of(&file.path)))
+            })
+            .collect::<Result<_, Error>>()?;
         let mut updated = Updated::default();
-        for file in files {
-            let target = self.dir.join(file.path.as_str());
-            // A symlink is no file of ours: `put` replaces it.
-            let ours = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
-            let bytes = super::zip::bytes_of(&file.content, ours.then_some(target.as_path()))?;
-            if super::write_if_changed(&target, &bytes, ours)? {
-                updated.changed.push(url_of(&file.path));
-                updated.written += 1;
-            }
-        }
+        updated.changed.extend(written.into_iter().flatten());
+        updated.written = updated.changed.len();
         for path in removed {
             let target = self.dir.join(path.as_str());
             if std::fs::symlink_metadata(&target).is_ok() {
@@ -106,7 +117,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let outside = dir.with_extension("outside");
         std::fs::write(&outside, "keep").unwrap();
-        let mut preview = Preview::new(dir.clone());
+        let mut preview = Preview::new(dir.clone(), dir.with_extension("root"));
         preview.fill(Vec::new()).unwrap();
         std::os::unix::fs::symlink(&outside, dir.join("a.txt")).unwrap();
         let file = OutputFile {

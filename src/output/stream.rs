@@ -24,7 +24,9 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{Claim, Destination, MARKER, MARKER_TEXT, WriteReport, claim, precompress, swap};
+use super::{
+    Caches, Claim, Destination, MARKER, MARKER_TEXT, WriteReport, claim, precompress, swap,
+};
 use crate::Error;
 use crate::render::OutputFile;
 use crate::site_path::SitePath;
@@ -46,6 +48,8 @@ pub struct Stream {
     base: Base,
     /// The files in the staging folder before this build wrote.
     existing: HashSet<PathBuf>,
+    /// Where share cards and crops are kept, and how many cards were drawn.
+    caches: Caches,
     /// Each file put: its path and whether its bytes changed.
     put: Mutex<Vec<(PathBuf, bool)>>,
     /// The first error; later files are not written.
@@ -67,6 +71,7 @@ impl Stream {
         }
         let lock = swap::lock(&first.lock, || waiting(&first.lock))?;
         let claim = claim(destination.root, destination.out_dir, destination.force)?;
+        let caches = Caches::in_root(destination.root);
         std::fs::create_dir_all(&claim.staging).map_err(|e| Error::io(&claim.staging, e))?;
         let existing = match base {
             Base::Staging => super::existing_files(&claim.staging)?,
@@ -81,6 +86,7 @@ impl Stream {
             claim,
             base,
             existing,
+            caches,
             put: Mutex::new(Vec::new()),
             failed: Mutex::new(None),
         })
@@ -115,7 +121,7 @@ impl Stream {
     /// changed file loses its siblings first. True if written.
     fn write(&self, target: &Path, file: &OutputFile) -> Result<bool, Error> {
         let known = self.existing.contains(target);
-        let bytes = super::bytes_of(&file.content, known.then_some(target))?;
+        let bytes = super::bytes_of(&file.content, &self.caches)?;
         if known && super::holds(target, &bytes) {
             return Ok(false);
         }
@@ -181,6 +187,8 @@ impl Stream {
             unchanged: put.len() - written,
             removed,
             set_aside: None,
+            cards_drawn: self.caches.drawn(),
+            cards_cached: self.caches.cached(),
         };
         match self.claim.foreign {
             true => Ok(WriteReport {

@@ -9,27 +9,37 @@
 
 use std::borrow::Cow;
 use std::io::Write;
-use std::path::Path;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use super::card::Caches;
 use crate::Error;
-use crate::render::{Content, ZipEntry};
+use crate::render::{Content, Crop, ZipEntry};
 
-/// The bytes `content` stands for; `existing` is the file it replaces,
-/// which a share card that has not changed is taken from.
-pub fn bytes_of<'a>(content: &'a Content, existing: Option<&Path>) -> Result<Cow<'a, [u8]>, Error> {
+/// The bytes `content` stands for; a share card comes from `cards`, the
+/// card cache, or is drawn.
+pub fn bytes_of<'a>(content: &'a Content, cards: &Caches) -> Result<Cow<'a, [u8]>, Error> {
     Ok(match content {
         Content::Bytes(bytes) => Cow::Borrowed(bytes.as_slice()),
         Content::Copy(from) => Cow::Owned(std::fs::read(from).map_err(|e| Error::io(from, e))?),
-        Content::Zip(entries) => Cow::Owned(archive(entries)?),
-        Content::Card(card) => super::card::bytes(card, existing)?,
+        Content::Zip(entries) => Cow::Owned(archive(entries, cards)?),
+        Content::Card(card) => super::card::bytes(card, cards)?,
+        Content::Crop(crop) => Cow::Owned(share_crop(crop, cards)?),
     })
 }
 
+/// A photo's share crop, from the image cache or made now.
+fn share_crop(crop: &Crop, caches: &Caches) -> Result<Vec<u8>, Error> {
+    let failed = |what: String| Error::io(&crop.original, std::io::Error::other(what));
+    let root = caches
+        .root()?
+        .ok_or_else(|| failed("there is no image cache to crop in".to_string()))?;
+    crate::images::share_crop(root, &crop.original, &crop.digest).map_err(failed)
+}
+
 /// A ZIP archive of `entries`.
-fn archive(entries: &[ZipEntry]) -> Result<Vec<u8>, Error> {
+fn archive(entries: &[ZipEntry], cards: &Caches) -> Result<Vec<u8>, Error> {
     let mut writer = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let failed = |e: &dyn std::fmt::Display| {
         Error::io(
@@ -38,7 +48,7 @@ fn archive(entries: &[ZipEntry]) -> Result<Vec<u8>, Error> {
         )
     };
     for entry in entries {
-        let bytes = bytes_of(&entry.content, None)?;
+        let bytes = bytes_of(&entry.content, cards)?;
         // Photos are compressed already; deflating them again only costs time.
         let method = if is_compressed(&entry.name) {
             CompressionMethod::Stored
@@ -84,8 +94,8 @@ mod tests {
     #[test]
     fn the_same_entries_make_the_same_bytes() {
         let entries = vec![entry("a.txt", "Text"), entry("b.jpg", "not really")];
-        let first = archive(&entries).unwrap();
-        assert_eq!(first, archive(&entries).unwrap());
+        let first = archive(&entries, &Caches::default()).unwrap();
+        assert_eq!(first, archive(&entries, &Caches::default()).unwrap());
         let mut read = zip::ZipArchive::new(std::io::Cursor::new(first)).unwrap();
         assert_eq!(read.len(), 2);
         let names: Vec<&str> = read.file_names().collect();

@@ -30,6 +30,17 @@ pub struct PubDate {
 }
 
 impl PubDate {
+    /// The instant `seconds` after 1970 (a commit's time), with its
+    /// calendar date in Berlin; `None` outside the calendar's range.
+    pub fn from_second(seconds: i64) -> Option<PubDate> {
+        let instant = Timestamp::from_second(seconds).ok()?;
+        Some(PubDate {
+            instant,
+            date: instant.to_zoned_datetime(berlin()).date(),
+            has_time: true,
+        })
+    }
+
     /// Parses the forms allowed in front matter and file names.
     pub fn parse(text: &str) -> Result<PubDate, String> {
         let text = text.trim();

@@ -32,6 +32,7 @@ use crate::parse::{self, Document, Kind};
 use crate::reads::Read;
 use crate::render::{self, OutputFile, ThemeFiles, Unit};
 use crate::site_path::SitePath;
+use crate::source::history::History;
 use crate::source::{self, ContentFile, SourceTree};
 
 /// What a run is for: it decides how images are treated and whether the
@@ -149,6 +150,10 @@ pub struct Engine {
     parsed: HashMap<PathBuf, Parsed>,
     images: Images,
     image_problems: Vec<Diagnostic>,
+    /// When each content file was last committed, read with every walk
+    /// of `content/` (so in `serve` a commit shows after the next walk,
+    /// not after a save: saving changes no commit).
+    history: History,
     theme: Option<Theme>,
     /// The site of the last successful run; kept alive so the document
     /// identities in `versions` stay unique ([`super::versions`]).
@@ -186,6 +191,7 @@ impl Engine {
             parsed: HashMap::new(),
             images: Images::default(),
             image_problems: Vec::new(),
+            history: History::default(),
             theme: None,
             site: None,
             model_problems: Vec::new(),
@@ -252,6 +258,11 @@ impl Engine {
 
     pub(super) fn into_parts(self) -> (Option<Site>, Option<Theme>, SourceTree) {
         (self.site, self.theme, self.tree)
+    }
+
+    /// When each content file was last committed, as the last walk read it.
+    pub fn history(&self) -> &History {
+        &self.history
     }
 
     /// Brings everything up to date with `changes`. Fails early only when
@@ -373,6 +384,7 @@ impl Engine {
             documents,
             &self.tree.assets,
             &self.images,
+            &self.history,
             self.options.publication,
         );
         self.model_problems = problems;
@@ -705,6 +717,7 @@ impl Engine {
         self.tree = tree;
         self.source_problems = problems;
         self.images = images;
+        self.history = source::history::last_changes(&self.options.root).unwrap_or_default();
         self.image_problems = image_problems;
         let known: HashSet<&PathBuf> = self.tree.files.iter().map(|f| &f.path).collect();
         self.parsed.retain(|path, _| known.contains(path));

@@ -399,7 +399,6 @@ pub fn check_input(options: &BuildOptions) -> Result<(check::Input, Timings), Ve
             sources,
             config_text,
             shipped,
-            history: source::history::last_changes(&options.root),
         },
         run.timings,
     ))
@@ -455,7 +454,9 @@ fn shipped_texts(
                     String::from_utf8_lossy(&std::fs::read(from).ok()?).into_owned(),
                 ),
                 // Archives are no style sheets or scripts.
-                render::Content::Zip(_) | render::Content::Card(_) => return None,
+                render::Content::Zip(_) | render::Content::Card(_) | render::Content::Crop(_) => {
+                    return None;
+                }
             };
             Some(check::ShippedText {
                 output: file.path.clone(),
@@ -508,6 +509,7 @@ fn everything(root: &Path) -> Result<Site, Vec<Diagnostic>> {
         documents,
         &tree.assets,
         &images::Images::default(),
+        &source::history::History::default(),
         everything,
     );
     Ok(site)

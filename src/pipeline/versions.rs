@@ -148,12 +148,12 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
 
 /// Everything a view can learn about `page` besides other pages: its
 /// document (by the print of its file's path and text, which stays the
-/// same from one process to the next), address, language, where its links
-/// lead, the addresses of its children and translations, and its running
-/// number.
+/// same from one process to the next), address, language, last commit,
+/// where its links lead, the addresses of its children and translations,
+/// and its running number.
 fn page(site: &Site, page: &Page, hasher: &mut FoldHasher<'static>) {
     page.doc.print.hash(hasher);
-    (&page.url, &page.lang, page.synthetic).hash(hasher);
+    (&page.url, &page.lang, page.synthetic, &page.committed).hash(hasher);
     // Whether it is still scheduled: the build date differs from one
     // build to the next (`build` with its cache).
     let build_date = site.publication.build_date;
@@ -183,7 +183,7 @@ fn page(site: &Site, page: &Page, hasher: &mut FoldHasher<'static>) {
 fn structure(site: &Site, hasher: &mut FoldHasher<'static>) {
     for page in &site.pages {
         (&page.url, &page.lang).hash(hasher);
-        (&page.doc.common.date, &page.doc.common.updated).hash(hasher);
+        (&page.doc.common.date, page.updated()).hash(hasher);
         if let Some(by_lang) = site.translations.get(&page.doc.translation_key) {
             for (lang, id) in by_lang {
                 (lang, &site.pages[id.0].url).hash(hasher);

@@ -244,6 +244,7 @@ mod tests {
             documents,
             &[],
             &Images::default(),
+            &Default::default(),
             Publication::at(build_date),
         );
         assert!(problems.is_empty(), "{problems:?}");

@@ -54,6 +54,19 @@ pub enum Content {
     /// A PNG the writer draws from an SVG (`output::card`), a release's
     /// share card.
     Card(Card),
+    /// A release's lead photo cut to the share image's size, which the
+    /// writer makes (or takes from the image cache,
+    /// [`crate::images::share_crop`]).
+    Crop(Crop),
+}
+
+/// What a photo's share crop is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crop {
+    /// The published original (`ImageInfo::original`).
+    pub original: PathBuf,
+    /// The SHA-256 of the photo's source, the crop's name in the cache.
+    pub digest: String,
 }
 
 /// What a share card is drawn from.
@@ -72,6 +85,9 @@ pub struct Card {
 pub struct FontSet {
     pub files: Vec<PathBuf>,
     pub loaded: OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>>,
+    /// The SHA-256 of the files' names and bytes, part of every card's
+    /// cache key; read once per render.
+    pub digest: OnceLock<[u8; 32]>,
 }
 
 impl PartialEq for FontSet {
@@ -502,6 +518,7 @@ impl<'a> UnitContext<'a> {
                 self.site, fonts, self.tera, self.theme, page,
             ));
         }
+        files.extend(share_card::photo(self.site, page).map(Ok));
         files
     }
 

@@ -357,13 +357,10 @@ fn entry_id(site: &Site, page: &Page) -> String {
     )
 }
 
-/// When a page last changed: its `updated`, else its `date`.
+/// When a page last changed: its `updated` ([`Page::updated`]), else its
+/// `date`.
 fn updated_of(page: &Page) -> Option<&crate::parse::dates::PubDate> {
-    page.doc
-        .common
-        .updated
-        .as_ref()
-        .or(page.doc.common.date.as_ref())
+    page.updated().or(page.doc.common.date.as_ref())
 }
 
 /// The Atom document of one news feed.
@@ -451,13 +448,7 @@ pub fn sitemap_in_parts(site: &Site, max_urls: usize) -> Vec<OutputFile> {
                 Some((&l.code, site.pages[id.0].url.as_str()))
             })
             .collect();
-        let lastmod = page
-            .doc
-            .common
-            .updated
-            .as_ref()
-            .or(page.doc.common.date.as_ref())
-            .map(|d| d.date);
+        let lastmod = updated_of(page).map(|d| d.date);
         parts.add(|xml| sitemap_entry(xml, &origin, &page.url, lastmod, &alternates));
     }
     let groups = listing_alternates(site);

@@ -1,9 +1,12 @@
-//! The share card of a release: what link previews show when the release
-//! has no photo of its own.
+//! The share image of a release: its lead photo cut to 1200 × 630, or a
+//! card drawn when it has no photo of its own.
 //!
-//! A theme that has `templates/share-card.svg` gets a 1200 × 630 PNG per
-//! release without a raster lead image, `share.png` next to the page,
-//! which its `og:image` names. The template gets `card` (the title in
+//! A release whose lead image is a raster photo of its bundle, large
+//! enough ([`crate::images::shares_well`]), is shared as the middle of
+//! that photo in the share size (`foto-1200x630.jpg` beside `foto.jpg`;
+//! [`photo`]), which the writer makes. A theme that has
+//! `templates/share-card.svg` gets a 1200 × 630 PNG per other release,
+//! `share.png` next to the page, which its `og:image` names. The template gets `card` (the title in
 //! lines, the date, the running number, the associations) besides `lang`
 //! and the strings function `t()`; the writer draws it with resvg in the
 //! theme's fonts (`output::card`).
@@ -13,9 +16,10 @@ use tera::{Context, Tera};
 
 use std::sync::Arc;
 
-use super::{Card, Content, FontSet, OutputFile, ThemeFiles};
+use super::{Card, Content, Crop, FontSet, OutputFile, ThemeFiles};
 use crate::config::Association;
 use crate::diagnostics::Diagnostic;
+use crate::images::{self, ImageInfo};
 use crate::model::{Page, Site};
 use crate::parse::Kind;
 use crate::site_path::SitePath;
@@ -50,17 +54,41 @@ pub fn url(page_url: &str) -> String {
 }
 
 /// Whether `page` is shared with a card: a release without a raster lead
-/// image, in a theme that draws cards.
+/// image that shares well, in a theme that draws cards.
 pub fn shows_card(site: &Site, page: &Page) -> bool {
+    matches!(page.doc.kind, Kind::News(_)) && lead_photo(site, page).is_none()
+}
+
+/// A release's lead photo when it is shared as its crop: its site URL and
+/// what the model knows of it.
+pub fn lead_photo<'a>(site: &'a Site, page: &Page) -> Option<(String, &'a ImageInfo)> {
     if !matches!(page.doc.kind, Kind::News(_)) {
-        return false;
+        return None;
     }
     crate::reads::record(crate::reads::Read::Images);
-    let photo = page.doc.common.image.as_ref().and_then(|image| {
-        let url = format!("{}{}", page.url, image.src);
-        site.images.get(&url)
-    });
-    photo.is_none()
+    let url = format!("{}{}", page.url, page.doc.common.image.as_ref()?.src);
+    let info = site.images.get(&url)?;
+    images::shares_well(info.width, info.height).then_some((url, info))
+}
+
+/// The site URL of the share crop of the photo at `photo_url`.
+pub fn photo_url(photo_url: &str) -> String {
+    let (folder, name) = photo_url.rsplit_once('/').unwrap_or(("", photo_url));
+    format!("{folder}/{}", images::share_name(name))
+}
+
+/// The share crop of a release's lead photo, when it is shared with one.
+pub fn photo(site: &Site, page: &Page) -> Option<OutputFile> {
+    let (url, info) = lead_photo(site, page)?;
+    let path = SitePath::new(photo_url(&url).trim_start_matches('/')).ok()?;
+    Some(OutputFile {
+        path,
+        content: Content::Crop(Crop {
+            original: info.original.clone(),
+            digest: info.digest.clone(),
+        }),
+        origin: None,
+    })
 }
 
 /// The card file of `page`, when it gets one.
@@ -134,7 +162,7 @@ pub fn fonts(theme: &ThemeFiles) -> FontSet {
         .collect();
     FontSet {
         files,
-        loaded: std::sync::OnceLock::new(),
+        ..FontSet::default()
     }
 }
 

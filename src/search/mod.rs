@@ -189,7 +189,6 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
         .iter()
         .filter(|page| page.lang == *lang)
         .filter_map(|page| {
-            let common = &page.doc.common;
             Some(match &page.doc.kind {
                 Kind::News(news) => news_record(site, page, news, label("press_release")),
                 Kind::Plain(_) => record(
@@ -197,7 +196,7 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
                     page,
                     &page.url,
                     None,
-                    common.updated.as_ref(),
+                    page.updated(),
                     None,
                     Facet {
                         kind: PageKind::Page,

@@ -42,8 +42,8 @@ impl Session {
     /// A session that writes into `out_dir`; nothing is read yet.
     pub fn new(options: BuildOptions, out_dir: PathBuf) -> Self {
         Session {
+            preview: Preview::new(out_dir, options.root.clone()),
             engine: Engine::new(options, Purpose::Serve),
-            preview: Preview::new(out_dir),
             filled: false,
         }
     }

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use kommhub::check::{self, Report};
 use kommhub::{BuildOptions, Code};
 
-use crate::support::{BUILD_DATE, TestSite, news};
+use crate::support::{BUILD_DATE, TestSite, git, news};
 
 const SITE_YAML: &str = r#"title: { de: "Testhub", en: "Test hub" }
 base_url: "http://hub.example.org"
@@ -411,27 +411,6 @@ fn github_annotations_name_file_and_line() {
         text.lines().last().unwrap_or_default().contains("error"),
         "{text}"
     );
-}
-
-/// Runs git in `root` with a fixed author and the given commit time.
-fn git(root: &Path, args: &[&str], time: &str) {
-    let status = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", time)
-        .env("GIT_COMMITTER_DATE", time)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
 }
 
 fn outdated(report: &Report) -> Vec<String> {

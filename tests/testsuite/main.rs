@@ -13,6 +13,7 @@ mod build_cache;
 mod check;
 mod errors;
 mod input_limits;
+mod last_change;
 mod links;
 mod news;
 mod output;

@@ -125,6 +125,15 @@ fn a_photo_with_a_gps_position_is_published_without_it_and_with_its_credit() {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains("SN-0042"), "{file} keeps the serial number");
     }
+    // The share crop is turned upright (the camera held it sideways):
+    // 1200 × 630 as stored, without an orientation to apply again, with
+    // the creator's fields.
+    let crop = std::fs::read(site.root().join("public/news/termin/foto-1200x630.jpg")).unwrap();
+    let picture = image::load_from_memory(&crop).unwrap();
+    assert_eq!((picture.width(), picture.height()), (1200, 630));
+    let tags: Vec<exif::Tag> = fields(&crop).iter().map(|(t, _)| *t).collect();
+    assert_eq!(tags, [exif::Tag::Artist, exif::Tag::Copyright]);
+    assert!(!String::from_utf8_lossy(&crop).contains("SN-0042"));
     // The press kit holds the published original.
     let kit = std::fs::read(site.root().join("public/news/termin/termin.zip")).unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(kit)).unwrap();

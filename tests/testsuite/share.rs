@@ -369,17 +369,29 @@ fn a_release_with_a_lead_image_shares_it_with_size_and_alt_text() {
         )
         .built();
     let html = site.read("public/news/rechenzentrum/index.html");
-    let image = "https://hub.example.org/news/rechenzentrum/foto-1440w.jpg";
+    let image = "https://hub.example.org/news/rechenzentrum/foto-1200x630.jpg";
     assert_eq!(meta(&html, "og:image"), [image]);
-    assert_eq!(meta(&html, "og:image:width"), ["1440"]);
-    assert_eq!(meta(&html, "og:image:height"), ["720"]);
+    assert_eq!(meta(&html, "og:image:type"), ["image/jpeg"]);
+    assert_eq!(meta(&html, "og:image:width"), ["1200"]);
+    assert_eq!(meta(&html, "og:image:height"), ["630"]);
     assert_eq!(meta(&html, "og:image:alt"), ["Serverraum mit Racks"]);
     assert_eq!(meta(&html, "twitter:card"), ["summary_large_image"]);
-    assert!(site.exists("public/news/rechenzentrum/foto-1440w.jpg"));
+    let crop = std::fs::read(
+        site.root()
+            .join("public/news/rechenzentrum/foto-1200x630.jpg"),
+    )
+    .unwrap();
+    let picture = image::load_from_memory(&crop).unwrap();
+    assert_eq!((picture.width(), picture.height()), (1200, 630));
+    assert!(
+        !site.exists("public/news/rechenzentrum/share.png"),
+        "no card beside a photo"
+    );
     let data = linked_data(&html).unwrap();
     let article = items(&data, "NewsArticle")[0];
     assert_eq!(article["image"]["url"], image);
-    assert_eq!(article["image"]["width"], 1440);
+    assert_eq!(article["image"]["width"], 1200);
+    assert_eq!(article["image"]["height"], 630);
     let mut faults = Vec::new();
     Vocabulary::load().faults(article, "release", &mut faults);
     assert!(faults.is_empty(), "{faults:?}");
@@ -429,4 +441,159 @@ fn a_release_without_a_photo_is_shared_with_its_card_the_same_in_every_build() {
     let other = site("Ein anderer Titel");
     let changed = std::fs::read(other.root().join("public/news/vertrag/share.png")).unwrap();
     assert!(changed != png, "another title, another card");
+}
+
+#[test]
+fn cards_come_from_the_cache_and_only_an_edited_release_is_drawn_again() {
+    let release = |title: &str| news(title, "date: 2025-03-01\n");
+    let site = with_hub_theme()
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file("content/news/2025-03-01-vertrag.md", &release("Vertrag"))
+        .file("content/news/2025-03-02-termin.md", &release("Termin"));
+    let root = site.root().to_path_buf();
+    let card =
+        |name: &str| std::fs::read(root.join(format!("public/news/{name}/share.png"))).unwrap();
+    let first = site.build().unwrap();
+    assert_eq!(
+        (first.written.cards_drawn, first.written.cards_cached),
+        (2, 0)
+    );
+    let (vertrag, termin) = (card("vertrag"), card("termin"));
+
+    // A fresh output folder (a CI build) draws nothing: the cache below
+    // the root has both cards.
+    std::fs::remove_dir_all(site.root().join("public")).unwrap();
+    let _ = std::fs::remove_dir_all(site.root().join(".public.staging"));
+    let fresh = site.build().unwrap();
+    assert_eq!(
+        (fresh.written.cards_drawn, fresh.written.cards_cached),
+        (0, 2)
+    );
+    assert!(card("vertrag") == vertrag && card("termin") == termin);
+
+    // An edited title draws that card and no other.
+    let site = site.file(
+        "content/news/2025-03-01-vertrag.md",
+        &release("Vertrag unterzeichnet"),
+    );
+    let edited = site.build().unwrap();
+    // (The other card is taken from the cache, or, when the build cache
+    // renders only the edited release, not made at all.)
+    assert_eq!(edited.written.cards_drawn, 1);
+    assert!(card("vertrag") != vertrag);
+    assert!(card("termin") == termin);
+}
+
+/// A PNG of `width` × `height` in three upright bands: red, green, blue.
+fn bands(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, _| match 3 * x / width {
+        0 => image::Rgb([255, 0, 0]),
+        1 => image::Rgb([0, 255, 0]),
+        _ => image::Rgb([0, 0, 255]),
+    });
+    let mut bytes = Vec::new();
+    picture
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn a_lead_photo_is_cut_from_its_middle_the_same_in_every_build_and_a_small_one_gets_a_card() {
+    let site = || {
+        with_hub_theme()
+            .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+            .file(
+                "content/news/2025-03-01-breit/index.md",
+                &news(
+                    "Breit",
+                    "date: 2025-03-01\nimage: { src: bild.png, alt: \"Bänder\", credit: \"ITK\" }\n",
+                ),
+            )
+            .bytes("content/news/2025-03-01-breit/bild.png", &bands(2400, 630))
+            .file(
+                "content/news/2025-03-02-klein/index.md",
+                &news(
+                    "Klein",
+                    "date: 2025-03-02\nimage: { src: bild.jpg, alt: \"Klein\", credit: \"ITK\" }\n",
+                ),
+            )
+            .bytes("content/news/2025-03-02-klein/bild.jpg", &jpeg(500, 300))
+            .built()
+    };
+    let first = site();
+    let crop_path = "public/news/breit/bild-1200x630.png";
+    let crop = std::fs::read(first.root().join(crop_path)).unwrap();
+    let picture = image::load_from_memory(&crop).unwrap().to_rgb8();
+    assert_eq!(picture.dimensions(), (1200, 630));
+    // From x = 600 to 1800 of the 2400 pixels: red, green, blue again,
+    // the red and blue edges equally wide.
+    assert_eq!(picture.get_pixel(100, 300).0, [255, 0, 0]);
+    assert_eq!(picture.get_pixel(600, 300).0, [0, 255, 0]);
+    assert_eq!(picture.get_pixel(1100, 300).0, [0, 0, 255]);
+    let html = first.read("public/news/breit/index.html");
+    assert_eq!(
+        meta(&html, "og:image"),
+        ["https://hub.example.org/news/breit/bild-1200x630.png"]
+    );
+    assert_eq!(meta(&html, "og:image:type"), ["image/png"]);
+
+    // Another site folder without a cache makes the same bytes, and a
+    // build from the cache too.
+    let second = site();
+    assert!(std::fs::read(second.root().join(crop_path)).unwrap() == crop);
+    std::fs::remove_dir_all(second.root().join("public")).unwrap();
+    second.build().unwrap();
+    assert!(std::fs::read(second.root().join(crop_path)).unwrap() == crop);
+
+    // 500 × 300 would be enlarged more than twofold: the card instead.
+    let small = first.read("public/news/klein/index.html");
+    assert_eq!(
+        meta(&small, "og:image"),
+        ["https://hub.example.org/news/klein/share.png"]
+    );
+    assert!(first.exists("public/news/klein/share.png"));
+    assert!(!first.exists("public/news/klein/bild-1200x630.jpg"));
+}
+
+#[test]
+fn serve_cuts_a_changed_lead_photo_again_as_a_build_does() {
+    use kommhub::pipeline::{Changes, classify};
+    use kommhub::serve::Session;
+
+    let site = with_hub_theme()
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file(
+            "content/news/2025-03-01-breit/index.md",
+            &news(
+                "Breit",
+                "date: 2025-03-01\nimage: { src: bild.png, alt: \"Bänder\", credit: \"ITK\" }\n",
+            ),
+        )
+        .bytes("content/news/2025-03-01-breit/bild.png", &bands(2400, 630));
+    let preview = site.root().join("preview");
+    let compare = |what: &str| {
+        let options = BuildOptions {
+            output: Some(site.root().join("full")),
+            ..site.options()
+        };
+        crate::support::assert_preview_equals_build(options, &preview, what);
+    };
+    let mut session = Session::new(site.options(), preview.clone());
+    session
+        .rebuild(&Changes::everything(), &[], &mut |_| {})
+        .expect("first run");
+    compare("first run");
+    let crop = std::fs::read(preview.join("news/breit/bild-1200x630.png")).unwrap();
+    let photo = site.root().join("content/news/2025-03-01-breit/bild.png");
+    std::fs::write(&photo, bands(1800, 900)).unwrap();
+    let changes = classify(site.root(), "hub", &[photo], &[]);
+    session
+        .rebuild(&changes, &[], &mut |_| {})
+        .expect("photo replaced");
+    compare("photo replaced");
+    assert!(std::fs::read(preview.join("news/breit/bild-1200x630.png")).unwrap() != crop);
 }

@@ -54,7 +54,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page, bodies: &'a Bodies) -> Page
         url: site.href(&page.url),
         permalink: site.permalink(&page.url),
         date: common.date.as_ref().map(|d| d.iso()),
-        updated: common.updated.as_ref().map(|d| d.iso()),
+        updated: page.updated().map(|d| d.iso()),
         summary: summary_of(page),
         content: bodies.of(page),
         tags: &common.tags,
@@ -245,8 +245,10 @@ fn image_set<'a>(site: &Site, page: &Page, src: &str, sizes: &'a str) -> Option<
     })
 }
 
-/// The lead image as link previews show it: the widest variant up to
-/// 1440 pixels (previews show about 1200), else the original.
+/// The lead image as link previews show it: a release's crop to the
+/// share size (`None` when its photo is too small for one: it is shared
+/// with its card), another page's widest variant up to 1440 pixels
+/// (previews show about 1200), else the original.
 fn share_image(
     site: &Site,
     page: &Page,
@@ -256,13 +258,22 @@ fn share_image(
     crate::reads::record(crate::reads::Read::Images);
     let info = site.images.get(&url)?;
     let (folder, name) = url.rsplit_once('/').unwrap_or(("", &url));
-    let (address, width, height) = match info.variants.iter().rfind(|v| v.width <= 1440) {
-        Some(v) => (
-            format!("{folder}/{}", crate::images::variant_name(name, v.width)),
-            v.width,
-            v.height,
-        ),
-        None => (url.clone(), info.width, info.height),
+    let (address, width, height) = if matches!(page.doc.kind, Kind::News(_)) {
+        share_card::lead_photo(site, page)?;
+        (
+            share_card::photo_url(&url),
+            crate::images::SHARE_WIDTH,
+            crate::images::SHARE_HEIGHT,
+        )
+    } else {
+        match info.variants.iter().rfind(|v| v.width <= 1440) {
+            Some(v) => (
+                format!("{folder}/{}", crate::images::variant_name(name, v.width)),
+                v.width,
+                v.height,
+            ),
+            None => (url.clone(), info.width, info.height),
+        }
     };
     let alt = image
         .alt
