@@ -19,6 +19,7 @@ pub mod image_metadata;
 pub mod images;
 pub mod model;
 pub mod output;
+pub mod own_binary;
 pub mod parse;
 pub mod pipeline;
 pub mod reads;

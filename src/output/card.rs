@@ -117,7 +117,7 @@ pub fn bytes<'a>(card: &Card, cards: &Caches) -> Result<Cow<'a, [u8]>, Error> {
 struct Key {
     /// What the drawing depends on, carried in the PNG.
     print: String,
-    /// The cache entry's name: `print` and kommhub's version.
+    /// The cache entry's name: `print` and the build of kommhub.
     name: String,
 }
 
@@ -131,7 +131,11 @@ impl Key {
         let print = hex(&hasher.finalize());
         let mut hasher = Sha256::new();
         hasher.update(print.as_bytes());
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        // Another build of kommhub may draw the same card otherwise.
+        match crate::own_binary::print() {
+            Ok(binary) => hasher.update(binary.to_le_bytes()),
+            Err(_) => hasher.update(env!("CARGO_PKG_VERSION").as_bytes()),
+        }
         Key {
             name: hex(&hasher.finalize()),
             print,

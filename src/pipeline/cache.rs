@@ -84,9 +84,7 @@ impl Cache {
         let root = std::fs::canonicalize(&options.root)
             .map_err(|e| format!("the site folder cannot be resolved: {e}"))?;
         let output = absolute(&options.output_dir())?;
-        let binary = std::env::current_exe()
-            .and_then(std::fs::read)
-            .map_err(|e| format!("kommhub's own executable cannot be read: {e}"))?;
+        let binary = crate::own_binary::print()?;
         let mut config = config_text.to_string();
         config.push('\0');
         config.push_str(options.base_url.as_ref().map_or("", |url| url.as_str()));
@@ -101,7 +99,7 @@ impl Cache {
             stamp: Stamp {
                 format: FORMAT,
                 kommhub: env!("CARGO_PKG_VERSION").to_string(),
-                binary: super::fingerprint(&binary),
+                binary,
                 root,
                 output,
                 config: super::fingerprint(config.as_bytes()),
