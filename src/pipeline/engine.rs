@@ -229,12 +229,6 @@ impl Engine {
         engine
     }
 
-    /// What the last successful run rendered and read, and the theme
-    /// settings it used.
-    pub fn memory(&self) -> (&Memory, Option<&render::theme::ThemeSettings>) {
-        (&self.memory, self.theme.as_ref().map(|t| &t.files.settings))
-    }
-
     /// Hands every unit's files to `sink` as soon as they are rendered,
     /// instead of keeping them for [`Run::files`] (which then holds them
     /// with empty contents).
