@@ -301,16 +301,7 @@ fn render_kept(
     let mut output = Output {
         files: std::mem::take(&mut run.files),
     };
-    let mut index = run
-        .timings
-        .measure("search", || search::index(&site, &theme.files.strings));
-    let search: Vec<_> = index.iter().map(|file| file.path.clone()).collect();
-    sink(&mut index);
-    let search_problems = search::merge(&mut output, index);
-    let problems = diagnostics::sorted(run.problems.into_iter().chain(search_problems).collect());
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
+    let (search, problems) = add_search(&site, &theme.files, &mut run, &mut output, &*sink)?;
     let mut all: std::collections::HashSet<_> = memory.files().cloned().collect();
     all.extend(search.iter().cloned());
     let removed = old_search.map(|old_search| {
@@ -340,6 +331,30 @@ fn render_kept(
     Ok((rendered, kept))
 }
 
+/// Adds the search index to `output`, each of its files handed to `sink`
+/// first; returns the index's paths and every problem of the run, sorted,
+/// or those problems when one is an error.
+fn add_search(
+    site: &Site,
+    theme: &ThemeFiles,
+    run: &mut Run,
+    output: &mut Output,
+    sink: &dyn Fn(&mut [render::OutputFile]),
+) -> Result<(Vec<crate::site_path::SitePath>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut index = run
+        .timings
+        .measure("search", || search::index(site, &theme.strings));
+    let paths = index.iter().map(|file| file.path.clone()).collect();
+    sink(&mut index);
+    let found = search::merge(output, index);
+    let problems = std::mem::take(&mut run.problems);
+    let problems = diagnostics::sorted(problems.into_iter().chain(found).collect());
+    match problems.iter().any(Diagnostic::is_error) {
+        true => Err(problems),
+        false => Ok((paths, problems)),
+    }
+}
+
 /// Every stage but writing: what `build` would write, in memory.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> {
     let mut engine = Engine::new(options.clone(), Purpose::Build);
@@ -354,13 +369,7 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> 
     let mut output = Output {
         files: std::mem::take(&mut run.files),
     };
-    let search_problems = run.timings.measure("search", || {
-        search::add_index(&site, &theme.files.strings, &mut output)
-    });
-    let problems = diagnostics::sorted(run.problems.into_iter().chain(search_problems).collect());
-    if problems.iter().any(Diagnostic::is_error) {
-        return Err(problems);
-    }
+    let (_, problems) = add_search(&site, &theme.files, &mut run, &mut output, &|_| {})?;
     Ok(Rendered {
         site,
         output,

@@ -161,14 +161,9 @@ struct Record {
     facet: Facet,
 }
 
-/// Builds the index of every language and adds its files to `output`,
-/// keeping it sorted. `strings` gives the kind labels ("Pressemitteilung")
-/// in each language. A file that collides with the bundle is an error.
-pub fn add_index(site: &Site, strings: &Strings, output: &mut Output) -> Vec<Diagnostic> {
-    merge(output, index(site, strings))
-}
-
-/// The bundle files of every language.
+/// The bundle files of every language. `strings` gives the kind labels
+/// ("Pressemitteilung") in each language; [`merge`] adds them to the
+/// rest of the output.
 pub fn index(site: &Site, strings: &Strings) -> Vec<OutputFile> {
     let languages: Vec<&Lang> = site.config.languages.iter().map(|l| &l.code).collect();
     languages
