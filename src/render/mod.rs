@@ -11,6 +11,7 @@ pub mod atom;
 pub mod body;
 pub mod content_line;
 pub mod functions;
+pub mod html_walk;
 pub mod linked_data;
 pub mod news;
 pub mod press_kit;

@@ -290,27 +290,18 @@ pub fn vcards(config: &SiteConfig) -> Vec<OutputFile> {
 /// blank line, list items on lines of their own, a link's address after
 /// its text, character references decoded.
 fn html_to_text(site: &Site, html: &str) -> String {
+    use super::html_walk::{Piece, walk};
     let mut out = String::new();
     let mut href: Option<String> = None;
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        let between = &rest[..start];
+    walk(html, |piece| match piece {
         // The line ends between block tags are the HTML's layout, not text.
-        if !(between.trim().is_empty() && between.contains('\n')) {
-            out.push_str(&decode(between));
-        }
-        let Some(end) = rest[start..].find('>') else {
-            break;
-        };
-        let tag = &rest[start + 1..start + end];
-        rest = &rest[start + end + 1..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let closing = tag.starts_with('/');
-        match (name.as_str(), closing) {
+        Piece::Text(text) if text.trim().is_empty() && text.contains('\n') => {}
+        Piece::Text(text) => out.push_str(&decode(text)),
+        Piece::Tag {
+            inner,
+            name,
+            closing,
+        } => match (name.as_str(), closing) {
             (
                 "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote"
                 | "table" | "figure",
@@ -319,16 +310,15 @@ fn html_to_text(site: &Site, html: &str) -> String {
             ("li" | "tr" | "figcaption", true) | ("br", _) => out.push('\n'),
             ("li", false) => out.push_str("– "),
             ("td" | "th", true) => out.push('\t'),
-            ("a", false) => href = attribute(tag, "href").map(|h| absolute(site, &h)),
+            ("a", false) => href = attribute(inner, "href").map(|h| absolute(site, &h)),
             ("a", true) => {
                 if let Some(address) = href.take() {
                     out.push_str(&format!(" <{address}>"));
                 }
             }
             _ => {}
-        }
-    }
-    out.push_str(&decode(rest));
+        },
+    });
     // At most one blank line in a row.
     let mut tidy = String::with_capacity(out.len());
     for line in out.lines().map(str::trim_end) {

@@ -245,31 +245,20 @@ const BLOCK_ELEMENTS: [&str; 18] = [
 
 /// The text blocks of a body's HTML, whitespace collapsed, entities decoded.
 fn blocks(html: &str) -> Vec<Block> {
+    use crate::render::html_walk::{Piece, walk};
     let mut blocks = Vec::new();
     let mut text = String::new();
     let mut heading = false;
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        push_text(&mut text, &rest[..start]);
-        let Some(end) = rest[start..].find('>') else {
-            rest = &rest[start..];
-            break;
-        };
-        let tag = &rest[start + 1..start + end];
-        rest = &rest[start + end + 1..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if BLOCK_ELEMENTS.contains(&name.as_str()) || name == "br" {
-            end_block(&mut blocks, &mut text, heading);
-            heading = !tag.starts_with('/')
-                && matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+    walk(html, |piece| match piece {
+        Piece::Text(html_text) => push_text(&mut text, html_text),
+        Piece::Tag { name, closing, .. } => {
+            if BLOCK_ELEMENTS.contains(&name.as_str()) || name == "br" {
+                end_block(&mut blocks, &mut text, heading);
+                heading =
+                    !closing && matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+            }
         }
-    }
-    push_text(&mut text, rest);
+    });
     end_block(&mut blocks, &mut text, heading);
     blocks
 }
