@@ -252,48 +252,99 @@ fn draw(card: &Card, print: &str) -> Result<Vec<u8>, Error> {
     Ok(mark(png, print))
 }
 
-/// The font files unpacked into one database; a file that cannot be
-/// read or unpacked is left out (the card then falls back to another
-/// font of the set).
-/// The drawn card as PNG, quickly: deflate's first level and one filter
-/// for every row, without an alpha channel when every pixel is opaque, as
-/// a card's background makes it. tiny-skia's own encoder tries every
-/// filter per row at the default level: about two fifths of a fresh
-/// 1,000-release build's CPU (perf), for cards of about 30 kB. Level 1
-/// makes about 50 kB at half of level 6's time (the corpus's cards
-/// re-encoded with zlib; fdeflate's fast mode made 100–120 kB).
-fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, image::ImageError> {
-    use image::ImageEncoder as _;
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    let pixels = pixmap.pixels();
-    let opaque = pixels.iter().all(|pixel| pixel.alpha() == u8::MAX);
-    let (data, color) = match opaque {
-        // Premultiplied and straight colour are the same when opaque.
-        true => (
-            pixels
-                .iter()
-                .flat_map(|p| [p.red(), p.green(), p.blue()])
-                .collect::<Vec<u8>>(),
-            image::ExtendedColorType::Rgb8,
-        ),
-        false => (
-            pixels
-                .iter()
-                .flat_map(|p| {
-                    let c = p.demultiply();
-                    [c.red(), c.green(), c.blue(), c.alpha()]
-                })
-                .collect(),
-            image::ExtendedColorType::Rgba8,
-        ),
+/// The drawn card as PNG, quickly: deflate's first level, and a palette
+/// when the card is opaque and has at most 256 colours, as the hub
+/// theme's cards have (flat colours and the shades of their text's
+/// edges: 140–180 colours). The palette is exact, not a reduction: the
+/// pixels are the drawn ones. Finding the palette costs what the deflate
+/// of the RGB bytes it spares would, but the card shrinks from about
+/// 67 kB to 36 kB (a three-line title). Other cards are stored as RGB
+/// (opaque) or RGBA, each row filtered with `Sub`. Deflate's level 2 would
+/// make 25 kB at 1.4× level 1's time, level 6 20 kB at 4×. tiny-skia's own
+/// encoder tries every filter per row at the default level: about two
+/// fifths of a fresh 1,000-release build's CPU (perf).
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let (data, color, palette) = match indexed(pixmap) {
+        Some((indices, palette)) => (indices, png::ColorType::Indexed, Some(palette)),
+        None => {
+            let (data, color) = straight(pixmap);
+            (data, color, None)
+        }
     };
-    let mut png = Vec::with_capacity(data.len() / 8);
-    let encoder =
-        PngEncoder::new_with_quality(&mut png, CompressionType::Level(1), FilterType::Sub);
-    encoder.write_image(&data, pixmap.width(), pixmap.height(), color)?;
+    let mut png = Vec::with_capacity(data.len() / 16);
+    let mut encoder = png::Encoder::new(&mut png, pixmap.width(), pixmap.height());
+    encoder.set_color(color);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_deflate_compression(png::DeflateCompression::Level(1));
+    match palette {
+        Some(palette) => {
+            encoder.set_palette(palette);
+            encoder.set_filter(png::Filter::NoFilter);
+        }
+        None => encoder.set_filter(png::Filter::Sub),
+    }
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&data)?;
+    writer.finish()?;
     Ok(png)
 }
 
+/// The card as palette indices and the palette (RGB triples), when every
+/// pixel is opaque and there are at most 256 colours. Most pixels have
+/// their left neighbour's colour; only a change of colour looks it up.
+fn indexed(pixmap: &tiny_skia::Pixmap) -> Option<(Vec<u8>, Vec<u8>)> {
+    let data = pixmap.data();
+    let mut indices = vec![0u8; data.len() / 4];
+    let mut index: rustc_hash::FxHashMap<u32, u8> = rustc_hash::FxHashMap::default();
+    let mut palette = Vec::new();
+    let mut last = None;
+    let mut at = 0;
+    for (pixel, slot) in data.chunks_exact(4).zip(&mut indices) {
+        let colour = u32::from_le_bytes([pixel[0], pixel[1], pixel[2], pixel[3]]);
+        if last != Some(colour) {
+            if pixel[3] != u8::MAX {
+                return None;
+            }
+            at = match index.get(&colour) {
+                Some(&at) => at,
+                None => {
+                    let at = u8::try_from(index.len()).ok()?;
+                    index.insert(colour, at);
+                    palette.extend_from_slice(&pixel[..3]);
+                    at
+                }
+            };
+            last = Some(colour);
+        }
+        *slot = at;
+    }
+    Some((indices, palette))
+}
+
+/// The card as RGB when every pixel is opaque (premultiplied and straight
+/// colour are the same then), else as straight RGBA.
+fn straight(pixmap: &tiny_skia::Pixmap) -> (Vec<u8>, png::ColorType) {
+    let pixels = pixmap.pixels();
+    if pixels.iter().all(|pixel| pixel.alpha() == u8::MAX) {
+        let rgb = pixels
+            .iter()
+            .flat_map(|p| [p.red(), p.green(), p.blue()])
+            .collect();
+        return (rgb, png::ColorType::Rgb);
+    }
+    let rgba = pixels
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    (rgba, png::ColorType::Rgba)
+}
+
+/// The font files unpacked into one database; a file that cannot be
+/// read or unpacked is left out (the card then falls back to another
+/// font of the set).
 fn load_fonts(files: &[std::path::PathBuf]) -> usvg::fontdb::Database {
     let mut fonts = usvg::fontdb::Database::new();
     for file in files {
@@ -411,6 +462,37 @@ mod tests {
             assert_eq!(bytes(&card, &cards).unwrap(), drawn, "damage {n}");
             assert_eq!(cards.drawn(), 1, "damage {n}");
             assert_eq!(std::fs::read(&path).unwrap(), drawn, "damage {n}");
+        }
+    }
+
+    /// The pixels of `png` as RGBA, and its colour type.
+    fn decoded(png: &[u8]) -> (Vec<u8>, png::ColorType) {
+        let colour = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap()
+            .info()
+            .color_type;
+        (
+            image::load_from_memory(png).unwrap().to_rgba8().into_raw(),
+            colour,
+        )
+    }
+
+    #[test]
+    fn a_palette_is_used_only_when_it_keeps_every_pixel() {
+        // One colour: a palette. 600 colours: RGB. Both decode to exactly
+        // the drawn pixels.
+        let mut few = tiny_skia::Pixmap::new(40, 3).unwrap();
+        few.fill(tiny_skia::Color::from_rgba8(19, 41, 75, 255));
+        let mut many = tiny_skia::Pixmap::new(300, 2).unwrap();
+        for (n, pixel) in many.pixels_mut().iter_mut().enumerate() {
+            let [low, high, ..] = (n as u32).to_le_bytes();
+            *pixel = tiny_skia::PremultipliedColorU8::from_rgba(low, high, 7, 255).unwrap();
+        }
+        for (pixmap, colour) in [(few, png::ColorType::Indexed), (many, png::ColorType::Rgb)] {
+            let (pixels, stored) = decoded(&encode(&pixmap).unwrap());
+            assert_eq!(stored, colour);
+            assert_eq!(pixels, pixmap.data());
         }
     }
 
