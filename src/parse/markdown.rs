@@ -93,8 +93,6 @@ pub struct Body {
     pub links: Vec<InternalLink>,
     /// Plain text of the first paragraph, for teasers and descriptions.
     pub first_paragraph: String,
-    /// Plain text of the whole body (search, word counts).
-    pub plain_text: String,
     /// Images and links refused because they leave the page's folder.
     pub escaping: Vec<EscapingPath>,
     /// The body's images, links, headings and tables where they are
@@ -293,7 +291,6 @@ impl<'m> Pass<'m> {
         if !self.body.first_paragraph.trim().is_empty() {
             self.first_paragraph_done = true;
         }
-        self.body.plain_text.push('\n');
     }
 
     /// Records an `@/…` link and puts its numbered placeholder where its
@@ -315,7 +312,7 @@ impl<'m> Pass<'m> {
         })
     }
 
-    /// Adds text to the open heading, the first paragraph and the plain text.
+    /// Adds text to the open heading and the first paragraph.
     fn gather_text(&mut self, text: &str) {
         if let Some((_, heading_text)) = &mut self.open_heading {
             heading_text.push_str(text);
@@ -323,15 +320,13 @@ impl<'m> Pass<'m> {
         if self.paragraph_depth > 0 && !self.first_paragraph_done {
             self.body.first_paragraph.push_str(text);
         }
-        self.body.plain_text.push_str(text);
     }
 
-    /// Adds a line break, as a space, to the first paragraph and the plain text.
+    /// Adds a line break, as a space, to the first paragraph.
     fn gather_space(&mut self) {
         if self.paragraph_depth > 0 && !self.first_paragraph_done {
             self.body.first_paragraph.push(' ');
         }
-        self.body.plain_text.push(' ');
     }
 
     /// Gives every heading its id (the explicit one, else one made from
