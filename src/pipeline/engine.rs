@@ -289,6 +289,11 @@ impl Engine {
         let reshaped = std::mem::take(&mut self.reshaped);
         let walked = self.touched.is_none() || reshaped;
         let fresh = timings.measure("parse", || self.parse_changed(&config));
+        if self.purpose == Purpose::Build {
+            // A build runs once; `check` quotes the texts and `serve`
+            // compares them with the next save.
+            self.tree.forget_texts();
+        }
         let parsed = fresh.len();
         let patched = match clean && !walked {
             true => timings.measure("patch", || self.patch(&fresh)),

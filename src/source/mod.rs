@@ -78,6 +78,17 @@ pub struct SourceTree {
     pub assets: Vec<AssetFile>,
 }
 
+impl SourceTree {
+    /// Lets go of the files' texts, once they are parsed and no later
+    /// run compares them: a build of 10,000 releases per language holds
+    /// 216 MB of Markdown otherwise until it ends.
+    pub fn forget_texts(&mut self) {
+        for file in &mut self.files {
+            file.text = String::new();
+        }
+    }
+}
+
 /// Reads `<root>/content`. `languages` decides which suffixes are language
 /// suffixes; the first is the default language.
 pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnostic>) {
