@@ -341,11 +341,10 @@ fn add_search(
     output: &mut Output,
     sink: &dyn Fn(&mut [render::OutputFile]),
 ) -> Result<(Vec<crate::site_path::SitePath>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut index = run
+    let index = run
         .timings
-        .measure("search", || search::index(site, &theme.strings));
+        .measure("search", || search::index(site, &theme.strings, sink));
     let paths = index.iter().map(|file| file.path.clone()).collect();
-    sink(&mut index);
     let found = search::merge(output, index);
     let problems = std::mem::take(&mut run.problems);
     let problems = diagnostics::sorted(problems.into_iter().chain(found).collect());

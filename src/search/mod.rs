@@ -163,16 +163,20 @@ struct Record {
 
 /// The bundle files of every language. `strings` gives the kind labels
 /// ("Pressemitteilung") in each language; [`merge`] adds them to the
-/// rest of the output.
-pub fn index(site: &Site, strings: &Strings) -> Vec<OutputFile> {
-    let languages: Vec<&Lang> = site.config.languages.iter().map(|l| &l.code).collect();
-    languages
-        .par_iter()
-        .flat_map_iter(|lang| {
-            let records = records(site, strings, lang);
-            bundle(site, strings, lang, &records)
-        })
-        .collect()
+/// rest of the output. One language after the other, each handed to
+/// `sink` as soon as it is made: a build's sink writes the files and
+/// keeps only their paths, so no more than one language's index is held
+/// at a time (the records, the word counts and the JSON of 10,000
+/// releases are about 350 MB).
+pub fn index(site: &Site, strings: &Strings, sink: &dyn Fn(&mut [OutputFile])) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for language in &site.config.languages {
+        let records = records(site, strings, &language.code);
+        let mut bundled = bundle(site, strings, &language.code, records);
+        sink(&mut bundled);
+        files.append(&mut bundled);
+    }
+    files
 }
 
 /// The indexed pages of `lang`, by URL (the index must not depend on the
@@ -181,7 +185,7 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
     let label = |key: &str| crate::render::theme::string(strings, lang, key).map(str::to_string);
     let mut records: Vec<Record> = site
         .pages
-        .iter()
+        .par_iter()
         .filter(|page| page.lang == *lang)
         .filter_map(|page| {
             Some(match &page.doc.kind {
@@ -382,28 +386,28 @@ impl Posting {
     }
 }
 
-/// The bundle of one language.
-fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Vec<OutputFile> {
-    let counted = WordCount::of(records);
-    let vocabulary = counted.vocabulary();
-    let entries = counted.entries(lang);
+/// The bundle of one language. The pages' records go first and are let
+/// go of before the word lists are made: their text is the largest part.
+fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: Vec<Record>) -> Vec<OutputFile> {
+    let counted = WordCount::of(&records);
     let folder = format!("{BUNDLE_DIR}/{lang}");
     let mut files = Vec::new();
-    let mut shards = Vec::new();
-    shard(&entries, 2, SHARD_BYTES, &mut shards);
-    for (key, shard) in &shards {
-        files.push(file(
-            &folder,
-            &format!("s/{key}.json"),
-            shard.clone().into_bytes(),
-        ));
-    }
-    let (heads, ends) = vocabulary_files(&folder, vocabulary, &mut files);
     for (n, chunk) in records.chunks(PAGES_PER_CHUNK).enumerate() {
         let json = serde_json::to_vec(chunk).unwrap_or_default();
         files.push(file(&folder, &format!("p/{n}.json"), json));
     }
-    let facets: Vec<Facet> = records.iter().map(|r| r.facet.clone()).collect();
+    let facets: Vec<Facet> = records.into_iter().map(|record| record.facet).collect();
+    let vocabulary = counted.vocabulary();
+    let entries = counted.entries(lang);
+    let mut shards = Vec::new();
+    shard(&entries, 2, SHARD_BYTES, &mut shards);
+    drop(entries);
+    let mut shard_keys = Vec::with_capacity(shards.len());
+    for (key, shard) in shards {
+        files.push(file(&folder, &format!("s/{key}.json"), shard.into_bytes()));
+        shard_keys.push(key);
+    }
+    let (heads, ends) = vocabulary_files(&folder, vocabulary, &mut files);
     let label = |kind: PageKind| {
         crate::render::theme::string(strings, lang, kind.label_key())
             .unwrap_or(kind.key())
@@ -418,9 +422,9 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: &[Record]) -> Ve
     let meta = serde_json::json!({
         "format": 3,
         "language": lang.as_str(),
-        "pages": records.len(),
+        "pages": facets.len(),
         "chunk": PAGES_PER_CHUNK,
-        "shards": shards.iter().map(|(key, _)| key).collect::<Vec<_>>(),
+        "shards": shard_keys,
         "vocabulary": heads,
         "vocabulary_ends": ends,
         "facets": facets::table(&facets, &label, &association),
