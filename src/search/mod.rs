@@ -172,9 +172,10 @@ pub fn index(site: &Site, strings: &Strings, sink: &dyn Fn(&mut [OutputFile])) -
     let mut files = Vec::new();
     for language in &site.config.languages {
         let records = records(site, strings, &language.code);
-        let mut bundled = bundle(site, strings, &language.code, records);
-        sink(&mut bundled);
-        files.append(&mut bundled);
+        bundle(site, strings, &language.code, records, &mut |mut made| {
+            sink(&mut made);
+            files.append(&mut made);
+        });
     }
     files
 }
@@ -386,16 +387,25 @@ impl Posting {
     }
 }
 
-/// The bundle of one language. The pages' records go first and are let
-/// go of before the word lists are made: their text is the largest part.
-fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: Vec<Record>) -> Vec<OutputFile> {
+/// The bundle of one language, handed to `out` in parts. The pages'
+/// records go first and are let go of before the word lists are made:
+/// their text is the largest part.
+fn bundle(
+    site: &Site,
+    strings: &Strings,
+    lang: &Lang,
+    records: Vec<Record>,
+    out: &mut dyn FnMut(Vec<OutputFile>),
+) {
     let counted = WordCount::of(&records);
     let folder = format!("{BUNDLE_DIR}/{lang}");
-    let mut files = Vec::new();
     for (n, chunk) in records.chunks(PAGES_PER_CHUNK).enumerate() {
         let json = serde_json::to_vec(chunk).unwrap_or_default();
-        files.push(file(&folder, &format!("p/{n}.json"), json));
+        out(file(&folder, &format!("p/{n}.json"), json)
+            .into_iter()
+            .collect());
     }
+    let mut files = Vec::new();
     let facets: Vec<Facet> = records.into_iter().map(|record| record.facet).collect();
     let vocabulary = counted.vocabulary();
     let entries = counted.entries(lang);
@@ -432,7 +442,7 @@ fn bundle(site: &Site, strings: &Strings, lang: &Lang, records: Vec<Record>) -> 
     files.push(file(&folder, "index.json", meta.to_string().into_bytes()));
     let engine = ENGINE.replacen(FOLD_MARK, &fold::table_json(), 1);
     files.push(file(&folder, "engine.js", engine.into_bytes()));
-    files.into_iter().flatten().collect()
+    out(files.into_iter().flatten().collect());
 }
 
 /// The vocabulary files of `words` (sorted): `v/<key>.json` by the words'
