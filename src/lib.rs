@@ -22,6 +22,7 @@ pub mod output;
 pub mod own_binary;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod reads;
 pub mod render;
 pub mod root;

@@ -63,8 +63,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
         force_output: args.force_output,
         noindex: args.noindex,
         cache: !args.no_cache,
+        progress: kommhub::progress::Progress::on_terminal(),
     };
-    match kommhub::build(&options) {
+    let built = kommhub::build(&options);
+    options.progress.clear();
+    match built {
         Ok(report) => {
             print_built(&report, &options, &args);
             ExitCode::SUCCESS

@@ -273,7 +273,7 @@ impl Engine {
         changes: &Changes,
         early: Option<Early>,
     ) -> Result<Run, Vec<Diagnostic>> {
-        let mut timings = Timings::default();
+        let mut timings = Timings::shown(&self.options.progress);
         let clean = std::mem::replace(&mut self.clean, false);
         let config = match self.config.clone() {
             Some(config) if !changes.config => config,
@@ -534,8 +534,11 @@ impl Engine {
             .map(|units| self.memory.gone(units))
             .unwrap_or_default();
         let sink = self.sink.clone();
+        let progress = self.options.progress.clone();
         let render = |units: &[Unit]| {
+            progress.expect(units.len());
             let each = |files: &mut [OutputFile]| {
+                progress.advance();
                 if let Some(sink) = &sink {
                     sink(files);
                 }

@@ -49,6 +49,8 @@ pub struct BuildOptions {
     /// Use and keep the build cache (`cache.rs`); `--no-cache` turns it
     /// off for one build, which still leaves a fresh cache behind.
     pub cache: bool,
+    /// Where the stages show how far they are (`build` on a terminal).
+    pub progress: crate::progress::Progress,
 }
 
 impl BuildOptions {
@@ -62,6 +64,7 @@ impl BuildOptions {
             force_output: false,
             noindex: false,
             cache: true,
+            progress: crate::progress::Progress::default(),
         }
     }
 
@@ -72,14 +75,24 @@ impl BuildOptions {
     }
 }
 
-/// How long each stage took.
+/// How long each stage took; each stage also names itself to `progress`
+/// as it starts.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     pub stages: Vec<(&'static str, Duration)>,
+    progress: crate::progress::Progress,
 }
 
 impl Timings {
+    fn shown(progress: &crate::progress::Progress) -> Timings {
+        Timings {
+            stages: Vec::new(),
+            progress: progress.clone(),
+        }
+    }
+
     fn measure<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+        self.progress.stage(stage);
         let start = Instant::now();
         let value = work();
         self.stages.push((stage, start.elapsed()));

@@ -172,6 +172,8 @@ fn preview_options(options: &ServeOptions, base_url: BaseUrl) -> BuildOptions {
         force_output: false,
         noindex: false,
         cache: false,
+        // `serve` prints its own line per rebuild.
+        progress: crate::progress::Progress::default(),
     }
 }
 
