@@ -7,10 +7,12 @@
 //! byte for byte), or, for a build that renders only what changed, as a
 //! mirror of the published site ([`super::changes::mirror`]). Render's
 //! threads then hand each unit's files to [`Stream::put`], which writes the
-//! ones whose bytes differ and lets go of the bytes. [`Stream::finish`]
-//! writes the precompressed siblings of text files that changed or lack
-//! them (reading each file back, while the page cache still holds it),
-//! removes what the new site no longer has, and swaps. A failed build never
+//! ones whose bytes differ, with the precompressed siblings of text files
+//! that changed or lack them, made from the bytes in hand, and lets go of
+//! the bytes. (Compressing at the end instead meant reading every page
+//! back: at 100,000 releases the page cache no longer held them, and the
+//! write stage read 12 GB from disk.) [`Stream::finish`] removes what the
+//! new site no longer has, and swaps. A failed build never
 //! reaches the swap: the published site stays, and the next build puts the
 //! staging folder right, as it always does.
 //!
@@ -20,9 +22,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-use rayon::prelude::*;
+use std::sync::{Mutex, RwLock};
 
 use super::{
     Caches, Claim, Destination, MARKER, MARKER_TEXT, WriteReport, claim, precompress, swap,
@@ -52,6 +52,14 @@ pub struct Stream {
     caches: Caches,
     /// Each file put: its path and whether its bytes changed.
     put: Mutex<Vec<(PathBuf, bool)>>,
+    /// The siblings written or kept so far.
+    siblings: Mutex<Vec<PathBuf>>,
+    /// The site's own files put so far whose names end like a sibling's
+    /// (`daten.csv.gz`). Siblings are written under the read lock and
+    /// never where such a file is, and such a file is written under the
+    /// write lock: whichever comes first, the site's own file wins, and
+    /// siblings are written in parallel.
+    own_suffixed: RwLock<HashSet<PathBuf>>,
     /// The first error; later files are not written.
     failed: Mutex<Option<Error>>,
 }
@@ -88,6 +96,8 @@ impl Stream {
             existing,
             caches,
             put: Mutex::new(Vec::new()),
+            siblings: Mutex::new(Vec::new()),
+            own_suffixed: RwLock::new(HashSet::new()),
             failed: Mutex::new(None),
         })
     }
@@ -117,12 +127,27 @@ impl Stream {
         }
     }
 
-    /// Writes one file unless the staging folder holds its bytes; a
-    /// changed file loses its siblings first. True if written.
+    /// Writes one file unless the staging folder holds its bytes, then
+    /// its siblings; a changed file loses its siblings first. True if
+    /// written.
     fn write(&self, target: &Path, file: &OutputFile) -> Result<bool, Error> {
-        let known = self.existing.contains(target);
         let bytes = super::bytes_of(&file.content, &self.caches)?;
-        if known && super::holds(target, &bytes) {
+        let changed = match named_like_a_sibling(target) {
+            true => {
+                let mut own = self.own_suffixed.write().map_err(|_| poisoned(target))?;
+                own.insert(target.to_path_buf());
+                self.write_file(target, &bytes)?
+            }
+            false => self.write_file(target, &bytes)?,
+        };
+        self.write_siblings(target, &bytes, changed)?;
+        Ok(changed)
+    }
+
+    /// Writes `bytes` to `target` unless it holds them; a changed file
+    /// loses its siblings first. True if written.
+    fn write_file(&self, target: &Path, bytes: &[u8]) -> Result<bool, Error> {
+        if self.existing.contains(target) && super::holds(target, bytes) {
             return Ok(false);
         }
         for sibling in siblings(target) {
@@ -135,12 +160,42 @@ impl Stream {
                 }
             }
         }
-        super::put(target, &bytes)?;
+        super::put(target, bytes)?;
         Ok(true)
     }
 
-    /// Compresses, removes and swaps: `all` is every file of the new site
-    /// (a file of the site's own named `x.gz` wins over a sibling);
+    /// Writes the siblings of `target` when it gets them and they are
+    /// missing or its bytes changed, except where the site has a file of
+    /// its own by that name.
+    fn write_siblings(&self, target: &Path, bytes: &[u8], changed: bool) -> Result<(), Error> {
+        if !precompress::wants(&target.to_string_lossy(), bytes.len()) {
+            return Ok(());
+        }
+        let pair = siblings(target);
+        let kept = !changed && pair.iter().all(|sibling| self.existing.contains(sibling));
+        let made = match kept {
+            true => None,
+            false => Some([precompress::gzip(bytes), precompress::brotli(bytes)]),
+        };
+        let own = self.own_suffixed.read().map_err(|_| poisoned(target))?;
+        if pair.iter().any(|sibling| own.contains(sibling)) {
+            return Ok(());
+        }
+        if let Some(made) = made {
+            for (sibling, compressed) in pair.iter().zip(made) {
+                super::put_whole(sibling, &compressed)?;
+            }
+        }
+        drop(own);
+        if let Ok(mut siblings) = self.siblings.lock() {
+            siblings.extend(pair);
+        }
+        Ok(())
+    }
+
+    /// Removes and swaps: `all` is every file of the new site (a file of
+    /// the site's own named `x.gz` wins over a sibling, and `x` then gets
+    /// no `x.br` either);
     /// `removed`, for a [`Base::Published`] build, the files that are gone.
     pub fn finish(
         self,
@@ -153,14 +208,12 @@ impl Stream {
         let put = self.put.into_inner().unwrap_or_default();
         let dir = &self.claim.staging;
         let outputs: HashSet<PathBuf> = all.iter().map(|p| dir.join(p.as_str())).collect();
-        let compressed: Vec<Vec<PathBuf>> = put
-            .par_iter()
-            .map(|(target, changed)| compress(target, *changed, &self.existing, &outputs))
-            .collect::<Result<_, Error>>()?;
+        let made = self.siblings.into_inner().unwrap_or_default();
+        let made = drop_partners_of_own(made, &outputs)?;
         let gone: Vec<PathBuf> = match self.base {
             Base::Staging => {
                 let mut keep: HashSet<&PathBuf> = put.iter().map(|(path, _)| path).collect();
-                keep.extend(compressed.iter().flatten());
+                keep.extend(&made);
                 let marker = dir.join(MARKER);
                 keep.insert(&marker);
                 let stale = self.existing.iter().filter(|f| !keep.contains(f));
@@ -209,32 +262,46 @@ fn siblings(target: &Path) -> [PathBuf; 2] {
     })
 }
 
-/// Writes the siblings of `target` when it gets them and they are
-/// missing or its bytes changed; returns the siblings it has.
-fn compress(
-    target: &Path,
-    changed: bool,
-    existing: &HashSet<PathBuf>,
+/// Whether `target` is named like a sibling (`….gz`, `….br`).
+fn named_like_a_sibling(target: &Path) -> bool {
+    let name = target.as_os_str().as_encoded_bytes();
+    precompress::SUFFIXES
+        .iter()
+        .any(|suffix| name.ends_with(suffix.as_bytes()))
+}
+
+fn poisoned(target: &Path) -> Error {
+    Error::io(
+        target,
+        std::io::Error::other("another writer thread failed"),
+    )
+}
+
+/// `siblings` less the siblings whose partner is a file of the site's own
+/// (`daten.csv.br` where the site has `daten.csv.gz`), which are removed:
+/// a file gets both siblings or neither. A sibling that is itself one of
+/// `outputs` is the site's file and stays.
+fn drop_partners_of_own(
+    siblings: Vec<PathBuf>,
     outputs: &HashSet<PathBuf>,
 ) -> Result<Vec<PathBuf>, Error> {
-    let [gz, br] = siblings(target);
-    if outputs.contains(&gz) || outputs.contains(&br) {
-        return Ok(Vec::new());
+    let mut kept = Vec::with_capacity(siblings.len());
+    for pair in siblings.chunks(2) {
+        match pair.iter().any(|sibling| outputs.contains(sibling)) {
+            false => kept.extend_from_slice(pair),
+            true => {
+                for sibling in pair.iter().filter(|s| !outputs.contains(*s)) {
+                    match std::fs::remove_file(sibling) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(Error::io(sibling, e));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
-    let name = target.to_string_lossy();
-    let len = std::fs::metadata(target)
-        .map_err(|e| Error::io(target, e))?
-        .len();
-    if !precompress::wants(&name, usize::try_from(len).unwrap_or(usize::MAX)) {
-        return Ok(Vec::new());
-    }
-    if !changed && existing.contains(&gz) && existing.contains(&br) {
-        return Ok(vec![gz, br]);
-    }
-    let bytes = std::fs::read(target).map_err(|e| Error::io(target, e))?;
-    super::put_whole(&gz, &precompress::gzip(&bytes))?;
-    super::put_whole(&br, &precompress::brotli(&bytes))?;
-    Ok(vec![gz, br])
+    Ok(kept)
 }
 
 /// Removes `files` (a file already gone is no error); how many went.
@@ -248,4 +315,78 @@ fn remove(files: &[PathBuf]) -> Result<usize, Error> {
         }
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{Content, OutputFile};
+
+    fn file(path: &str, bytes: &[u8]) -> OutputFile {
+        OutputFile {
+            path: SitePath::new(path).unwrap(),
+            content: Content::Bytes(bytes.to_vec()),
+            origin: None,
+        }
+    }
+
+    /// Builds `files`, put one after the other in that order, into a new
+    /// site's output folder and gives the published file names.
+    fn published(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Vec<String>) {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let destination = || Destination {
+            root: root.path(),
+            out_dir: &out,
+            force: false,
+        };
+        let first = claim(root.path(), &out, false).unwrap();
+        let stream = Stream::open(destination(), &first, Base::Staging, |_| {}).unwrap();
+        let all: HashSet<SitePath> = files
+            .iter()
+            .map(|(path, _)| SitePath::new(path).unwrap())
+            .collect();
+        for (path, bytes) in files {
+            stream.put(&mut [file(path, bytes)]);
+        }
+        stream.finish(&all, &[]).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != MARKER)
+            .collect();
+        names.sort();
+        (root, names)
+    }
+
+    #[test]
+    fn siblings_are_made_from_the_bytes_put() {
+        let table = "jahr;wert\n".repeat(200);
+        let (root, names) = published(&[("daten.csv", table.as_bytes()), ("klein.csv", b"a;b\n")]);
+        assert_eq!(
+            names,
+            ["daten.csv", "daten.csv.br", "daten.csv.gz", "klein.csv"]
+        );
+        let gz = std::fs::read(root.path().join("public/daten.csv.gz")).unwrap();
+        let mut unpacked = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, table);
+    }
+
+    #[test]
+    fn a_file_of_the_sites_own_named_like_a_sibling_wins_in_either_order() {
+        let table = "jahr;wert\n".repeat(200);
+        let own: &[u8] = b"not made by kommhub";
+        let orders: [[(&str, &[u8]); 2]; 2] = [
+            [("daten.csv", table.as_bytes()), ("daten.csv.gz", own)],
+            [("daten.csv.gz", own), ("daten.csv", table.as_bytes())],
+        ];
+        for files in orders {
+            let (root, names) = published(&files);
+            assert_eq!(names, ["daten.csv", "daten.csv.gz"], "{:?}", files[0].0);
+            let kept = std::fs::read(root.path().join("public/daten.csv.gz")).unwrap();
+            assert_eq!(kept, own, "{:?}", files[0].0);
+        }
+    }
 }
