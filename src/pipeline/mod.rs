@@ -352,7 +352,7 @@ fn add_search(
     theme: &ThemeFiles,
     run: &mut Run,
     output: &mut Output,
-    sink: &dyn Fn(&mut [render::OutputFile]),
+    sink: &(dyn Fn(&mut [render::OutputFile]) + Sync),
 ) -> Result<(Vec<crate::site_path::SitePath>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let index = run
         .timings

@@ -168,12 +168,18 @@ struct Record {
 /// keeps only their paths, so no more than one language's index is held
 /// at a time (the records, the word counts and the JSON of 10,000
 /// releases are about 350 MB).
-pub fn index(site: &Site, strings: &Strings, sink: &dyn Fn(&mut [OutputFile])) -> Vec<OutputFile> {
+pub fn index(
+    site: &Site,
+    strings: &Strings,
+    sink: &(dyn Fn(&mut [OutputFile]) + Sync),
+) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for language in &site.config.languages {
         let records = records(site, strings, &language.code);
         bundle(site, strings, &language.code, records, &mut |mut made| {
-            sink(&mut made);
+            // A build's sink compresses what it writes: in parallel.
+            made.par_iter_mut()
+                .for_each(|file| sink(std::slice::from_mut(file)));
             files.append(&mut made);
         });
     }
@@ -399,11 +405,18 @@ fn bundle(
 ) {
     let counted = WordCount::of(&records);
     let folder = format!("{BUNDLE_DIR}/{lang}");
-    for (n, chunk) in records.chunks(PAGES_PER_CHUNK).enumerate() {
-        let json = serde_json::to_vec(chunk).unwrap_or_default();
-        out(file(&folder, &format!("p/{n}.json"), json)
-            .into_iter()
-            .collect());
+    // A thousand pages' files at a time, made in parallel.
+    let per_batch = PAGES_PER_CHUNK * 1000;
+    for (batch, pages) in records.chunks(per_batch).enumerate() {
+        let first = batch * per_batch / PAGES_PER_CHUNK;
+        let made = pages
+            .par_chunks(PAGES_PER_CHUNK)
+            .enumerate()
+            .map(|(n, chunk)| {
+                let json = serde_json::to_vec(chunk).unwrap_or_default();
+                file(&folder, &format!("p/{}.json", first + n), json)
+            });
+        out(made.flatten().collect());
     }
     let mut files = Vec::new();
     let facets: Vec<Facet> = records.into_iter().map(|record| record.facet).collect();
