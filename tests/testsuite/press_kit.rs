@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use crate::support::{SITE_YAML, TestSite, jpeg, news};
+use crate::support::{self, SITE_YAML, TestSite, jpeg, news};
 
 /// The name and bytes of every file in a ZIP archive, in archive order.
 fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
@@ -64,15 +64,11 @@ fn site_with_release() -> TestSite {
 }
 
 fn png() -> Vec<u8> {
-    let image = image::RgbImage::from_pixel(40, 30, image::Rgb([10, 20, 30]));
-    let mut bytes = Vec::new();
-    image::DynamicImage::ImageRgb8(image)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    bytes
+    support::png(image::RgbImage::from_pixel(
+        40,
+        30,
+        image::Rgb([10, 20, 30]),
+    ))
 }
 
 #[test]

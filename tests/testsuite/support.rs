@@ -181,12 +181,18 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
     });
+    encoded(image, image::ImageFormat::Jpeg)
+}
+
+/// `image` as a PNG file.
+pub fn png(image: image::RgbImage) -> Vec<u8> {
+    encoded(image, image::ImageFormat::Png)
+}
+
+fn encoded(image: image::RgbImage, format: image::ImageFormat) -> Vec<u8> {
     let mut bytes = Vec::new();
     image::DynamicImage::ImageRgb8(image)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Jpeg,
-        )
+        .write_to(&mut std::io::Cursor::new(&mut bytes), format)
         .expect("encode");
     bytes
 }
