@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use kommhub::BuildOptions;
 use serde_json::Value;
 
-use crate::support::{SITE_YAML, TestSite, copy_dir, describe, jpeg, news};
+use crate::support::{SITE_YAML, TestSite, copy_dir, describe, jpeg, news, png};
 
 /// Properties each type must carry on this site.
 const REQUIRED: &[(&str, &[&str])] = &[
@@ -491,29 +491,28 @@ fn bands(width: u32, height: u32) -> Vec<u8> {
         1 => image::Rgb([0, 255, 0]),
         _ => image::Rgb([0, 0, 255]),
     });
-    let mut bytes = Vec::new();
-    picture
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
+    png(picture)
+}
+
+/// The hub theme and one release whose lead photo is 2400 × 630 in
+/// three bands.
+fn with_wide_photo() -> TestSite {
+    with_hub_theme()
+        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
+        .file(
+            "content/news/2025-03-01-breit/index.md",
+            &news(
+                "Breit",
+                "date: 2025-03-01\nimage: { src: bild.png, alt: \"Bänder\", credit: \"ITK\" }\n",
+            ),
         )
-        .unwrap();
-    bytes
+        .bytes("content/news/2025-03-01-breit/bild.png", &bands(2400, 630))
 }
 
 #[test]
 fn a_lead_photo_is_cut_from_its_middle_the_same_in_every_build_and_a_small_one_gets_a_card() {
     let site = || {
-        with_hub_theme()
-            .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
-            .file(
-                "content/news/2025-03-01-breit/index.md",
-                &news(
-                    "Breit",
-                    "date: 2025-03-01\nimage: { src: bild.png, alt: \"Bänder\", credit: \"ITK\" }\n",
-                ),
-            )
-            .bytes("content/news/2025-03-01-breit/bild.png", &bands(2400, 630))
+        with_wide_photo()
             .file(
                 "content/news/2025-03-02-klein/index.md",
                 &news(
@@ -564,16 +563,7 @@ fn serve_cuts_a_changed_lead_photo_again_as_a_build_does() {
     use kommhub::pipeline::{Changes, classify};
     use kommhub::serve::Session;
 
-    let site = with_hub_theme()
-        .file("content/news/_index.md", "---\ntitle: Presse\n---\n")
-        .file(
-            "content/news/2025-03-01-breit/index.md",
-            &news(
-                "Breit",
-                "date: 2025-03-01\nimage: { src: bild.png, alt: \"Bänder\", credit: \"ITK\" }\n",
-            ),
-        )
-        .bytes("content/news/2025-03-01-breit/bild.png", &bands(2400, 630));
+    let site = with_wide_photo();
     let preview = site.root().join("preview");
     let compare = |what: &str| {
         let options = BuildOptions {
