@@ -302,23 +302,14 @@ fn render_kept(
         None => (Engine::remembering(options.clone()), None),
     };
     engine.stream_into(std::sync::Arc::clone(&sink));
-    let mut run = engine.run(&Changes::everything())?;
-    if run.failed() {
-        return Err(run.problems);
-    }
+    let run = engine.run(&Changes::everything())?;
     let memory = engine.take_memory();
-    let (site, theme, _) = engine.into_parts();
-    let (Some(site), Some(theme)) = (site, theme) else {
-        return Err(run.problems);
-    };
-    let mut output = Output {
-        files: std::mem::take(&mut run.files),
-    };
-    let (search, problems) = add_search(&site, &theme.files, &mut run, &mut output, &*sink)?;
+    let mut done = searched(engine, run, &*sink)?;
+    let search = done.search;
     let mut all: std::collections::HashSet<_> = memory.files().cloned().collect();
     all.extend(search.iter().cloned());
     let removed = old_search.map(|old_search| {
-        let mut removed = std::mem::take(&mut run.removed);
+        let mut removed = std::mem::take(&mut done.run.removed);
         removed.extend(old_search);
         removed.retain(|path| !all.contains(path));
         removed.sort();
@@ -327,21 +318,59 @@ fn render_kept(
     });
     let kept = Kept {
         memory,
-        settings: theme.files.settings.clone(),
+        settings: done.settings,
         search,
         all,
         removed,
-        rendered: run.rendered,
+        rendered: done.run.rendered,
     };
+    Ok((done.rendered, kept))
+}
+
+/// A finished run with its search index added.
+struct Searched {
+    rendered: Rendered,
+    /// The theme settings the run rendered with.
+    settings: render::theme::ThemeSettings,
+    /// The search index's paths.
+    search: Vec<crate::site_path::SitePath>,
+    /// What else the run reported (its files and timings are in `rendered`).
+    run: Run,
+}
+
+/// The site `engine` made in `run`, with the search index added (each of
+/// its files handed to `sink`), or every problem when the run or the
+/// index failed.
+fn searched(
+    engine: Engine,
+    mut run: Run,
+    sink: &(dyn Fn(&mut [render::OutputFile]) + Sync),
+) -> Result<Searched, Vec<Diagnostic>> {
+    if run.failed() {
+        return Err(run.problems);
+    }
+    let (site, theme, _) = engine.into_parts();
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Err(run.problems);
+    };
+    let mut output = Output {
+        files: std::mem::take(&mut run.files),
+    };
+    let (search, problems) = add_search(&site, &theme.files, &mut run, &mut output, sink)?;
     let rendered = Rendered {
         site,
         output,
         diagnostics: problems,
-        timings: run.timings,
+        timings: std::mem::take(&mut run.timings),
         images_encoded: run.images_encoded,
         images_cached: run.images_cached,
     };
-    Ok((rendered, kept))
+    Ok(Searched {
+        rendered,
+        settings: theme.files.settings,
+        search,
+        run,
+    })
 }
 
 /// Adds the search index to `output`, each of its files handed to `sink`
@@ -370,26 +399,8 @@ fn add_search(
 /// Every stage but writing: what `build` would write, in memory.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, Vec<Diagnostic>> {
     let mut engine = Engine::new(options.clone(), Purpose::Build);
-    let mut run = engine.run(&Changes::everything())?;
-    if run.failed() {
-        return Err(run.problems);
-    }
-    let (site, theme, _) = engine.into_parts();
-    let (Some(site), Some(theme)) = (site, theme) else {
-        return Err(run.problems);
-    };
-    let mut output = Output {
-        files: std::mem::take(&mut run.files),
-    };
-    let (_, problems) = add_search(&site, &theme.files, &mut run, &mut output, &|_| {})?;
-    Ok(Rendered {
-        site,
-        output,
-        diagnostics: problems,
-        timings: run.timings,
-        images_encoded: run.images_encoded,
-        images_cached: run.images_cached,
-    })
+    let run = engine.run(&Changes::everything())?;
+    Ok(searched(engine, run, &|_| {})?.rendered)
 }
 
 /// What `kommhub check` lints: the site exactly as `build` would render it,
