@@ -44,9 +44,15 @@ const SUB_RESULTS = 3;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
 
 const cache = new Map();
+// A request that fails in the network (not with an HTTP status) is sent
+// once more: on a phone between two cells, one lost request should not
+// make a search fail.
+function fetchOnce(url) {
+  return fetch(url).catch(() => fetch(url));
+}
 function load(name) {
   if (!cache.has(name)) {
-    const loading = fetch(new URL(name, base)).then((response) => {
+    const loading = fetchOnce(new URL(name, base)).then((response) => {
       if (!response.ok) throw new Error(`${name}: ${response.status}`);
       return response.json();
     });

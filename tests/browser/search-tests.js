@@ -242,6 +242,11 @@ async function main() {
     const page = context.pages()[0] || (await context.newPage());
     const scriptErrors = [];
     page.on('pageerror', (e) => scriptErrors.push(String(e)));
+    // Requests that failed or were answered with an error, said with a
+    // failing query so that a failure in CI can be told from a wrong index.
+    let troubles = [];
+    page.on('requestfailed', (r) => troubles.push(`${new URL(r.url()).pathname}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => { if (r.status() >= 400) troubles.push(`${new URL(r.url()).pathname}: HTTP ${r.status()}`); });
 
     section('The index is loaded on demand');
     for (const home of homes) {
@@ -362,6 +367,7 @@ async function main() {
     } else {
       for (const q of queries) {
         const searchPage = searchPages.get(q.lang);
+        troubles = [];
         let found = await searchAll(page, server.origin, searchPage, q.query);
         const chosen = Object.entries(q.filter || {});
         const problems = [];
@@ -385,7 +391,10 @@ async function main() {
             if (!found.address.includes(`${name}=${encodeURIComponent(value)}`)) problems.push(`the filter ${name}=${value} is not in the address (${found.address})`);
           }
         }
-        if (problems.length) fail('queries', `${label} (${q.why}): ${problems.join('; ')}`);
+        if (problems.length) {
+          problems.push(`the page said "${found.status}"`, ...troubles.map((t) => `request ${t}`));
+          fail('queries', `${label} (${q.why}): ${problems.join('; ')}`);
+        }
         else ok('queries', `${label}: ${urls.length} results (${q.why})`);
       }
     }
