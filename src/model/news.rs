@@ -81,6 +81,9 @@ pub struct NewsIndex {
     /// Section page → index in `listings` of its page 1, so that every
     /// page's view finds it without scanning all listings.
     first_pages: HashMap<PageId, usize>,
+    /// Per listing, its group of language versions (indices into
+    /// `listings`, in the site's language order; itself included).
+    versions: Vec<std::sync::Arc<[usize]>>,
     /// Address → place in `listings`, for [`NewsIndex::listing_at`].
     by_url: HashMap<UrlPath, usize>,
 }
@@ -105,6 +108,21 @@ impl NewsIndex {
     /// The listing page at the site URL `url`, if any.
     pub fn listing_at(&self, url: &str) -> Option<&Listing> {
         self.by_url.get(url).and_then(|at| self.listings.get(*at))
+    }
+
+    /// The language versions of `listing` (itself included), in the
+    /// site's language order: the same section page, year, association
+    /// or tag index in every language that has it. A tag's listing has
+    /// no other language version.
+    pub fn versions_of<'a>(&'a self, listing: &'a Listing) -> Vec<&'a Listing> {
+        let group = self
+            .by_url
+            .get(&listing.url)
+            .and_then(|at| self.versions.get(*at));
+        match group {
+            Some(group) => group.iter().map(|at| &self.listings[*at]).collect(),
+            None => vec![listing],
+        }
     }
 
     /// Every listing page that is rendered with the listing template (all
@@ -172,6 +190,7 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         .enumerate()
         .map(|(at, l)| (l.url.clone(), at))
         .collect();
+    index.versions = versions(&index.listings);
     index.first_pages = index
         .listings
         .iter()
@@ -180,6 +199,48 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         .map(|(at, l)| (l.section, at))
         .collect();
     (index, problems)
+}
+
+/// Per listing, the listings that are its language versions. Listings
+/// are made language by language in the site's order, so each group's
+/// indices come in that order.
+fn versions(listings: &[Listing]) -> Vec<std::sync::Arc<[usize]>> {
+    let mut groups: HashMap<VersionKey<'_>, Vec<usize>> = HashMap::default();
+    for (at, listing) in listings.iter().enumerate() {
+        groups.entry(version_key(listing)).or_default().push(at);
+    }
+    let shared: HashMap<VersionKey<'_>, std::sync::Arc<[usize]>> = groups
+        .into_iter()
+        .map(|(key, group)| (key, group.into()))
+        .collect();
+    listings
+        .iter()
+        .map(|listing| std::sync::Arc::clone(&shared[&version_key(listing)]))
+        .collect()
+}
+
+/// What a listing's language versions have in common: its kind, what
+/// tells listings of that kind apart, and its page number. Borrowed from
+/// the listing, so comparing keys allocates nothing.
+type VersionKey<'a> = (std::mem::Discriminant<ListingKind>, KindDetail<'a>, usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum KindDetail<'a> {
+    None,
+    Year(i16),
+    Association(&'a str),
+    /// A tag's listing has no other language version.
+    Tag(&'a Lang, &'a str),
+}
+
+fn version_key(listing: &Listing) -> VersionKey<'_> {
+    let detail = match &listing.kind {
+        ListingKind::Section | ListingKind::TagIndex => KindDetail::None,
+        ListingKind::Year(year) => KindDetail::Year(*year),
+        ListingKind::Association(key) => KindDetail::Association(key),
+        ListingKind::Tag { slug, .. } => KindDetail::Tag(&listing.lang, slug),
+    };
+    (std::mem::discriminant(&listing.kind), detail, listing.page)
 }
 
 /// The releases of one language, newest first.
@@ -216,8 +277,11 @@ impl Groups {
     /// Sorts each release into its year, its tags and its associations.
     fn of(releases: &[&Page]) -> Groups {
         let mut groups = Groups::default();
-        // Thousands of releases share a few hundred tags: slug each once.
-        let mut slugs: HashMap<&str, String> = HashMap::default();
+        // Thousands of releases share a few hundred tags and a few
+        // associations: each tag is slugged once, each list allocated
+        // once, and a release only pushes its id.
+        let mut tags = TagLists::default();
+        let mut associations: HashMap<&str, Vec<PageId>> = HashMap::default();
         for page in releases {
             if let Some(date) = &page.doc.common.date {
                 groups
@@ -227,27 +291,55 @@ impl Groups {
                     .push(page.id);
             }
             for tag in &page.doc.common.tags {
-                let slug = slugs.entry(tag).or_insert_with(|| slugify(tag)).clone();
-                if !slug.is_empty() {
-                    groups
-                        .tags
-                        .entry(slug)
-                        .or_insert_with(|| (tag.clone(), Vec::new()))
-                        .1
-                        .push(page.id);
-                }
+                tags.push(tag, page.id);
             }
             if let Kind::News(news) = &page.doc.kind {
                 for key in &news.associations {
-                    groups
-                        .associations
-                        .entry(key.clone())
-                        .or_default()
-                        .push(page.id);
+                    associations.entry(key).or_default().push(page.id);
                 }
             }
         }
+        groups.tags = tags
+            .lists
+            .into_iter()
+            .map(|(slug, name, ids)| (slug, (name, ids)))
+            .collect();
+        groups.associations = associations
+            .into_iter()
+            .map(|(key, ids)| (key.to_string(), ids))
+            .collect();
         groups
+    }
+}
+
+/// The releases of each tag slug, in the order they were pushed, named
+/// by the tag as first written.
+#[derive(Default)]
+struct TagLists<'a> {
+    /// Tag as written → its slug's list (`None`: the tag slugs to nothing).
+    of_tag: HashMap<&'a str, Option<usize>>,
+    of_slug: HashMap<String, usize>,
+    /// Slug, name, releases.
+    lists: Vec<(String, String, Vec<PageId>)>,
+}
+
+impl<'a> TagLists<'a> {
+    fn push(&mut self, tag: &'a str, id: PageId) {
+        let (of_slug, lists) = (&mut self.of_slug, &mut self.lists);
+        let at = *self.of_tag.entry(tag).or_insert_with(|| {
+            let slug = slugify(tag);
+            if slug.is_empty() {
+                return None;
+            }
+            let at = *of_slug.entry(slug.clone()).or_insert_with(|| {
+                lists.push((slug, tag.to_string(), Vec::new()));
+                lists.len() - 1
+            });
+            Some(at)
+        });
+        if let Some(at) = at {
+            self.lists[at].2.push(id);
+        }
     }
 }
 
@@ -371,8 +463,8 @@ fn running_numbers(
 
 /// One release per translation key, the one whose path sorts first (the
 /// default language's), since all languages share the number.
-fn one_release_per_key(pages: &[Page]) -> BTreeMap<&TranslationKey, &Page> {
-    let mut releases: BTreeMap<&TranslationKey, &Page> = BTreeMap::new();
+fn one_release_per_key(pages: &[Page]) -> HashMap<&TranslationKey, &Page> {
+    let mut releases: HashMap<&TranslationKey, &Page> = HashMap::default();
     for page in pages.iter().filter(|p| is_release(p)) {
         let key = &page.doc.translation_key;
         let better = match releases.get(key) {
@@ -438,5 +530,63 @@ fn explicit_number(page: &Page) -> Option<u32> {
     match &page.doc.kind {
         Kind::News(news) => news.number,
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = "title: { de: \"Hub\", en: \"Hub\" }\nbase_url: \"https://hub.example.org/\"\ndefault_language: de\nlanguages:\n  en: { name: English }\n  de: { name: Deutsch }\nassociations:\n  itk: { name: ITK, url: \"https://itk.example\" }\n";
+
+    /// Every listing of one language: two section pages, a year, a tag.
+    fn listings_of(config: &SiteConfig, lang: &str, tag: &str) -> Vec<Listing> {
+        let lang = Lang::new(lang);
+        let base = UrlPath::home(config, &lang).join("news");
+        let mut listings = Vec::new();
+        let mut out = LanguageListings {
+            listings: &mut listings,
+            lang: &lang,
+            section: PageId(0),
+            base: &base,
+            per_page: 1,
+        };
+        out.paginate(ListingKind::Section, &base, &[PageId(1), PageId(2)]);
+        out.years(BTreeMap::from([(2025, vec![PageId(1)])]));
+        let tags = BTreeMap::from([(tag.to_string(), (tag.to_string(), vec![PageId(2)]))]);
+        out.tags(tags);
+        listings
+    }
+
+    #[test]
+    fn listings_pair_with_their_language_versions_and_tags_stand_alone() {
+        let config = crate::config::parse(CONFIG).unwrap();
+        let mut listings = listings_of(&config, "de", "digitalisierung");
+        listings.extend(listings_of(&config, "en", "digitalisation"));
+        let index = NewsIndex {
+            by_url: listings
+                .iter()
+                .enumerate()
+                .map(|(at, l)| (l.url.clone(), at))
+                .collect(),
+            versions: versions(&listings),
+            listings,
+            ..NewsIndex::default()
+        };
+        let urls = |url: &str| -> Vec<String> {
+            let listing = index.listing_at(url).unwrap();
+            let versions = index.versions_of(listing);
+            versions.iter().map(|l| l.url.to_string()).collect()
+        };
+        assert_eq!(
+            urls("/news/seite/2/"),
+            ["/news/seite/2/", "/en/news/page/2/"]
+        );
+        assert_eq!(urls("/en/news/2025/"), ["/news/2025/", "/en/news/2025/"]);
+        assert_eq!(urls("/en/news/tags/"), ["/news/themen/", "/en/news/tags/"]);
+        assert_eq!(
+            urls("/news/themen/digitalisierung/"),
+            ["/news/themen/digitalisierung/"]
+        );
     }
 }

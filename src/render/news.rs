@@ -5,7 +5,7 @@
 //! Feeds and the sitemap are written here in Rust rather than as theme
 //! templates: their XML must be valid whatever the theme does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use tera::{Tera, Value};
 
@@ -253,68 +253,13 @@ fn fill(
         })
 }
 
-/// Listings that exist in several languages: the section pages, years,
-/// associations and the tag index (tags themselves are per language).
-/// Borrowed from the listing, so comparing keys allocates nothing.
-type GroupKey<'a> = (std::mem::Discriminant<ListingKind>, GroupDetail<'a>, usize);
-
-/// What tells two listings of one kind apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum GroupDetail<'a> {
-    None,
-    Year(i16),
-    Association(&'a str),
-    /// A tag's listing has no other language version.
-    Tag(&'a Lang, &'a str),
-}
-
-fn group_key(listing: &Listing) -> GroupKey<'_> {
-    let detail = match &listing.kind {
-        ListingKind::Section | ListingKind::TagIndex => GroupDetail::None,
-        ListingKind::Year(year) => GroupDetail::Year(*year),
-        ListingKind::Association(key) => GroupDetail::Association(key),
-        ListingKind::Tag { slug, .. } => GroupDetail::Tag(&listing.lang, slug),
-    };
-    (std::mem::discriminant(&listing.kind), detail, listing.page)
-}
-
 /// The language versions of `listing` (itself included), in the site's
-/// language order: its group of [`listing_alternates`], found without
-/// indexing every group.
+/// language order.
 fn alternates_of(site: &Site, listing: &Listing) -> Vec<(Lang, String)> {
-    let key = group_key(listing);
-    let mut by_order: BTreeMap<usize, (Lang, String)> = BTreeMap::new();
-    for other in site.news.listings.iter().filter(|o| group_key(o) == key) {
-        let order = site
-            .config
-            .languages
-            .iter()
-            .position(|l| l.code == other.lang)
-            .unwrap_or(usize::MAX);
-        by_order.insert(order, (other.lang.clone(), other.url.to_string()));
-    }
-    by_order.into_values().collect()
-}
-
-/// The language versions of every listing group.
-fn listing_alternates(site: &Site) -> HashMap<GroupKey<'_>, Vec<(Lang, String)>> {
-    let mut groups: HashMap<GroupKey<'_>, BTreeMap<usize, (Lang, String)>> = HashMap::new();
-    let order: HashMap<&Lang, usize> = site
-        .config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (&l.code, i))
-        .collect();
-    for listing in &site.news.listings {
-        groups.entry(group_key(listing)).or_default().insert(
-            order.get(&listing.lang).copied().unwrap_or(usize::MAX),
-            (listing.lang.clone(), listing.url.to_string()),
-        );
-    }
-    groups
+    site.news
+        .versions_of(listing)
         .into_iter()
-        .map(|(key, by_lang)| (key, by_lang.into_values().collect()))
+        .map(|other| (other.lang.clone(), other.url.to_string()))
         .collect()
 }
 
@@ -451,12 +396,13 @@ pub fn sitemap_in_parts(site: &Site, max_urls: usize) -> Vec<OutputFile> {
         let lastmod = updated_of(page).map(|d| d.date);
         parts.add(|xml| sitemap_entry(xml, &origin, &page.url, lastmod, &alternates));
     }
-    let groups = listing_alternates(site);
     for listing in site.news.listing_pages() {
-        let alternates: Vec<(&Lang, &str)> = groups
-            .get(&group_key(listing))
-            .map(|g| g.iter().map(|(l, u)| (l, u.as_str())).collect())
-            .unwrap_or_default();
+        let alternates: Vec<(&Lang, &str)> = site
+            .news
+            .versions_of(listing)
+            .into_iter()
+            .map(|other| (&other.lang, other.url.as_str()))
+            .collect();
         parts.add(|xml| sitemap_entry(xml, &origin, &listing.url, None, &alternates));
     }
     parts.finish(&origin)
