@@ -302,7 +302,13 @@ impl Engine {
         let (site, scope) = match patched {
             Some((site, edited)) => (site, self.scope(edited, changes)),
             None => (
-                timings.measure("assemble", || self.assemble(config)),
+                timings.measure("assemble", || {
+                    // Nothing reads the last site once the model is
+                    // assembled anew; freed here, its memory is what the
+                    // new one is built in, warm and already mapped.
+                    self.site = None;
+                    self.assemble(config)
+                }),
                 Scope::Everything,
             ),
         };
