@@ -85,6 +85,32 @@ fn every_kind_of_edit_leaves_the_preview_equal_to_a_full_build() {
         "summary",
     );
 
+    // A date written into the front matter moves the release to the top
+    // of the listings and numbers two years again, without assembling
+    // the model again; taken out, it moves back.
+    let dated_here = hub.edit(
+        RELEASE,
+        "place: \"Frechen\"",
+        "date: 2026-11-29\nplace: \"Frechen\"",
+    );
+    let run = stepped(
+        &hub,
+        &mut session,
+        "date in the front matter",
+        &[dated_here],
+    );
+    assert_patched(&run, "date in the front matter");
+    assert!(
+        run.early.contains(&"/presse/".to_string()),
+        "written first: {:?}",
+        run.early
+    );
+    let undated = hub.edit(RELEASE, "date: 2026-11-29\n", "");
+    assert_patched(
+        &stepped(&hub, &mut session, "date taken out", &[undated]),
+        "date taken out",
+    );
+
     // From 2024 to the newest date, with its translation: listings
     // reorder, running numbers shift in both years.
     let old = "content/news/2024-11-12-informationssicherheit-workshop";
@@ -107,8 +133,10 @@ fn every_kind_of_edit_leaves_the_preview_equal_to_a_full_build() {
         "tags: [\"Informationssicherheit\"",
         "tags: [\"Messwert\", \"Informationssicherheit\"",
     );
-    let rendered = step(&hub, &mut session, "tag added", &[tagged]);
-    // A new tag assembles the model again; what did not change is not
+    let run = stepped(&hub, &mut session, "tag added", &[tagged]);
+    assert_patched(&run, "tag added");
+    let rendered = run.rendered;
+    // A new tag makes the listings again; what did not change is not
     // rendered again (an input that differs on every run would fail this).
     assert!(
         rendered < everything / 4,
@@ -120,7 +148,10 @@ fn every_kind_of_edit_leaves_the_preview_equal_to_a_full_build() {
             .is_file()
     );
     let untagged = hub.edit(dated, "tags: [\"Messwert\", ", "tags: [");
-    step(&hub, &mut session, "tag removed", &[untagged]);
+    assert_patched(
+        &stepped(&hub, &mut session, "tag removed", &[untagged]),
+        "tag removed",
+    );
     assert!(
         !hub.root()
             .join("preview/presse/themen/messwert/index.html")
