@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
@@ -151,38 +152,28 @@ fn is_release(page: &Page) -> bool {
     page.doc.role == FileRole::Release
 }
 
-/// Numbers every release and builds every listing.
+/// Numbers every release and builds every listing. The languages' listings
+/// and the running numbers are made in parallel: `serve` makes them again
+/// after a release's date or tags changed, while a staff member waits.
 pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let numbers = running_numbers(pages, &mut problems);
+    let (numbers, languages) = rayon::join(
+        || running_numbers(pages, &mut problems),
+        || {
+            config
+                .languages
+                .par_iter()
+                .filter_map(|language| language_listings(pages, config, &language.code))
+                .collect::<Vec<_>>()
+        },
+    );
     let mut index = NewsIndex {
         numbers,
         ..NewsIndex::default()
     };
-    for language in &config.languages {
-        let lang = &language.code;
-        let Some(section) = pages
-            .iter()
-            .find(|p| p.doc.role == FileRole::NewsSection && p.lang == *lang)
-        else {
-            continue;
-        };
-        let releases = releases_newest_first(pages, lang);
-        let ids: Vec<PageId> = releases.iter().map(|p| p.id).collect();
-        index.newest.insert(lang.clone(), ids.clone());
-        let mut out = LanguageListings {
-            listings: &mut index.listings,
-            lang,
-            section: section.id,
-            base: &section.url,
-            per_page: config.news_per_page,
-        };
-        // The section itself; its page 1 is rendered as the section page.
-        out.paginate(ListingKind::Section, &section.url, &ids);
-        let groups = Groups::of(&releases);
-        out.years(groups.years);
-        out.tags(groups.tags);
-        out.associations(groups.associations);
+    for (lang, newest, listings) in languages {
+        index.newest.insert(lang, newest);
+        index.listings.extend(listings);
     }
     index.by_url = index
         .listings
@@ -199,6 +190,35 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         .map(|(at, l)| (l.section, at))
         .collect();
     (index, problems)
+}
+
+/// One language's releases, newest first, and its listings; `None` when
+/// the language has no news section.
+fn language_listings(
+    pages: &[Page],
+    config: &SiteConfig,
+    lang: &Lang,
+) -> Option<(Lang, Vec<PageId>, Vec<Listing>)> {
+    let section = pages
+        .iter()
+        .find(|p| p.doc.role == FileRole::NewsSection && p.lang == *lang)?;
+    let releases = releases_newest_first(pages, lang);
+    let ids: Vec<PageId> = releases.iter().map(|p| p.id).collect();
+    let mut listings = Vec::new();
+    let mut out = LanguageListings {
+        listings: &mut listings,
+        lang,
+        section: section.id,
+        base: &section.url,
+        per_page: config.news_per_page,
+    };
+    // The section itself; its page 1 is rendered as the section page.
+    out.paginate(ListingKind::Section, &section.url, &ids);
+    let groups = Groups::of(&releases);
+    out.years(groups.years);
+    out.tags(groups.tags);
+    out.associations(groups.associations);
+    Some((lang.clone(), ids, listings))
 }
 
 /// Per listing, the listings that are its language versions. Listings

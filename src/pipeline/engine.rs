@@ -317,7 +317,15 @@ impl Engine {
                 Scope::Everything,
             ),
         };
-        let first = early.map(|early| (first_wanted(&site, early.shown, &fresh), early.hand_over));
+        let first = early.map(|early| {
+            let mut wanted = first_wanted(&site, early.shown, &fresh);
+            // A changed style sheet, script or font first: the open page
+            // rendered first names its new copy.
+            if changes.statics {
+                wanted.push(Unit::Copies);
+            }
+            (wanted, early.hand_over)
+        });
         let mut run = self.render(site, &scope, &mut timings, first);
         if let Some(run) = run.as_mut() {
             run.parsed = parsed;

@@ -23,10 +23,10 @@ use crate::site_path::SitePath;
 pub enum Scope {
     /// Any: the model was assembled again (or the first run).
     Everything,
-    /// Only these. A run that patched edits into the last model says so:
-    /// [`crate::model::patch`] refuses every edit that could move an
-    /// address, a date, a translation, a listing or an alias, so the
-    /// [`crate::reads::Read::Structure`] and every other input but the
+    /// Only these. A run that patched page-level edits into the last
+    /// model says so ([`crate::model::patch::Patched::Pages`]): such a
+    /// patch moves no address, date, translation, listing or alias, so
+    /// the [`crate::reads::Read::Structure`] and every other input but the
     /// edited pages (and the theme's parts, when it changed) stay as they
     /// were.
     Only(Vec<Key>),
