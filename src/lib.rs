@@ -5,12 +5,7 @@
 //! in-process; `main.rs` only parses the command line. See ARCHITECTURE.md
 //! for the stages and their invariants.
 
-/// mimalloc for every process that links kommhub (the binary, tests,
-/// benchmarks): glibc's allocator spent most of a `serve` edit on 20,000
-/// pages consolidating and freeing small blocks (ARCHITECTURE.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
+pub mod alloc;
 pub mod check;
 pub mod config;
 pub mod control_chars;

@@ -80,12 +80,17 @@ impl std::fmt::Display for ServeError {
 /// The folder `serve` writes its preview into, below the root.
 pub const PREVIEW_DIR: &str = ".kommhub-serve";
 
+/// How long the preview server keeps memory it freed before handing it
+/// back to the system: longer than a staff member pauses between saves.
+const KEEP_FREED_MINUTES: u32 = 10;
+
 /// Runs until Ctrl-C (or until `stop` is set, for tests).
 pub fn run(
     options: &ServeOptions,
     stop: Arc<AtomicBool>,
     ready: impl FnOnce(u16),
 ) -> Result<(), ServeError> {
+    crate::alloc::keep_freed_memory(KEEP_FREED_MINUTES);
     let address = format!("{}:{}", options.bind, options.port);
     let listener = TcpListener::bind(&address).map_err(|source| ServeError::Bind {
         address: address.clone(),
