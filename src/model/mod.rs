@@ -243,7 +243,7 @@ pub fn assemble(
 
     let url_plan = urls::UrlPlan::new(&config, &published);
     let placed = place_pages(published, &url_plan, &mut problems);
-    let (mut pages, owner_of_url) = (placed.pages, placed.owner_of_url);
+    let mut pages = placed.pages;
     for page in &mut pages {
         page.committed = history
             .get(&page.doc.path)
@@ -264,7 +264,7 @@ pub fn assemble(
     attach_children(&mut pages);
     let (published_assets, image_urls) =
         place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
-    let redirects = collect_redirects(&pages, &owner_of_url, &mut problems);
+    let redirects = collect_redirects(&pages, &page_of_url, &mut problems);
     let (news, news_problems) = news::index(&pages, &config);
     problems.extend(news_problems);
     let (register, register_problems) = register::assemble(&pages, &config, assets);
@@ -345,8 +345,6 @@ struct Placed {
     pages: Vec<Page>,
     /// Address → the page that has it.
     page_of_url: HashMap<UrlPath, PageId>,
-    /// Address → the file that has it.
-    owner_of_url: HashMap<UrlPath, PathBuf>,
     /// Link paths of files left out because another file has their
     /// address: the conflict is reported, links to them are not.
     conflicted: HashSet<String>,
@@ -363,7 +361,6 @@ fn place_pages(
     let mut placed = Placed {
         pages: Vec::with_capacity(published.len()),
         page_of_url: HashMap::default(),
-        owner_of_url: HashMap::default(),
         conflicted: HashSet::default(),
     };
     for doc in published {
@@ -377,7 +374,6 @@ fn place_pages(
         let Some(&PageId(index)) = placed.page_of_url.get(&url) else {
             let id = PageId(placed.pages.len());
             placed.page_of_url.insert(url.clone(), id);
-            placed.owner_of_url.insert(url.clone(), doc.path.clone());
             placed.pages.push(Page::new(id, doc, url));
             continue;
         };
@@ -390,7 +386,6 @@ fn place_pages(
         problems.push(url_conflict(&blamed, &kept, &url));
         placed.conflicted.insert(blamed.link_path.clone());
         if !Arc::ptr_eq(&kept, &placed.pages[index].doc) {
-            placed.owner_of_url.insert(url.clone(), kept.path.clone());
             placed.pages[index] = Page::new(PageId(index), kept, url);
         }
     }
@@ -544,14 +539,14 @@ fn missing_anchor(target: &Page, anchor: &str) -> Option<(String, String)> {
 /// Gives every section its pages and subsections in the same language,
 /// newest first, then by title.
 fn attach_children(pages: &mut [Page]) {
-    let mut sections: HashMap<(String, Lang), PageId> = HashMap::default();
+    let mut sections: HashMap<(&str, &Lang), PageId> = HashMap::default();
     for page in pages.iter().filter(|p| p.is_section()) {
-        sections.insert((page.doc.folder.clone(), page.lang.clone()), page.id);
+        sections.insert((page.doc.folder.as_str(), &page.lang), page.id);
     }
     let mut children: HashMap<PageId, Vec<PageId>> = HashMap::default();
     for page in pages.iter().filter(|p| !p.is_home()) {
         let parent_folder = urls::listing_folder(&page.doc);
-        if let Some(section) = sections.get(&(parent_folder, page.lang.clone())) {
+        if let Some(section) = sections.get(&(parent_folder, &page.lang)) {
             children.entry(*section).or_default().push(page.id);
         }
     }
@@ -664,7 +659,7 @@ fn variants_at<'a>(
 /// address, or that two pages claim, is an error.
 fn collect_redirects(
     pages: &[Page],
-    owner_of_url: &HashMap<UrlPath, PathBuf>,
+    page_of_url: &HashMap<UrlPath, PageId>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Redirect> {
     let mut redirects: Vec<Redirect> = Vec::new();
@@ -677,7 +672,10 @@ fn collect_redirects(
                 continue;
             }
             let as_url = format!("/{}/", path.trim_matches('/'));
-            if let Some(owner) = owner_of_url.get(as_url.as_str()) {
+            if let Some(owner) = page_of_url
+                .get(as_url.as_str())
+                .map(|id| &pages[id.0].doc.path)
+            {
                 let (line, column) = page.doc.position_of("aliases");
                 problems.push(
                     Diagnostic::error(

@@ -30,10 +30,10 @@ pub fn base_path(base_url: &str) -> String {
 }
 
 /// The folder whose section lists `doc`.
-pub fn listing_folder(doc: &Document) -> String {
+pub fn listing_folder(doc: &Document) -> &str {
     match doc.name.kind {
-        FileKind::BundleIndex | FileKind::Section => parent_folder(&doc.folder).to_string(),
-        FileKind::Page => doc.folder.clone(),
+        FileKind::BundleIndex | FileKind::Section => parent_folder(&doc.folder),
+        FileKind::Page => &doc.folder,
     }
 }
 

@@ -14,11 +14,13 @@
 //! A run never writes: it hands the files it made, and the files that
 //! are gone, to the one writer ([`crate::output`]).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tera::Tera;
 
 use super::memory::{Memory, Scope};
@@ -148,7 +150,9 @@ pub struct Engine {
     config: Option<SiteConfig>,
     tree: SourceTree,
     source_problems: Vec<Diagnostic>,
-    parsed: HashMap<PathBuf, Parsed>,
+    /// By the file's path as bytes: hashing and comparing a `Path` walks
+    /// its components, which cost an assembly of 20,000 files 8 ms.
+    parsed: FxHashMap<OsString, Parsed>,
     images: Images,
     image_problems: Vec<Diagnostic>,
     /// When each content file was last committed, read with every walk
@@ -189,7 +193,7 @@ impl Engine {
             config: None,
             tree: SourceTree::default(),
             source_problems: Vec::new(),
-            parsed: HashMap::new(),
+            parsed: FxHashMap::default(),
             images: Images::default(),
             image_problems: Vec::new(),
             history: History::default(),
@@ -393,7 +397,7 @@ impl Engine {
     fn assemble(&mut self, config: SiteConfig) -> Site {
         let mut documents = Vec::with_capacity(self.parsed.len());
         for file in &self.tree.files {
-            if let Some(entry) = self.parsed.get(&file.path) {
+            if let Some(entry) = self.parsed.get(file.path.as_os_str()) {
                 documents.extend(entry.document.clone());
             }
         }
@@ -425,7 +429,7 @@ impl Engine {
         let site = self.site.as_mut()?;
         let mut edits = Vec::with_capacity(fresh.len());
         for path in fresh {
-            let entry = self.parsed.get(path)?;
+            let entry = self.parsed.get(path.as_os_str())?;
             let (false, Some(document)) = (
                 entry.problems.iter().any(Diagnostic::is_error),
                 entry.document.as_ref(),
@@ -740,8 +744,9 @@ impl Engine {
         self.images = images;
         self.history = source::history::last_changes(&self.options.root).unwrap_or_default();
         self.image_problems = image_problems;
-        let known: HashSet<&PathBuf> = self.tree.files.iter().map(|f| &f.path).collect();
-        self.parsed.retain(|path, _| known.contains(path));
+        let known: HashSet<&OsStr> = self.tree.files.iter().map(|f| f.path.as_os_str()).collect();
+        self.parsed
+            .retain(|path, _| known.contains(path.as_os_str()));
     }
 
     /// Reads what changed below `content/`: a saved Markdown file again, a
@@ -776,7 +781,7 @@ impl Engine {
                 }
                 Step::Removed(path) => {
                     self.tree.files.retain(|f| f.path != path);
-                    self.parsed.remove(&path);
+                    self.parsed.remove(path.as_os_str());
                     self.reshaped = true;
                 }
                 Step::Nothing => {}
@@ -852,7 +857,7 @@ impl Engine {
                 } else {
                     0
                 };
-                let known = self.parsed.get(&file.path);
+                let known = self.parsed.get(file.path.as_os_str());
                 if known.is_some_and(|p| p.fingerprint == print) && remember {
                     return None;
                 }
@@ -866,7 +871,11 @@ impl Engine {
             })
             .collect();
         let paths = fresh.iter().map(|(path, _)| path.clone()).collect();
-        self.parsed.extend(fresh);
+        self.parsed.extend(
+            fresh
+                .into_iter()
+                .map(|(path, parsed)| (path.into_os_string(), parsed)),
+        );
         self.touched = Some(BTreeSet::new());
         paths
     }
