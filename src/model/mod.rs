@@ -330,12 +330,20 @@ fn sort_by_publication(documents: Vec<Arc<Document>>, publication: &Publication)
 
 /// Translation key → language → page, for every placed page.
 fn pair_translations(pages: &[Page]) -> HashMap<TranslationKey, BTreeMap<Lang, PageId>> {
-    let mut translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>> = HashMap::default();
+    let mut translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>> =
+        HashMap::with_capacity_and_hasher(pages.len(), Default::default());
     for page in pages {
-        translations
-            .entry(page.doc.translation_key.clone())
-            .or_default()
-            .insert(page.lang.clone(), page.id);
+        let key = &page.doc.translation_key;
+        // The key is cloned once per set of language versions, not per page.
+        match translations.get_mut(key) {
+            Some(versions) => {
+                versions.insert(page.lang.clone(), page.id);
+            }
+            None => {
+                let versions = BTreeMap::from([(page.lang.clone(), page.id)]);
+                translations.insert(key.clone(), versions);
+            }
+        }
     }
     translations
 }
@@ -360,7 +368,7 @@ fn place_pages(
 ) -> Placed {
     let mut placed = Placed {
         pages: Vec::with_capacity(published.len()),
-        page_of_url: HashMap::default(),
+        page_of_url: HashMap::with_capacity_and_hasher(published.len(), Default::default()),
         conflicted: HashSet::default(),
     };
     for doc in published {
@@ -423,11 +431,13 @@ impl<'a> LinkTargets<'a> {
         withheld: &'a HashMap<String, Withheld>,
         conflicted: &'a HashSet<String>,
     ) -> Self {
-        let by_link_path = pages
-            .iter()
-            .filter(|p| !p.synthetic)
-            .map(|p| (p.doc.link_path.as_str(), p.id))
-            .collect();
+        let mut by_link_path = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
+        by_link_path.extend(
+            pages
+                .iter()
+                .filter(|p| !p.synthetic)
+                .map(|p| (p.doc.link_path.as_str(), p.id)),
+        );
         LinkTargets {
             pages,
             translations,
