@@ -6,6 +6,7 @@
 //! and contents here, once, so templates, feeds and the sitemap agree.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -84,7 +85,7 @@ pub struct NewsIndex {
     first_pages: HashMap<PageId, usize>,
     /// Per listing, its group of language versions (indices into
     /// `listings`, in the site's language order; itself included).
-    versions: Vec<std::sync::Arc<[usize]>>,
+    versions: Vec<Arc<[usize]>>,
     /// Address → place in `listings`, for [`NewsIndex::listing_at`].
     by_url: HashMap<UrlPath, usize>,
 }
@@ -224,18 +225,18 @@ fn language_listings(
 /// Per listing, the listings that are its language versions. Listings
 /// are made language by language in the site's order, so each group's
 /// indices come in that order.
-fn versions(listings: &[Listing]) -> Vec<std::sync::Arc<[usize]>> {
+fn versions(listings: &[Listing]) -> Vec<Arc<[usize]>> {
     let mut groups: HashMap<VersionKey<'_>, Vec<usize>> = HashMap::default();
     for (at, listing) in listings.iter().enumerate() {
         groups.entry(version_key(listing)).or_default().push(at);
     }
-    let shared: HashMap<VersionKey<'_>, std::sync::Arc<[usize]>> = groups
+    let shared: HashMap<VersionKey<'_>, Arc<[usize]>> = groups
         .into_iter()
         .map(|(key, group)| (key, group.into()))
         .collect();
     listings
         .iter()
-        .map(|listing| std::sync::Arc::clone(&shared[&version_key(listing)]))
+        .map(|listing| Arc::clone(&shared[&version_key(listing)]))
         .collect()
 }
 
