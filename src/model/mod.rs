@@ -19,12 +19,12 @@ mod url_path;
 mod urls;
 
 use std::collections::BTreeMap;
-
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
@@ -250,10 +250,21 @@ pub fn assemble(
             .and_then(|seconds| PubDate::from_second(*seconds));
     }
     let page_of_url = placed.page_of_url;
-    let translations = pair_translations(&pages);
+    // The listings and the register read neither links nor children: made
+    // on the other core while translations pair (`serve` assembles while
+    // a staff member waits).
+    let ((translations, (news, news_problems)), (register, register_problems)) = rayon::join(
+        || {
+            rayon::join(
+                || pair_translations(&pages),
+                || news::index(&pages, &config),
+            )
+        },
+        || register::assemble(&pages, &config, assets),
+    );
     let links = LinkTargets::new(&pages, &translations, &withheld, &placed.conflicted);
     let resolved: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)> = pages
-        .iter()
+        .par_iter()
         .map(|page| links.resolve(page, &page.doc))
         .collect();
     for (page, (targets, page_problems)) in pages.iter_mut().zip(resolved) {
@@ -265,9 +276,7 @@ pub fn assemble(
     let (published_assets, image_urls) =
         place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
     let redirects = collect_redirects(&pages, &page_of_url, &mut problems);
-    let (news, news_problems) = news::index(&pages, &config);
     problems.extend(news_problems);
-    let (register, register_problems) = register::assemble(&pages, &config, assets);
     problems.extend(register_problems);
 
     let site = Site {
