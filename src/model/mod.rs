@@ -242,31 +242,20 @@ pub fn assemble(
     let withheld_pages = publication::place_withheld(&config, &published, withheld_docs);
 
     let url_plan = urls::UrlPlan::new(&config, &published);
-    let placed = place_pages(published, &url_plan, &mut problems);
-    let mut pages = placed.pages;
-    for page in &mut pages {
-        page.committed = history
-            .get(&page.doc.path)
-            .and_then(|seconds| PubDate::from_second(*seconds));
-    }
-    let page_of_url = placed.page_of_url;
-    // The listings and the register read neither links nor children: made
-    // on the other core while translations pair (`serve` assembles while
-    // a staff member waits).
-    let ((translations, (news, news_problems)), (register, register_problems)) = rayon::join(
-        || {
-            rayon::join(
-                || pair_translations(&pages),
-                || news::index(&pages, &config),
-            )
-        },
-        || register::assemble(&pages, &config, assets),
-    );
-    let links = LinkTargets::new(&pages, &translations, &withheld, &placed.conflicted);
-    let resolved: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)> = pages
-        .par_iter()
-        .map(|page| links.resolve(page, &page.doc))
-        .collect();
+    let Placed {
+        mut pages,
+        page_of_url,
+        conflicted,
+    } = place_pages(published, &url_plan, &mut problems);
+    mark_committed(&mut pages, history);
+    let Derived {
+        translations,
+        news,
+        register,
+        problems: derived_problems,
+    } = derive(&pages, &config, assets);
+    let links = LinkTargets::new(&pages, &translations, &withheld, &conflicted);
+    let resolved: Vec<_> = pages.par_iter().map(|p| links.resolve(p, &p.doc)).collect();
     for (page, (targets, page_problems)) in pages.iter_mut().zip(resolved) {
         page.links = targets;
         problems.extend(page_problems);
@@ -276,8 +265,7 @@ pub fn assemble(
     let (published_assets, image_urls) =
         place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
     let redirects = collect_redirects(&pages, &page_of_url, &mut problems);
-    problems.extend(news_problems);
-    problems.extend(register_problems);
+    problems.extend(derived_problems);
 
     let site = Site {
         config,
@@ -295,6 +283,41 @@ pub fn assemble(
         withheld: withheld_pages,
     };
     (site, problems)
+}
+
+/// What is made from the placed pages alone.
+struct Derived {
+    translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
+    news: news::NewsIndex,
+    register: register::Register,
+    /// The listings' problems, then the register's.
+    problems: Vec<Diagnostic>,
+}
+
+/// Pairs translations and makes the news listings and the register, on
+/// both cores: none of them reads links or children, and `serve`
+/// assembles while a staff member waits.
+fn derive(pages: &[Page], config: &SiteConfig, assets: &[AssetFile]) -> Derived {
+    let ((translations, (news, mut problems)), (register, register_problems)) = rayon::join(
+        || rayon::join(|| pair_translations(pages), || news::index(pages, config)),
+        || register::assemble(pages, config, assets),
+    );
+    problems.extend(register_problems);
+    Derived {
+        translations,
+        news,
+        register,
+        problems,
+    }
+}
+
+/// When each page's file was last committed, from the walk's history.
+fn mark_committed(pages: &mut [Page], history: &History) {
+    for page in pages {
+        page.committed = history
+            .get(&page.doc.path)
+            .and_then(|seconds| PubDate::from_second(*seconds));
+    }
 }
 
 /// The documents this build publishes and those it withholds.
