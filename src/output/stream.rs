@@ -52,8 +52,8 @@ pub struct Stream {
     caches: Caches,
     /// Each file put: its path and whether its bytes changed.
     put: Mutex<Vec<(PathBuf, bool)>>,
-    /// The siblings written or kept so far.
-    siblings: Mutex<Vec<PathBuf>>,
+    /// The pairs of siblings written or kept so far.
+    siblings: Mutex<Vec<[PathBuf; 2]>>,
     /// The site's own files put so far whose names end like a sibling's
     /// (`daten.csv.gz`). Siblings are written under the read lock and
     /// never where such a file is, and such a file is written under the
@@ -132,14 +132,16 @@ impl Stream {
     /// written.
     fn write(&self, target: &Path, file: &OutputFile) -> Result<bool, Error> {
         let bytes = super::bytes_of(&file.content, &self.caches)?;
-        let changed = match named_like_a_sibling(target) {
-            true => {
-                let mut own = self.own_suffixed.write().map_err(|_| poisoned(target))?;
-                own.insert(target.to_path_buf());
-                self.write_file(target, &bytes)?
-            }
-            false => self.write_file(target, &bytes)?,
+        // Held while such a file is written, so no sibling lands on it.
+        let mut own = match named_like_a_sibling(target) {
+            true => Some(self.own_suffixed.write().map_err(|_| poisoned(target))?),
+            false => None,
         };
+        if let Some(own) = own.as_mut() {
+            own.insert(target.to_path_buf());
+        }
+        let changed = self.write_file(target, &bytes)?;
+        drop(own);
         self.write_siblings(target, &bytes, changed)?;
         Ok(changed)
     }
@@ -187,9 +189,8 @@ impl Stream {
             }
         }
         drop(own);
-        if let Ok(mut siblings) = self.siblings.lock() {
-            siblings.extend(pair);
-        }
+        let mut siblings = self.siblings.lock().map_err(|_| poisoned(target))?;
+        siblings.push(pair);
         Ok(())
     }
 
@@ -282,13 +283,13 @@ fn poisoned(target: &Path) -> Error {
 /// a file gets both siblings or neither. A sibling that is itself one of
 /// `outputs` is the site's file and stays.
 fn drop_partners_of_own(
-    siblings: Vec<PathBuf>,
+    siblings: Vec<[PathBuf; 2]>,
     outputs: &HashSet<PathBuf>,
 ) -> Result<Vec<PathBuf>, Error> {
-    let mut kept = Vec::with_capacity(siblings.len());
-    for pair in siblings.chunks(2) {
+    let mut kept = Vec::with_capacity(2 * siblings.len());
+    for pair in siblings {
         match pair.iter().any(|sibling| outputs.contains(sibling)) {
-            false => kept.extend_from_slice(pair),
+            false => kept.extend(pair),
             true => {
                 for sibling in pair.iter().filter(|s| !outputs.contains(*s)) {
                     match std::fs::remove_file(sibling) {
