@@ -115,11 +115,6 @@ fn print_built(report: &BuildReport, options: &BuildOptions, args: &BuildArgs) {
 fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let berlin = |when: &Timestamp| {
-        when.to_zoned_datetime(kommhub::parse::dates::berlin())
-            .strftime("%Y-%m-%d %H:%M %Z")
-            .to_string()
-    };
     let _ = writeln!(
         out,
         "built {} pages ({} files) into {}",
@@ -156,6 +151,22 @@ fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) ->
             report.written.cards_drawn, report.written.cards_cached
         );
     }
+    schedule_lines(report, &mut out);
+    if timings {
+        timing_lines(report, &mut out);
+    }
+    out
+}
+
+/// When the site changes by itself next: the next scheduled release and
+/// the next expiry, in Berlin time.
+fn schedule_lines(report: &BuildReport, out: &mut String) {
+    use std::fmt::Write as _;
+    let berlin = |when: &Timestamp| {
+        when.to_zoned_datetime(kommhub::parse::dates::berlin())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    };
     if let Some((when, path)) = &report.next_scheduled {
         let _ = writeln!(
             out,
@@ -172,15 +183,17 @@ fn summary_lines(report: &BuildReport, options: &BuildOptions, timings: bool) ->
             berlin(when)
         );
     }
-    if timings {
-        for (stage, took) in &report.timings.stages {
-            let _ = writeln!(out, "  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
-        }
-        if let Some(peak) = peak_memory() {
-            println!("  peak memory {:.0} MB", peak as f64 / 1e6);
-        }
+}
+
+/// `--timings`: each stage's time, then the peak memory.
+fn timing_lines(report: &BuildReport, out: &mut String) {
+    use std::fmt::Write as _;
+    for (stage, took) in &report.timings.stages {
+        let _ = writeln!(out, "  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
     }
-    out
+    if let Some(peak) = peak_memory() {
+        let _ = writeln!(out, "  peak memory {:.0} MB", peak as f64 / 1e6);
+    }
 }
 
 /// The most memory this process has held (resident, in bytes), where the

@@ -254,13 +254,8 @@ pub fn assemble(
         register,
         problems: derived_problems,
     } = derive(&pages, &config, assets);
-    let links = LinkTargets::new(&pages, &translations, &withheld, &conflicted);
-    let resolved: Vec<_> = pages.par_iter().map(|p| links.resolve(p, &p.doc)).collect();
-    for (page, (targets, page_problems)) in pages.iter_mut().zip(resolved) {
-        page.links = targets;
-        problems.extend(page_problems);
-    }
-
+    let resolved = LinkTargets::new(&pages, &translations, &withheld, &conflicted).resolve_all();
+    give_links(&mut pages, resolved, &mut problems);
     attach_children(&mut pages);
     let (published_assets, image_urls) =
         place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
@@ -283,6 +278,19 @@ pub fn assemble(
         withheld: withheld_pages,
     };
     (site, problems)
+}
+
+/// Gives every page the targets of its links, resolved by
+/// [`LinkTargets::resolve_all`], and keeps their problems.
+fn give_links(
+    pages: &mut [Page],
+    resolved: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (page, (targets, page_problems)) in pages.iter_mut().zip(resolved) {
+        page.links = targets;
+        problems.extend(page_problems);
+    }
 }
 
 /// What is made from the placed pages alone.
@@ -477,6 +485,15 @@ impl<'a> LinkTargets<'a> {
             withheld,
             conflicted,
         }
+    }
+
+    /// Every page's link targets and problems, by page (in parallel: no
+    /// page's links depend on another's).
+    fn resolve_all(&self) -> Vec<(Vec<LinkTarget>, Vec<Diagnostic>)> {
+        self.pages
+            .par_iter()
+            .map(|page| self.resolve(page, &page.doc))
+            .collect()
     }
 
     /// Where each internal link of `doc`, the document of `page` (or its

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tera::Tera;
 
-use super::memory::{Memory, Scope};
+use super::memory::{Memory, Outcome, Plan, Scope};
 use super::versions::{Key, Sources};
 use super::{BuildOptions, Changes, Timings, load_config};
 use crate::config::SiteConfig;
@@ -574,8 +574,22 @@ impl Engine {
         plan.dirty.dedup();
         outputs.extend(timings.measure("render", || render(&plan.dirty)));
         let rendered = outputs.len();
-        let mut outcome =
-            timings.measure("record", || self.memory.outcome(&plan, outputs, &sources));
+        let outcome = timings.measure("record", || self.memory.outcome(&plan, outputs, &sources));
+        self.conclude(site, plan, outcome, handed, rendered, problems)
+    }
+
+    /// Ends `serve`'s run of `site`: the files and removals that were not
+    /// handed over early, and the memory committed to `outcome` unless
+    /// `problems` (to which the units' problems are added) has an error.
+    fn conclude(
+        &mut self,
+        site: Site,
+        plan: Plan,
+        mut outcome: Outcome,
+        handed: Handed,
+        rendered: usize,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Run {
         problems.extend(outcome.problems.iter().cloned());
         self.settle(&mut outcome.removed, &outcome.files);
         outcome

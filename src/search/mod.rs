@@ -405,19 +405,7 @@ fn bundle(
 ) {
     let counted = WordCount::of(&records);
     let folder = format!("{BUNDLE_DIR}/{lang}");
-    // A thousand pages' files at a time, made in parallel.
-    let per_batch = PAGES_PER_CHUNK * 1000;
-    for (batch, pages) in records.chunks(per_batch).enumerate() {
-        let first = batch * per_batch / PAGES_PER_CHUNK;
-        let made = pages
-            .par_chunks(PAGES_PER_CHUNK)
-            .enumerate()
-            .map(|(n, chunk)| {
-                let json = serde_json::to_vec(chunk).unwrap_or_default();
-                file(&folder, &format!("p/{}.json", first + n), json)
-            });
-        out(made.flatten().collect());
-    }
+    page_files(&folder, &records, out);
     let mut files = Vec::new();
     let facets: Vec<Facet> = records.into_iter().map(|record| record.facet).collect();
     let vocabulary = counted.vocabulary();
@@ -456,6 +444,23 @@ fn bundle(
     let engine = ENGINE.replacen(FOLD_MARK, &fold::table_json(), 1);
     files.push(file(&folder, "engine.js", engine.into_bytes()));
     out(files.into_iter().flatten().collect());
+}
+
+/// The `p/<n>.json` files of `records`, handed to `out` a thousand
+/// pages' files at a time, each batch made in parallel.
+fn page_files(folder: &str, records: &[Record], out: &mut dyn FnMut(Vec<OutputFile>)) {
+    let per_batch = PAGES_PER_CHUNK * 1000;
+    for (batch, pages) in records.chunks(per_batch).enumerate() {
+        let first = batch * per_batch / PAGES_PER_CHUNK;
+        let made = pages
+            .par_chunks(PAGES_PER_CHUNK)
+            .enumerate()
+            .map(|(n, chunk)| {
+                let json = serde_json::to_vec(chunk).unwrap_or_default();
+                file(folder, &format!("p/{}.json", first + n), json)
+            });
+        out(made.flatten().collect());
+    }
 }
 
 /// The vocabulary files of `words` (sorted): `v/<key>.json` by the words'
@@ -1035,38 +1040,64 @@ mod tests {
         out
     }
 
+    /// Words with many neighbours one edit away.
+    const TYPO_WORDS: [&str; 27] = [
+        "verwaltung",
+        "verwalten",
+        "verein",
+        "vereinbarung",
+        "vertrag",
+        "verteilen",
+        "versand",
+        "vorgang",
+        "vorlage",
+        "zugang",
+        "zugriff",
+        "zeitung",
+        "meldung",
+        "werbung",
+        "heizung",
+        "reifen",
+        "greifen",
+        "teilung",
+        "dienst",
+        "dienste",
+        "strasse",
+        "trasse",
+        "masse",
+        "kasse",
+        "nutzen",
+        "netzen",
+        "verweisen",
+    ];
+
+    /// Whether the browser finds `word` for `probe` in `lists`: in the
+    /// files it loads (engine.js, `typoFiles`), those whose key the probe
+    /// starts with, no deeper than a word one letter longer may be filed,
+    /// and no kept list above where one a letter shorter may be, but the
+    /// deepest.
+    fn leads_to(lists: &[(String, String)], probe: &str, word: &str) -> bool {
+        let chars = probe.chars().count();
+        let mut chain: Vec<&(String, String)> = lists
+            .iter()
+            .filter(|(key, _)| hex(probe).starts_with(key.as_str()))
+            .collect();
+        chain.sort_by_key(|(key, _)| key.len());
+        let deepest = chain.last().map(|(key, _)| key.len());
+        chain.iter().any(|(key, json)| {
+            let depth = key.len() / 2;
+            depth <= typo_key_depth(chars + 1)
+                && (depth >= typo_key_depth(chars - 1) || Some(key.len()) == deepest)
+                && serde_json::from_str::<Vec<String>>(json)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|w| w == word)
+        })
+    }
+
     #[test]
     fn every_word_one_edit_away_is_in_the_files_its_start_or_end_leads_to() {
-        let words = [
-            "verwaltung",
-            "verwalten",
-            "verein",
-            "vereinbarung",
-            "vertrag",
-            "verteilen",
-            "versand",
-            "vorgang",
-            "vorlage",
-            "zugang",
-            "zugriff",
-            "zeitung",
-            "meldung",
-            "werbung",
-            "heizung",
-            "reifen",
-            "greifen",
-            "teilung",
-            "dienst",
-            "dienste",
-            "strasse",
-            "trasse",
-            "masse",
-            "kasse",
-            "nutzen",
-            "netzen",
-            "verweisen",
-        ];
-        let mut sorted: Vec<&str> = words.to_vec();
+        let mut sorted: Vec<&str> = TYPO_WORDS.to_vec();
         sorted.sort_unstable();
         let entries = sorted
             .iter()
@@ -1079,30 +1110,8 @@ mod tests {
         let [starts, ends] = vocabulary_lists(entries, 40);
         assert!(starts.iter().any(|(key, _)| key.len() >= 8), "{starts:?}");
         assert!(ends.iter().any(|(key, _)| key.len() >= 6), "{ends:?}");
-        // The files the browser loads (engine.js, `typoFiles`): those whose
-        // key the probe starts with, no deeper than a word one letter
-        // longer may be filed, and no kept list above where one a letter
-        // shorter may be, but the deepest.
-        let found = |lists: &[(String, String)], probe: &str, word: &str| {
-            let chars = probe.chars().count();
-            let mut chain: Vec<&(String, String)> = lists
-                .iter()
-                .filter(|(key, _)| hex(probe).starts_with(key.as_str()))
-                .collect();
-            chain.sort_by_key(|(key, _)| key.len());
-            let deepest = chain.last().map(|(key, _)| key.len());
-            chain.iter().any(|(key, json)| {
-                let depth = key.len() / 2;
-                depth <= typo_key_depth(chars + 1)
-                    && (depth >= typo_key_depth(chars - 1) || Some(key.len()) == deepest)
-                    && serde_json::from_str::<Vec<String>>(json)
-                        .unwrap_or_default()
-                        .iter()
-                        .any(|w| w == word)
-            })
-        };
         let mut tried = 0;
-        for word in words {
+        for word in TYPO_WORDS {
             for typo in one_edit_from(word) {
                 if typo.chars().count() < 5 {
                     continue;
@@ -1110,7 +1119,7 @@ mod tests {
                 tried += 1;
                 let backwards: String = typo.chars().rev().collect();
                 assert!(
-                    found(&starts, &typo, word) || found(&ends, &backwards, word),
+                    leads_to(&starts, &typo, word) || leads_to(&ends, &backwards, word),
                     "{typo} does not lead to {word}"
                 );
             }

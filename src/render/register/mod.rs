@@ -240,13 +240,7 @@ fn build_standard_view<'a>(
         changes: standard.changes.as_deref(),
         topics: topic_links(&standard.topics, register_url, lang),
         current: (!is_current).then(|| version_link(site, entry.current_version(), lang)),
-        history: entry
-            .versions
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, v)| history_row(site, v, lang, i == entry.current, i == index))
-            .collect(),
+        history: history_rows(site, entry, lang, index),
         previous: previous.map(|p| version_link(site, p, lang)),
         diff: previous_here
             .map(|old| diff::compare(bodies.of(old), bodies.of(page)))
@@ -256,10 +250,35 @@ fn build_standard_view<'a>(
         superseded_by: links_to(site, &entry.superseded_by, lang),
         downloads: downloads(site, page, standard),
         register_url: register_url.map(|url| site.href(url)),
-        calendar_url: register_url
-            .filter(|_| calendar::has_dates(site, entry))
-            .map(|url| site.href(&format!("{url}{}", calendar::CALENDAR_NAME))),
+        calendar_url: calendar_url(site, entry, register_url),
     })
+}
+
+/// The register's calendar, when the standard has dates in it.
+fn calendar_url(
+    site: &Site,
+    entry: &RegisteredStandard,
+    register_url: Option<&str>,
+) -> Option<String> {
+    register_url
+        .filter(|_| calendar::has_dates(site, entry))
+        .map(|url| site.href(&format!("{url}{}", calendar::CALENDAR_NAME)))
+}
+
+/// Every version of the standard, newest first; `index` is the shown one.
+fn history_rows<'a>(
+    site: &'a Site,
+    entry: &'a RegisteredStandard,
+    lang: &Lang,
+    index: usize,
+) -> Vec<HistoryRow<'a>> {
+    entry
+        .versions
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, v)| history_row(site, v, lang, i == entry.current, i == index))
+        .collect()
 }
 
 fn history_row<'a>(
