@@ -101,10 +101,12 @@ fn segment_length(bytes: &[u8], at: usize) -> Option<usize> {
 
 /// Walks the segments before the image data and keeps what may stay.
 fn clean_jpeg(bytes: &[u8]) -> Option<Cleaned> {
-    let mut out = vec![0xFF, 0xD8];
-    let mut kept = Kept::default();
-    let mut upright = Kept::default();
-    let mut had_location = false;
+    let mut cleaned = Cleaned {
+        bytes: vec![0xFF, 0xD8],
+        kept: Kept::default(),
+        upright: Kept::default(),
+        had_location: false,
+    };
     let mut at = 2;
     loop {
         // Markers may be padded with 0xFF fill bytes.
@@ -117,56 +119,57 @@ fn clean_jpeg(bytes: &[u8]) -> Option<Cleaned> {
         let marker = *bytes.get(at + 1)?;
         if marker == 0xDA || marker == 0xD9 {
             // Start of scan (or an image without one): the rest is image data.
-            out.extend_from_slice(&bytes[at..]);
-            break;
+            cleaned.bytes.extend_from_slice(&bytes[at..]);
+            return Some(cleaned);
         }
         if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-            out.extend_from_slice(&bytes[at..at + 2]);
+            cleaned.bytes.extend_from_slice(&bytes[at..at + 2]);
             at += 2;
             continue;
         }
-        let length = segment_length(bytes, at + 2)?;
-        let end = at + 2 + length;
-        let segment = bytes.get(at..end)?;
-        let payload = &segment[4..];
+        let end = at + 2 + segment_length(bytes, at + 2)?;
+        cleaned.add_segment(marker, bytes.get(at..end)?)?;
+        at = end;
+    }
+}
+
+impl Cleaned {
+    /// Takes the JPEG segment `segment` (marker, length and payload) or
+    /// what of it may stay, and notes a location it names.
+    fn add_segment(&mut self, marker: u8, segment: &[u8]) -> Option<()> {
+        let payload = segment.get(4..)?;
         match marker {
             0xE1 if payload.starts_with(b"Exif\0\0") => {
                 let exif = read_exif(&payload[6..]);
-                had_location |= exif.as_ref().is_some_and(|e| e.location);
+                self.had_location |= exif.as_ref().is_some_and(|e| e.location);
                 let segment =
                     |tiff: Vec<u8>| jpeg_segment(0xE1, &[b"Exif\0\0".as_slice(), &tiff].concat());
                 if let Some(exif) = exif {
                     if let Some(tiff) = exif.kept_tiff() {
                         let segment = segment(tiff)?;
-                        out.extend_from_slice(&segment);
-                        kept.blocks.push(segment);
+                        self.bytes.extend_from_slice(&segment);
+                        self.kept.blocks.push(segment);
                     }
                     if let Some(tiff) = exif.upright().kept_tiff() {
-                        upright.blocks.push(segment(tiff)?);
+                        self.upright.blocks.push(segment(tiff)?);
                     }
                 }
             }
-            0xE1 => had_location |= xmp_location(payload),
+            0xE1 => self.had_location |= xmp_location(payload),
             0xE2 if payload.starts_with(b"ICC_PROFILE\0") => {
-                out.extend_from_slice(segment);
-                kept.blocks.push(segment.to_vec());
-                upright.blocks.push(segment.to_vec());
+                self.bytes.extend_from_slice(segment);
+                self.kept.blocks.push(segment.to_vec());
+                self.upright.blocks.push(segment.to_vec());
             }
-            0xE0 if payload.starts_with(b"JFIF\0") => out.extend_from_slice(segment),
+            0xE0 if payload.starts_with(b"JFIF\0") => self.bytes.extend_from_slice(segment),
             // Adobe's colour transform: needed to decode CMYK and YCCK.
-            0xEE => out.extend_from_slice(segment),
+            0xEE => self.bytes.extend_from_slice(segment),
             // Other application blocks (IPTC, maker data) and comments.
             0xE0..=0xEF | 0xFE => {}
-            _ => out.extend_from_slice(segment),
+            _ => self.bytes.extend_from_slice(segment),
         }
-        at = end;
+        Some(())
     }
-    Some(Cleaned {
-        bytes: out,
-        kept,
-        upright,
-        had_location,
-    })
 }
 
 /// An APPn segment of `payload`, if it fits in one.
@@ -541,6 +544,10 @@ mod tests {
     fn damaged_files_come_back_unchanged() {
         for bytes in [
             b"\xFF\xD8\xFF\xE1\xFF".to_vec(),
+            // A segment whose length (0, 1) cannot even hold itself: this
+            // panicked before it was checked.
+            b"\xFF\xD8\xFF\xE1\x00\x00\xFF\xDA\x00".to_vec(),
+            b"\xFF\xD8\xFF\xFE\x00\x01\x00\xFF\xD9".to_vec(),
             b"not an image".to_vec(),
             Vec::new(),
         ] {
