@@ -93,6 +93,9 @@ pub fn recording<T>(work: impl FnOnce() -> T) -> (T, Vec<Read>) {
         .unwrap_or_default();
     reads.sort_unstable();
     reads.dedup();
+    // A unit notes each read as it happens, a page read hundreds of times
+    // over; what is kept (for every unit of a run) is only the distinct ones.
+    reads.shrink_to_fit();
     (value, reads)
 }
 
