@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tera::Tera;
 
-use super::memory::{Memory, Outcome, Plan, Scope};
+use super::memory::{Memory, Outcome, Plan, Scope, Survey};
 use super::versions::{Key, Sources};
 use super::{BuildOptions, Changes, Timings, load_config};
 use crate::config::SiteConfig;
@@ -539,12 +539,8 @@ impl Engine {
         let site_values = render::SiteValues::new(&site, pass.tera);
         let sources = Sources::new(&site, pass.files, &site_values);
         let units = matches!(pass.scope, Scope::Everything).then(|| render::units(&site));
-        // Remembered units the site lacks: found once, for the first part
-        // and for the plan.
-        let gone = units
-            .as_deref()
-            .map(|units| self.memory.gone(units))
-            .unwrap_or_default();
+        // New and gone units: found once, for the first part and the plan.
+        let survey = units.as_deref().map(|units| self.memory.survey(units));
         let sink = self.sink.clone();
         let progress = self.options.progress.clone();
         let render = |units: &[Unit]| {
@@ -560,13 +556,13 @@ impl Engine {
         let (mut outputs, handed) = match first {
             Some((wanted, hand_over)) if !problems.iter().any(Diagnostic::is_error) => timings
                 .measure("first", || {
-                    self.render_first(&wanted, units.as_deref(), &gone, render, hand_over)
+                    self.render_first(&wanted, survey.as_ref(), render, hand_over)
                 }),
             _ => (Vec::new(), Handed::default()),
         };
         let mut plan = timings.measure("plan", || {
             self.memory
-                .plan(&sources, pass.scope, units.as_deref(), gone)
+                .plan(&sources, pass.scope, survey.unwrap_or_default())
         });
         plan.dirty.extend(self.unsettled_units(units.as_deref()));
         plan.dirty.retain(|unit| !handed.units.contains(unit));
@@ -623,12 +619,12 @@ impl Engine {
     fn render_first(
         &self,
         wanted: &[Unit],
-        units: Option<&[Unit]>,
-        gone: &[Unit],
+        survey: Option<&Survey>,
         render: impl Fn(&[Unit]) -> Vec<render::UnitOutput>,
         hand_over: &mut dyn FnMut(&[OutputFile], &[SitePath]),
     ) -> (Vec<render::UnitOutput>, Handed) {
-        let first = self.memory.first(wanted, units);
+        let first = self.memory.first(wanted, survey);
+        let gone = survey.map_or(&[][..], |survey| &survey.gone);
         let outputs = render(&first);
         let failed = outputs
             .iter()
@@ -653,6 +649,9 @@ impl Engine {
 
     /// Units an earlier failed run handed over early, that the site has.
     fn unsettled_units(&self, units: Option<&[Unit]>) -> Vec<Unit> {
+        if self.unsettled.units.is_empty() {
+            return Vec::new();
+        }
         let present: Option<HashSet<&Unit>> = units.map(|units| units.iter().collect());
         self.unsettled
             .units

@@ -299,8 +299,6 @@ fn print_stages(stages: &[(&'static str, Duration)]) {
 /// cut in two is merely rebuilt twice.
 const QUIET: Duration = Duration::from_millis(5);
 
-/// Waits for file events and gathers those that follow within a short
-/// quiet period ([`QUIET`]), so one save (temp file, rename) is one rebuild.
 /// The preview's base URL, checked like any other; an IPv6 address goes
 /// in brackets.
 fn preview_url(bind: &str, port: u16, address: &str) -> Result<BaseUrl, ServeError> {
@@ -315,6 +313,8 @@ fn preview_url(bind: &str, port: u16, address: &str) -> Result<BaseUrl, ServeErr
     })
 }
 
+/// Waits for file events and gathers those that follow within a short
+/// quiet period ([`QUIET`]), so one save (temp file, rename) is one rebuild.
 fn next_batch(receiver: &Receiver<Vec<PathBuf>>, stop: &AtomicBool) -> Option<Vec<PathBuf>> {
     let mut paths = match receiver.recv_timeout(Duration::from_millis(100)) {
         Ok(paths) => paths,
