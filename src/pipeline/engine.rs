@@ -538,9 +538,12 @@ impl Engine {
     ) -> Run {
         let site_values = render::SiteValues::new(&site, pass.tera);
         let sources = Sources::new(&site, pass.files, &site_values);
-        let units = matches!(pass.scope, Scope::Everything).then(|| render::units(&site));
+        let units = matches!(pass.scope, Scope::Everything)
+            .then(|| timings.measure("units", || render::units(&site)));
         // New and gone units: found once, for the first part and the plan.
-        let survey = units.as_deref().map(|units| self.memory.survey(units));
+        let survey = units
+            .as_deref()
+            .map(|units| timings.measure("survey", || self.memory.survey(units)));
         let sink = self.sink.clone();
         let progress = self.options.progress.clone();
         let render = |units: &[Unit]| {
