@@ -540,10 +540,9 @@ impl Engine {
         let sources = Sources::new(&site, pass.files, &site_values);
         let units = matches!(pass.scope, Scope::Everything)
             .then(|| timings.measure("units", || render::units(&site)));
+        let unsettled = self.unsettled_units(units.as_deref());
         // New and gone units: found once, for the first part and the plan.
-        let survey = units
-            .as_deref()
-            .map(|units| timings.measure("survey", || self.memory.survey(units)));
+        let survey = units.map(|units| timings.measure("survey", || self.memory.survey(units)));
         let sink = self.sink.clone();
         let progress = self.options.progress.clone();
         let render = |units: &[Unit]| {
@@ -567,7 +566,7 @@ impl Engine {
             self.memory
                 .plan(&sources, pass.scope, survey.unwrap_or_default())
         });
-        plan.dirty.extend(self.unsettled_units(units.as_deref()));
+        plan.dirty.extend(unsettled);
         plan.dirty.retain(|unit| !handed.units.contains(unit));
         plan.dirty.sort();
         plan.dirty.dedup();
