@@ -505,24 +505,19 @@ impl StoredProblem {
 /// again, and those are struck from both lists at the end, so the result
 /// is exact whatever the order; only its cost depends on it.
 fn changes_in_order(before: &[Unit], now: &[Unit]) -> (Vec<Unit>, Vec<Unit>) {
-    const AHEAD: usize = 64;
+    // How far after `at` the list has `unit` again, looking a little way.
+    let ahead = |list: &[Unit], at: usize, unit: &Unit| {
+        list[at + 1..].iter().take(64).position(|u| u == unit)
+    };
     let (mut added, mut removed) = (Vec::new(), Vec::new());
     let (mut i, mut j) = (0, 0);
     while i < before.len() && j < now.len() {
         if before[i] == now[j] {
             (i, j) = (i + 1, j + 1);
-        } else if let Some(k) = before[i + 1..]
-            .iter()
-            .take(AHEAD)
-            .position(|u| *u == now[j])
-        {
+        } else if let Some(k) = ahead(before, i, &now[j]) {
             removed.extend_from_slice(&before[i..=i + k]);
             i += k + 1;
-        } else if let Some(k) = now[j + 1..]
-            .iter()
-            .take(AHEAD)
-            .position(|u| *u == before[i])
-        {
+        } else if let Some(k) = ahead(now, j, &before[i]) {
             added.extend_from_slice(&now[j..=j + k]);
             j += k + 1;
         } else {
