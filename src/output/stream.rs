@@ -133,13 +133,14 @@ impl Stream {
     fn write(&self, target: &Path, file: &OutputFile) -> Result<bool, Error> {
         let bytes = super::bytes_of(&file.content, &self.caches)?;
         // Held while such a file is written, so no sibling lands on it.
-        let mut own = match named_like_a_sibling(target) {
-            true => Some(self.own_suffixed.write().map_err(|_| poisoned(target))?),
+        let own = match named_like_a_sibling(target) {
+            true => {
+                let mut own = self.own_suffixed.write().map_err(|_| poisoned(target))?;
+                own.insert(target.to_path_buf());
+                Some(own)
+            }
             false => None,
         };
-        if let Some(own) = own.as_mut() {
-            own.insert(target.to_path_buf());
-        }
         let changed = self.write_file(target, &bytes)?;
         drop(own);
         self.write_siblings(target, &bytes, changed)?;

@@ -540,9 +540,9 @@ impl Engine {
         let sources = Sources::new(&site, pass.files, &site_values);
         let units = matches!(pass.scope, Scope::Everything)
             .then(|| timings.measure("units", || render::units(&site)));
-        let unsettled = self.unsettled_units(units.as_deref());
         // New and gone units: found once, for the first part and the plan.
         let survey = units.map(|units| timings.measure("survey", || self.memory.survey(units)));
+        let unsettled = self.unsettled_units(survey.as_ref());
         let sink = self.sink.clone();
         let progress = self.options.progress.clone();
         let render = |units: &[Unit]| {
@@ -562,10 +562,7 @@ impl Engine {
                 }),
             _ => (Vec::new(), Handed::default()),
         };
-        let mut plan = timings.measure("plan", || {
-            self.memory
-                .plan(&sources, pass.scope, survey.unwrap_or_default())
-        });
+        let mut plan = timings.measure("plan", || self.memory.plan(&sources, pass.scope, survey));
         plan.dirty.extend(unsettled);
         plan.dirty.retain(|unit| !handed.units.contains(unit));
         plan.dirty.sort();
@@ -650,18 +647,12 @@ impl Engine {
     }
 
     /// Units an earlier failed run handed over early, that the site has.
-    fn unsettled_units(&self, units: Option<&[Unit]>) -> Vec<Unit> {
-        if self.unsettled.units.is_empty() {
-            return Vec::new();
-        }
-        let present: Option<HashSet<&Unit>> = units.map(|units| units.iter().collect());
+    fn unsettled_units(&self, survey: Option<&Survey>) -> Vec<Unit> {
+        let has = self.memory.presence(survey);
         self.unsettled
             .units
             .iter()
-            .filter(|unit| match &present {
-                Some(present) => present.contains(unit),
-                None => self.memory.knows(unit),
-            })
+            .filter(|unit| has(unit))
             .cloned()
             .collect()
     }

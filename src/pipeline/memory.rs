@@ -52,9 +52,9 @@ pub struct Plan {
 }
 
 /// How an assembled site's units differ from the remembered ones
-/// ([`Memory::survey`]); empty when the run patched the last model, which
-/// has the units it had.
-#[derive(Debug, Default)]
+/// ([`Memory::survey`]). A run that patched the last model has none: its
+/// site has the units the last one had.
+#[derive(Debug)]
 pub struct Survey {
     /// Every unit of the site, in order: what the memory keeps once the
     /// run is committed.
@@ -94,7 +94,7 @@ impl Memory {
     /// Which units must render: those reading a changed input and, after
     /// an assembly, the new ones of the `survey` (whose gone units the
     /// plan keeps for [`Memory::outcome`]).
-    pub fn plan(&self, sources: &Sources, scope: &Scope, survey: Survey) -> Plan {
+    pub fn plan(&self, sources: &Sources, scope: &Scope, survey: Option<Survey>) -> Plan {
         let keys: Vec<&Key> = match scope {
             Scope::Everything => self.readers.keys().collect(),
             Scope::Only(keys) => keys
@@ -108,7 +108,10 @@ impl Memory {
             .filter(|(key, version)| version.as_ref() != self.versions.get(*key))
             .map(|(key, _)| key)
             .collect();
-        let Survey { units, new, gone } = survey;
+        let (units, new, gone) = match survey {
+            Some(Survey { units, new, gone }) => (Some(units), new, gone),
+            None => (None, Vec::new(), Vec::new()),
+        };
         let mut dirty: HashSet<&Unit> = new.iter().collect();
         for key in changed {
             dirty.extend(self.readers.get(key).into_iter().flatten());
@@ -122,7 +125,7 @@ impl Memory {
         dirty.sort();
         Plan {
             dirty,
-            units: (!units.is_empty()).then_some(units),
+            units,
             gone,
             now,
         }
@@ -172,29 +175,30 @@ impl Memory {
     /// memory is not empty, the units that are new. Cheap: no version is
     /// compared.
     pub fn first(&self, wanted: &[Unit], survey: Option<&Survey>) -> Vec<Unit> {
-        let mut first: HashSet<&Unit> = HashSet::default();
-        match survey {
-            Some(survey) => {
-                let gone: HashSet<&Unit> = survey.gone.iter().collect();
-                let new: HashSet<&Unit> = survey.new.iter().collect();
-                first.extend(
-                    wanted
-                        .iter()
-                        .filter(|unit| match self.records.contains_key(*unit) {
-                            true => !gone.contains(unit),
-                            false => new.contains(unit),
-                        }),
-                );
-                if !self.records.is_empty() {
-                    first.extend(&survey.new);
-                }
-            }
-            // Without an assembly the site has the units it had.
-            None => first.extend(wanted.iter().filter(|u| self.records.contains_key(*u))),
+        let has = self.presence(survey);
+        let mut first: HashSet<&Unit> = wanted.iter().filter(|unit| has(unit)).collect();
+        if let Some(survey) = survey.filter(|_| !self.records.is_empty()) {
+            first.extend(&survey.new);
         }
         let mut first: Vec<Unit> = first.into_iter().cloned().collect();
         first.sort();
         first
+    }
+
+    /// Whether the site has a unit: after an assembly, a remembered unit
+    /// the `survey` did not find gone, or a new one; without one (a patch
+    /// of the last model), a remembered unit.
+    pub fn presence<'a>(&'a self, survey: Option<&'a Survey>) -> impl Fn(&Unit) -> bool + 'a {
+        let changed = survey.map(|survey| {
+            let gone: HashSet<&Unit> = survey.gone.iter().collect();
+            let new: HashSet<&Unit> = survey.new.iter().collect();
+            (gone, new)
+        });
+        move |unit| match (&changed, self.records.contains_key(unit)) {
+            (Some((gone, _)), true) => !gone.contains(unit),
+            (Some((_, new)), false) => new.contains(unit),
+            (None, known) => known,
+        }
     }
 
     /// The files the memory knows `units` made.
@@ -204,11 +208,6 @@ impl Memory {
             .filter_map(|unit| self.records.get(unit))
             .flat_map(|record| record.files.iter().cloned())
             .collect()
-    }
-
-    /// Whether the memory knows the unit.
-    pub fn knows(&self, unit: &Unit) -> bool {
-        self.records.contains_key(unit)
     }
 
     /// Whether a remembered unit makes the file.
