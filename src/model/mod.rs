@@ -252,14 +252,25 @@ pub fn assemble(
         translations,
         news,
         register,
+        links,
+        children,
+        assets: (published_assets, image_urls),
+        redirects,
         problems: derived_problems,
-    } = derive(&pages, &config, assets);
-    let resolved = LinkTargets::new(&pages, &translations, &withheld, &conflicted).resolve_all();
-    give_links(&mut pages, resolved, &mut problems);
-    attach_children(&mut pages);
-    let (published_assets, image_urls) =
-        place_assets(assets, images, &pages, &url_plan, &config, &mut problems);
-    let redirects = collect_redirects(&pages, &page_of_url, &mut problems);
+    } = derive(
+        &pages,
+        &page_of_url,
+        (&config, &url_plan),
+        (assets, images),
+        (&withheld, &conflicted),
+    );
+    for (page, (targets, page_problems)) in pages.iter_mut().zip(links) {
+        page.links = targets;
+        problems.extend(page_problems);
+    }
+    for (section, list) in children {
+        pages[section.0].children = list;
+    }
     problems.extend(derived_problems);
 
     let site = Site {
@@ -280,43 +291,59 @@ pub fn assemble(
     (site, problems)
 }
 
-/// Gives every page the targets of its links, resolved by
-/// [`LinkTargets::resolve_all`], and keeps their problems.
-fn give_links(
-    pages: &mut [Page],
-    resolved: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)>,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for (page, (targets, page_problems)) in pages.iter_mut().zip(resolved) {
-        page.links = targets;
-        problems.extend(page_problems);
-    }
-}
-
 /// What is made from the placed pages alone.
 struct Derived {
     translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
     news: news::NewsIndex,
     register: register::Register,
-    /// The listings' problems, then the register's.
+    /// Per page, the targets of its links and their problems.
+    links: Vec<(Vec<LinkTarget>, Vec<Diagnostic>)>,
+    /// Per section, its pages and subsections in order.
+    children: Vec<(PageId, Vec<PageId>)>,
+    assets: (Vec<PublishedAsset>, HashMap<String, ImageInfo>),
+    redirects: Vec<Redirect>,
+    /// The links', assets' and aliases' problems, then the listings' and
+    /// the register's.
     problems: Vec<Diagnostic>,
 }
 
-/// Pairs translations and makes the news listings and the register, on
-/// both cores: none of them reads links or children, and `serve`
-/// assembles while a staff member waits.
-fn derive(pages: &[Page], config: &SiteConfig, assets: &[AssetFile]) -> Derived {
-    let ((translations, (news, mut problems)), (register, register_problems)) = rayon::join(
-        || rayon::join(|| pair_translations(pages), || news::index(pages, config)),
-        || register::assemble(pages, config, assets),
+/// Makes everything that only reads the placed pages, on both cores: the
+/// news listings (the largest part, itself parallel) beside the register,
+/// the translations, the links, the sections' children, the assets and the
+/// redirects. `serve` assembles while a staff member waits.
+fn derive(
+    pages: &[Page],
+    page_of_url: &HashMap<UrlPath, PageId>,
+    (config, url_plan): (&SiteConfig, &urls::UrlPlan),
+    (assets, images): (&[AssetFile], &Images),
+    (withheld, conflicted): (&HashMap<String, Withheld>, &HashSet<String>),
+) -> Derived {
+    let ((news, news_problems), (mut derived, register_problems)) = rayon::join(
+        || news::index(pages, config),
+        || {
+            let (register, register_problems) = register::assemble(pages, config, assets);
+            let translations = pair_translations(pages);
+            let links = LinkTargets::new(pages, &translations, withheld, conflicted).resolve_all();
+            let mut problems = Vec::new();
+            let assets = place_assets(assets, images, pages, url_plan, config, &mut problems);
+            let redirects = collect_redirects(pages, page_of_url, &mut problems);
+            let derived = Derived {
+                translations,
+                news: news::NewsIndex::default(),
+                register,
+                links,
+                children: children_of(pages),
+                assets,
+                redirects,
+                problems,
+            };
+            (derived, register_problems)
+        },
     );
-    problems.extend(register_problems);
-    Derived {
-        translations,
-        news,
-        register,
-        problems,
-    }
+    derived.news = news;
+    derived.problems.extend(news_problems);
+    derived.problems.extend(register_problems);
+    derived
 }
 
 /// When each page's file was last committed, from the walk's history.
@@ -411,8 +438,14 @@ fn place_pages(
         page_of_url: HashMap::with_capacity_and_hasher(published.len(), Default::default()),
         conflicted: HashSet::default(),
     };
-    for doc in published {
-        let url = match url_plan.url_of(&doc) {
+    // The addresses are made on both cores; which page keeps a contested
+    // one is decided in the documents' order.
+    let urls: Vec<_> = published
+        .par_iter()
+        .map(|doc| url_plan.url_of(doc))
+        .collect();
+    for (doc, url) in published.into_iter().zip(urls) {
+        let url = match url {
             Ok(url) => url,
             Err(problem) => {
                 problems.extend(problem);
@@ -595,9 +628,9 @@ fn missing_anchor(target: &Page, anchor: &str) -> Option<(String, String)> {
     Some((message, help))
 }
 
-/// Gives every section its pages and subsections in the same language,
-/// newest first, then by title.
-fn attach_children(pages: &mut [Page]) {
+/// Every section's pages and subsections in the same language, newest
+/// first, then by title.
+fn children_of(pages: &[Page]) -> Vec<(PageId, Vec<PageId>)> {
     let mut sections: HashMap<(&str, &Lang), PageId> = HashMap::default();
     for page in pages.iter().filter(|p| p.is_section()) {
         sections.insert((page.doc.folder.as_str(), &page.lang), page.id);
@@ -609,10 +642,11 @@ fn attach_children(pages: &mut [Page]) {
             children.entry(*section).or_default().push(page.id);
         }
     }
-    for (section, mut list) in children {
+    let mut children: Vec<(PageId, Vec<PageId>)> = children.into_iter().collect();
+    for (_, list) in &mut children {
         list.sort_by(|a, b| attach_order(&pages[a.0], &pages[b.0]));
-        pages[section.0].children = list;
     }
+    children
 }
 
 /// The order of a section's children: newest first, then by title.

@@ -14,6 +14,7 @@ use std::fmt;
 
 use crate::config::{Lang, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::parse::dates::PubDate;
 use crate::parse::{Kind, TranslationKey};
 use crate::slug::slugify;
 use crate::source::FileRole;
@@ -176,13 +177,14 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
         index.newest.insert(lang, newest);
         index.listings.extend(listings);
     }
-    index.by_url = index
-        .listings
-        .iter()
-        .enumerate()
-        .map(|(at, l)| (l.url.clone(), at))
-        .collect();
-    index.versions = versions(&index.listings);
+    let listings = &index.listings;
+    (index.by_url, index.versions) = rayon::join(
+        || {
+            let urls = listings.iter().enumerate();
+            urls.map(|(at, l)| (l.url.clone(), at)).collect()
+        },
+        || versions(listings),
+    );
     index.first_pages = index
         .listings
         .iter()
@@ -264,23 +266,24 @@ fn version_key(listing: &Listing) -> VersionKey<'_> {
     (std::mem::discriminant(&listing.kind), detail, listing.page)
 }
 
-/// The releases of one language, newest first.
+/// The releases of one language, newest first; one date in
+/// translation-key order.
 fn releases_newest_first<'p>(pages: &'p [Page], lang: &Lang) -> Vec<&'p Page> {
-    let mut releases: Vec<&Page> = pages
+    let mut releases: Vec<_> = pages
         .iter()
         .filter(|p| is_release(p) && p.lang == *lang)
+        .map(sort_key)
         .collect();
-    releases.sort_by(|a, b| newest_first(a, b));
-    releases
+    releases.sort_by(|(a, a_key, _), (b, b_key, _)| b.cmp(a).then_with(|| a_key.cmp(b_key)));
+    releases.into_iter().map(|(_, _, page)| page).collect()
 }
 
-/// Newer dates first; one date in translation-key order.
-fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
-    b.doc
-        .common
-        .date
-        .cmp(&a.doc.common.date)
-        .then_with(|| a.doc.translation_key.cmp(&b.doc.translation_key))
+/// A release's date (copied) and translation key, to sort by: comparing
+/// copies in one array is faster than reaching into two documents for
+/// every comparison, at 10,000 releases while `serve` assembles.
+fn sort_key(page: &Page) -> (Option<PubDate>, &str, &Page) {
+    let key = page.doc.translation_key.as_str();
+    (page.doc.common.date.clone(), key, page)
 }
 
 /// One language's releases, newest first, grouped the ways the archive
@@ -380,27 +383,26 @@ impl LanguageListings<'_> {
     fn paginate(&mut self, kind: ListingKind, url: &UrlPath, items: &[PageId]) {
         let (lang, per_page) = (self.lang, self.per_page);
         let pages = items.len().div_ceil(per_page).max(1);
-        let url_of = |page: usize| {
-            if page == 1 {
-                url.clone()
-            } else {
-                url.join(url_word(lang, "page")).join(&page.to_string())
-            }
-        };
-        for page in 1..=pages {
-            let start = (page - 1) * per_page;
+        // Each address is made once and cloned for its neighbours' links.
+        let mut urls = vec![url.clone()];
+        if pages > 1 {
+            let word = url.join(url_word(lang, "page"));
+            urls.extend((2..=pages).map(|page| word.join(&page.to_string())));
+        }
+        for (at, page_url) in urls.iter().enumerate() {
+            let start = (at * per_page).min(items.len());
             let end = (start + per_page).min(items.len());
             self.listings.push(Listing {
                 kind: kind.clone(),
                 lang: lang.clone(),
                 section: self.section,
-                url: url_of(page),
+                url: page_url.clone(),
                 first_url: url.clone(),
-                items: items[start.min(end)..end].to_vec(),
-                page,
+                items: items[start..end].to_vec(),
+                page: at + 1,
                 pages,
-                prev: (page > 1).then(|| url_of(page - 1)),
-                next: (page < pages).then(|| url_of(page + 1)),
+                prev: at.checked_sub(1).map(|before| urls[before].clone()),
+                next: urls.get(at + 1).cloned(),
                 tags: Vec::new(),
             });
         }
@@ -469,14 +471,10 @@ fn running_numbers(
         }
     }
     let mut numbers = HashMap::default();
-    for (year, mut list) in by_year {
-        list.sort_by(|a, b| {
-            a.doc
-                .common
-                .date
-                .cmp(&b.doc.common.date)
-                .then_with(|| a.doc.translation_key.cmp(&b.doc.translation_key))
-        });
+    for (year, list) in by_year {
+        let mut list: Vec<_> = list.into_iter().map(sort_key).collect();
+        list.sort_by(|(a, a_key, _), (b, b_key, _)| a.cmp(b).then_with(|| a_key.cmp(b_key)));
+        let list: Vec<&Page> = list.into_iter().map(|(_, _, page)| page).collect();
         number_year(year, &list, &mut numbers, problems);
     }
     numbers

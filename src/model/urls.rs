@@ -5,8 +5,6 @@
 //! its name transliterated; a page's segment is its `slug`, else its file
 //! name (date prefix dropped) transliterated the German way.
 
-use std::cell::RefCell;
-
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::{Lang, SiteConfig};
@@ -65,13 +63,15 @@ pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<std::sync::Arc<Docu
     }
 }
 
-/// Section slugs per folder and language, gathered before any URL is made.
+/// Section slugs per folder and language, and the URL of every folder a
+/// document lives in, gathered before any URL is made. It changes no
+/// more after that, so threads share it.
 pub struct UrlPlan<'a> {
     config: &'a SiteConfig,
     section_slugs: HashMap<(String, Lang), String>,
-    /// Folder URLs made so far, per language: thousands of pages share a
-    /// handful of folders.
-    folders: RefCell<HashMap<Lang, HashMap<String, UrlPath>>>,
+    /// Folder → its URL in each language, in the site's language order:
+    /// thousands of pages share a handful of folders.
+    folders: HashMap<String, Vec<UrlPath>>,
 }
 
 impl<'a> UrlPlan<'a> {
@@ -86,30 +86,57 @@ impl<'a> UrlPlan<'a> {
             .collect();
         // A standard's folder is addressed by its id, whatever its name.
         section_slugs.extend(super::register::folder_slugs(config, docs));
-        UrlPlan {
+        let mut plan = UrlPlan {
             config,
             section_slugs,
-            folders: RefCell::default(),
+            folders: HashMap::default(),
+        };
+        plan.folders = plan.document_folders(docs);
+        plan
+    }
+
+    /// The URLs of the folders `url_of` asks for. Documents come folder
+    /// by folder, so comparing with the last one skips most look-ups.
+    fn document_folders(&self, docs: &[std::sync::Arc<Document>]) -> HashMap<String, Vec<UrlPath>> {
+        let mut folders: HashMap<String, Vec<UrlPath>> = HashMap::default();
+        let mut last = None;
+        for doc in docs {
+            for folder in [doc.folder.as_str(), parent_folder(&doc.folder)] {
+                if last == Some(folder) || folders.contains_key(folder) {
+                    continue;
+                }
+                let urls = self.config.languages.iter();
+                let urls = urls
+                    .map(|l| self.make_folder_url(folder, &l.code))
+                    .collect();
+                folders.insert(folder.to_string(), urls);
+            }
+            last = Some(doc.folder.as_str());
         }
+        folders
     }
 
     /// `/en/news/` for folder `news` in English.
     pub fn folder_url(&self, folder: &str, lang: &Lang) -> UrlPath {
-        let known = self
-            .folders
-            .borrow()
-            .get(lang)
-            .and_then(|f| f.get(folder).cloned());
-        if let Some(url) = known {
-            return url;
+        match self.known_folder(folder, lang) {
+            Some(url) => url.clone(),
+            None => self.make_folder_url(folder, lang),
         }
-        let url = self.make_folder_url(folder, lang);
-        self.folders
-            .borrow_mut()
-            .entry(lang.clone())
-            .or_default()
-            .insert(folder.to_string(), url.clone());
-        url
+    }
+
+    /// The URL [`UrlPlan::new`] made for `folder` in `lang`.
+    fn known_folder(&self, folder: &str, lang: &Lang) -> Option<&UrlPath> {
+        let at = self.config.languages.iter().position(|l| l.code == *lang)?;
+        self.folders.get(folder)?.get(at)
+    }
+
+    /// `folder`'s URL in `lang` with `segment` added, borrowing the folder's
+    /// URL when it is known.
+    fn in_folder(&self, folder: &str, lang: &Lang, segment: &str) -> UrlPath {
+        match self.known_folder(folder, lang) {
+            Some(url) => url.join(segment),
+            None => self.make_folder_url(folder, lang).join(segment),
+        }
     }
 
     fn make_folder_url(&self, folder: &str, lang: &Lang) -> UrlPath {
@@ -139,26 +166,15 @@ impl<'a> UrlPlan<'a> {
             (Kind::Standard(standard), FileKind::Page) => {
                 // The version from the front matter, checked by the register.
                 let (_, version) = super::register::identify(doc, standard).map_err(Some)?;
-                Ok(self
-                    .folder_url(&doc.folder, lang)
-                    .join(&version.to_string()))
+                Ok(self.in_folder(&doc.folder, lang, &version.to_string()))
             }
-            (_, FileKind::BundleIndex) => {
-                let parent = self.folder_url(parent_folder(&doc.folder), lang);
-                self.with_slug(doc, parent)
-            }
-            _ => {
-                let folder = self.folder_url(&doc.folder, lang);
-                self.with_slug(doc, folder)
-            }
+            (_, FileKind::BundleIndex) => self.with_slug(doc, parent_folder(&doc.folder)),
+            _ => self.with_slug(doc, &doc.folder),
         }
     }
 
-    fn with_slug(
-        &self,
-        doc: &Document,
-        folder_url: UrlPath,
-    ) -> Result<UrlPath, Option<Diagnostic>> {
+    /// The URL of `doc` in `folder`, named by its segment.
+    fn with_slug(&self, doc: &Document, folder: &str) -> Result<UrlPath, Option<Diagnostic>> {
         let slug = &doc.segment;
         if slug.is_empty() && doc.common.slug.is_some() {
             return Err(None);
@@ -175,7 +191,7 @@ impl<'a> UrlPlan<'a> {
                 .at(line, column),
             ));
         }
-        Ok(folder_url.join(slug))
+        Ok(self.in_folder(folder, &doc.name.lang, slug))
     }
 }
 

@@ -163,6 +163,9 @@ pub struct Engine {
     /// The site of the last successful run; kept alive so the document
     /// identities in `versions` stay unique ([`super::versions`]).
     site: Option<Site>,
+    /// The site an assembly replaced, freed once the first part of the
+    /// run is handed over ([`free_aside`]).
+    retired: Option<Site>,
     model_problems: Vec<Diagnostic>,
     /// The last run succeeded, so an edit may be patched into `site`.
     clean: bool,
@@ -199,6 +202,7 @@ impl Engine {
             history: History::default(),
             theme: None,
             site: None,
+            retired: None,
             model_problems: Vec::new(),
             clean: false,
             memory: Memory::default(),
@@ -382,8 +386,9 @@ impl Engine {
     }
 
     fn assemble(&mut self, config: SiteConfig) -> Site {
-        // Nothing reads the last site once the model is assembled anew.
-        free_aside(self.site.take());
+        // Nothing reads the last site once the model is assembled anew,
+        // but freeing it now would take a core from the assembly.
+        self.retired = self.site.take();
         let mut documents = Vec::with_capacity(self.parsed.len());
         for file in &self.tree.files {
             if let Some(entry) = self.parsed.get(file.path.as_os_str()) {
@@ -562,6 +567,7 @@ impl Engine {
                 }),
             _ => (Vec::new(), Handed::default()),
         };
+        free_aside(self.retired.take());
         let mut plan = timings.measure("plan", || self.memory.plan(&sources, pass.scope, survey));
         plan.dirty.extend(unsettled);
         plan.dirty.retain(|unit| !handed.units.contains(unit));
@@ -882,7 +888,9 @@ enum Step {
 }
 
 /// Frees a site on another thread: 20,000 pages take 15 ms to free,
-/// which the preview need not wait for.
+/// which the preview need not wait for. On two cores that thread takes
+/// one from whatever runs beside it, so `serve` frees the site an
+/// assembly replaced only after the pages a staff member waits for.
 fn free_aside(site: Option<Site>) {
     if let Some(site) = site {
         std::thread::spawn(move || drop(site));
