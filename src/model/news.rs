@@ -159,8 +159,9 @@ fn is_release(page: &Page) -> bool {
 /// after a release's date or tags changed, while a staff member waits.
 pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let (numbers, languages) = rayon::join(
-        || running_numbers(pages, &mut problems),
+    // The listings, the longest part, start at once; the numbers wait
+    // for a free core.
+    let (languages, numbers) = rayon::join(
         || {
             config
                 .languages
@@ -168,6 +169,7 @@ pub fn index(pages: &[Page], config: &SiteConfig) -> (NewsIndex, Vec<Diagnostic>
                 .filter_map(|language| language_listings(pages, config, &language.code))
                 .collect::<Vec<_>>()
         },
+        || running_numbers(pages, &mut problems),
     );
     let mut index = NewsIndex {
         numbers,
@@ -459,7 +461,8 @@ impl LanguageListings<'_> {
 /// Running numbers per year in date order. A release may fix its number
 /// with `number:` (written by `kommhub new`), so inserting an older release
 /// later does not renumber published ones; releases without a number take
-/// the smallest free numbers of their year in date order.
+/// the smallest free numbers of their year in date order. The years are
+/// numbered in parallel: none depends on another.
 fn running_numbers(
     pages: &[Page],
     problems: &mut Vec<Diagnostic>,
@@ -470,12 +473,23 @@ fn running_numbers(
             by_year.entry(date.date.year()).or_default().push(page);
         }
     }
-    let mut numbers = HashMap::default();
-    for (year, list) in by_year {
-        let mut list: Vec<_> = list.into_iter().map(sort_key).collect();
-        list.sort_by(|(a, a_key, _), (b, b_key, _)| a.cmp(b).then_with(|| a_key.cmp(b_key)));
-        let list: Vec<&Page> = list.into_iter().map(|(_, _, page)| page).collect();
-        number_year(year, &list, &mut numbers, problems);
+    let years: Vec<(i16, Vec<&Page>)> = by_year.into_iter().collect();
+    let numbered: Vec<_> = years
+        .into_par_iter()
+        .map(|(year, list)| {
+            let mut list: Vec<_> = list.into_iter().map(sort_key).collect();
+            list.sort_by(|(a, a_key, _), (b, b_key, _)| a.cmp(b).then_with(|| a_key.cmp(b_key)));
+            let list: Vec<&Page> = list.into_iter().map(|(_, _, page)| page).collect();
+            let mut year_problems = Vec::new();
+            let numbers = number_year(year, &list, &mut year_problems);
+            (numbers, year_problems)
+        })
+        .collect();
+    let count = numbered.iter().map(|(numbers, _)| numbers.len()).sum();
+    let mut numbers = HashMap::with_capacity_and_hasher(count, Default::default());
+    for (year_numbers, year_problems) in numbered {
+        numbers.extend(year_numbers);
+        problems.extend(year_problems);
     }
     numbers
 }
@@ -504,9 +518,9 @@ fn one_release_per_key(pages: &[Page]) -> HashMap<&TranslationKey, &Page> {
 fn number_year(
     year: i16,
     list: &[&Page],
-    numbers: &mut HashMap<TranslationKey, RunningNumber>,
     problems: &mut Vec<Diagnostic>,
-) {
+) -> Vec<(TranslationKey, RunningNumber)> {
+    let mut numbers = Vec::with_capacity(list.len());
     let mut taken: HashMap<u32, &Page> = HashMap::default();
     for page in list {
         let Some(number) = explicit_number(page) else {
@@ -523,10 +537,10 @@ fn number_year(
                 "remove `number:` from one of them; kommhub then numbers it by date".to_string(),
             ));
         }
-        numbers.insert(
+        numbers.push((
             page.doc.translation_key.clone(),
             RunningNumber { year, number },
-        );
+        ));
     }
     let mut next = 1;
     for page in list {
@@ -537,11 +551,12 @@ fn number_year(
             next += 1;
         }
         taken.insert(next, page);
-        numbers.insert(
+        numbers.push((
             page.doc.translation_key.clone(),
             RunningNumber { year, number: next },
-        );
+        ));
     }
+    numbers
 }
 
 /// The number a release fixes with `number:`, if any.
@@ -575,6 +590,68 @@ mod tests {
         let tags = BTreeMap::from([(tag.to_string(), (tag.to_string(), vec![PageId(2)]))]);
         out.tags(tags);
         listings
+    }
+
+    #[test]
+    fn pages_split_the_items_and_link_their_neighbours() {
+        let config = crate::config::parse(CONFIG).unwrap();
+        let lang = Lang::new("en");
+        let base = UrlPath::home(&config, &lang).join("news");
+        let mut listings = Vec::new();
+        let mut out = LanguageListings {
+            listings: &mut listings,
+            lang: &lang,
+            section: PageId(0),
+            base: &base,
+            per_page: 2,
+        };
+        let items: Vec<PageId> = (1..=5).map(PageId).collect();
+        out.paginate(ListingKind::Section, &base, &items);
+        out.paginate(ListingKind::Year(2024), &base.join("2024"), &[]);
+        let seen: Vec<_> = listings
+            .iter()
+            .map(|l| {
+                let link = |url: &Option<UrlPath>| url.as_ref().map(|u| u.to_string());
+                let items: Vec<usize> = l.items.iter().map(|id| id.0).collect();
+                (
+                    l.url.to_string(),
+                    items,
+                    (l.page, l.pages),
+                    link(&l.prev),
+                    link(&l.next),
+                )
+            })
+            .collect();
+        let some = |url: &str| Some(url.to_string());
+        assert_eq!(
+            seen,
+            [
+                (
+                    "/en/news/".into(),
+                    vec![1, 2],
+                    (1, 3),
+                    None,
+                    some("/en/news/page/2/")
+                ),
+                (
+                    "/en/news/page/2/".into(),
+                    vec![3, 4],
+                    (2, 3),
+                    some("/en/news/"),
+                    some("/en/news/page/3/")
+                ),
+                (
+                    "/en/news/page/3/".into(),
+                    vec![5],
+                    (3, 3),
+                    some("/en/news/page/2/"),
+                    None
+                ),
+                // A listing with nothing in it still has its first page.
+                ("/en/news/2024/".into(), vec![], (1, 1), None, None),
+            ]
+        );
+        assert!(listings.iter().take(3).all(|l| l.first_url == "/en/news/"));
     }
 
     #[test]

@@ -101,8 +101,11 @@ impl<'a> UrlPlan<'a> {
         let mut folders: HashMap<String, Vec<UrlPath>> = HashMap::default();
         let mut last = None;
         for doc in docs {
+            if last == Some(doc.folder.as_str()) {
+                continue;
+            }
             for folder in [doc.folder.as_str(), parent_folder(&doc.folder)] {
-                if last == Some(folder) || folders.contains_key(folder) {
+                if folders.contains_key(folder) {
                     continue;
                 }
                 let urls = self.config.languages.iter();

@@ -541,7 +541,7 @@ impl Engine {
         first: Option<First>,
         problems: &mut Vec<Diagnostic>,
     ) -> Run {
-        let site_values = render::SiteValues::new(&site, pass.tera);
+        let site_values = timings.measure("values", || render::SiteValues::new(&site, pass.tera));
         let sources = Sources::new(&site, pass.files, &site_values);
         let units = matches!(pass.scope, Scope::Everything)
             .then(|| timings.measure("units", || render::units(&site)));
