@@ -248,22 +248,42 @@ pub fn assemble(
         conflicted,
     } = place_pages(published, &url_plan, &mut problems);
     mark_committed(&mut pages, history);
-    let Derived {
-        translations,
-        news,
-        register,
-        links,
-        children,
-        assets: (published_assets, image_urls),
-        redirects,
-        problems: derived_problems,
-    } = derive(
+    let derived = derive(
         &pages,
         &page_of_url,
         (&config, &url_plan),
         (assets, images),
         (&withheld, &conflicted),
     );
+    attach(&mut pages, derived.links, derived.children, &mut problems);
+    problems.extend(derived.problems);
+    let (published_assets, image_urls) = derived.assets;
+    let site = Site {
+        config,
+        pages,
+        page_of_url,
+        translations: derived.translations,
+        assets: published_assets,
+        redirects: derived.redirects,
+        next_scheduled,
+        base_path,
+        news: derived.news,
+        publication,
+        register: derived.register,
+        images: image_urls,
+        withheld: withheld_pages,
+    };
+    (site, problems)
+}
+
+/// Gives every page the targets of its links (keeping their problems)
+/// and every section its children.
+fn attach(
+    pages: &mut [Page],
+    links: Vec<PageLinks>,
+    children: Vec<(PageId, Vec<PageId>)>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for (page, (targets, page_problems)) in pages.iter_mut().zip(links) {
         page.links = targets;
         problems.extend(page_problems);
@@ -271,24 +291,6 @@ pub fn assemble(
     for (section, list) in children {
         pages[section.0].children = list;
     }
-    problems.extend(derived_problems);
-
-    let site = Site {
-        config,
-        pages,
-        page_of_url,
-        translations,
-        assets: published_assets,
-        redirects,
-        next_scheduled,
-        base_path,
-        news,
-        publication,
-        register,
-        images: image_urls,
-        withheld: withheld_pages,
-    };
-    (site, problems)
 }
 
 /// What is made from the placed pages alone.

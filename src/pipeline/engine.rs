@@ -766,7 +766,9 @@ impl Engine {
         for step in steps {
             match step {
                 Step::Saved(path, text) => {
-                    if let Some(file) = self.tree.files.iter_mut().find(|f| f.path == path) {
+                    let same =
+                        |f: &&mut source::ContentFile| f.path.as_os_str() == path.as_os_str();
+                    if let Some(file) = self.tree.files.iter_mut().find(same) {
                         file.text = text;
                     }
                     self.touch(path);
@@ -778,8 +780,10 @@ impl Engine {
                     self.reshaped = true;
                 }
                 Step::Removed(path) => {
-                    self.tree.files.retain(|f| f.path != path);
-                    self.parsed.remove(path.as_os_str());
+                    // By bytes, as in `content_step`.
+                    let path = path.as_os_str();
+                    self.tree.files.retain(|f| f.path.as_os_str() != path);
+                    self.parsed.remove(path);
                     self.reshaped = true;
                 }
                 Step::Nothing => {}

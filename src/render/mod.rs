@@ -267,11 +267,22 @@ pub struct UnitOutput {
 
 /// Every unit of `site`, in a stable order.
 pub fn units(site: &Site) -> Vec<Unit> {
-    let mut units: Vec<Unit> = site
-        .pages
-        .iter()
-        .map(|page| Unit::Page(page.url.to_string()))
-        .collect();
+    // 30,000 addresses copied at 10,000 releases, while `serve`'s staff
+    // member waits: on both cores.
+    let (mut units, press_kits): (Vec<Unit>, Vec<Unit>) = rayon::join(
+        || {
+            let pages = site.pages.par_iter();
+            pages.map(|page| Unit::Page(page.url.to_string())).collect()
+        },
+        || {
+            let pages = site.pages.par_iter();
+            let releases =
+                pages.filter(|page| matches!(page.doc.kind, crate::parse::Kind::News(_)));
+            releases
+                .map(|page| Unit::PressKit(page.url.to_string()))
+                .collect()
+        },
+    );
     units.extend(
         site.news
             .listing_pages()
@@ -285,12 +296,7 @@ pub fn units(site: &Site) -> Vec<Unit> {
                 .map(|url| Unit::Standard(url.to_string())),
         );
     }
-    units.extend(
-        site.pages
-            .iter()
-            .filter(|page| matches!(page.doc.kind, crate::parse::Kind::News(_)))
-            .map(|page| Unit::PressKit(page.url.to_string())),
-    );
+    units.extend(press_kits);
     units.extend([
         Unit::Register,
         Unit::Feeds,
