@@ -268,24 +268,38 @@ fn version_key(listing: &Listing) -> VersionKey<'_> {
     (std::mem::discriminant(&listing.kind), detail, listing.page)
 }
 
-/// The releases of one language, newest first; one date in
-/// translation-key order.
+/// The releases of one language, newest first.
 fn releases_newest_first<'p>(pages: &'p [Page], lang: &Lang) -> Vec<&'p Page> {
-    let mut releases: Vec<_> = pages
-        .iter()
-        .filter(|p| is_release(p) && p.lang == *lang)
-        .map(sort_key)
-        .collect();
-    releases.sort_by(|(a, a_key, _), (b, b_key, _)| b.cmp(a).then_with(|| a_key.cmp(b_key)));
-    releases.into_iter().map(|(_, _, page)| page).collect()
+    let releases = pages.iter().filter(|p| is_release(p) && p.lang == *lang);
+    by_date(releases, Order::NewestFirst)
 }
 
-/// A release's date (copied) and translation key, to sort by: comparing
-/// copies in one array is faster than reaching into two documents for
-/// every comparison, at 10,000 releases while `serve` assembles.
-fn sort_key(page: &Page) -> (Option<PubDate>, &str, &Page) {
-    let key = page.doc.translation_key.as_str();
-    (page.doc.common.date.clone(), key, page)
+/// Which way [`by_date`] sorts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    OldestFirst,
+    NewestFirst,
+}
+
+/// Releases by date, one date in translation-key order. They are sorted
+/// by keys copied into one array (the date and the key's text): that is
+/// faster than reaching into two documents for every comparison, at
+/// 10,000 releases while `serve` assembles.
+fn by_date<'p>(releases: impl Iterator<Item = &'p Page>, order: Order) -> Vec<&'p Page> {
+    let mut keyed: Vec<(Option<PubDate>, &str, &Page)> = releases
+        .map(|page| {
+            let key = page.doc.translation_key.as_str();
+            (page.doc.common.date.clone(), key, page)
+        })
+        .collect();
+    keyed.sort_by(|(a, a_key, _), (b, b_key, _)| {
+        let dates = match order {
+            Order::OldestFirst => a.cmp(b),
+            Order::NewestFirst => b.cmp(a),
+        };
+        dates.then_with(|| a_key.cmp(b_key))
+    });
+    keyed.into_iter().map(|(_, _, page)| page).collect()
 }
 
 /// One language's releases, newest first, grouped the ways the archive
@@ -477,9 +491,7 @@ fn running_numbers(
     let numbered: Vec<_> = years
         .into_par_iter()
         .map(|(year, list)| {
-            let mut list: Vec<_> = list.into_iter().map(sort_key).collect();
-            list.sort_by(|(a, a_key, _), (b, b_key, _)| a.cmp(b).then_with(|| a_key.cmp(b_key)));
-            let list: Vec<&Page> = list.into_iter().map(|(_, _, page)| page).collect();
+            let list = by_date(list.into_iter(), Order::OldestFirst);
             let mut year_problems = Vec::new();
             let numbers = number_year(year, &list, &mut year_problems);
             (numbers, year_problems)
@@ -573,8 +585,14 @@ mod tests {
 
     const CONFIG: &str = "title: { de: \"Hub\", en: \"Hub\" }\nbase_url: \"https://hub.example.org/\"\ndefault_language: de\nlanguages:\n  en: { name: English }\n  de: { name: Deutsch }\nassociations:\n  itk: { name: ITK, url: \"https://itk.example\" }\n";
 
-    /// Every listing of one language: two section pages, a year, a tag.
-    fn listings_of(config: &SiteConfig, lang: &str, tag: &str) -> Vec<Listing> {
+    /// The listings `fill` makes in `lang`'s news section, `per_page` to
+    /// a page; `fill` gets the section's address.
+    fn made(
+        config: &SiteConfig,
+        lang: &str,
+        per_page: usize,
+        fill: impl FnOnce(&mut LanguageListings, &UrlPath),
+    ) -> Vec<Listing> {
         let lang = Lang::new(lang);
         let base = UrlPath::home(config, &lang).join("news");
         let mut listings = Vec::new();
@@ -583,31 +601,30 @@ mod tests {
             lang: &lang,
             section: PageId(0),
             base: &base,
-            per_page: 1,
+            per_page,
         };
-        out.paginate(ListingKind::Section, &base, &[PageId(1), PageId(2)]);
-        out.years(BTreeMap::from([(2025, vec![PageId(1)])]));
-        let tags = BTreeMap::from([(tag.to_string(), (tag.to_string(), vec![PageId(2)]))]);
-        out.tags(tags);
+        fill(&mut out, &base);
         listings
+    }
+
+    /// Every listing of one language: two section pages, a year, a tag.
+    fn listings_of(config: &SiteConfig, lang: &str, tag: &str) -> Vec<Listing> {
+        made(config, lang, 1, |out, base| {
+            out.paginate(ListingKind::Section, base, &[PageId(1), PageId(2)]);
+            out.years(BTreeMap::from([(2025, vec![PageId(1)])]));
+            let tags = BTreeMap::from([(tag.to_string(), (tag.to_string(), vec![PageId(2)]))]);
+            out.tags(tags);
+        })
     }
 
     #[test]
     fn pages_split_the_items_and_link_their_neighbours() {
         let config = crate::config::parse(CONFIG).unwrap();
-        let lang = Lang::new("en");
-        let base = UrlPath::home(&config, &lang).join("news");
-        let mut listings = Vec::new();
-        let mut out = LanguageListings {
-            listings: &mut listings,
-            lang: &lang,
-            section: PageId(0),
-            base: &base,
-            per_page: 2,
-        };
-        let items: Vec<PageId> = (1..=5).map(PageId).collect();
-        out.paginate(ListingKind::Section, &base, &items);
-        out.paginate(ListingKind::Year(2024), &base.join("2024"), &[]);
+        let listings = made(&config, "en", 2, |out, base| {
+            let items: Vec<PageId> = (1..=5).map(PageId).collect();
+            out.paginate(ListingKind::Section, base, &items);
+            out.paginate(ListingKind::Year(2024), &base.join("2024"), &[]);
+        });
         let seen: Vec<_> = listings
             .iter()
             .map(|l| {
