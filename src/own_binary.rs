@@ -26,23 +26,16 @@ pub fn print() -> Result<u64, String> {
 }
 
 /// The fingerprints of `reader`'s pieces of [`PIECE`] bytes, folded into
-/// one. Each piece is filled whole before it is hashed, so the result
+/// one. Each piece is read whole before it is hashed, so the result
 /// does not depend on how the reads happen to return.
 fn fingerprint(mut reader: impl Read) -> std::io::Result<u64> {
-    let mut piece = vec![0; PIECE];
+    let mut piece = Vec::with_capacity(PIECE);
     let mut folded = Vec::new();
     loop {
-        let mut filled = 0;
-        while filled < PIECE {
-            match reader.read(&mut piece[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        folded.extend(crate::pipeline::fingerprint(&piece[..filled]).to_le_bytes());
-        if filled < PIECE {
+        piece.clear();
+        (&mut reader).take(PIECE as u64).read_to_end(&mut piece)?;
+        folded.extend(crate::pipeline::fingerprint(&piece).to_le_bytes());
+        if piece.len() < PIECE {
             return Ok(crate::pipeline::fingerprint(&folded));
         }
     }

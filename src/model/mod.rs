@@ -132,6 +132,9 @@ pub struct Redirect {
     pub to: UrlPath,
 }
 
+/// Translation key → language → page, for every placed page.
+pub type Translations = HashMap<TranslationKey, BTreeMap<Lang, PageId>>;
+
 /// The whole site, ready to render.
 #[derive(Debug)]
 pub struct Site {
@@ -140,7 +143,7 @@ pub struct Site {
     /// Address → page, for [`Site::page_at`].
     page_of_url: HashMap<UrlPath, PageId>,
     /// Translation key → language → page.
-    pub translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
+    pub translations: Translations,
     pub assets: Vec<PublishedAsset>,
     pub redirects: Vec<Redirect>,
     /// The earliest release withheld because it is dated after the build.
@@ -241,7 +244,7 @@ pub fn assemble(
     problems.extend(register::screen(&mut published, &config));
     let withheld_pages = publication::place_withheld(&config, &published, withheld_docs);
 
-    let url_plan = urls::UrlPlan::new(&config, &published);
+    let url_plan = urls::UrlPlan::new(&config, &published).with_folders_of(&published);
     let Placed {
         mut pages,
         page_of_url,
@@ -295,7 +298,7 @@ fn attach(
 
 /// What is made from the placed pages alone.
 struct Derived {
-    translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
+    translations: Translations,
     news: news::NewsIndex,
     register: register::Register,
     /// Per page, the targets of its links and their problems.
@@ -304,8 +307,8 @@ struct Derived {
     children: Vec<(PageId, Vec<PageId>)>,
     assets: (Vec<PublishedAsset>, HashMap<String, ImageInfo>),
     redirects: Vec<Redirect>,
-    /// The links', assets' and aliases' problems, then the listings' and
-    /// the register's.
+    /// The assets' and aliases' problems, then the listings' and the
+    /// register's (the links' are in `links`).
     problems: Vec<Diagnostic>,
 }
 
@@ -322,35 +325,22 @@ fn derive(
 ) -> Derived {
     // Nested joins leave the parts to whichever core is free: they take
     // from 1 to 7 ms each, and the listings are themselves split.
-    let (((news, news_problems), (register, register_problems)), (linked, (children, placed))) =
-        rayon::join(
-            || {
-                rayon::join(
-                    || news::index(pages, config),
-                    || register::assemble(pages, config, assets),
-                )
-            },
-            || {
-                rayon::join(
-                    || links_of(pages, withheld, conflicted),
-                    || {
-                        rayon::join(
-                            || children_of(pages),
-                            || {
-                                published_files(
-                                    pages,
-                                    page_of_url,
-                                    (config, url_plan),
-                                    (assets, images),
-                                )
-                            },
-                        )
-                    },
-                )
-            },
-        );
+    let (((news, news_problems), (register, register_problems)), (linked, placed)) = rayon::join(
+        || {
+            rayon::join(
+                || news::index(pages, config),
+                || register::assemble(pages, config, assets),
+            )
+        },
+        || {
+            rayon::join(
+                || links_of(pages, withheld, conflicted),
+                || published_files(pages, page_of_url, (config, url_plan), (assets, images)),
+            )
+        },
+    );
     let (translations, links) = linked;
-    let (assets, redirects, mut problems) = placed;
+    let (children, assets, redirects, mut problems) = placed;
     problems.extend(news_problems);
     problems.extend(register_problems);
     Derived {
@@ -371,13 +361,14 @@ fn links_of(
     pages: &[Page],
     withheld: &HashMap<String, Withheld>,
     conflicted: &HashSet<String>,
-) -> (TranslationsOf, Vec<PageLinks>) {
+) -> (Translations, Vec<PageLinks>) {
     let translations = pair_translations(pages);
     let links = LinkTargets::new(pages, &translations, withheld, conflicted).resolve_all();
     (translations, links)
 }
 
-/// The assets and redirects the site publishes, and their problems.
+/// The sections' children, and the assets and redirects the site
+/// publishes with their problems.
 fn published_files(
     pages: &[Page],
     page_of_url: &HashMap<UrlPath, PageId>,
@@ -387,18 +378,16 @@ fn published_files(
     let mut problems = Vec::new();
     let assets = place_assets(assets, images, pages, url_plan, config, &mut problems);
     let redirects = collect_redirects(pages, page_of_url, &mut problems);
-    (assets, redirects, problems)
+    (children_of(pages), assets, redirects, problems)
 }
 
 /// A page's link targets and their problems.
 type PageLinks = (Vec<LinkTarget>, Vec<Diagnostic>);
 
-/// Translation key → language → page.
-type TranslationsOf = HashMap<TranslationKey, BTreeMap<Lang, PageId>>;
-
-/// The published assets, the image facts by address, the redirects and
-/// their problems.
+/// The sections' children, the published assets with the image facts by
+/// address, the redirects, and the assets' and redirects' problems.
 type PublishedFiles = (
+    Vec<(PageId, Vec<PageId>)>,
     (Vec<PublishedAsset>, HashMap<String, ImageInfo>),
     Vec<Redirect>,
     Vec<Diagnostic>,
@@ -454,8 +443,8 @@ fn sort_by_publication(documents: Vec<Arc<Document>>, publication: &Publication)
 }
 
 /// Translation key → language → page, for every placed page.
-fn pair_translations(pages: &[Page]) -> HashMap<TranslationKey, BTreeMap<Lang, PageId>> {
-    let mut translations: HashMap<TranslationKey, BTreeMap<Lang, PageId>> =
+fn pair_translations(pages: &[Page]) -> Translations {
+    let mut translations: Translations =
         HashMap::with_capacity_and_hasher(pages.len(), Default::default());
     for page in pages {
         let key = &page.doc.translation_key;
@@ -549,7 +538,7 @@ fn url_conflict(blamed: &Document, kept: &Document, url: &UrlPath) -> Diagnostic
 /// Finds the page an `@/…` link names, in the linking page's language.
 struct LinkTargets<'a> {
     pages: &'a [Page],
-    translations: &'a HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
+    translations: &'a Translations,
     by_link_path: HashMap<&'a str, PageId>,
     withheld: &'a HashMap<String, Withheld>,
     conflicted: &'a HashSet<String>,
@@ -558,7 +547,7 @@ struct LinkTargets<'a> {
 impl<'a> LinkTargets<'a> {
     fn new(
         pages: &'a [Page],
-        translations: &'a HashMap<TranslationKey, BTreeMap<Lang, PageId>>,
+        translations: &'a Translations,
         withheld: &'a HashMap<String, Withheld>,
         conflicted: &'a HashSet<String>,
     ) -> Self {

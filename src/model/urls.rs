@@ -63,9 +63,9 @@ pub fn add_missing_homes(config: &SiteConfig, docs: &mut Vec<std::sync::Arc<Docu
     }
 }
 
-/// Section slugs per folder and language, and the URL of every folder a
-/// document lives in, gathered before any URL is made. It changes no
-/// more after that, so threads share it.
+/// Section slugs per folder and language, and (when asked for) the URL
+/// of every folder a document lives in, gathered before any URL is made.
+/// It changes no more after that, so threads share it.
 pub struct UrlPlan<'a> {
     config: &'a SiteConfig,
     section_slugs: HashMap<(String, Lang), String>,
@@ -86,13 +86,18 @@ impl<'a> UrlPlan<'a> {
             .collect();
         // A standard's folder is addressed by its id, whatever its name.
         section_slugs.extend(super::register::folder_slugs(config, docs));
-        let mut plan = UrlPlan {
+        UrlPlan {
             config,
             section_slugs,
             folders: HashMap::default(),
-        };
-        plan.folders = plan.document_folders(docs);
-        plan
+        }
+    }
+
+    /// The plan with the URLs of the folders `docs` live in made ahead:
+    /// for the many documents of an assembly, not the few withheld ones.
+    pub fn with_folders_of(mut self, docs: &[std::sync::Arc<Document>]) -> Self {
+        self.folders = self.document_folders(docs);
+        self
     }
 
     /// The URLs of the folders `url_of` asks for. Documents come folder
@@ -127,7 +132,7 @@ impl<'a> UrlPlan<'a> {
         }
     }
 
-    /// The URL [`UrlPlan::new`] made for `folder` in `lang`.
+    /// The URL [`UrlPlan::with_folders_of`] made for `folder` in `lang`.
     fn known_folder(&self, folder: &str, lang: &Lang) -> Option<&UrlPath> {
         let at = self.config.languages.iter().position(|l| l.code == *lang)?;
         self.folders.get(folder)?.get(at)

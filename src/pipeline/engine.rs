@@ -322,6 +322,8 @@ impl Engine {
             (wanted, early.hand_over)
         });
         let mut run = self.render(site, &scope, &mut timings, first);
+        // `serve`'s render frees it sooner; a run without a theme did not.
+        free_aside(self.retired.take());
         if let Some(run) = run.as_mut() {
             run.parsed = parsed;
             run.timings = timings;
