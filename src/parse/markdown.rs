@@ -15,6 +15,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::items::{BodyItem, Collector};
 use super::raw_html::{self, HtmlBlock, Problem, Refusal};
+use super::spill::{Spill, Text};
 use crate::site_path::Written;
 use crate::slug::UniqueIds;
 
@@ -102,7 +103,7 @@ pub struct Body {
     /// file).
     pub first_line: usize,
     /// The body as staff wrote it, for the press kit's Markdown copy.
-    pub markdown: String,
+    pub markdown: Text,
 }
 
 /// The body's HTML as this stage wrote it, shared so pages without links
@@ -111,36 +112,32 @@ pub struct Body {
 /// Only the Markdown stage makes one (its constructor is private to
 /// `parse`), so no later stage can put markup of its own in a document:
 /// the model keeps data beside the body, and `render::body` makes the
-/// page's HTML from both.
+/// page's HTML from both. A build keeps it in its spill file
+/// ([`super::spill`]) between parse and render.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct BodyHtml(std::sync::Arc<str>);
+pub struct BodyHtml(Text);
 
 impl BodyHtml {
     fn new(html: String) -> BodyHtml {
-        BodyHtml(html.into())
+        BodyHtml(Text::held(html))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// The HTML, read back from the spill file if it is there.
+    pub fn text(&self) -> std::sync::Arc<str> {
+        self.0.get()
     }
 
-    /// The same text, shared.
-    pub fn shared(&self) -> std::sync::Arc<str> {
-        std::sync::Arc::clone(&self.0)
-    }
-}
-
-impl std::fmt::Display for BodyHtml {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+    /// The HTML when it is in memory (always, but in a build).
+    pub fn in_memory(&self) -> Option<&std::sync::Arc<str>> {
+        self.0.in_memory()
     }
 }
 
-impl std::ops::Deref for BodyHtml {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
+impl Body {
+    /// Moves the body's HTML and Markdown into a build's spill file.
+    pub fn spill_into(&mut self, spill: &std::sync::Arc<Spill>) {
+        self.html.0.spill_into(spill);
+        self.markdown.spill_into(spill);
     }
 }
 
@@ -175,7 +172,7 @@ pub fn render(markdown: &str, first_line: usize, quotes: QuoteStyle) -> (Body, V
     let mut body = pass.finish(markdown.len());
     body.items = items.finish(|offset| lines.char_position(markdown, offset));
     body.first_line = first_line;
-    body.markdown = markdown.to_string();
+    body.markdown = Text::held(markdown.to_string());
     (body, guard.refused)
 }
 
@@ -638,7 +635,7 @@ mod tests {
     use crate::diagnostics::Code;
 
     fn html(markdown: &str, style: QuoteStyle) -> String {
-        render(markdown, 1, style).0.html.to_string()
+        render(markdown, 1, style).0.html.text().to_string()
     }
 
     #[test]
@@ -663,14 +660,18 @@ mod tests {
             ]
         );
         assert!(
-            body.html.contains("<img src=\"karte.png\""),
+            body.html.text().contains("<img src=\"karte.png\""),
             "{}",
-            body.html
+            body.html.text()
         );
-        assert!(!body.html.contains("x.jpg"), "{}", body.html);
-        assert!(!body.html.contains("/etc/"), "{}", body.html);
-        assert!(!body.html.contains("b.pdf"), "{}", body.html);
-        assert!(body.html.contains("href=\"/presse/\""), "{}", body.html);
+        assert!(!body.html.text().contains("x.jpg"), "{}", body.html.text());
+        assert!(!body.html.text().contains("/etc/"), "{}", body.html.text());
+        assert!(!body.html.text().contains("b.pdf"), "{}", body.html.text());
+        assert!(
+            body.html.text().contains("href=\"/presse/\""),
+            "{}",
+            body.html.text()
+        );
     }
 
     #[test]
@@ -716,7 +717,7 @@ mod tests {
         .0;
         let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["ueber-uns", "ueber-uns-1", "ziele"]);
-        assert!(body.html.contains("<h2 id=\"ueber-uns-1\">"));
+        assert!(body.html.text().contains("<h2 id=\"ueber-uns-1\">"));
     }
 
     #[test]
@@ -736,7 +737,7 @@ mod tests {
                 column: 5,
             }]
         );
-        assert!(body.html.contains("href=\"@link:0\""));
+        assert!(body.html.text().contains("href=\"@link:0\""));
     }
 
     #[test]
@@ -775,12 +776,16 @@ mod tests {
             ]
         );
         assert!(
-            body.html.contains("<abbr title=\"x\">A</abbr>"),
+            body.html.text().contains("<abbr title=\"x\">A</abbr>"),
             "{}",
-            body.html
+            body.html.text()
         );
         for gone in ["onerror", "javascript", "<script", "<img"] {
-            assert!(!body.html.contains(gone), "{gone} in {}", body.html);
+            assert!(
+                !body.html.text().contains(gone),
+                "{gone} in {}",
+                body.html.text()
+            );
         }
     }
 

@@ -13,6 +13,7 @@ pub mod items;
 pub mod markdown;
 mod paths;
 pub mod raw_html;
+pub mod spill;
 mod translation_key;
 
 use std::path::PathBuf;

@@ -63,6 +63,17 @@ struct CacheFile {
     memory: Stored,
 }
 
+/// A [`CacheFile`] as a build writes it: the same fields, borrowed, so
+/// saving copies nothing.
+#[derive(Serialize)]
+struct SavedFile<'a> {
+    stamp: &'a Stamp,
+    settings: &'a ThemeSettings,
+    published: (u64, u64),
+    search: &'a [SitePath],
+    memory: &'a Stored,
+}
+
 /// What a usable cache gives the next build.
 pub struct Resumed {
     pub memory: Memory,
@@ -164,26 +175,31 @@ impl Cache {
     /// Keeps what this build rendered, after its site was published.
     pub fn save(
         &self,
-        memory: &Memory,
+        memory: &Stored,
         settings: &ThemeSettings,
-        search: Vec<SitePath>,
+        search: &[SitePath],
     ) -> Result<(), String> {
         let published = identity(&self.stamp.output)
             .ok_or("the output folder cannot be found after the build")?;
-        let cached = CacheFile {
-            stamp: self.stamp.clone(),
-            settings: settings.clone(),
+        let cached = SavedFile {
+            stamp: &self.stamp,
+            settings,
             published,
             search,
-            memory: memory.to_stored(),
+            memory,
         };
-        let bytes = serde_json::to_vec(&cached).map_err(|e| e.to_string())?;
         let folder = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
         let mut partial = self.file.clone().into_os_string();
         partial.push(".partial");
         let partial = PathBuf::from(partial);
-        std::fs::write(&partial, bytes).map_err(|e| format!("{}: {e}", partial.display()))?;
+        let failed = |e: &dyn std::fmt::Display| format!("{}: {e}", partial.display());
+        // Written as it is serialised: at 100,000 releases the text is
+        // hundreds of megabytes.
+        let file = std::fs::File::create(&partial).map_err(|e| failed(&e))?;
+        let mut writer = std::io::BufWriter::new(file);
+        serde_json::to_writer(&mut writer, &cached).map_err(|e| failed(&e))?;
+        std::io::Write::flush(&mut writer).map_err(|e| failed(&e))?;
         std::fs::rename(&partial, &self.file).map_err(|e| format!("{}: {e}", self.file.display()))
     }
 

@@ -31,6 +31,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::images::{self, Images};
 use crate::model::patch::Patched;
 use crate::model::{self, PageId, Site};
+use crate::parse::spill::Spill;
 use crate::parse::{self, Document, Kind};
 use crate::reads::Read;
 use crate::render::{self, OutputFile, ThemeFiles, Unit};
@@ -176,6 +177,9 @@ pub struct Engine {
     /// Takes each rendered unit's files as they are made (a build's
     /// [`crate::output::Stream`]); the run then holds only their paths.
     sink: Option<Sink>,
+    /// Where a build keeps its documents' bodies between parse and
+    /// render ([`crate::parse::spill`]); `None` keeps them in memory.
+    spill: Option<Arc<Spill>>,
     /// The theme settings the resumed memory was rendered with
     /// ([`Engine::resume`]); other settings drop the memory.
     remembered_settings: Option<render::theme::ThemeSettings>,
@@ -209,6 +213,7 @@ impl Engine {
             remember: purpose == Purpose::Serve,
             remembered_settings: None,
             sink: None,
+            spill: None,
             touched: None,
             reshaped: false,
             unsettled: Unsettled::default(),
@@ -243,6 +248,12 @@ impl Engine {
     /// with empty contents).
     pub fn stream_into(&mut self, sink: Sink) {
         self.sink = Some(sink);
+    }
+
+    /// Keeps every body this engine parses in `spill` instead of in
+    /// memory.
+    pub fn spill_into(&mut self, spill: Arc<Spill>) {
+        self.spill = Some(spill);
     }
 
     /// Takes what the engine remembers, leaving it empty.
@@ -865,7 +876,10 @@ impl Engine {
                 if known.is_some_and(|p| p.fingerprint == print) && remember {
                     return None;
                 }
-                let (document, problems) = parse::parse_file(file, &settings);
+                let (mut document, problems) = parse::parse_file(file, &settings);
+                if let (Some(document), Some(spill)) = (&mut document, &self.spill) {
+                    document.body.spill_into(spill);
+                }
                 let parsed = Parsed {
                     fingerprint: print,
                     document: document.map(Arc::new),

@@ -424,7 +424,16 @@ impl Memory {
             units,
         }
     }
+}
 
+impl Stored {
+    /// Every file the stored units make.
+    pub fn files(&self) -> impl Iterator<Item = &SitePath> {
+        self.units.iter().flat_map(|unit| &unit.files)
+    }
+}
+
+impl Memory {
     /// The memory `stored` describes; an error when it does not hold
     /// together (a read that names no input, a code kommhub does not know).
     pub fn from_stored(stored: Stored) -> Result<Memory, String> {

@@ -17,6 +17,7 @@ pub use changes::{Changes, classify};
 pub use engine::{Early, Engine, Purpose, Run, fingerprint};
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -26,6 +27,7 @@ use crate::config::{self, SiteConfig};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::{self, Publication, Site};
 use crate::parse;
+use crate::parse::spill::Spill;
 use crate::render::{self, Output, ThemeFiles};
 use crate::root::{Resolved, SiteRoot};
 use crate::{Error, output};
@@ -185,8 +187,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         );
     };
     let stream = output::Stream::open(destination, &claimed, base, waiting);
-    let (mut rendered, kept, stream) =
-        streamed(options, resumed, stream.map_err(BuildFailure::Io)?)?;
+    let spill = open_spill(options, &mut notes);
+    let (mut rendered, kept, stream) = streamed(
+        options,
+        (resumed, spill.clone()),
+        stream.map_err(BuildFailure::Io)?,
+    )?;
+    if let Some(why) = spill.and_then(|spill| spill.failure()) {
+        let lost = std::io::Error::other(format!("a parsed body could not be read back: {why}"));
+        return Err(BuildFailure::Io(Error::io(
+            &options.root.join(".kommhub-cache"),
+            lost,
+        )));
+    }
     // From here until the new cache is saved, no cache describes the
     // output folder: a build killed in between leaves none to trust.
     if let Some(cache) = &cache {
@@ -199,7 +212,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .map_err(BuildFailure::Io)?;
     if let Some(cache) = &cache {
         let saved = rendered.timings.measure("cache", || {
-            cache.save(&kept.memory, &kept.settings, kept.search.clone())
+            cache.save(&kept.memory, &kept.settings, &kept.search)
         });
         if let Err(why) = saved {
             notes.push(format!("the build cache could not be saved: {why}"));
@@ -251,17 +264,26 @@ fn open_cache(
     (Some(cache), resumed)
 }
 
+/// The file a build keeps its parsed bodies in; `None`, with the reason
+/// in `notes`, keeps them in memory.
+fn open_spill(options: &BuildOptions, notes: &mut Vec<String>) -> Option<Arc<Spill>> {
+    Spill::in_root(&options.root)
+        .map_err(|why| notes.push(format!("parsed bodies stay in memory: {why}")))
+        .ok()
+}
+
 /// [`render_kept`] with every file going into `stream` as it is made;
 /// hands the stream back for [`output::Stream::finish`].
 fn streamed(
     options: &BuildOptions,
-    resumed: Option<cache::Resumed>,
+    (resumed, spill): (Option<cache::Resumed>, Option<Arc<Spill>>),
     stream: output::Stream,
 ) -> Result<(Rendered, Kept, output::Stream), BuildFailure> {
     let stream = std::sync::Arc::new(stream);
     let into = std::sync::Arc::clone(&stream);
     let sink: engine::Sink = std::sync::Arc::new(move |files| into.put(files));
-    let (rendered, kept) = render_kept(options, resumed, sink).map_err(BuildFailure::Content)?;
+    let (rendered, kept) =
+        render_kept(options, (resumed, spill), sink).map_err(BuildFailure::Content)?;
     // The engine and its sink are gone with `render_kept`, and with them
     // every other handle on the stream.
     let stream = std::sync::Arc::into_inner(stream).ok_or_else(|| {
@@ -274,7 +296,9 @@ fn streamed(
 /// What a build keeps besides its files: the engine's memory for the
 /// cache, and what the writer needs when only changes were rendered.
 struct Kept {
-    memory: memory::Memory,
+    /// The engine's memory as the cache stores it: compact, and made
+    /// before the search stage so the two do not share the peak.
+    memory: memory::Stored,
     settings: render::theme::ThemeSettings,
     /// The search index's files.
     search: Vec<crate::site_path::SitePath>,
@@ -291,7 +315,7 @@ struct Kept {
 /// keeps their paths.
 fn render_kept(
     options: &BuildOptions,
-    resumed: Option<cache::Resumed>,
+    (resumed, spill): (Option<cache::Resumed>, Option<Arc<Spill>>),
     sink: engine::Sink,
 ) -> Result<(Rendered, Kept), Vec<Diagnostic>> {
     let (mut engine, old_search) = match resumed {
@@ -302,8 +326,11 @@ fn render_kept(
         None => (Engine::remembering(options.clone()), None),
     };
     engine.stream_into(std::sync::Arc::clone(&sink));
+    if let Some(spill) = spill {
+        engine.spill_into(spill);
+    }
     let run = engine.run(&Changes::everything())?;
-    let memory = engine.take_memory();
+    let memory = engine.take_memory().to_stored();
     let mut done = searched(engine, run, &*sink)?;
     let search = done.search;
     let mut all: std::collections::HashSet<_> = memory.files().cloned().collect();

@@ -15,7 +15,7 @@ pub const NEVER: &str = "1970-01-01T00:00:00+00:00";
 
 /// A feed's head and its entries, every time already in RFC 3339.
 #[derive(Debug, Clone)]
-pub struct Feed<'a> {
+pub struct Feed {
     /// `xml:lang` of the whole feed.
     pub lang: String,
     /// `xml:base`, when the feed carries one (the news feeds do, the
@@ -29,12 +29,12 @@ pub struct Feed<'a> {
     pub alternate: String,
     pub updated: String,
     pub author: String,
-    pub entries: Vec<Entry<'a>>,
+    pub entries: Vec<Entry>,
 }
 
-/// One entry. `content` is HTML and borrowed, as bodies are large.
+/// One entry. `content` is HTML, shared with the page, as bodies are large.
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
+pub struct Entry {
     pub title: String,
     pub link: Link,
     pub id: String,
@@ -42,7 +42,7 @@ pub struct Entry<'a> {
     pub updated: String,
     pub categories: Vec<String>,
     pub summary: String,
-    pub content: Option<&'a str>,
+    pub content: Option<std::sync::Arc<str>>,
 }
 
 /// An entry's HTML page, with its language when it differs from the
@@ -66,7 +66,7 @@ pub fn write(feed: &Feed) -> String {
     let body: usize = feed
         .entries
         .iter()
-        .map(|e| 1024 + e.content.map_or(0, str::len) * 6 / 5)
+        .map(|e| 1024 + e.content.as_deref().map_or(0, str::len) * 6 / 5)
         .sum();
     let mut xml = String::with_capacity(1024 + body);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -116,7 +116,7 @@ fn write_entry(xml: &mut String, entry: &Entry) {
         xml.push_str("\"/>\n");
     }
     element(xml, "summary", &entry.summary);
-    if let Some(content) = entry.content {
+    if let Some(content) = &entry.content {
         xml.push_str("<content type=\"html\">");
         xml.push_str(&escape_xml(content));
         xml.push_str("</content>\n");
@@ -155,7 +155,7 @@ fn link(xml: &mut String, rel: &str, kind: &str, hreflang: Option<&str>, href: &
 mod tests {
     use super::*;
 
-    fn entry(title: &str, content: Option<&'static str>) -> Entry<'static> {
+    fn entry(title: &str, content: Option<&'static str>) -> Entry {
         Entry {
             title: title.into(),
             link: Link {
@@ -167,11 +167,11 @@ mod tests {
             updated: "2026-01-03T10:00:00+01:00".into(),
             categories: vec!["R&D <intern>".into(), "\"quoted\"".into()],
             summary: "Tom's <b>summary</b>\u{1}".into(),
-            content,
+            content: content.map(Into::into),
         }
     }
 
-    fn feed() -> Feed<'static> {
+    fn feed() -> Feed {
         Feed {
             lang: "de".into(),
             base: Some("https://example.org/".into()),

@@ -20,12 +20,12 @@ use crate::model::{LinkTarget, Page, Site};
 /// The body of `page` as it appears in its page and its feed entry.
 /// Shares the parsed text when there is nothing to fill in.
 pub fn html(site: &Site, page: &Page, image_sizes: &str) -> Arc<str> {
-    let parsed = &page.doc.body.html;
-    let linked = fill_links(parsed, &hrefs(site, &page.links));
-    let text = linked.as_deref().unwrap_or(parsed.as_str());
+    let parsed = page.doc.body.html.text();
+    let linked = fill_links(&parsed, &hrefs(site, &page.links));
+    let text = linked.as_deref().unwrap_or(&parsed);
     match responsive_images(text, page, site, image_sizes) {
         Some(with_images) => with_images.into(),
-        None => linked.map_or_else(|| parsed.shared(), Arc::from),
+        None => linked.map_or(parsed, Arc::from),
     }
 }
 
@@ -155,8 +155,8 @@ fn record_images(
     images
 }
 
-/// Each page's body, made at most once per render and shared by its page,
-/// its feed entries and the register's diff. Safe to read from the
+/// Each page's body, made at most once per render (unless a build spilled
+/// it) and shared by its page, its feed entries and the register's diff. Safe to read from the
 /// threads that render pages in parallel.
 pub struct Bodies<'a> {
     site: &'a Site,
@@ -183,10 +183,17 @@ impl<'a> Bodies<'a> {
         self
     }
 
-    /// The body of `page`, a page of this render's site.
-    pub fn of(&self, page: &Page) -> &str {
+    /// The body of `page`, a page of this render's site. A body a build
+    /// keeps in its spill file is made again for each reader and never
+    /// kept here: holding every page's body until render ends is what
+    /// the spill saves.
+    pub fn of(&self, page: &Page) -> Arc<str> {
         crate::reads::record(crate::reads::Read::Page(page.id));
-        self.made[page.id.0].get_or_init(|| html(self.site, page, self.image_sizes))
+        if page.doc.body.html.in_memory().is_none() {
+            return html(self.site, page, self.image_sizes);
+        }
+        let made = &self.made[page.id.0];
+        Arc::clone(made.get_or_init(|| html(self.site, page, self.image_sizes)))
     }
 
     /// The theme's `sizes` for responsive images.
@@ -325,7 +332,7 @@ mod tests {
         let page = site.pages.iter().find(|p| p.url == "/text/").unwrap();
         assert!(Arc::ptr_eq(
             &html(&site, page, SIZES),
-            &page.doc.body.html.shared()
+            &page.doc.body.html.text()
         ));
     }
 }

@@ -793,15 +793,13 @@ impl Engine<'_> {
         frame: &Frame,
         view: views::PageView,
     ) -> Result<(String, Option<std::ops::Range<usize>>), tera::Error> {
-        let marked: String;
         let mut view = view;
-        let body = view.content;
+        let body = std::sync::Arc::clone(&view.content);
         if self.marks && !body.trim().is_empty() {
-            marked = format!("{BODY_START}{body}{BODY_END}");
-            view.content = &marked;
+            view.content = format!("{BODY_START}{body}{BODY_END}").into();
             let mut context = frame.context(&view);
             let html = render_template(self.tera, template, &context)?;
-            if let Some(found) = unmark(&html, body) {
+            if let Some(found) = unmark(&html, &body) {
                 return Ok((found.0, Some(found.1)));
             }
             view.content = body;

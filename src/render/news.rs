@@ -340,7 +340,7 @@ fn atom(site: &Site, feed: &Feed, bodies: &Bodies) -> String {
 }
 
 /// A release as a feed entry; `None` for one without a date.
-fn atom_entry<'b>(site: &Site, page: &Page, bodies: &'b Bodies) -> Option<atom::Entry<'b>> {
+fn atom_entry(site: &Site, page: &Page, bodies: &Bodies) -> Option<atom::Entry> {
     let date = page.doc.common.date.as_ref()?;
     let updated = updated_of(page).unwrap_or(date);
     Some(atom::Entry {

@@ -138,7 +138,7 @@ fn markdown<'a>(
 /// absolute address it leads to (in the order the links were written, as
 /// parse numbered them).
 fn absolute_links(site: &Site, page: &Page) -> String {
-    let mut markdown = page.doc.body.markdown.clone();
+    let mut markdown = page.doc.body.markdown.get().to_string();
     let mut from = 0;
     for (link, target) in page.doc.body.links.iter().zip(&page.links) {
         let written = match &link.anchor {
@@ -175,7 +175,7 @@ fn plain_text<'a>(
         out.push_str(&format!("{subtitle}\n\n"));
     }
     out.push_str(&format!("{}\n\n", dateline(site, page, news)));
-    out.push_str(html_to_text(site, bodies.of(page)).trim());
+    out.push_str(html_to_text(site, &bodies.of(page)).trim());
     out.push_str("\n\n---\n\n");
     out.push_str(&footer(site, page, news, label));
     out

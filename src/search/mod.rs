@@ -333,7 +333,7 @@ fn record(
     // Only the text counts: link addresses and image markup, which
     // render adds to the parsed body, are dropped with the tags anyway.
     let mut anchors = Vec::new();
-    text::html_to_text(&page.doc.body.html, &mut body, &mut anchors);
+    text::html_to_text(&page.doc.body.html.text(), &mut body, &mut anchors);
     body.truncate(body.trim_end().len());
     Record {
         url: site.href(url),

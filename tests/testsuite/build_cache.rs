@@ -234,3 +234,54 @@ fn a_published_file_is_never_written_through_a_link() {
         "written through a link"
     );
 }
+
+/// A build keeps its parsed bodies in a spill file below `.kommhub-cache/`
+/// between parse and render (`parse::spill`); `render_site` keeps them in
+/// memory. Both must make the same pages, feeds, search index and press
+/// kits (whose Markdown copy comes from the spill too), and the spill
+/// must leave no file behind.
+#[test]
+fn bodies_read_back_from_the_spill_render_as_bodies_kept_in_memory() {
+    let hub = Hub::new();
+    let report = build(&hub, |_| {});
+    assert!(
+        !report.notes.iter().any(|n| n.contains("stay in memory")),
+        "{:?}",
+        report.notes
+    );
+    let rendered = kommhub::pipeline::render_site(&hub.options()).expect("renders");
+    let public = hub.root().join("public");
+    let mut compared = 0;
+    for file in &rendered.output.files {
+        let built = public.join(file.path.as_str());
+        match &file.content {
+            kommhub::render::Content::Bytes(bytes) => {
+                let on_disk = std::fs::read(&built).expect("built");
+                assert!(on_disk == *bytes, "{} differs", file.path.as_str());
+                compared += 1;
+            }
+            kommhub::render::Content::Zip(entries) => {
+                let archive = std::fs::File::open(&built).expect("press kit");
+                let mut archive = zip::ZipArchive::new(archive).expect("a ZIP");
+                for entry in entries {
+                    let kommhub::render::Content::Bytes(bytes) = &entry.content else {
+                        continue;
+                    };
+                    let mut packed = Vec::new();
+                    let mut found = archive.by_name(&entry.name).expect("entry");
+                    std::io::Read::read_to_end(&mut found, &mut packed).expect("read");
+                    assert!(packed == *bytes, "{} in {}", entry.name, file.path.as_str());
+                    compared += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(compared > 100, "only {compared} files compared");
+    let cache: Vec<_> = std::fs::read_dir(hub.root().join(".kommhub-cache"))
+        .expect("cache folder")
+        .map(|entry| entry.expect("entry").file_name())
+        .filter(|name| !["build", "cards", "images"].contains(&name.to_str().unwrap_or("")))
+        .collect();
+    assert!(cache.is_empty(), "left in .kommhub-cache: {cache:?}");
+}

@@ -413,7 +413,7 @@ fn atom_entry(
     lang: &Lang,
     version_word: &str,
     event: &Event,
-) -> Result<atom::Entry<'static>, Diagnostic> {
+) -> Result<atom::Entry, Diagnostic> {
     let word = |key: &str| string(theme, lang, key);
     let page = version_page(site, event.version, lang);
     let what = match &event.kind {

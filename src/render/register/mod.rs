@@ -243,7 +243,7 @@ fn build_standard_view<'a>(
         history: history_rows(site, entry, lang, index),
         previous: previous.map(|p| version_link(site, p, lang)),
         diff: previous_here
-            .map(|old| diff::compare(bodies.of(old), bodies.of(page)))
+            .map(|old| diff::compare(&bodies.of(old), &bodies.of(page)))
             .unwrap_or_default(),
         diff_available: previous_here.is_some(),
         supersedes: links_to(site, &entry.supersedes, lang),

@@ -138,7 +138,7 @@ impl Renderer<'_> {
         view.url = site.href(&url);
         view.permalink = site.permalink(&url);
         view.summary = title.clone();
-        view.content = "";
+        view.content = "".into();
         view.register = Some(register_view);
         // Statuses and associations are the same in every language; topics
         // are written per language and have no counterpart.

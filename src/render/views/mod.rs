@@ -137,7 +137,7 @@ pub struct PageView<'a> {
     /// The teaser: `summary` from front matter, else the first paragraph.
     pub summary: String,
     /// The rendered body, links resolved. Print it with `| safe`.
-    pub content: &'a str,
+    pub content: std::sync::Arc<str>,
     pub tags: &'a [String],
     pub image: Option<&'a Image>,
     /// Where `image.src` is served: relative sources are taken from the
