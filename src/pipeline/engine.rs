@@ -230,7 +230,7 @@ impl Engine {
         settings: render::theme::ThemeSettings,
     ) -> Self {
         let mut engine = Engine::new(options, Purpose::Build);
-        engine.memory = memory;
+        engine.memory = memory.made_lean();
         engine.remember = true;
         engine.remembered_settings = Some(settings);
         engine
@@ -239,6 +239,7 @@ impl Engine {
     /// A build engine that remembers what it renders, for the build cache.
     pub fn remembering(options: BuildOptions) -> Self {
         let mut engine = Engine::new(options, Purpose::Build);
+        engine.memory = Memory::default().made_lean();
         engine.remember = true;
         engine
     }
