@@ -27,6 +27,8 @@ pub mod serve;
 pub mod site_path;
 pub mod slug;
 pub mod source;
+#[cfg(test)]
+pub mod testing;
 pub mod yaml;
 
 use std::fmt;

@@ -22,14 +22,15 @@ pub use base_url::{BadBaseUrl, BaseUrl};
 /// The file name of the site configuration, relative to the root.
 pub const FILE_NAME: &str = "site.yaml";
 
-/// A configured language code such as `de`.
+/// A configured language code such as `de`. Shared, not copied: every
+/// page, listing and recorded read carries one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(transparent)]
-pub struct Lang(String);
+pub struct Lang(std::sync::Arc<str>);
 
 impl Lang {
     pub fn new(code: &str) -> Self {
-        Lang(code.to_string())
+        Lang(code.into())
     }
 
     pub fn as_str(&self) -> &str {

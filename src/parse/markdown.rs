@@ -134,10 +134,13 @@ impl BodyHtml {
 }
 
 impl Body {
-    /// Moves the body's HTML and Markdown into a build's spill file.
-    pub fn spill_into(&mut self, spill: &std::sync::Arc<Spill>) {
+    /// Keeps of the body what a build needs while it renders: the HTML
+    /// and Markdown go into the build's spill file, and the items, which
+    /// only `check` reads, are let go of.
+    pub fn keep_for_build(&mut self, spill: &std::sync::Arc<Spill>) {
         self.html.0.spill_into(spill);
         self.markdown.spill_into(spill);
+        self.items = Vec::new();
     }
 }
 

@@ -879,7 +879,7 @@ impl Engine {
                 }
                 let (mut document, problems) = parse::parse_file(file, &settings);
                 if let (Some(document), Some(spill)) = (&mut document, &self.spill) {
-                    document.body.spill_into(spill);
+                    document.body.keep_for_build(spill);
                 }
                 let parsed = Parsed {
                     fingerprint: print,

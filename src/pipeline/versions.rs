@@ -130,7 +130,7 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
         Key::Other(Read::Template(name)) => template(sources.theme, name, &mut hasher),
         Key::Other(Read::String(lang, key)) => {
             let strings = sources.theme.strings.get(lang.as_str())?;
-            strings.get(key)?.hash(&mut hasher);
+            strings.get(&**key)?.hash(&mut hasher);
         }
         Key::Other(Read::Images) => {
             let mut images: Vec<_> = site.images.iter().collect();
@@ -139,7 +139,7 @@ pub fn version(sources: &Sources, key: &Key) -> Option<Version> {
         }
         Key::Other(Read::Copies) => copies(site, sources.theme, &mut hasher),
         Key::Other(Read::Asset(plain)) => {
-            let copy = sources.theme.assets.get(plain);
+            let copy = sources.theme.assets.get(&**plain);
             copy.map(|copy| copy.path.as_str()).hash(&mut hasher);
         }
     }

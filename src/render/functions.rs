@@ -33,7 +33,7 @@ pub fn register(
     tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
         let key: String = kwargs.must_get("key")?;
         let lang = current_lang(state, &kwargs)?;
-        let read = crate::reads::Read::String(crate::config::Lang::new(&lang), key.clone());
+        let read = crate::reads::Read::String(crate::reads::lang(&lang), crate::reads::name(&key));
         crate::reads::record(read);
         strings
             .get(&lang)
@@ -83,7 +83,7 @@ fn register_asset(tera: &mut Tera, assets: Arc<Assets>, base_path: &str) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
             let plain = path.trim_start_matches('/');
-            crate::reads::record(crate::reads::Read::Asset(plain.to_string()));
+            crate::reads::record(crate::reads::Read::Asset(crate::reads::name(plain)));
             match assets.get(plain) {
                 Some(copy) => Ok(format!("{prefix}/{}", copy.path.as_str())),
                 None => Err(Error::message(format!(

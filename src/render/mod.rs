@@ -685,7 +685,7 @@ pub(crate) fn render_template(
     template: &str,
     context: &Context,
 ) -> Result<String, tera::Error> {
-    crate::reads::record(crate::reads::Read::Template(template.to_string()));
+    crate::reads::record(crate::reads::Read::Template(crate::reads::name(template)));
     tera.render(template, context)
 }
 /// The template a theme is expected to have for `page`; `template_for`

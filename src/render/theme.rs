@@ -62,7 +62,10 @@ struct RawSettings {
 
 /// The string `key` of `lang`, when the theme has it.
 pub fn string<'a>(strings: &'a Strings, lang: &Lang, key: &str) -> Option<&'a str> {
-    crate::reads::record(crate::reads::Read::String(lang.clone(), key.to_string()));
+    crate::reads::record(crate::reads::Read::String(
+        lang.clone(),
+        crate::reads::name(key),
+    ));
     strings
         .get(lang.as_str())
         .and_then(|by_key| by_key.get(key))

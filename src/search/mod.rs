@@ -166,17 +166,30 @@ struct Record {
 /// rest of the output. One language after the other, each handed to
 /// `sink` as soon as it is made: a build's sink writes the files and
 /// keeps only their paths, so no more than one language's index is held
-/// at a time (the records, the word counts and the JSON of 10,000
-/// releases are about 350 MB).
+/// at a time, and of its pages' records only one batch ([`BATCH`]).
 pub fn index(
     site: &Site,
     strings: &Strings,
     sink: &(dyn Fn(&mut [OutputFile]) + Sync),
 ) -> Vec<OutputFile> {
+    index_in_batches(site, strings, sink, BATCH)
+}
+
+/// [`index`] with the pages' records made `batch` at a time.
+fn index_in_batches(
+    site: &Site,
+    strings: &Strings,
+    sink: &(dyn Fn(&mut [OutputFile]) + Sync),
+    batch: usize,
+) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for language in &site.config.languages {
-        let records = records(site, strings, &language.code);
-        bundle(site, strings, &language.code, records, &mut |mut made| {
+        let indexed = indexed(site, &language.code);
+        let pages = Pages {
+            indexed: &indexed,
+            batch,
+        };
+        bundle(site, strings, &language.code, pages, &mut |mut made| {
             // A build's sink compresses what it writes: in parallel.
             made.par_iter_mut()
                 .for_each(|file| sink(std::slice::from_mut(file)));
@@ -186,18 +199,59 @@ pub fn index(
     files
 }
 
+/// How many pages' records (with their whole text) are made at a time.
+/// Each batch is counted and written before the next is made, so a
+/// language of 100,000 pages never holds all its texts at once.
+const BATCH: usize = 1000;
+
+/// A page the index shows, at its address with base path.
+enum Indexed<'a> {
+    Page(&'a Page),
+    Standard(&'a RegisteredStandard),
+}
+
+/// The pages of one language's index, and how many records are made at
+/// a time.
+struct Pages<'a, 'b> {
+    indexed: &'a [(String, Indexed<'b>)],
+    batch: usize,
+}
+
 /// The indexed pages of `lang`, by URL (the index must not depend on the
-/// order in which pages were read).
-fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
-    let label = |key: &str| crate::render::theme::string(strings, lang, key).map(str::to_string);
-    let mut records: Vec<Record> = site
+/// order in which pages were read). Only the addresses are made here;
+/// the records, batch by batch, in [`bundle`].
+fn indexed<'a>(site: &'a Site, lang: &Lang) -> Vec<(String, Indexed<'a>)> {
+    let mut indexed: Vec<(String, Indexed)> = site
         .pages
         .par_iter()
         .filter(|page| page.lang == *lang)
-        .filter_map(|page| {
-            Some(match &page.doc.kind {
-                Kind::News(news) => news_record(site, page, news, label("press_release")),
-                Kind::Plain(_) => record(
+        .filter(|page| matches!(page.doc.kind, Kind::News(_) | Kind::Plain(_)))
+        .map(|page| (site.href(&page.url), Indexed::Page(page)))
+        .collect();
+    indexed.extend(site.register.standards.iter().filter_map(|standard| {
+        let (Some(url), Some(_)) = (standard.urls.get(lang), standard.shown_in(lang)) else {
+            return None;
+        };
+        Some((site.href(url), Indexed::Standard(standard)))
+    }));
+    indexed.sort_by(|a, b| a.0.cmp(&b.0));
+    indexed
+}
+
+/// The records of `batch`, in its order.
+fn records(
+    site: &Site,
+    strings: &Strings,
+    lang: &Lang,
+    batch: &[(String, Indexed)],
+) -> Vec<Record> {
+    let label = |key: &str| crate::render::theme::string(strings, lang, key).map(str::to_string);
+    batch
+        .par_iter()
+        .filter_map(|(_, indexed)| match indexed {
+            Indexed::Page(page) => match &page.doc.kind {
+                Kind::News(news) => Some(news_record(site, page, news, label("press_release"))),
+                _ => Some(record(
                     site,
                     page,
                     &page.url,
@@ -209,19 +263,11 @@ fn records(site: &Site, strings: &Strings, lang: &Lang) -> Vec<Record> {
                         associations: Vec::new(),
                         year: None,
                     },
-                ),
-                _ => return None,
-            })
+                )),
+            },
+            Indexed::Standard(standard) => standard_record(site, standard, lang, &label),
         })
-        .collect();
-    records.extend(
-        site.register
-            .standards
-            .iter()
-            .filter_map(|standard| standard_record(site, standard, lang, &label)),
-    );
-    records.sort_by(|a, b| a.url.cmp(&b.url));
-    records
+        .collect()
 }
 
 /// A press release: its tags and running number count as title; its date
@@ -394,20 +440,25 @@ impl Posting {
 }
 
 /// The bundle of one language, handed to `out` in parts. The pages'
-/// records go first and are let go of before the word lists are made:
-/// their text is the largest part.
+/// records are made, counted and written a batch at a time, and let go
+/// of before the word lists are made: their text is the largest part.
 fn bundle(
     site: &Site,
     strings: &Strings,
     lang: &Lang,
-    records: Vec<Record>,
+    pages: Pages,
     out: &mut dyn FnMut(Vec<OutputFile>),
 ) {
-    let counted = WordCount::of(&records);
     let folder = format!("{BUNDLE_DIR}/{lang}");
-    page_files(&folder, &records, out);
+    let mut counted = WordCount::with_capacity(pages.indexed.len());
+    let mut facets: Vec<Facet> = Vec::with_capacity(pages.indexed.len());
+    for batch in pages.indexed.chunks(pages.batch) {
+        let records = records(site, strings, lang, batch);
+        counted.add_records(&records);
+        page_files(&folder, facets.len(), &records, out);
+        facets.extend(records.into_iter().map(|record| record.facet));
+    }
     let mut files = Vec::new();
-    let facets: Vec<Facet> = records.into_iter().map(|record| record.facet).collect();
     let vocabulary = counted.vocabulary();
     let entries = counted.entries(lang);
     let mut shards = Vec::new();
@@ -446,21 +497,23 @@ fn bundle(
     out(files.into_iter().flatten().collect());
 }
 
-/// The `p/<n>.json` files of `records`, handed to `out` a thousand
-/// pages' files at a time, each batch made in parallel.
-fn page_files(folder: &str, records: &[Record], out: &mut dyn FnMut(Vec<OutputFile>)) {
-    let per_batch = PAGES_PER_CHUNK * 1000;
-    for (batch, pages) in records.chunks(per_batch).enumerate() {
-        let first = batch * per_batch / PAGES_PER_CHUNK;
-        let made = pages
-            .par_chunks(PAGES_PER_CHUNK)
-            .enumerate()
-            .map(|(n, chunk)| {
-                let json = serde_json::to_vec(chunk).unwrap_or_default();
-                file(folder, &format!("p/{}.json", first + n), json)
-            });
-        out(made.flatten().collect());
-    }
+/// The `p/<n>.json` files of `records`, whose first is page `first` of
+/// the language, made in parallel and handed to `out` together.
+fn page_files(
+    folder: &str,
+    first: usize,
+    records: &[Record],
+    out: &mut dyn FnMut(Vec<OutputFile>),
+) {
+    let first = first / PAGES_PER_CHUNK;
+    let made = records
+        .par_chunks(PAGES_PER_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let json = serde_json::to_vec(chunk).unwrap_or_default();
+            file(folder, &format!("p/{}.json", first + n), json)
+        });
+    out(made.flatten().collect());
 }
 
 /// The vocabulary files of `words` (sorted): `v/<key>.json` by the words'
@@ -535,18 +588,22 @@ struct WordCount {
 }
 
 impl WordCount {
-    /// Counts the words of title, title extras, hidden words and text of
-    /// every record. A word of joined numbers („12/2025“) also counts
-    /// as each of its numbers; words joined by hyphens („Online-Dienste“)
-    /// also count as one word („onlinedienste“), as readers write them
-    /// too.
-    fn of(records: &[Record]) -> WordCount {
-        let mut counted = WordCount {
+    fn with_capacity(pages: usize) -> WordCount {
+        WordCount {
             words: FxHashMap::default(),
-            lengths: Vec::with_capacity(records.len()),
-        };
+            lengths: Vec::with_capacity(pages),
+        }
+    }
+
+    /// Counts the words of title, title extras, hidden words and text of
+    /// `records`, the pages after those counted so far. A word of joined
+    /// numbers („12/2025“) also counts as each of its numbers; words
+    /// joined by hyphens („Online-Dienste“) also count as one word
+    /// („onlinedienste“), as readers write them too.
+    fn add_records(&mut self, records: &[Record]) {
         let mut folded = String::new();
-        for (page, record) in (0u32..).zip(records) {
+        let first = u32::try_from(self.lengths.len()).unwrap_or(u32::MAX);
+        for (page, record) in (first..).zip(records) {
             let mut length = 0;
             for (part, in_title) in [
                 (&record.title, true),
@@ -554,11 +611,10 @@ impl WordCount {
                 (&record.hidden, false),
                 (&record.text, false),
             ] {
-                length += counted.add_text(part, &mut folded, page, in_title);
+                length += self.add_text(part, &mut folded, page, in_title);
             }
-            counted.lengths.push(length);
+            self.lengths.push(length);
         }
-        counted
     }
 
     /// Counts the words of one text of `page`; returns how many there were.
@@ -929,6 +985,47 @@ mod tests {
         Entry {
             word: word.to_string(),
             json: entry_json(word, word, pages, false),
+        }
+    }
+
+    /// Records are made, counted and written a batch at a time; the
+    /// pages' numbers, the word lists and every file must not depend on
+    /// where the batches end.
+    #[test]
+    fn the_index_is_the_same_whatever_the_batch() {
+        let mut files = Vec::new();
+        for n in 0..8 {
+            files.push((
+                format!("seiten/seite-{n}.md"),
+                format!(
+                    "---\ntitle: \"Seite {n}\"\nsummary: \"Thema {}\"\n---\n\n\
+                     Die Verwaltung digitalisiert Antrag {n} mit Online-Diensten.\n",
+                    n % 3
+                ),
+            ));
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let site = crate::testing::site(&files);
+        let strings = Strings::default();
+        let whole = index_in_batches(&site, &strings, &|_| {}, BATCH);
+        let pages = whole
+            .iter()
+            .filter(|f| f.path.as_str().contains("/p/"))
+            .count();
+        assert_eq!(
+            pages,
+            8,
+            "{:?}",
+            whole.iter().map(|f| f.path.as_str()).collect::<Vec<_>>()
+        );
+        for batch in [1, 2, 3] {
+            assert!(
+                index_in_batches(&site, &strings, &|_| {}, batch) == whole,
+                "batch {batch}"
+            );
         }
     }
 

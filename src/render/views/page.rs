@@ -300,9 +300,9 @@ fn card_image(site: &Site, page: &Page, bodies: &Bodies) -> Option<ShareImageVie
         return None;
     }
     // Whether the theme has the card's template decides what is shared.
-    crate::reads::record(crate::reads::Read::Template(
-        share_card::TEMPLATE.to_string(),
-    ));
+    crate::reads::record(crate::reads::Read::Template(crate::reads::name(
+        share_card::TEMPLATE,
+    )));
     (bodies.share_cards && share_card::shows_card(site, page)).then(|| ShareImageView {
         url: site.permalink(&share_card::url(&page.url)),
         width: share_card::WIDTH,
