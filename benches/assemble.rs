@@ -30,7 +30,7 @@ fn main() {
         }
     };
     let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let (tree, _) = kommhub::source::read_content(&root, &languages);
+    let (tree, _) = kommhub::source::read_content(&root, &languages, kommhub::source::Texts::Now);
     let (images, _) =
         kommhub::images::prepare(&root, &tree.assets, kommhub::images::Variants::Plan);
     let settings = kommhub::parse::ParseSettings::of(&config);

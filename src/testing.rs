@@ -32,6 +32,7 @@ pub fn site(files: &[(&str, &str)]) -> Site {
                 folder: folder.to_string(),
                 name,
                 text: text.to_string(),
+                unread: false,
             };
             let (doc, problems) =
                 crate::parse::parse_file(&file, &crate::parse::ParseSettings::of(&config));

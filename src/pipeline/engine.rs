@@ -137,6 +137,17 @@ struct Parsed {
     problems: Vec<Diagnostic>,
 }
 
+impl Parsed {
+    /// A file whose text could not be read when it was to be parsed.
+    fn failed(problem: Diagnostic) -> Parsed {
+        Parsed {
+            fingerprint: 0,
+            document: None,
+            problems: vec![problem],
+        }
+    }
+}
+
 /// The theme as read, and its templates compiled for the current site.
 pub(super) struct Theme {
     pub files: ThemeFiles,
@@ -745,7 +756,12 @@ impl Engine {
 
     fn reread_all(&mut self) {
         self.touched = None;
-        let (tree, problems) = source::read_content(&self.options.root, &self.languages());
+        // A build reads each text when it parses it: it holds no texts.
+        let texts = match self.purpose {
+            Purpose::Build => source::Texts::Later,
+            Purpose::Check | Purpose::Serve => source::Texts::Now,
+        };
+        let (tree, problems) = source::read_content(&self.options.root, &self.languages(), texts);
         let variants = match self.purpose {
             Purpose::Check => images::Variants::Plan,
             Purpose::Build | Purpose::Serve => images::Variants::Make,
@@ -865,9 +881,21 @@ impl Engine {
         };
         let remember = self.remember;
         let settings = parse::ParseSettings::of(config);
+        let root = &self.options.root;
         let fresh: Vec<(PathBuf, Parsed)> = files
             .par_iter()
             .filter_map(|file| {
+                let read;
+                let file = match file.unread {
+                    true => match file.read(root) {
+                        Ok(with_text) => {
+                            read = with_text;
+                            &read
+                        }
+                        Err(problem) => return Some((file.path.clone(), Parsed::failed(problem))),
+                    },
+                    false => *file,
+                };
                 let print = if remember {
                     fingerprint(file.text.as_bytes())
                 } else {

@@ -416,32 +416,39 @@ impl Memory {
     }
 
     /// What the build cache writes of this memory: the inputs its units
-    /// read, each once.
-    pub fn to_stored(&self) -> Stored {
+    /// read, each once, and each unit naming them by their place. Each
+    /// record is let go of as soon as it is stored.
+    pub fn into_stored(self) -> Stored {
         let mut keys: Vec<&Key> = self.records.values().flat_map(|r| &r.reads).collect();
         keys.sort_unstable();
         keys.dedup();
-        let place: HashMap<&Key, u32> = keys.iter().zip(0u32..).map(|(k, i)| (*k, i)).collect();
-        let mut units: Vec<StoredUnit> = self
-            .records
+        let stored_keys: Vec<(Key, Option<u64>)> = keys
             .iter()
-            .map(|(unit, record)| StoredUnit {
-                unit: unit.clone(),
+            .map(|key| ((*key).clone(), self.versions.get(*key).map(|v| v.0)))
+            .collect();
+        drop(keys);
+        let place: HashMap<&Key, u32> = stored_keys
+            .iter()
+            .zip(0u32..)
+            .map(|((k, _), i)| (k, i))
+            .collect();
+        let mut units: Vec<StoredUnit> = Vec::with_capacity(self.records.len());
+        for (unit, record) in self.records {
+            units.push(StoredUnit {
+                unit,
                 reads: record
                     .reads
                     .iter()
                     .filter_map(|k| place.get(k).copied())
                     .collect(),
-                files: record.files.clone(),
                 problems: record.problems.iter().map(StoredProblem::of).collect(),
-            })
-            .collect();
+                files: record.files,
+            });
+        }
+        drop(place);
         units.sort_by(|a, b| a.unit.cmp(&b.unit));
         Stored {
-            keys: keys
-                .into_iter()
-                .map(|key| (key.clone(), self.versions.get(key).map(|v| v.0)))
-                .collect(),
+            keys: stored_keys,
             units,
         }
     }

@@ -330,7 +330,7 @@ fn render_kept(
         engine.spill_into(spill);
     }
     let run = engine.run(&Changes::everything())?;
-    let memory = engine.take_memory().to_stored();
+    let memory = engine.take_memory().into_stored();
     let mut done = searched(engine, run, &*sink)?;
     let search = done.search;
     let mut all: std::collections::HashSet<_> = memory.files().cloned().collect();
@@ -554,7 +554,7 @@ pub fn next_standard_id(root: &Path) -> Result<String, Vec<Diagnostic>> {
 fn everything(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let config = load_config(root)?;
     let languages: Vec<_> = config.languages.iter().map(|l| l.code.clone()).collect();
-    let (tree, _) = source::read_content(root, &languages);
+    let (tree, _) = source::read_content(root, &languages, source::Texts::Now);
     let mut ignored = Vec::new();
     let documents = parse_all(&tree.files, &config, &mut ignored);
     let everything = Publication {

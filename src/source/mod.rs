@@ -27,7 +27,7 @@ pub use role::FileRole;
 /// The folder under the root that holds Markdown.
 pub const CONTENT_DIR: &str = "content";
 
-/// One Markdown file, read.
+/// One Markdown file, read (or, in a build, to be read when it is parsed).
 #[derive(Debug, Clone)]
 pub struct ContentFile {
     /// Relative to the site root with `/` separators, for messages.
@@ -38,9 +38,34 @@ pub struct ContentFile {
     /// What the file is, decided here once from `folder` and `name`.
     pub role: FileRole,
     pub text: String,
+    /// The walk left the text to be read when the file is parsed
+    /// ([`Texts::Later`]); `text` is empty until [`ContentFile::read`].
+    pub unread: bool,
+}
+
+/// When the walk reads the Markdown files' texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// As it finds them: `serve` and `check` keep the texts.
+    Now,
+    /// When each file is parsed ([`ContentFile::read`]): a build needs
+    /// each text only for its parse, and 100,000 releases per language
+    /// are 1.8 GB of Markdown, which the walk would otherwise hold at once.
+    Later,
 }
 
 impl ContentFile {
+    /// The file with its text, read from below `root` now (an unreadable
+    /// or non-UTF-8 file is the same error the walk would have given).
+    pub fn read(&self, root: &Path) -> Result<ContentFile, Diagnostic> {
+        let text = read_text(&root.join(&self.path), &self.path)?;
+        Ok(ContentFile {
+            text,
+            unread: false,
+            ..self.clone()
+        })
+    }
+
     /// The path written in `@/…` links: relative to `content/`.
     pub fn link_path(&self) -> String {
         let file = self
@@ -91,7 +116,11 @@ impl SourceTree {
 
 /// Reads `<root>/content`. `languages` decides which suffixes are language
 /// suffixes; the first is the default language.
-pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnostic>) {
+pub fn read_content(
+    root: &Path,
+    languages: &[Lang],
+    texts: Texts,
+) -> (SourceTree, Vec<Diagnostic>) {
     let content = root.join(CONTENT_DIR);
     let site_root = match open_content(root, &content) {
         Ok(site_root) => site_root,
@@ -101,6 +130,7 @@ pub fn read_content(root: &Path, languages: &[Lang]) -> (SourceTree, Vec<Diagnos
         root,
         content: &content,
         languages,
+        texts,
         site_root,
         bundles: Vec::new(),
         tree: SourceTree::default(),
@@ -171,6 +201,7 @@ struct Walk<'a> {
     root: &'a Path,
     content: &'a Path,
     languages: &'a [Lang],
+    texts: Texts,
     site_root: SiteRoot,
     /// Bundle folders seen so far (relative to `content/`), outermost first.
     bundles: Vec<String>,
@@ -224,18 +255,24 @@ impl Walk<'_> {
         Next::Go
     }
 
-    /// Reads a Markdown file and decides its role.
+    /// Reads a Markdown file (unless its text is read [`Texts::Later`])
+    /// and decides its role.
     fn content_file(&mut self, path: &Path, relative: PathBuf, folder: String, name: FileName) {
-        match read_text(path, &relative) {
-            Ok(text) => self.tree.files.push(ContentFile {
-                path: relative,
-                role: FileRole::of(&folder, name.kind),
-                folder,
-                name,
-                text,
-            }),
-            Err(problem) => self.problems.push(problem),
-        }
+        let text = match self.texts {
+            Texts::Now => match read_text(path, &relative) {
+                Ok(text) => text,
+                Err(problem) => return self.problems.push(problem),
+            },
+            Texts::Later => String::new(),
+        };
+        self.tree.files.push(ContentFile {
+            path: relative,
+            role: FileRole::of(&folder, name.kind),
+            folder,
+            name,
+            text,
+            unread: self.texts == Texts::Later,
+        });
     }
 
     /// Lists a file to publish as it is, owned by the innermost bundle
@@ -308,6 +345,7 @@ pub fn read_new(
         folder,
         name,
         text,
+        unread: false,
     })
 }
 
@@ -412,7 +450,7 @@ mod tests {
             std::fs::write(path, "---\ntitle: x\n---\n").expect("write");
         }
         let languages = [Lang::new("de"), Lang::new("en")];
-        let (tree, _) = read_content(dir.path(), &languages);
+        let (tree, _) = read_content(dir.path(), &languages, Texts::Now);
         assert_eq!(tree.files.len(), names.len());
         for (at, file) in tree.files.iter().enumerate() {
             let mut others = tree.files.clone();
@@ -424,6 +462,31 @@ mod tests {
                 file.path.display()
             );
         }
+    }
+
+    /// A build's walk reads no text; each file is read when asked, with
+    /// the walk's own error for a file that is not UTF-8.
+    #[test]
+    fn texts_left_for_later_are_read_when_asked() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).expect("mkdir");
+        std::fs::write(content.join("a.md"), "---\ntitle: A\n---\nText\n").expect("write");
+        std::fs::write(content.join("b.md"), b"---\ntitle: B\n---\n\xfc\n").expect("write");
+        let languages = [Lang::new("de")];
+        let (now, problems) = read_content(dir.path(), &languages, Texts::Now);
+        assert_eq!(now.files.len(), 1);
+        let (later, none) = read_content(dir.path(), &languages, Texts::Later);
+        assert!(none.is_empty(), "{none:?}");
+        assert_eq!(later.files.len(), 2);
+        assert!(later.files.iter().all(|f| f.unread && f.text.is_empty()));
+        let a = later.files[0].read(dir.path()).expect("a.md");
+        assert_eq!(
+            (a.text.as_str(), a.unread),
+            (now.files[0].text.as_str(), false)
+        );
+        let refused = later.files[1].read(dir.path()).expect_err("not UTF-8");
+        assert_eq!(refused, problems[0]);
     }
 
     #[test]
