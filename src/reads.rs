@@ -131,6 +131,66 @@ pub fn recording<T>(work: impl FnOnce() -> T) -> (T, Vec<Read>) {
     (value, reads)
 }
 
+/// What one unit read, split in two: the reads it shares with many
+/// units (templates, strings, assets, the per-language site value and
+/// the other site-wide inputs), kept once for every unit that read
+/// exactly them ([`SharedReads`]), and its own (pages, listings,
+/// standards). At 10,000 releases 57,000 units make 1.4 million reads,
+/// a million of them of strings; the shared part comes in a few hundred
+/// kinds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    shared: Arc<[Read]>,
+    own: Vec<Read>,
+}
+
+impl Reads {
+    /// Every read, the shared ones first; each once.
+    pub fn iter(&self) -> impl Iterator<Item = &Read> {
+        self.shared.iter().chain(&self.own)
+    }
+
+    /// The shared part, which the same set of another unit shares.
+    pub fn shared(&self) -> &Arc<[Read]> {
+        &self.shared
+    }
+
+    /// The unit's own reads.
+    pub fn own(&self) -> &[Read] {
+        &self.own
+    }
+}
+
+/// The shared parts of one render's [`Reads`], each kept once.
+#[derive(Default)]
+pub struct SharedReads(std::sync::Mutex<rustc_hash::FxHashSet<Arc<[Read]>>>);
+
+impl SharedReads {
+    /// `reads` (sorted, without repeats) split into their shared part,
+    /// taken from the ones seen before when another unit read the same,
+    /// and their own.
+    pub fn split(&self, reads: Vec<Read>) -> Reads {
+        let (shared, own): (Vec<Read>, Vec<Read>) = reads.into_iter().partition(is_site_wide);
+        let shared = match self.0.lock() {
+            Ok(mut known) => match known.get(shared.as_slice()) {
+                Some(same) => Arc::clone(same),
+                None => {
+                    let new: Arc<[Read]> = shared.into();
+                    known.insert(Arc::clone(&new));
+                    new
+                }
+            },
+            Err(_) => shared.into(),
+        };
+        Reads { shared, own }
+    }
+}
+
+/// Whether `read` is one that many units make alike.
+fn is_site_wide(read: &Read) -> bool {
+    !matches!(read, Read::Page(_) | Read::Listing(_) | Read::Standard(_))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +231,21 @@ mod tests {
         assert_eq!(de, Lang::new("de"));
         assert!(std::ptr::eq(de.as_str(), lang("de").as_str()));
         assert_ne!(lang("en"), de);
+    }
+
+    #[test]
+    fn units_that_read_the_same_site_wide_inputs_share_them() {
+        let shared = SharedReads::default();
+        let page = |n| Read::Page(PageId(n));
+        let template = Read::Template(name("page.html"));
+        let string = Read::String(lang("de"), name("press_release"));
+        let first = shared.split(vec![page(1), template.clone(), string.clone()]);
+        let second = shared.split(vec![page(2), template.clone(), string.clone()]);
+        let other = shared.split(vec![page(3), template.clone()]);
+        assert!(Arc::ptr_eq(first.shared(), second.shared()));
+        assert!(!Arc::ptr_eq(first.shared(), other.shared()));
+        assert_eq!(first.own(), [page(1)]);
+        let all: Vec<&Read> = second.iter().collect();
+        assert_eq!(all, [&template, &string, &page(2)]);
     }
 }

@@ -35,9 +35,55 @@ pub enum Scope {
 /// What a unit made and read when it last rendered.
 #[derive(Debug)]
 pub struct Record {
-    reads: Vec<Key>,
+    reads: KeyReads,
     files: Vec<SitePath>,
     problems: Vec<Diagnostic>,
+}
+
+/// A unit's reads as inputs ([`crate::reads::Reads`] with pages named by
+/// address): the part many units share is kept once for all of them.
+#[derive(Debug, Default)]
+struct KeyReads {
+    shared: std::sync::Arc<[Key]>,
+    own: Vec<Key>,
+}
+
+impl KeyReads {
+    fn iter(&self) -> impl Iterator<Item = &Key> {
+        self.shared.iter().chain(&self.own)
+    }
+}
+
+/// Turns units' [`crate::reads::Reads`] into [`KeyReads`], each shared
+/// part once: by the shared part's address, the part itself (kept alive,
+/// so no other takes its address) and its keys.
+#[derive(Default)]
+struct KeyedShares(HashMap<usize, (SharedPart, std::sync::Arc<[Key]>)>);
+
+type SharedPart = std::sync::Arc<[crate::reads::Read]>;
+
+impl KeyedShares {
+    fn keyed(&mut self, reads: crate::reads::Reads, site: &crate::model::Site) -> KeyReads {
+        let shared = reads.shared();
+        // Every shared part is alive until this ends (it is kept here), so
+        // its address names it.
+        let at = std::sync::Arc::as_ptr(shared) as *const crate::reads::Read as usize;
+        let (_, keys) = self.0.entry(at).or_insert_with(|| {
+            let keys = shared
+                .iter()
+                .map(|read| Key::of(site, read.clone()))
+                .collect();
+            (std::sync::Arc::clone(shared), keys)
+        });
+        KeyReads {
+            shared: std::sync::Arc::clone(keys),
+            own: reads
+                .own()
+                .iter()
+                .map(|read| Key::of(site, read.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// The units to render in one run, and what was learnt deciding it.
@@ -224,14 +270,10 @@ impl Memory {
     pub fn outcome(&self, plan: &Plan, outputs: Vec<UnitOutput>, sources: &Sources) -> Outcome {
         let mut records = HashMap::with_capacity_and_hasher(outputs.len(), Default::default());
         let mut files = Vec::new();
+        let mut shares = KeyedShares::default();
         for output in outputs {
-            let reads = output
-                .reads
-                .into_iter()
-                .map(|read| Key::of(sources.site, read))
-                .collect();
             let record = Record {
-                reads,
+                reads: shares.keyed(output.reads, sources.site),
                 files: output.files.iter().map(|f| f.path.clone()).collect(),
                 problems: output.problems,
             };
@@ -241,7 +283,7 @@ impl Memory {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let fresh: HashSet<&Key> = records
             .values()
-            .flat_map(|r| &r.reads)
+            .flat_map(|r| r.reads.iter())
             .filter(|key| !plan.now.contains_key(*key) && !self.versions.contains_key(*key))
             .collect();
         let added = versions::versions(sources, fresh);
@@ -330,7 +372,7 @@ impl Memory {
             return;
         }
         for (unit, record) in outcome.records {
-            for key in &record.reads {
+            for key in record.reads.iter() {
                 self.readers
                     .entry(key.clone())
                     .or_default()
@@ -357,7 +399,7 @@ impl Memory {
         let Some(record) = self.records.remove(unit) else {
             return;
         };
-        for key in &record.reads {
+        for key in record.reads.iter() {
             if let Some(readers) = self.readers.get_mut(key) {
                 readers.remove(unit);
                 if readers.is_empty() {
@@ -419,7 +461,7 @@ impl Memory {
     /// read, each once, and each unit naming them by their place. Each
     /// record is let go of as soon as it is stored.
     pub fn into_stored(self) -> Stored {
-        let mut keys: Vec<&Key> = self.records.values().flat_map(|r| &r.reads).collect();
+        let mut keys: Vec<&Key> = self.records.values().flat_map(|r| r.reads.iter()).collect();
         keys.sort_unstable();
         keys.dedup();
         let stored_keys: Vec<(Key, Option<u64>)> = keys
@@ -492,7 +534,10 @@ impl Memory {
                 memory.owners.insert(path.clone(), stored_unit.unit.clone());
             }
             let record = Record {
-                reads,
+                reads: KeyReads {
+                    shared: std::sync::Arc::default(),
+                    own: reads,
+                },
                 files: stored_unit.files,
                 problems,
             };

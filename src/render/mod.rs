@@ -261,7 +261,7 @@ pub enum Unit {
 pub struct UnitOutput {
     pub unit: Unit,
     pub files: Vec<OutputFile>,
-    pub reads: Vec<crate::reads::Read>,
+    pub reads: crate::reads::Reads,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -372,6 +372,7 @@ pub fn render_units_into(
     each: &(dyn Fn(&mut [OutputFile]) + Sync),
 ) -> Vec<UnitOutput> {
     let context = UnitContext::new(site, theme, tera, site_values);
+    let shared = crate::reads::SharedReads::default();
     units
         .par_iter()
         .map(|unit| {
@@ -380,7 +381,7 @@ pub fn render_units_into(
             UnitOutput {
                 unit: unit.clone(),
                 files,
-                reads,
+                reads: shared.split(reads),
                 problems,
             }
         })

@@ -425,7 +425,9 @@ fn anchored_sections(
 #[derive(Debug, Clone, Copy)]
 struct Posting {
     page: u32,
-    count: u32,
+    /// Uses on the page, up to 65,535: eight bytes a posting, and a
+    /// language of 100,000 pages has about 30 million of them.
+    count: u16,
     in_title: bool,
 }
 
@@ -680,7 +682,7 @@ impl WordCount {
         match self.words.get_mut(folded.as_str()) {
             Some((_, postings)) => match postings.last_mut() {
                 Some(last) if last.page == page => {
-                    last.count += 1;
+                    last.count = last.count.saturating_add(1);
                     last.in_title |= in_title;
                 }
                 _ => postings.push(Posting::new(page, in_title)),
@@ -1027,6 +1029,17 @@ mod tests {
                 "batch {batch}"
             );
         }
+    }
+
+    #[test]
+    fn a_posting_takes_eight_bytes_and_its_count_stops_at_the_top() {
+        assert_eq!(std::mem::size_of::<Posting>(), 8);
+        let mut counted = WordCount::with_capacity(1);
+        let mut folded = String::new();
+        for _ in 0..70_000 {
+            counted.add("Verwaltung", &mut folded, 0, false);
+        }
+        assert_eq!(counted.words["verwaltung"].1[0].count, u16::MAX);
     }
 
     #[test]
