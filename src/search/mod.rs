@@ -166,7 +166,7 @@ struct Record {
 /// rest of the output. One language after the other, each handed to
 /// `sink` as soon as it is made: a build's sink writes the files and
 /// keeps only their paths, so no more than one language's index is held
-/// at a time, and of its pages' records only one batch ([`BATCH`]).
+/// at a time, and of its pages' records only one batch (a thousand).
 pub fn index(
     site: &Site,
     strings: &Strings,
