@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 
 /// The folder below the site root that holds the spill file, beside the
 /// other caches.
-const DIR: &str = ".kommhub-cache";
+pub const DIR: &str = ".kommhub-cache";
 
 /// One build's file of bodies.
 pub struct Spill {

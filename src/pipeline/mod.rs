@@ -196,7 +196,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(why) = spill.and_then(|spill| spill.failure()) {
         let lost = std::io::Error::other(format!("a parsed body could not be read back: {why}"));
         return Err(BuildFailure::Io(Error::io(
-            &options.root.join(".kommhub-cache"),
+            &options.root.join(crate::parse::spill::DIR),
             lost,
         )));
     }
