@@ -1,19 +1,22 @@
 //! Share cards: an SVG (the theme's `share-card.svg`, filled in by
 //! render) drawn to PNG with resvg in the theme's own fonts.
 //!
-//! Drawing a card costs about 4 ms of CPU (laying out its text 0.5 ms,
-//! drawing 1.8 ms, finding its palette 0.6 ms and deflating 0.8 ms, on
-//! this project's two-core machine) and a site has one per release
-//! without a photo: 20,000 cards are most of a fresh build of 10,000
-//! releases per language. So drawn cards are kept in
+//! Drawing a card costs about 2.3 ms of CPU on this project's two-core
+//! machine: laying out its text 0.5 ms, drawing 0.4 ms (its text from
+//! glyphs drawn once, see [`super::glyphs`]; resvg alone took 2 ms),
+//! finding its palette 0.45 ms and deflating 0.9 ms. A site has one card
+//! per release without a photo: 20,000 cards were most of a fresh build of
+//! 10,000 releases per language, and are still the largest part of it.
+//! So drawn cards are kept in
 //! `<root>/.kommhub-cache/cards/`, like the image variants: a fresh
 //! output folder (a CI build) takes them from there instead of drawing
 //! 10,000 cards again. A card's file is named by the SHA-256 of everything
 //! it is drawn from (the filled-in SVG, which holds the title,
 //! date, number and marks; the card's size; the fonts' names and bytes;
 //! kommhub's version), and the PNG itself carries, in a text chunk, the
-//! fingerprint of its drawing (the same without the version, so a new
-//! version that draws the same pixels publishes the same bytes). A cache
+//! fingerprint of its drawing (the same without the version but with the
+//! name of the way it is drawn, [`DRAWING`], so a new version that draws
+//! the same pixels publishes the same bytes). A cache
 //! entry is used only when it is a regular file that carries the
 //! expected fingerprint and whose every PNG chunk has its right checksum;
 //! anything else (missing, damaged, foreign, unreadable) is drawn again
@@ -34,6 +37,11 @@ use crate::render::{Card, FontSet};
 
 /// The PNG text keyword of the card's fingerprint.
 const KEYWORD: &[u8] = b"kommhub-card";
+
+/// The first bytes of every card's fingerprint, named for how a card is
+/// drawn: a new way of drawing that moves pixels gets a new name, so its
+/// cards never pass for the old ones.
+const DRAWING: &[u8] = b"kommhub share card, glyphs drawn once\0";
 
 /// Where drawn cards are kept between builds, relative to the site root.
 pub const CACHE_DIR: &str = ".kommhub-cache/cards";
@@ -127,7 +135,7 @@ struct Key {
 impl Key {
     fn of(card: &Card) -> Key {
         let mut hasher = Sha256::new();
-        hasher.update(b"kommhub share card\0");
+        hasher.update(DRAWING);
         hasher.update(format!("{WIDTH}x{HEIGHT}\0"));
         hasher.update(fonts_digest(&card.fonts));
         hasher.update(card.svg.as_bytes());
@@ -237,22 +245,46 @@ fn failed(what: &str) -> Error {
 /// Draws the card and marks it with `print`.
 fn draw(card: &Card, print: &str) -> Result<Vec<u8>, Error> {
     let fonts = &card.fonts;
+    let loaded = fonts
+        .loaded
+        .get_or_init(|| Arc::new(load_fonts(&fonts.files)));
     let options = usvg::Options {
-        fontdb: fonts
-            .loaded
-            .get_or_init(|| Arc::new(load_fonts(&fonts.files)))
-            .clone(),
+        fontdb: loaded.clone(),
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(&card.svg, &options)
         .map_err(|e| failed(&format!("the share card's SVG cannot be read: {e}")))?;
     let size = tree.size().to_int_size();
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| failed("the share card has no size"))?;
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    let png =
-        encode(&pixmap).map_err(|e| failed(&format!("the share card cannot be encoded: {e}")))?;
+    let mut pixmap = canvas(size.width(), size.height())?;
+    if Arc::ptr_eq(tree.fontdb(), loaded) {
+        super::glyphs::render(&tree, &fonts.glyphs, &mut pixmap.as_mut());
+    } else {
+        // The glyphs drawn so far name fonts of the set's own database.
+        resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    }
+    let png = encode(&pixmap);
+    CANVAS.set(Some(pixmap));
+    let png = png.map_err(|e| failed(&format!("the share card cannot be encoded: {e}")))?;
     Ok(mark(png, print))
+}
+
+thread_local! {
+    /// The last card's pixmap of this thread, cleared and drawn on again
+    /// by the next card of its size: a new pixmap of 3 MB is new memory
+    /// that the kernel has to clear page by page first.
+    static CANVAS: std::cell::Cell<Option<tiny_skia::Pixmap>> = const { std::cell::Cell::new(None) };
+}
+
+/// A clear pixmap of `width` × `height`, this thread's last one if it fits.
+fn canvas(width: u32, height: u32) -> Result<tiny_skia::Pixmap, Error> {
+    match CANVAS.take() {
+        Some(mut pixmap) if (pixmap.width(), pixmap.height()) == (width, height) => {
+            pixmap.fill(tiny_skia::Color::TRANSPARENT);
+            Ok(pixmap)
+        }
+        _ => tiny_skia::Pixmap::new(width, height)
+            .ok_or_else(|| failed("the share card has no size")),
+    }
 }
 
 /// The drawn card as PNG, quickly: deflate's first level, and a palette
@@ -297,29 +329,30 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 /// runs of one colour (a background's row is one run), and only a run's
 /// first pixel looks its colour up.
 fn indexed(pixmap: &tiny_skia::Pixmap) -> Option<(Vec<u8>, Vec<u8>)> {
-    let mut pixels = pixmap.data();
-    let mut indices = Vec::with_capacity(pixels.len() / 4);
-    let mut index: rustc_hash::FxHashMap<&[u8], u8> = rustc_hash::FxHashMap::default();
+    let mut pixels = pixmap.pixels();
+    let mut indices = Vec::with_capacity(pixels.len());
+    let mut index: rustc_hash::FxHashMap<[u8; 3], u8> = rustc_hash::FxHashMap::default();
     let mut palette = Vec::new();
-    while let Some(colour) = pixels.get(..4) {
-        if colour[3] != u8::MAX {
+    while let Some(&colour) = pixels.first() {
+        if colour.alpha() != u8::MAX {
             return None;
         }
         let run = pixels
-            .chunks_exact(4)
-            .take_while(|pixel| *pixel == colour)
-            .count();
-        let at = match index.get(colour) {
+            .iter()
+            .position(|pixel| *pixel != colour)
+            .unwrap_or(pixels.len());
+        let rgb = [colour.red(), colour.green(), colour.blue()];
+        let at = match index.get(&rgb) {
             Some(&at) => at,
             None => {
                 let at = u8::try_from(index.len()).ok()?;
-                index.insert(colour, at);
-                palette.extend_from_slice(&colour[..3]);
+                index.insert(rgb, at);
+                palette.extend_from_slice(&rgb);
                 at
             }
         };
         indices.resize(indices.len() + run, at);
-        pixels = &pixels[run * 4..];
+        pixels = &pixels[run..];
     }
     Some((indices, palette))
 }

@@ -15,6 +15,7 @@
 pub mod card;
 mod changes;
 mod claim;
+pub mod glyphs;
 pub mod precompress;
 mod preview;
 mod stream;

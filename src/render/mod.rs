@@ -89,6 +89,8 @@ pub struct FontSet {
     /// The SHA-256 of the files' names and bytes, part of every card's
     /// cache key; read once per render.
     pub digest: OnceLock<[u8; 32]>,
+    /// The glyphs the writer has drawn for cards in these fonts, each once.
+    pub glyphs: crate::output::glyphs::Glyphs,
 }
 
 impl PartialEq for FontSet {
