@@ -15,7 +15,7 @@
 //! date, number and marks; the card's size; the fonts' names and bytes;
 //! kommhub's version), and the PNG itself carries, in a text chunk, the
 //! fingerprint of its drawing (the same without the version but with the
-//! name of the way it is drawn, [`DRAWING`], so a new version that draws
+//! name of the way it is drawn, `DRAWING`, so a new version that draws
 //! the same pixels publishes the same bytes). A cache
 //! entry is used only when it is a regular file that carries the
 //! expected fingerprint and whose every PNG chunk has its right checksum;
