@@ -285,8 +285,10 @@ fn blend(card: &mut PixmapMut, placed: &Placed) {
 /// `source` over `target`, both premultiplied RGBA.
 fn over(target: &mut [u8], source: &[u8]) {
     let keep = 255 - u32::from(source[3]);
-    if keep == 255 {
-        return;
+    match keep {
+        255 => return,
+        0 => return target.copy_from_slice(source),
+        _ => {}
     }
     for (target, source) in target.iter_mut().zip(source) {
         let kept = u32::from(*target) * keep + 128;
