@@ -17,6 +17,12 @@ folder (kommhub's `.<out>.staging`), no cache of either tool
 times each tool run again over its own output and caches, which is a
 different figure and never mixed into the first.
 
+Before every timed run the disk is synced (`sync`, untimed): otherwise the
+previous run's output (kommhub's is 2.7 GB at N = 10,000, Hugo's 0.4 GB)
+and the folder just removed are still being written back and discarded
+while the next tool runs, and the tool that follows a large write pays
+for it. Each run's own writing still counts while it runs.
+
 Prints medians with min-max, peak RSS (the largest of the runs), files,
 and kommhub's ratio to each Hugo. Figures go in issue notes, never in
 assertions.
@@ -77,7 +83,8 @@ def adapt_kommhub_corpus(root):
 
 
 def timed(cmd):
-    """(wall seconds, peak RSS in MB) of one run."""
+    """(wall seconds, peak RSS in MB) of one run, started on a synced disk."""
+    os.sync()
     with tempfile.NamedTemporaryFile("r") as out:
         subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", out.name] + cmd,
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
