@@ -4,7 +4,7 @@
 //! Drawing a card costs about 1.6 ms of CPU on this project's two-core
 //! machine: laying out its text 0.5 ms, drawing 0.4 ms (its text from
 //! glyphs drawn once, see [`super::glyphs`]; resvg alone took 2 ms),
-//! finding its palette 0.45 ms and deflating 0.25 ms (see [`encode`];
+//! finding its palette 0.45 ms and deflating 0.25 ms (see `encode`;
 //! 4 ms in all before December 2026). A site has one card
 //! per release without a photo: 20,000 cards were most of a fresh build of
 //! 10,000 releases per language, and are still the largest part of it.
