@@ -175,7 +175,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let claimed =
         output::claim(destination.root, &out_dir, destination.force).map_err(BuildFailure::Io)?;
     let mut notes = Vec::new();
+    // The steps before the engine's own timings begin, shown first.
+    let mut opening = Vec::new();
+    let start = Instant::now();
     let (cache, resumed) = open_cache(options, &mut notes);
+    opening.push(("load", start.elapsed()));
     let base = match resumed {
         Some(_) => output::Base::Published,
         None => output::Base::Staging,
@@ -186,7 +190,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             lock.display()
         );
     };
+    let start = Instant::now();
     let stream = output::Stream::open(destination, &claimed, base, waiting);
+    opening.push(("staging", start.elapsed()));
     let spill = open_spill(options, &mut notes);
     let (mut rendered, kept, stream) = streamed(
         options,
@@ -205,6 +211,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(cache) = &cache {
         cache.forget();
     }
+    rendered.timings.stages.splice(0..0, opening);
     let removed = kept.removed.as_deref().unwrap_or_default();
     let written = rendered
         .timings

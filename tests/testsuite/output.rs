@@ -395,7 +395,9 @@ fn timings_name_the_stages_and_the_peak_memory() {
         .expect("kommhub runs");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for stage in ["walk", "parse", "assemble", "render", "write"] {
+    for stage in [
+        "load", "staging", "walk", "parse", "assemble", "render", "write",
+    ] {
         assert!(text.contains(&format!("  {stage} ")), "{stage} in {text}");
     }
     let peak = text
