@@ -381,7 +381,7 @@ fn straight(pixmap: &tiny_skia::Pixmap) -> (Vec<u8>, png::ColorType) {
 /// The font files unpacked into one database; a file that cannot be
 /// read or unpacked is left out (the card then falls back to another
 /// font of the set).
-fn load_fonts(files: &[std::path::PathBuf]) -> usvg::fontdb::Database {
+pub(super) fn load_fonts(files: &[std::path::PathBuf]) -> usvg::fontdb::Database {
     let mut fonts = usvg::fontdb::Database::new();
     for file in files {
         let Ok(data) = std::fs::read(file) else {

@@ -24,8 +24,8 @@ use crate::Error;
 /// (copies where the file system has no hard links); returns the files
 /// of `to`. Symlinks are neither followed nor made.
 pub(super) fn mirror(from: &Path, to: &Path) -> Result<HashSet<PathBuf>, Error> {
-    // Two walks of every file of the site: side by side, they take half
-    // the time (1.5 s instead of 2.9 s at 10,000 releases per language).
+    // Two walks of every file of the site, side by side: 2.2 s instead of
+    // 2.9 s one after the other at 10,000 releases per language.
     let (there, wanted) = rayon::join(|| identities(to, true), || identities(from, false));
     let (there, wanted) = (there?, wanted?);
     let mut folders: Vec<&Path> = wanted.keys().filter_map(|f| f.parent()).collect();

@@ -301,18 +301,16 @@ fn over(target: &mut [u8], source: &[u8]) {
 mod tests {
     use super::*;
 
-    /// The hub theme's fonts, unpacked.
+    /// The hub theme's fonts, unpacked as the writer unpacks them.
     fn fonts() -> Arc<usvg::fontdb::Database> {
-        let mut fonts = usvg::fontdb::Database::new();
         let folder =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/hub/static/fonts");
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "woff2") {
-                let data = std::fs::read(&path).unwrap();
-                fonts.load_font_data(wuff::decompress_woff2(&data).unwrap());
-            }
-        }
+        let files: Vec<_> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        let fonts = super::super::card::load_fonts(&files);
+        assert!(!fonts.is_empty(), "no font in {files:?}");
         Arc::new(fonts)
     }
 

@@ -54,29 +54,28 @@ impl KeyReads {
     }
 }
 
-/// Turns units' [`crate::reads::Reads`] into [`KeyReads`], each shared
-/// part once: by the shared part's address, the part itself (kept alive,
-/// so no other takes its address) and its keys.
+/// Turns units' [`crate::reads::Reads`] into [`KeyReads`], the keys of
+/// each shared part made once and shared as the part itself is.
 #[derive(Default)]
-struct KeyedShares(HashMap<usize, (SharedPart, std::sync::Arc<[Key]>)>);
-
-type SharedPart = std::sync::Arc<[crate::reads::Read]>;
+struct KeyedShares(HashMap<std::sync::Arc<[crate::reads::Read]>, std::sync::Arc<[Key]>>);
 
 impl KeyedShares {
     fn keyed(&mut self, reads: crate::reads::Reads, site: &crate::model::Site) -> KeyReads {
         let shared = reads.shared();
-        // Every shared part is alive until this ends (it is kept here), so
-        // its address names it.
-        let at = std::sync::Arc::as_ptr(shared) as *const crate::reads::Read as usize;
-        let (_, keys) = self.0.entry(at).or_insert_with(|| {
-            let keys = shared
-                .iter()
-                .map(|read| Key::of(site, read.clone()))
-                .collect();
-            (std::sync::Arc::clone(shared), keys)
-        });
+        let keys = match self.0.get(shared) {
+            Some(keys) => std::sync::Arc::clone(keys),
+            None => {
+                let keys: std::sync::Arc<[Key]> = shared
+                    .iter()
+                    .map(|read| Key::of(site, read.clone()))
+                    .collect();
+                self.0
+                    .insert(std::sync::Arc::clone(shared), std::sync::Arc::clone(&keys));
+                keys
+            }
+        };
         KeyReads {
-            shared: std::sync::Arc::clone(keys),
+            shared: keys,
             own: reads
                 .own()
                 .iter()
